@@ -1,0 +1,48 @@
+package dev.wharf.api;
+
+/**
+ * The error catalogue: every code Wharf reports, with the HTTP status it maps to by default and the
+ * spec's one-line description. Codes 1&ndash;14 are the OCI Distribution Specification's; the rest are
+ * Wharf's additions (clients treat unknown codes as opaque strings).
+ *
+ * <p>A {@link RegistryException} may override the status where the spec asks for a different one for
+ * the same code (for example 416 for an out-of-order chunk reported as {@link #BLOB_UPLOAD_INVALID}).
+ */
+public enum ErrorCode {
+    BLOB_UNKNOWN(404, "blob unknown to registry"),
+    BLOB_UPLOAD_INVALID(400, "blob upload invalid"),
+    BLOB_UPLOAD_UNKNOWN(404, "blob upload unknown to registry"),
+    DIGEST_INVALID(400, "provided digest did not match uploaded content"),
+    MANIFEST_BLOB_UNKNOWN(400, "manifest references a manifest or blob unknown to registry"),
+    MANIFEST_INVALID(400, "manifest invalid"),
+    MANIFEST_UNKNOWN(404, "manifest unknown to registry"),
+    NAME_INVALID(400, "invalid repository name"),
+    NAME_UNKNOWN(404, "repository name not known to registry"),
+    SIZE_INVALID(400, "provided length did not match content length"),
+    UNAUTHORIZED(401, "authentication required"),
+    DENIED(403, "requested access to the resource is denied"),
+    UNSUPPORTED(405, "the operation is unsupported"),
+    TOOMANYREQUESTS(429, "too many requests"),
+    /** Legacy code the spec mentions clients may meet; Wharf uses it for malformed tags. */
+    TAG_INVALID(400, "manifest tag did not match URI"),
+    /** Wharf's addition: a push would exceed a quota; nothing was stored. */
+    QUOTA_EXCEEDED(403, "quota exceeded");
+
+    private final int httpStatus;
+    private final String description;
+
+    ErrorCode(int httpStatus, String description) {
+        this.httpStatus = httpStatus;
+        this.description = description;
+    }
+
+    /** The HTTP status this code maps to unless an exception overrides it. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The catalogue's one-line description, used when no better message is known. */
+    public String description() {
+        return description;
+    }
+}

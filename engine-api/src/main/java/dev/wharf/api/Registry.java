@@ -1,0 +1,124 @@
+package dev.wharf.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry engine: every operation of the OCI Distribution API as a Java call, usable with or without
+ * HTTP. Build one with {@link #builder()}; close it to release its stores. Several instances may live in
+ * one JVM; nothing is global.
+ *
+ * <p>Every method takes the {@link Caller} on whose behalf it acts and consults the configured
+ * {@link dev.wharf.spi.Authorizer}. Failures are {@link RegistryException}s carrying the spec's error
+ * code; absence is reported as an exception where the protocol answers 404 and as {@link Optional} where
+ * the caller is merely asking.
+ *
+ * <pre>{@code
+ * try (Registry registry = Registry.builder().build()) {        // in-memory storage
+ *     RepositoryName repo = RepositoryName.of("team/app");
+ *     BlobInfo blob = registry.pushBlob(Caller.anonymous(), repo, digest, UploadChunk.of(bytes)).blob().get();
+ * }
+ * }</pre>
+ */
+public interface Registry extends AutoCloseable {
+
+    /** A builder with in-memory storage, allow-all authorisation and the documented defaults. */
+    static RegistryBuilder builder() {
+        return new RegistryBuilder();
+    }
+
+    /** The configuration this registry was built with. */
+    RegistryConfig config();
+
+    // ---- blobs (end-2, end-10) ----
+
+    /** Size and digest of a blob linked in {@code repository}, or empty if it is not linked there. */
+    Optional<BlobInfo> statBlob(Caller caller, RepositoryName repository, Digest digest);
+
+    /**
+     * Opens a blob linked in {@code repository}, whole or a byte range of it.
+     *
+     * @throws RegistryException BLOB_UNKNOWN / NAME_UNKNOWN if absent; SIZE_INVALID with status 416 if the
+     *                           range starts past the end
+     */
+    BlobContent readBlob(Caller caller, RepositoryName repository, Digest digest, Optional<ByteRange> range);
+
+    /** Unlinks a blob from one repository (its bytes stay while other repositories link them). */
+    void deleteBlob(Caller caller, RepositoryName repository, Digest digest);
+
+    // ---- uploads (end-4a/4b/4c, end-5, end-6, end-11, end-13, end-14) ----
+
+    /** Opens an upload session hashing with {@code algorithm} (sha256 when empty). */
+    UploadStart startUpload(Caller caller, RepositoryName repository, Optional<DigestAlgorithm> algorithm);
+
+    /**
+     * Links an existing blob into {@code repository} without upload. With {@code from}, the caller must be
+     * allowed to pull {@code from} and {@code from} must link the blob; without it, some repository the
+     * caller may pull must link it. Otherwise opens an upload session, exactly as for an unknown blob.
+     */
+    UploadStart mount(Caller caller, RepositoryName repository, Digest digest, Optional<RepositoryName> from);
+
+    /** Single-request monolithic push: stores and links the blob, verifying its digest and length. */
+    UploadStart pushBlob(Caller caller, RepositoryName repository, Digest digest, UploadChunk body);
+
+    /** The state of an open session. */
+    UploadStatus uploadStatus(Caller caller, RepositoryName repository, String uploadId);
+
+    /**
+     * Appends a chunk. The chunk must start where the session's accepted bytes end (416 otherwise); on any
+     * failure the session is left exactly as before the call.
+     */
+    UploadStatus appendUpload(Caller caller, RepositoryName repository, String uploadId, UploadChunk chunk);
+
+    /**
+     * Appends the optional final chunk, verifies the whole blob against {@code digest}, publishes it and
+     * links it into the repository, closing the session. On a digest or size mismatch nothing is stored and
+     * the session is cancelled.
+     */
+    BlobInfo completeUpload(Caller caller, RepositoryName repository, String uploadId, Digest digest,
+                            UploadChunk finalChunk);
+
+    /** Cancels a session and frees its staged bytes. */
+    void cancelUpload(Caller caller, RepositoryName repository, String uploadId);
+
+    // ---- manifests and tags (end-3, end-7a/7b, end-8a/8b, end-9) ----
+
+    /**
+     * A manifest by tag or digest.
+     *
+     * @throws RegistryException MANIFEST_UNKNOWN / NAME_UNKNOWN if absent
+     */
+    Manifest manifest(Caller caller, RepositoryName repository, Reference reference);
+
+    /**
+     * Stores a manifest byte for byte and points {@code reference} (if a tag) and {@code extraTags} at it,
+     * all in one atomic change. Validates the JSON, refuses Docker schema 1, checks that every referenced
+     * blob and child manifest is present in the repository, and indexes its {@code subject}.
+     *
+     * @param contentType the request's Content-Type (parameters ignored); may be empty
+     */
+    ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference, String contentType,
+                                byte[] bytes, List<Tag> extraTags);
+
+    /** Deletes a tag (the manifest stays) or, by digest, a manifest with its tags and referrers entry. */
+    void deleteManifest(Caller caller, RepositoryName repository, Reference reference);
+
+    /**
+     * A page of the repository's tags in ASCII order, after {@code last} (exclusive).
+     *
+     * @throws RegistryException NAME_UNKNOWN if the repository does not exist
+     */
+    Page<Tag> tags(Caller caller, RepositoryName repository, Optional<String> last, int limit);
+
+    // ---- discovery (end-12a/12b, catalog) ----
+
+    /** Manifests in {@code repository} whose {@code subject} is {@code subject}, optionally by artifact type. */
+    ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject, Optional<String> artifactType);
+
+    /** A page of repository names the caller may see, in order, after {@code last} (exclusive). */
+    Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit);
+
+    /** Releases the stores. Idempotent. */
+    @Override
+    void close();
+}

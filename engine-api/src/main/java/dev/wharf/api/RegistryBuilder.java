@@ -1,0 +1,111 @@
+package dev.wharf.api;
+
+import dev.wharf.spi.Authorizer;
+import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.RegistryEngineProvider;
+import dev.wharf.spi.RegistryListener;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Builds a {@link Registry}. Every setting has a default: in-memory storage, allow-all authorisation,
+ * 4 MiB manifests, one-hour upload expiry, deletes enabled, pages of 100 (at most 1000).
+ *
+ * <p>The engine implementation is found with {@link ServiceLoader} ({@code engine-core} provides it), so
+ * this API module needs nothing outside the JDK.
+ */
+public final class RegistryBuilder {
+    /** Default manifest size limit: the 4 MiB every client and registry is expected to support. */
+    public static final int DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+    private BlobStore blobStore;
+    private MetadataStore metadataStore;
+    private Authorizer authorizer = Authorizer.allowAll();
+    private final List<RegistryListener> listeners = new ArrayList<>();
+    private int maxManifestBytes = DEFAULT_MAX_MANIFEST_BYTES;
+    private Duration uploadExpiry = Duration.ofHours(1);
+    private boolean deletesEnabled = true;
+    private int defaultPageSize = 100;
+    private int maxPageSize = 1000;
+    private Clock clock = Clock.systemUTC();
+
+    RegistryBuilder() {
+    }
+
+    /** Where blob bytes live. The registry closes it when it is closed. */
+    public RegistryBuilder blobStore(BlobStore store) {
+        this.blobStore = Objects.requireNonNull(store);
+        return this;
+    }
+
+    /** Where manifests, tags, links and sessions live. The registry closes it when it is closed. */
+    public RegistryBuilder metadataStore(MetadataStore store) {
+        this.metadataStore = Objects.requireNonNull(store);
+        return this;
+    }
+
+    public RegistryBuilder authorizer(Authorizer authorizer) {
+        this.authorizer = Objects.requireNonNull(authorizer);
+        return this;
+    }
+
+    /** Adds a listener told of each committed change. */
+    public RegistryBuilder listener(RegistryListener listener) {
+        this.listeners.add(Objects.requireNonNull(listener));
+        return this;
+    }
+
+    public RegistryBuilder maxManifestBytes(int bytes) {
+        this.maxManifestBytes = bytes;
+        return this;
+    }
+
+    public RegistryBuilder uploadExpiry(Duration expiry) {
+        this.uploadExpiry = Objects.requireNonNull(expiry);
+        return this;
+    }
+
+    public RegistryBuilder deletesEnabled(boolean enabled) {
+        this.deletesEnabled = enabled;
+        return this;
+    }
+
+    /** Default and maximum page sizes for tag and catalog listings. */
+    public RegistryBuilder pageSizes(int defaultSize, int maxSize) {
+        this.defaultPageSize = defaultSize;
+        this.maxPageSize = maxSize;
+        return this;
+    }
+
+    public RegistryBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
+        return this;
+    }
+
+    /** The settings as they stand. */
+    public RegistryConfig config() {
+        return new RegistryConfig(Optional.ofNullable(blobStore), Optional.ofNullable(metadataStore), authorizer,
+                listeners, maxManifestBytes, uploadExpiry, deletesEnabled, defaultPageSize, maxPageSize, clock);
+    }
+
+    /**
+     * Builds the registry.
+     *
+     * @throws IllegalStateException if no engine implementation ({@code engine-core}) is on the class path
+     */
+    public Registry build() {
+        RegistryConfig config = config();
+        for (RegistryEngineProvider provider : ServiceLoader.load(RegistryEngineProvider.class,
+                RegistryBuilder.class.getClassLoader())) {
+            return provider.create(config);
+        }
+        throw new IllegalStateException("no Wharf engine found: add dev.wharf:engine-core to the class path");
+    }
+}

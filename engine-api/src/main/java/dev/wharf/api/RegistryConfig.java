@@ -1,0 +1,43 @@
+package dev.wharf.api;
+
+import dev.wharf.spi.Authorizer;
+import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.RegistryListener;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The immutable settings a {@link Registry} is built from; made by {@link RegistryBuilder}.
+ *
+ * @param blobStore          blob bytes; in-memory when empty
+ * @param metadataStore      everything else; in-memory when empty
+ * @param authorizer         who may do what
+ * @param listeners          told of each committed change, in order
+ * @param maxManifestBytes   larger manifests are refused with 413
+ * @param uploadExpiry       idle upload sessions older than this are expired
+ * @param deletesEnabled     when false, every delete answers 405 UNSUPPORTED
+ * @param defaultPageSize    page size for tags and catalog listings without {@code n}
+ * @param maxPageSize        a larger {@code n} gets a partial page (with a {@code Link} to the rest)
+ * @param clock              time source for sessions and events
+ */
+public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataStore> metadataStore,
+                             Authorizer authorizer, List<RegistryListener> listeners, int maxManifestBytes,
+                             Duration uploadExpiry, boolean deletesEnabled, int defaultPageSize, int maxPageSize,
+                             Clock clock) {
+    public RegistryConfig {
+        Objects.requireNonNull(blobStore, "blobStore");
+        Objects.requireNonNull(metadataStore, "metadataStore");
+        Objects.requireNonNull(authorizer, "authorizer");
+        listeners = List.copyOf(listeners);
+        Objects.requireNonNull(uploadExpiry, "uploadExpiry");
+        Objects.requireNonNull(clock, "clock");
+        if (maxManifestBytes <= 0 || defaultPageSize <= 0 || maxPageSize < defaultPageSize) {
+            throw new IllegalArgumentException("limits must be positive and maxPageSize >= defaultPageSize");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.wharf.spi;
+
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.Manifest;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A manifest as the {@link MetadataStore} keeps it: the exact bytes plus the facts the engine parsed out
+ * of them once, at push time, so that nothing has to parse it again.
+ *
+ * @param manifest     digest, media type, exact bytes
+ * @param blobs        blobs it references (config and layers), which must stay linked while it exists
+ * @param children     manifests it references (an index's entries)
+ * @param subject      the {@code subject} digest, for the referrers index
+ * @param artifactType the artifact type reported in referrers listings (the {@code artifactType} field,
+ *                     else the config media type of an image manifest)
+ * @param annotations  the manifest's annotations
+ */
+public record ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> children, Optional<Digest> subject,
+                             Optional<String> artifactType, Map<String, String> annotations) {
+    public ManifestRecord {
+        Objects.requireNonNull(manifest, "manifest");
+        blobs = Set.copyOf(blobs);
+        children = Set.copyOf(children);
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(artifactType, "artifactType");
+        annotations = Map.copyOf(annotations);
+    }
+
+    public Digest digest() {
+        return manifest.digest();
+    }
+
+    /** The descriptor this manifest appears as in a referrers listing. */
+    public Descriptor referrerDescriptor() {
+        return new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size(), artifactType, annotations);
+    }
+}
