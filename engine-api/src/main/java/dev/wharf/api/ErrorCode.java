@@ -6,7 +6,7 @@ package dev.wharf.api;
  * Wharf's additions (clients treat unknown codes as opaque strings).
  *
  * <p>A {@link RegistryException} may override the status where the spec asks for a different one for
- * the same code (for example 416 for an out-of-order chunk reported as {@link #BLOB_UPLOAD_INVALID}).
+ * the same code (for example 413 for an oversized manifest reported as {@link #MANIFEST_INVALID}).
  */
 public enum ErrorCode {
     BLOB_UNKNOWN(404, "blob unknown to registry"),
@@ -25,6 +25,10 @@ public enum ErrorCode {
     TOOMANYREQUESTS(429, "too many requests"),
     /** Legacy code the spec mentions clients may meet; Wharf uses it for malformed tags. */
     TAG_INVALID(400, "manifest tag did not match URI"),
+    /** Wharf's addition (as in CNCF distribution): a byte range that cannot be satisfied. */
+    RANGE_INVALID(416, "requested range not satisfiable"),
+    /** Wharf's addition (as in CNCF distribution): a malformed {@code n} or {@code last} page parameter. */
+    PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     /** Wharf's addition: a push would exceed a quota; nothing was stored. */
     QUOTA_EXCEEDED(403, "quota exceeded");
 

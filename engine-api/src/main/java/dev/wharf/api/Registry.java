@@ -38,7 +38,7 @@ public interface Registry extends AutoCloseable {
     /**
      * Opens a blob linked in {@code repository}, whole or a byte range of it.
      *
-     * @throws RegistryException BLOB_UNKNOWN / NAME_UNKNOWN if absent; SIZE_INVALID with status 416 if the
+     * @throws RegistryException BLOB_UNKNOWN / NAME_UNKNOWN if absent; RANGE_INVALID (416) if the
      *                           range starts past the end
      */
     BlobContent readBlob(Caller caller, RepositoryName repository, Digest digest, Optional<ByteRange> range);
