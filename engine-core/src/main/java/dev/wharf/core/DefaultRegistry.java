@@ -1,0 +1,213 @@
+package dev.wharf.core;
+
+import dev.wharf.api.BlobContent;
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.ByteRange;
+import dev.wharf.api.Caller;
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.ManifestPushed;
+import dev.wharf.api.Page;
+import dev.wharf.api.Reference;
+import dev.wharf.api.ReferrersQuery;
+import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryConfig;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.UploadChunk;
+import dev.wharf.api.UploadStart;
+import dev.wharf.api.UploadStatus;
+import dev.wharf.core.storage.InMemoryBlobStore;
+import dev.wharf.core.storage.InMemoryMetadataStore;
+import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.MetadataStore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The engine behind {@link Registry}: wires the stores to the per-resource operations ({@link Blobs},
+ * {@link Uploads}, {@link Manifests}) and runs the background maintenance (expiring idle uploads).
+ * Built by {@link dev.wharf.api.RegistryBuilder#build()}; holds no global state.
+ */
+public final class DefaultRegistry implements Registry {
+    private static final Logger LOG = Logger.getLogger(DefaultRegistry.class.getName());
+
+    private final RegistryConfig config;
+    private final BlobStore blobStore;
+    private final MetadataStore metadataStore;
+    private final Uploads uploads;
+    private final Blobs blobs;
+    private final Manifests manifests;
+    private final ScheduledExecutorService maintenance;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A registry over the configured stores, or in-memory ones where none is configured. */
+    public DefaultRegistry(RegistryConfig config) {
+        this.config = config;
+        this.blobStore = config.blobStore().orElseGet(InMemoryBlobStore::new);
+        this.metadataStore = config.metadataStore().orElseGet(InMemoryMetadataStore::new);
+        Access access = new Access(config.authorizer());
+        Events events = new Events(config.listeners(), config.clock());
+        this.uploads = new Uploads(blobStore, metadataStore, access, events, config.clock(), config.uploadExpiry());
+        this.blobs = new Blobs(blobStore, metadataStore, access, events, uploads, config.deletesEnabled());
+        this.manifests = new Manifests(metadataStore, access, events, config.maxManifestBytes(),
+                config.deletesEnabled());
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wharf-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(1, Math.min(config.uploadExpiry().toSeconds() / 4, Duration.ofMinutes(5).toSeconds()));
+        maintenance.scheduleWithFixedDelay(this::runMaintenance, period, period, TimeUnit.SECONDS);
+    }
+
+    private void runMaintenance() {
+        try {
+            expireIdleUploads();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "upload expiry failed; will retry", e);
+        }
+    }
+
+    /** Closes upload sessions idle for longer than the configured expiry; returns how many. */
+    public int expireIdleUploads() {
+        return uploads.expireIdle();
+    }
+
+    static RegistryException nameUnknown(RepositoryName repo) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "repository '" + repo + "' is not known to this registry",
+                Map.of("name", repo.value()));
+    }
+
+    static RegistryException deletesDisabled() {
+        return new RegistryException(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
+    }
+
+    @Override
+    public RegistryConfig config() {
+        return config;
+    }
+
+    @Override
+    public Optional<BlobInfo> statBlob(Caller caller, RepositoryName repository, Digest digest) {
+        return blobs.stat(caller, repository, digest);
+    }
+
+    @Override
+    public BlobContent readBlob(Caller caller, RepositoryName repository, Digest digest, Optional<ByteRange> range) {
+        return blobs.read(caller, repository, digest, range);
+    }
+
+    @Override
+    public void deleteBlob(Caller caller, RepositoryName repository, Digest digest) {
+        blobs.delete(caller, repository, digest);
+    }
+
+    @Override
+    public UploadStart startUpload(Caller caller, RepositoryName repository, Optional<DigestAlgorithm> algorithm) {
+        return UploadStart.session(uploads.start(caller, repository, algorithm));
+    }
+
+    @Override
+    public UploadStart mount(Caller caller, RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
+        return blobs.mount(caller, repository, digest, from);
+    }
+
+    @Override
+    public UploadStart pushBlob(Caller caller, RepositoryName repository, Digest digest, UploadChunk body) {
+        return blobs.push(caller, repository, digest, body);
+    }
+
+    @Override
+    public UploadStatus uploadStatus(Caller caller, RepositoryName repository, String uploadId) {
+        return uploads.status(caller, repository, uploadId);
+    }
+
+    @Override
+    public UploadStatus appendUpload(Caller caller, RepositoryName repository, String uploadId, UploadChunk chunk) {
+        return uploads.append(caller, repository, uploadId, chunk);
+    }
+
+    @Override
+    public BlobInfo completeUpload(Caller caller, RepositoryName repository, String uploadId, Digest digest,
+                                   UploadChunk finalChunk) {
+        return uploads.complete(caller, repository, uploadId, digest, finalChunk);
+    }
+
+    @Override
+    public void cancelUpload(Caller caller, RepositoryName repository, String uploadId) {
+        uploads.cancel(caller, repository, uploadId);
+    }
+
+    @Override
+    public Manifest manifest(Caller caller, RepositoryName repository, Reference reference) {
+        return manifests.get(caller, repository, reference);
+    }
+
+    @Override
+    public ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference,
+                                       String contentType, byte[] bytes, List<Tag> extraTags) {
+        return manifests.push(caller, repository, reference, contentType, bytes, extraTags);
+    }
+
+    @Override
+    public void deleteManifest(Caller caller, RepositoryName repository, Reference reference) {
+        manifests.delete(caller, repository, reference);
+    }
+
+    @Override
+    public Page<Tag> tags(Caller caller, RepositoryName repository, Optional<String> last, int limit) {
+        return manifests.tags(caller, repository, last, Math.min(limit, config.maxPageSize()));
+    }
+
+    @Override
+    public ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject,
+                                    Optional<String> artifactType) {
+        return manifests.referrers(caller, repository, subject, artifactType);
+    }
+
+    @Override
+    public Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit) {
+        return manifests.catalog(caller, last, Math.min(limit, config.maxPageSize()));
+    }
+
+    /** Stops maintenance, then closes the metadata store and the blob store (both, even if one fails). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        maintenance.shutdownNow();
+        RuntimeException failure = null;
+        try {
+            metadataStore.close();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            blobStore.close();
+        } catch (Exception e) {
+            RuntimeException wrapped = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            if (failure == null) {
+                failure = wrapped;
+            } else {
+                failure.addSuppressed(wrapped);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.wharf.core;
+
+import dev.wharf.api.Action;
+import dev.wharf.api.Caller;
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.ManifestPushed;
+import dev.wharf.api.Page;
+import dev.wharf.api.Reference;
+import dev.wharf.api.ReferrersQuery;
+import dev.wharf.api.RegistryEvent;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.core.manifest.ManifestParser;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.MetadataStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Manifests, tags, referrers and the catalog (end-3, end-7a/7b, end-8a/8b, end-9, end-12a/12b).
+ *
+ * <p>A manifest is stored byte for byte under the digest of those bytes; tags are mutable names pointing at
+ * a digest. Changes to one repository's manifests and tags are serialised by a striped lock so that the
+ * reference check and the write that depends on it see the same state.
+ */
+final class Manifests {
+    private static final int LOCK_STRIPES = 64;
+
+    private final MetadataStore meta;
+    private final Access access;
+    private final Events events;
+    private final int maxManifestBytes;
+    private final boolean deletesEnabled;
+    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+
+    Manifests(MetadataStore meta, Access access, Events events, int maxManifestBytes, boolean deletesEnabled) {
+        this.meta = meta;
+        this.access = access;
+        this.events = events;
+        this.maxManifestBytes = maxManifestBytes;
+        this.deletesEnabled = deletesEnabled;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock lockFor(RepositoryName repo) {
+        return stripes[Math.floorMod(repo.hashCode(), LOCK_STRIPES)];
+    }
+
+    Manifest get(Caller caller, RepositoryName repo, Reference reference) {
+        access.require(caller, Action.PULL, repo);
+        Optional<Digest> digest = reference instanceof Tag tag ? meta.resolveTag(repo, tag) : Optional.of((Digest) reference);
+        return digest.flatMap(d -> meta.manifest(repo, d)).map(ManifestRecord::manifest)
+                .orElseThrow(() -> notFound(repo, reference));
+    }
+
+    ManifestPushed push(Caller caller, RepositoryName repo, Reference reference, String contentType, byte[] bytes,
+                        List<Tag> extraTags) {
+        access.require(caller, Action.PUSH, repo);
+        if (bytes.length > maxManifestBytes) {
+            throw tooLarge(bytes.length, maxManifestBytes);
+        }
+        Digest digest;
+        if (reference instanceof Digest expected) {
+            digest = expected.algorithm().digest(bytes);
+            if (!digest.equals(expected)) {
+                throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest content has digest " + digest
+                        + ", not " + expected, Map.of("expected", expected.toString(), "actual", digest.toString()));
+            }
+        } else {
+            digest = DigestAlgorithm.SHA256.digest(bytes);
+        }
+        ManifestRecord record = ManifestParser.parse(digest, contentType, bytes);
+        Set<Tag> tags = new LinkedHashSet<>();
+        if (reference instanceof Tag tag) {
+            tags.add(tag);
+        }
+        tags.addAll(extraTags);
+
+        ReentrantLock lock = lockFor(repo);
+        lock.lock();
+        try {
+            requireReferencesPresent(repo, record);
+            meta.putManifest(repo, record, tags);
+        } finally {
+            lock.unlock();
+        }
+        events.publish(RegistryEvent.Type.MANIFEST_PUSHED, repo, Optional.of(digest), Optional.empty(), caller);
+        for (Tag tag : tags) {
+            events.publish(RegistryEvent.Type.TAG_UPDATED, repo, Optional.of(digest), Optional.of(tag), caller);
+        }
+        return new ManifestPushed(digest, List.copyOf(tags), record.subject());
+    }
+
+    static RegistryException tooLarge(long size, int limit) {
+        return new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest is " + size + " bytes; this registry accepts"
+                + " manifests of at most " + limit + " bytes", Map.of("size", size, "limit", limit)).withStatus(413);
+    }
+
+    private void requireReferencesPresent(RepositoryName repo, ManifestRecord record) {
+        List<Map<String, String>> missing = new ArrayList<>();
+        for (Digest blob : record.blobs()) {
+            if (!meta.isBlobLinked(repo, blob)) {
+                missing.add(Map.of("digest", blob.toString(), "kind", "blob"));
+            }
+        }
+        for (Digest child : record.children()) {
+            if (meta.manifest(repo, child).isEmpty()) {
+                missing.add(Map.of("digest", child.toString(), "kind", "manifest"));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "manifest references " + missing.size()
+                    + " blob(s) or manifest(s) not present in repository '" + repo + "', first "
+                    + missing.get(0).get("digest"), missing.size() == 1 ? missing.get(0) : Map.of("missing", missing));
+        }
+    }
+
+    void delete(Caller caller, RepositoryName repo, Reference reference) {
+        access.require(caller, Action.DELETE, repo);
+        if (!deletesEnabled) {
+            throw DefaultRegistry.deletesDisabled();
+        }
+        ReentrantLock lock = lockFor(repo);
+        boolean deleted;
+        lock.lock();
+        try {
+            deleted = reference instanceof Tag tag ? meta.deleteTag(repo, tag) : meta.deleteManifest(repo, (Digest) reference);
+        } finally {
+            lock.unlock();
+        }
+        if (!deleted) {
+            throw notFound(repo, reference);
+        }
+        if (reference instanceof Tag tag) {
+            events.publish(RegistryEvent.Type.TAG_DELETED, repo, Optional.empty(), Optional.of(tag), caller);
+        } else {
+            events.publish(RegistryEvent.Type.MANIFEST_DELETED, repo, Optional.of((Digest) reference), Optional.empty(),
+                    caller);
+        }
+    }
+
+    Page<Tag> tags(Caller caller, RepositoryName repo, Optional<String> last, int limit) {
+        access.require(caller, Action.PULL, repo);
+        if (!meta.repositoryExists(repo)) {
+            throw DefaultRegistry.nameUnknown(repo);
+        }
+        if (limit <= 0) {
+            return new Page<>(List.of(), false);
+        }
+        return meta.tags(repo, last, limit);
+    }
+
+    ReferrersQuery referrers(Caller caller, RepositoryName repo, Digest subject, Optional<String> artifactType) {
+        access.require(caller, Action.PULL, repo);
+        List<Descriptor> all = meta.referrers(repo, subject);
+        if (artifactType.isEmpty()) {
+            return new ReferrersQuery(all, Optional.empty());
+        }
+        String wanted = artifactType.get();
+        List<Descriptor> matching = all.stream().filter(d -> d.artifactType().filter(wanted::equals).isPresent()).toList();
+        return new ReferrersQuery(matching, artifactType);
+    }
+
+    Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit) {
+        if (limit <= 0) {
+            return new Page<>(List.of(), false);
+        }
+        List<RepositoryName> visible = new ArrayList<>(limit);
+        Optional<String> cursor = last;
+        while (true) {
+            Page<RepositoryName> page = meta.repositories(cursor, limit);
+            for (RepositoryName name : page.items()) {
+                if (visible.size() == limit) {
+                    return new Page<>(visible, true);
+                }
+                if (access.permits(caller, Action.CATALOG, name)) {
+                    visible.add(name);
+                }
+            }
+            if (!page.hasMore()) {
+                return new Page<>(visible, false);
+            }
+            if (visible.size() == limit) {
+                return new Page<>(visible, true);
+            }
+            cursor = Optional.of(page.last().value());
+        }
+    }
+
+    private RegistryException notFound(RepositoryName repo, Reference reference) {
+        if (!meta.repositoryExists(repo)) {
+            return DefaultRegistry.nameUnknown(repo);
+        }
+        return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + (reference.isDigest() ? "" : "tag ")
+                + reference + " is not in repository '" + repo + "'", Map.of(reference.isDigest() ? "digest" : "tag",
+                reference.toString()));
+    }
+}

@@ -1,0 +1,252 @@
+package dev.wharf.core.storage;
+
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.Page;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.UploadRecord;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * Metadata in sorted heap maps behind one read-write lock: every mutation is trivially atomic, listings are
+ * sorted-map range views (O(page)), and nothing survives the JVM. For tests and throwaway registries.
+ */
+public final class InMemoryMetadataStore implements MetadataStore {
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final NavigableMap<String, Repo> repos = new TreeMap<>();
+    /** Reverse index of blob links, for mounting without {@code from}. */
+    private final Map<Digest, NavigableSet<String>> linkers = new HashMap<>();
+    private final Map<String, UploadRecord> uploads = new HashMap<>();
+
+    /** One repository's state. */
+    private static final class Repo {
+        final Set<Digest> links = new HashSet<>();
+        final Map<Digest, ManifestRecord> manifests = new HashMap<>();
+        final NavigableMap<String, Digest> tags = new TreeMap<>();
+        final Map<Digest, NavigableMap<Digest, Descriptor>> referrers = new HashMap<>();
+
+        boolean isEmpty() {
+            return links.isEmpty() && manifests.isEmpty();
+        }
+    }
+
+    private <T> T read(Supplier<T> body) {
+        lock.readLock().lock();
+        try {
+            return body.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private <T> T write(Supplier<T> body) {
+        lock.writeLock().lock();
+        try {
+            return body.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private Repo repo(RepositoryName name) {
+        return repos.computeIfAbsent(name.value(), k -> new Repo());
+    }
+
+    private void dropIfEmpty(RepositoryName name) {
+        Repo r = repos.get(name.value());
+        if (r != null && r.isEmpty()) {
+            repos.remove(name.value());
+        }
+    }
+
+    private static <K extends Comparable<K>, T> Page<T> page(NavigableSet<K> keys, Optional<K> after, int limit,
+                                                              java.util.function.Function<K, T> map) {
+        NavigableSet<K> tail = after.isPresent() ? keys.tailSet(after.get(), false) : keys;
+        List<T> items = new ArrayList<>(Math.min(limit, 1024));
+        boolean more = false;
+        for (K k : tail) {
+            if (items.size() == limit) {
+                more = true;
+                break;
+            }
+            items.add(map.apply(k));
+        }
+        return new Page<>(items, more);
+    }
+
+    @Override
+    public boolean repositoryExists(RepositoryName repository) {
+        return read(() -> repos.containsKey(repository.value()));
+    }
+
+    @Override
+    public Page<RepositoryName> repositories(Optional<String> after, int limit) {
+        return read(() -> page(repos.navigableKeySet(), after, limit, RepositoryName::of));
+    }
+
+    @Override
+    public boolean isBlobLinked(RepositoryName repository, Digest digest) {
+        return read(() -> {
+            Repo r = repos.get(repository.value());
+            return r != null && r.links.contains(digest);
+        });
+    }
+
+    @Override
+    public void linkBlob(RepositoryName repository, Digest digest) {
+        write(() -> {
+            repo(repository).links.add(digest);
+            linkers.computeIfAbsent(digest, d -> new TreeSet<>()).add(repository.value());
+            return null;
+        });
+    }
+
+    @Override
+    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
+        return write(() -> {
+            Repo r = repos.get(repository.value());
+            if (r == null || !r.links.remove(digest)) {
+                return false;
+            }
+            NavigableSet<String> names = linkers.get(digest);
+            names.remove(repository.value());
+            if (names.isEmpty()) {
+                linkers.remove(digest);
+            }
+            dropIfEmpty(repository);
+            return true;
+        });
+    }
+
+    @Override
+    public Page<RepositoryName> repositoriesLinking(Digest digest, Optional<RepositoryName> after, int limit) {
+        return read(() -> {
+            NavigableSet<String> names = linkers.getOrDefault(digest, new TreeSet<>());
+            return page(names, after.map(RepositoryName::value), limit, RepositoryName::of);
+        });
+    }
+
+    @Override
+    public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
+        return read(() -> {
+            Repo r = repos.get(repository.value());
+            return r == null ? Optional.empty() : Optional.ofNullable(r.manifests.get(digest));
+        });
+    }
+
+    @Override
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<Tag> tags) {
+        write(() -> {
+            Repo r = repo(repository);
+            r.manifests.put(manifest.digest(), manifest);
+            for (Tag tag : tags) {
+                r.tags.put(tag.value(), manifest.digest());
+            }
+            manifest.subject().ifPresent(subject -> r.referrers.computeIfAbsent(subject, s -> new TreeMap<>())
+                    .put(manifest.digest(), manifest.referrerDescriptor()));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+        return read(() -> {
+            Repo r = repos.get(repository.value());
+            return r == null ? Optional.empty() : Optional.ofNullable(r.tags.get(tag.value()));
+        });
+    }
+
+    @Override
+    public Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit) {
+        return read(() -> {
+            Repo r = repos.get(repository.value());
+            if (r == null) {
+                return new Page<>(List.of(), false);
+            }
+            return page(r.tags.navigableKeySet(), after, limit, Tag::of);
+        });
+    }
+
+    @Override
+    public boolean deleteTag(RepositoryName repository, Tag tag) {
+        return write(() -> {
+            Repo r = repos.get(repository.value());
+            return r != null && r.tags.remove(tag.value()) != null;
+        });
+    }
+
+    @Override
+    public boolean deleteManifest(RepositoryName repository, Digest digest) {
+        return write(() -> {
+            Repo r = repos.get(repository.value());
+            ManifestRecord removed = r == null ? null : r.manifests.remove(digest);
+            if (removed == null) {
+                return false;
+            }
+            r.tags.values().removeIf(digest::equals);
+            removed.subject().ifPresent(subject -> {
+                NavigableMap<Digest, Descriptor> refs = r.referrers.get(subject);
+                if (refs != null) {
+                    refs.remove(digest);
+                    if (refs.isEmpty()) {
+                        r.referrers.remove(subject);
+                    }
+                }
+            });
+            dropIfEmpty(repository);
+            return true;
+        });
+    }
+
+    @Override
+    public List<Descriptor> referrers(RepositoryName repository, Digest subject) {
+        return read(() -> {
+            Repo r = repos.get(repository.value());
+            NavigableMap<Digest, Descriptor> refs = r == null ? null : r.referrers.get(subject);
+            return refs == null ? List.of() : List.copyOf(refs.values());
+        });
+    }
+
+    @Override
+    public void putUpload(UploadRecord upload) {
+        write(() -> uploads.put(upload.id(), upload));
+    }
+
+    @Override
+    public Optional<UploadRecord> upload(String id) {
+        return read(() -> Optional.ofNullable(uploads.get(id)));
+    }
+
+    @Override
+    public boolean deleteUpload(String id) {
+        return write(() -> uploads.remove(id) != null);
+    }
+
+    @Override
+    public List<UploadRecord> uploads() {
+        return read(() -> List.copyOf(uploads.values()));
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release; contents are dropped with the object.
+    }
+}
