@@ -1,0 +1,185 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.UploadRecord;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Binary encodings of the records stored as RocksDB values. Each record starts with a version byte so the
+ * encoding can evolve; strings are length-prefixed UTF-8, optional values a
+ * presence byte, manifest bytes length-prefixed and copied verbatim.
+ */
+final class RecordCodec {
+    private static final byte V1 = 1;
+
+    private RecordCodec() {
+    }
+
+    interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private static byte[] encode(int sizeHint, Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(V1);
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static <T> T decode(byte[] value, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            byte version = in.readByte();
+            if (version != V1) {
+                throw new IllegalStateException("unknown record encoding version " + version);
+            }
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt metadata record", e);
+        }
+    }
+
+    static byte[] manifest(ManifestRecord r) {
+        return encode(r.manifest().bytes().length + 256, out -> {
+            writeString(out, r.digest().toString());
+            writeString(out, r.manifest().mediaType());
+            out.writeInt(r.manifest().bytes().length);
+            out.write(r.manifest().bytes());
+            writeDigests(out, r.blobs());
+            writeDigests(out, r.children());
+            writeOptional(out, r.subject().map(Digest::toString));
+            writeOptional(out, r.artifactType());
+            writeMap(out, r.annotations());
+        });
+    }
+
+    static ManifestRecord manifest(byte[] value) {
+        return decode(value, in -> {
+            Digest digest = Digest.parse(readString(in));
+            String mediaType = readString(in);
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            List<Digest> blobs = readDigests(in);
+            List<Digest> children = readDigests(in);
+            Optional<Digest> subject = readOptional(in).map(Digest::parse);
+            Optional<String> artifactType = readOptional(in);
+            Map<String, String> annotations = readMap(in);
+            return new ManifestRecord(new Manifest(digest, mediaType, bytes), new java.util.LinkedHashSet<>(blobs),
+                    new java.util.LinkedHashSet<>(children), subject, artifactType, annotations);
+        });
+    }
+
+    static byte[] descriptor(Descriptor d) {
+        return encode(256, out -> {
+            writeString(out, d.mediaType());
+            writeString(out, d.digest().toString());
+            out.writeLong(d.size());
+            writeOptional(out, d.artifactType());
+            writeMap(out, d.annotations());
+        });
+    }
+
+    static Descriptor descriptor(byte[] value) {
+        return decode(value, in -> new Descriptor(readString(in), Digest.parse(readString(in)), in.readLong(),
+                readOptional(in), readMap(in)));
+    }
+
+    static byte[] upload(UploadRecord u) {
+        return encode(160, out -> {
+            writeString(out, u.id());
+            writeString(out, u.repository().value());
+            writeString(out, u.stagedId());
+            writeString(out, u.algorithm().id());
+            out.writeLong(u.offset());
+            out.writeLong(u.created().toEpochMilli());
+            out.writeLong(u.updated().toEpochMilli());
+        });
+    }
+
+    static UploadRecord upload(byte[] value) {
+        return decode(value, in -> new UploadRecord(readString(in), RepositoryName.of(readString(in)), readString(in),
+                DigestAlgorithm.of(readString(in)), in.readLong(), Instant.ofEpochMilli(in.readLong()),
+                Instant.ofEpochMilli(in.readLong())));
+    }
+
+    private static void writeDigests(DataOutputStream out, java.util.Collection<Digest> digests) throws IOException {
+        out.writeInt(digests.size());
+        for (Digest d : digests) {
+            writeString(out, d.toString());
+        }
+    }
+
+    private static List<Digest> readDigests(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<Digest> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(Digest.parse(readString(in)));
+        }
+        return out;
+    }
+
+    private static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {
+        out.writeBoolean(value.isPresent());
+        if (value.isPresent()) {
+            writeString(out, value.get());
+        }
+    }
+
+    private static Optional<String> readOptional(DataInputStream in) throws IOException {
+        return in.readBoolean() ? Optional.of(readString(in)) : Optional.empty();
+    }
+
+    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            map.put(readString(in), readString(in));
+        }
+        return map;
+    }
+
+    /** Strings are length-prefixed UTF-8 (no 64 KiB limit, unlike writeUTF). */
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,463 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.Page;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.UploadRecord;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * Durable metadata on one RocksDB instance (key schema: {@link KeySchema}).
+ *
+ * <p>Every logical change is one {@link WriteBatch} written with the WAL on and, by default, synced: when a
+ * method returns, the change survives a crash or power loss; if it throws, none of it happened. Listings are
+ * iterator range scans that cost O(page). Read-modify-write steps inside this class (moving a tag, dropping
+ * an emptied repository) are serialised per repository by striped locks.
+ *
+ * <p>{@link #close()} is idempotent and waits for in-flight calls, then releases native handles in reverse
+ * order of creation; a failed {@link #open} releases whatever it had created.
+ */
+public final class RocksDbMetadataStore implements MetadataStore {
+    /** Block cache: keeps hot manifests and tags in memory while bounding native memory (and so RSS). */
+    private static final long BLOCK_CACHE_BYTES = 32L * 1024 * 1024;
+    /** Bloom filter bits per key: point lookups (tags, links, manifests) skip files that lack the key. */
+    private static final double BLOOM_BITS_PER_KEY = 10;
+    /** Write buffer per column family: small, since metadata values are small and there are eight families. */
+    private static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
+    private static final int LOCK_STRIPES = 64;
+
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> families;
+    private final WriteOptions writeOptions;
+    /** Every native object this store created, in creation order; closed in reverse. */
+    private final List<AutoCloseable> owned;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+    private boolean closed;
+
+    private RocksDbMetadataStore(RocksDB db, List<ColumnFamilyHandle> families, WriteOptions writeOptions,
+                                 List<AutoCloseable> owned) {
+        this.db = db;
+        this.families = families;
+        this.writeOptions = writeOptions;
+        this.owned = owned;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /** Opens (creating if needed) a store in {@code directory} with synced writes. */
+    public static RocksDbMetadataStore open(Path directory) {
+        return open(directory, true);
+    }
+
+    /**
+     * Opens (creating if needed) a store in {@code directory}.
+     *
+     * @param syncWrites fsync the WAL on every change (survives power loss); false survives only process
+     *                   crashes, for tests and benchmarks that say so
+     * @throws UncheckedIOException if the directory cannot be opened (in use by another process, corrupt,
+     *                              or of another format version)
+     */
+    public static RocksDbMetadataStore open(Path directory, boolean syncWrites) {
+        RocksDB.loadLibrary();
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            Files.createDirectories(directory);
+            DBOptions dbOptions = own(owned, new DBOptions().setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2));
+            LRUCache cache = own(owned, new LRUCache(BLOCK_CACHE_BYTES));
+            BloomFilter bloom = own(owned, new BloomFilter(BLOOM_BITS_PER_KEY));
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom);
+            ColumnFamilyOptions cfOptions = own(owned, new ColumnFamilyOptions().setTableFormatConfig(table)
+                    .setWriteBufferSize(WRITE_BUFFER_BYTES));
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+            for (String name : KeySchema.FAMILIES) {
+                descriptors.add(new ColumnFamilyDescriptor(KeySchema.bytes(name), cfOptions));
+            }
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = own(owned, RocksDB.open(dbOptions, directory.toString(), descriptors, handles));
+            owned.addAll(handles); // closed before the database (reverse order)
+            WriteOptions writeOptions = own(owned, new WriteOptions().setSync(syncWrites));
+            checkFormat(db, handles.get(0), writeOptions, directory);
+            return new RocksDbMetadataStore(db, List.copyOf(handles), writeOptions, owned);
+        } catch (RocksDBException | IOException | RuntimeException e) {
+            closeAll(owned, e);
+            if (e instanceof RuntimeException re && !(e instanceof IllegalStateException)) {
+                throw re;
+            }
+            throw new UncheckedIOException("cannot open metadata store in " + directory + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T handle) {
+        owned.add(handle);
+        return handle;
+    }
+
+    private static void checkFormat(RocksDB db, ColumnFamilyHandle cf, WriteOptions wo, Path dir)
+            throws RocksDBException {
+        byte[] version = db.get(cf, KeySchema.FORMAT_KEY);
+        if (version == null) {
+            db.put(cf, wo, KeySchema.FORMAT_KEY, KeySchema.bytes(Integer.toString(KeySchema.FORMAT_VERSION)));
+            return;
+        }
+        String found = new String(version, StandardCharsets.UTF_8);
+        if (!found.equals(Integer.toString(KeySchema.FORMAT_VERSION))) {
+            throw new IllegalStateException("metadata in " + dir + " has format version " + found + "; this Wharf reads "
+                    + KeySchema.FORMAT_VERSION + " and has no migration for it");
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> owned, Throwable primary) {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                }
+            }
+        }
+        owned.clear();
+    }
+
+    // ---- plumbing ----
+
+    private ColumnFamilyHandle cf(String name) {
+        return families.get(KeySchema.FAMILIES.indexOf(name) + 1);
+    }
+
+    /** Runs a read or write against the open database; fails cleanly once closed. */
+    private <T> T guarded(DbCall<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("metadata store is closed");
+            }
+            return call.run();
+        } catch (RocksDBException e) {
+            throw new UncheckedIOException(new IOException("RocksDB: " + e.getMessage(), e));
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private interface DbCall<T> {
+        T run() throws RocksDBException;
+    }
+
+    private <T> T locked(RepositoryName repo, DbCall<T> call) {
+        ReentrantLock lock = stripes[Math.floorMod(repo.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            return guarded(call);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void write(WriteBatch batch) throws RocksDBException {
+        db.write(writeOptions, batch);
+    }
+
+    private boolean has(String family, byte[] key) throws RocksDBException {
+        return db.get(cf(family), key) != null;
+    }
+
+    /** True if any key in {@code family} starts with {@code prefix}, other than {@code except}. */
+    private boolean anyWithPrefix(String family, byte[] prefix, byte[] except) {
+        try (RocksIterator it = db.newIterator(cf(family))) {
+            for (it.seek(prefix); it.isValid() && KeySchema.startsWith(it.key(), prefix); it.next()) {
+                if (except == null || !java.util.Arrays.equals(it.key(), except)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Deletes the repository marker in {@code batch} if, after it, no link or manifest would remain. */
+    private void dropRepositoryIfEmpty(WriteBatch batch, RepositoryName repo, String removedFamily, byte[] removedKey)
+            throws RocksDBException {
+        byte[] prefix = KeySchema.prefix(repo.value());
+        boolean links = anyWithPrefix(KeySchema.LINKS, prefix, KeySchema.LINKS.equals(removedFamily) ? removedKey : null);
+        boolean manifests = anyWithPrefix(KeySchema.MANIFESTS, prefix,
+                KeySchema.MANIFESTS.equals(removedFamily) ? removedKey : null);
+        if (!links && !manifests) {
+            batch.delete(cf(KeySchema.REPOSITORIES), KeySchema.bytes(repo.value()));
+        }
+    }
+
+    /** Up to {@code limit} items under {@code prefix} strictly after {@code after}, mapped from the key suffix. */
+    private <T> Page<T> scan(String family, byte[] prefix, Optional<String> after, int limit, Function<String, T> map) {
+        return guarded(() -> {
+            List<T> items = new ArrayList<>(Math.min(limit, 1024));
+            try (RocksIterator it = db.newIterator(cf(family))) {
+                byte[] start = prefix;
+                if (after.isPresent()) {
+                    byte[] a = KeySchema.bytes(after.get());
+                    start = java.util.Arrays.copyOf(prefix, prefix.length + a.length + 1);
+                    System.arraycopy(a, 0, start, prefix.length, a.length);
+                    start[start.length - 1] = 1; // just past "after" and everything under it
+                }
+                for (it.seek(start); it.isValid() && KeySchema.startsWith(it.key(), prefix); it.next()) {
+                    if (items.size() == limit) {
+                        return new Page<>(items, true);
+                    }
+                    items.add(map.apply(KeySchema.partAfter(it.key(), prefix.length)));
+                }
+            }
+            return new Page<>(items, false);
+        });
+    }
+
+    // ---- repositories ----
+
+    @Override
+    public boolean repositoryExists(RepositoryName repository) {
+        return guarded(() -> has(KeySchema.REPOSITORIES, KeySchema.bytes(repository.value())));
+    }
+
+    @Override
+    public Page<RepositoryName> repositories(Optional<String> after, int limit) {
+        return scan(KeySchema.REPOSITORIES, new byte[0], after, limit, RepositoryName::of);
+    }
+
+    // ---- links ----
+
+    @Override
+    public boolean isBlobLinked(RepositoryName repository, Digest digest) {
+        return guarded(() -> has(KeySchema.LINKS, KeySchema.key(repository.value(), digest.toString())));
+    }
+
+    @Override
+    public void linkBlob(RepositoryName repository, Digest digest) {
+        locked(repository, () -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(cf(KeySchema.REPOSITORIES), KeySchema.bytes(repository.value()), new byte[0]);
+                batch.put(cf(KeySchema.LINKS), KeySchema.key(repository.value(), digest.toString()), new byte[0]);
+                batch.put(cf(KeySchema.LINKERS), KeySchema.key(digest.toString(), repository.value()), new byte[0]);
+                write(batch);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
+        return locked(repository, () -> {
+            byte[] link = KeySchema.key(repository.value(), digest.toString());
+            if (!has(KeySchema.LINKS, link)) {
+                return false;
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.delete(cf(KeySchema.LINKS), link);
+                batch.delete(cf(KeySchema.LINKERS), KeySchema.key(digest.toString(), repository.value()));
+                dropRepositoryIfEmpty(batch, repository, KeySchema.LINKS, link);
+                write(batch);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public Page<RepositoryName> repositoriesLinking(Digest digest, Optional<RepositoryName> after, int limit) {
+        return scan(KeySchema.LINKERS, KeySchema.prefix(digest.toString()), after.map(RepositoryName::value), limit,
+                RepositoryName::of);
+    }
+
+    // ---- manifests, tags, referrers ----
+
+    @Override
+    public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
+        return guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.MANIFESTS),
+                KeySchema.key(repository.value(), digest.toString()))).map(RecordCodec::manifest));
+    }
+
+    @Override
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<Tag> tags) {
+        String repo = repository.value();
+        String digest = manifest.digest().toString();
+        locked(repository, () -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(cf(KeySchema.REPOSITORIES), KeySchema.bytes(repo), new byte[0]);
+                batch.put(cf(KeySchema.MANIFESTS), KeySchema.key(repo, digest), RecordCodec.manifest(manifest));
+                for (Tag tag : tags) {
+                    byte[] tagKey = KeySchema.key(repo, tag.value());
+                    byte[] old = db.get(cf(KeySchema.TAGS), tagKey);
+                    if (old != null) {
+                        batch.delete(cf(KeySchema.TAG_INDEX),
+                                KeySchema.key(repo, new String(old, StandardCharsets.UTF_8), tag.value()));
+                    }
+                    batch.put(cf(KeySchema.TAGS), tagKey, KeySchema.bytes(digest));
+                    batch.put(cf(KeySchema.TAG_INDEX), KeySchema.key(repo, digest, tag.value()), new byte[0]);
+                }
+                if (manifest.subject().isPresent()) {
+                    batch.put(cf(KeySchema.REFERRERS), KeySchema.key(repo, manifest.subject().get().toString(), digest),
+                            RecordCodec.descriptor(manifest.referrerDescriptor()));
+                }
+                write(batch);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+        return guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.TAGS), KeySchema.key(repository.value(), tag.value())))
+                .map(b -> Digest.parse(new String(b, StandardCharsets.UTF_8))));
+    }
+
+    @Override
+    public Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit) {
+        return scan(KeySchema.TAGS, KeySchema.prefix(repository.value()), after, limit, Tag::of);
+    }
+
+    @Override
+    public boolean deleteTag(RepositoryName repository, Tag tag) {
+        return locked(repository, () -> {
+            byte[] tagKey = KeySchema.key(repository.value(), tag.value());
+            byte[] digest = db.get(cf(KeySchema.TAGS), tagKey);
+            if (digest == null) {
+                return false;
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.delete(cf(KeySchema.TAGS), tagKey);
+                batch.delete(cf(KeySchema.TAG_INDEX),
+                        KeySchema.key(repository.value(), new String(digest, StandardCharsets.UTF_8), tag.value()));
+                write(batch);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean deleteManifest(RepositoryName repository, Digest digest) {
+        String repo = repository.value();
+        return locked(repository, () -> {
+            byte[] key = KeySchema.key(repo, digest.toString());
+            byte[] value = db.get(cf(KeySchema.MANIFESTS), key);
+            if (value == null) {
+                return false;
+            }
+            ManifestRecord record = RecordCodec.manifest(value);
+            try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(cf(KeySchema.TAG_INDEX))) {
+                batch.delete(cf(KeySchema.MANIFESTS), key);
+                byte[] prefix = KeySchema.prefix(repo, digest.toString());
+                for (it.seek(prefix); it.isValid() && KeySchema.startsWith(it.key(), prefix); it.next()) {
+                    String tag = KeySchema.partAfter(it.key(), prefix.length);
+                    batch.delete(cf(KeySchema.TAGS), KeySchema.key(repo, tag));
+                    batch.delete(cf(KeySchema.TAG_INDEX), it.key());
+                }
+                if (record.subject().isPresent()) {
+                    batch.delete(cf(KeySchema.REFERRERS), KeySchema.key(repo, record.subject().get().toString(),
+                            digest.toString()));
+                }
+                dropRepositoryIfEmpty(batch, repository, KeySchema.MANIFESTS, key);
+                write(batch);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public List<Descriptor> referrers(RepositoryName repository, Digest subject) {
+        return guarded(() -> {
+            List<Descriptor> out = new ArrayList<>();
+            byte[] prefix = KeySchema.prefix(repository.value(), subject.toString());
+            try (RocksIterator it = db.newIterator(cf(KeySchema.REFERRERS))) {
+                for (it.seek(prefix); it.isValid() && KeySchema.startsWith(it.key(), prefix); it.next()) {
+                    out.add(RecordCodec.descriptor(it.value()));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- uploads ----
+
+    @Override
+    public void putUpload(UploadRecord upload) {
+        guarded(() -> {
+            db.put(cf(KeySchema.UPLOADS), writeOptions, KeySchema.bytes(upload.id()), RecordCodec.upload(upload));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<UploadRecord> upload(String id) {
+        return guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.UPLOADS), KeySchema.bytes(id)))
+                .map(RecordCodec::upload));
+    }
+
+    @Override
+    public boolean deleteUpload(String id) {
+        return guarded(() -> {
+            byte[] key = KeySchema.bytes(id);
+            if (db.get(cf(KeySchema.UPLOADS), key) == null) {
+                return false;
+            }
+            db.delete(cf(KeySchema.UPLOADS), writeOptions, key);
+            return true;
+        });
+    }
+
+    @Override
+    public List<UploadRecord> uploads() {
+        return guarded(() -> {
+            List<UploadRecord> out = new ArrayList<>();
+            try (RocksIterator it = db.newIterator(cf(KeySchema.UPLOADS))) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    out.add(RecordCodec.upload(it.value()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Waits for in-flight calls, then releases native handles in reverse creation order. Idempotent. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeAll(owned, null); // column families, then the database, then the options: do not rearrange
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}

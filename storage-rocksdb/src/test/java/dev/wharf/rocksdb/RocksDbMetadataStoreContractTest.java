@@ -1,0 +1,48 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.core.contract.MetadataStoreContract;
+import dev.wharf.spi.MetadataStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The metadata store contract against {@link RocksDbMetadataStore}, plus its lifecycle promises. */
+class RocksDbMetadataStoreContractTest extends MetadataStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected MetadataStore openStore() {
+        return RocksDbMetadataStore.open(dir);
+    }
+
+    @Override
+    protected MetadataStore reopenStore() {
+        return RocksDbMetadataStore.open(dir);
+    }
+
+    @Test
+    void shouldRefuseSecondOpenOfSameDirectoryAndStayUsable() {
+        assertThatThrownBy(() -> RocksDbMetadataStore.open(dir)).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("cannot open metadata store");
+        RepositoryName repo = RepositoryName.of("still/works");
+        store.linkBlob(repo, DigestAlgorithm.SHA256.digest("x".getBytes(StandardCharsets.UTF_8)));
+        assertThat(store.repositoryExists(repo)).isTrue();
+    }
+
+    @Test
+    void shouldFailCleanlyWhenUsedAfterClose() {
+        store.close();
+        assertThatThrownBy(() -> store.repositoryExists(REPO)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        store = null;
+    }
+}
