@@ -8,23 +8,15 @@ import dev.wharf.api.Tag;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.UploadRecord;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,29 +38,17 @@ import java.util.function.Function;
  * order of creation; a failed {@link #open} releases whatever it had created.
  */
 public final class RocksDbMetadataStore implements MetadataStore {
-    /** Block cache: keeps hot manifests and tags in memory while bounding native memory (and so RSS). */
-    private static final long BLOCK_CACHE_BYTES = 32L * 1024 * 1024;
-    /** Bloom filter bits per key: point lookups (tags, links, manifests) skip files that lack the key. */
-    private static final double BLOOM_BITS_PER_KEY = 10;
-    /** Write buffer per column family: small, since metadata values are small and there are eight families. */
-    private static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
     private static final int LOCK_STRIPES = 64;
 
+    private final RocksDbHandles handles;
     private final RocksDB db;
-    private final List<ColumnFamilyHandle> families;
-    private final WriteOptions writeOptions;
-    /** Every native object this store created, in creation order; closed in reverse. */
-    private final List<AutoCloseable> owned;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
     private boolean closed;
 
-    private RocksDbMetadataStore(RocksDB db, List<ColumnFamilyHandle> families, WriteOptions writeOptions,
-                                 List<AutoCloseable> owned) {
-        this.db = db;
-        this.families = families;
-        this.writeOptions = writeOptions;
-        this.owned = owned;
+    private RocksDbMetadataStore(RocksDbHandles handles) {
+        this.handles = handles;
+        this.db = handles.db;
         for (int i = 0; i < LOCK_STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -88,74 +68,13 @@ public final class RocksDbMetadataStore implements MetadataStore {
      *                              or of another format version)
      */
     public static RocksDbMetadataStore open(Path directory, boolean syncWrites) {
-        RocksDB.loadLibrary();
-        List<AutoCloseable> owned = new ArrayList<>();
-        try {
-            Files.createDirectories(directory);
-            DBOptions dbOptions = own(owned, new DBOptions().setCreateIfMissing(true)
-                    .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2));
-            LRUCache cache = own(owned, new LRUCache(BLOCK_CACHE_BYTES));
-            BloomFilter bloom = own(owned, new BloomFilter(BLOOM_BITS_PER_KEY));
-            BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom);
-            ColumnFamilyOptions cfOptions = own(owned, new ColumnFamilyOptions().setTableFormatConfig(table)
-                    .setWriteBufferSize(WRITE_BUFFER_BYTES));
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-            for (String name : KeySchema.FAMILIES) {
-                descriptors.add(new ColumnFamilyDescriptor(KeySchema.bytes(name), cfOptions));
-            }
-            List<ColumnFamilyHandle> handles = new ArrayList<>();
-            RocksDB db = own(owned, RocksDB.open(dbOptions, directory.toString(), descriptors, handles));
-            owned.addAll(handles); // closed before the database (reverse order)
-            WriteOptions writeOptions = own(owned, new WriteOptions().setSync(syncWrites));
-            checkFormat(db, handles.get(0), writeOptions, directory);
-            return new RocksDbMetadataStore(db, List.copyOf(handles), writeOptions, owned);
-        } catch (RocksDBException | IOException | RuntimeException e) {
-            closeAll(owned, e);
-            if (e instanceof RuntimeException re && !(e instanceof IllegalStateException)) {
-                throw re;
-            }
-            throw new UncheckedIOException("cannot open metadata store in " + directory + ": " + e.getMessage(),
-                    e instanceof IOException io ? io : new IOException(e));
-        }
-    }
-
-    private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T handle) {
-        owned.add(handle);
-        return handle;
-    }
-
-    private static void checkFormat(RocksDB db, ColumnFamilyHandle cf, WriteOptions wo, Path dir)
-            throws RocksDBException {
-        byte[] version = db.get(cf, KeySchema.FORMAT_KEY);
-        if (version == null) {
-            db.put(cf, wo, KeySchema.FORMAT_KEY, KeySchema.bytes(Integer.toString(KeySchema.FORMAT_VERSION)));
-            return;
-        }
-        String found = new String(version, StandardCharsets.UTF_8);
-        if (!found.equals(Integer.toString(KeySchema.FORMAT_VERSION))) {
-            throw new IllegalStateException("metadata in " + dir + " has format version " + found + "; this Wharf reads "
-                    + KeySchema.FORMAT_VERSION + " and has no migration for it");
-        }
-    }
-
-    private static void closeAll(List<AutoCloseable> owned, Throwable primary) {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                if (primary != null) {
-                    primary.addSuppressed(e);
-                }
-            }
-        }
-        owned.clear();
+        return new RocksDbMetadataStore(RocksDbHandles.open(directory, syncWrites));
     }
 
     // ---- plumbing ----
 
     private ColumnFamilyHandle cf(String name) {
-        return families.get(KeySchema.FAMILIES.indexOf(name) + 1);
+        return handles.families.get(KeySchema.FAMILIES.indexOf(name) + 1);
     }
 
     /** Runs a read or write against the open database; fails cleanly once closed. */
@@ -188,7 +107,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     private void write(WriteBatch batch) throws RocksDBException {
-        db.write(writeOptions, batch);
+        db.write(handles.writeOptions, batch);
     }
 
     private boolean has(String family, byte[] key) throws RocksDBException {
@@ -410,7 +329,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     @Override
     public void putUpload(UploadRecord upload) {
         guarded(() -> {
-            db.put(cf(KeySchema.UPLOADS), writeOptions, KeySchema.bytes(upload.id()), RecordCodec.upload(upload));
+            db.put(cf(KeySchema.UPLOADS), handles.writeOptions, KeySchema.bytes(upload.id()), RecordCodec.upload(upload));
             return null;
         });
     }
@@ -428,7 +347,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
             if (db.get(cf(KeySchema.UPLOADS), key) == null) {
                 return false;
             }
-            db.delete(cf(KeySchema.UPLOADS), writeOptions, key);
+            db.delete(cf(KeySchema.UPLOADS), handles.writeOptions, key);
             return true;
         });
     }
@@ -455,7 +374,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
                 return;
             }
             closed = true;
-            closeAll(owned, null); // column families, then the database, then the options: do not rearrange
+            handles.close();
         } finally {
             lifecycle.writeLock().unlock();
         }
