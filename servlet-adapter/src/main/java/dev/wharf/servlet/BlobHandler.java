@@ -1,0 +1,136 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.BlobContent;
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.ByteRange;
+import dev.wharf.api.Digest;
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.MediaTypes;
+import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * Blobs: pull and existence check (end-2, spec "Pulling blobs" and "Checking if content exists") and
+ * delete (end-10, "Deleting Blobs").
+ *
+ * <p>Bytes are copied from {@link BlobContent#stream()} to the response through one 64 KiB buffer, so a
+ * blob of any size is served in constant memory. A single {@code Range} is honoured with 206; an
+ * unsatisfiable one answers 416 with {@code Content-Range: bytes *&#47;<size>}; anything else the server
+ * does not understand is ignored and the whole blob is served (RFC 9110 section 14.2).
+ */
+final class BlobHandler {
+    /** Copy buffer: large enough to keep syscalls few, small enough for thousands of parallel pulls. */
+    static final int BUFFER_SIZE = 64 * 1024;
+
+    private final Registry registry;
+
+    BlobHandler(Registry registry) {
+        this.registry = registry;
+    }
+
+    /** end-2: GET (body, optionally ranged) and HEAD (headers only) of {@code /v2/<name>/blobs/<digest>}. */
+    void read(Exchange ex) throws IOException {
+        RepositoryName name = ex.name();
+        Digest digest = Digest.parse(ex.param("digest"));
+        Optional<BlobInfo> stat = registry.statBlob(ex.caller(), name, digest);
+        if (stat.isEmpty()) {
+            // statBlob cannot say whether the blob or the repository is missing; readBlob throws
+            // BLOB_UNKNOWN or NAME_UNKNOWN as appropriate (and serves it, should it have arrived meanwhile).
+            serve(ex, name, digest, Optional.empty());
+            return;
+        }
+        BlobInfo blob = stat.get();
+        if (ex.isHead()) {
+            // Range is defined for GET only (RFC 9110 14.2): HEAD always describes the whole blob.
+            blobHeaders(ex, blob);
+            ex.response().setContentLengthLong(blob.size());
+            ex.response().setStatus(HttpServletResponse.SC_OK);
+            return;
+        }
+        RangeHeaders.Selection selection = rangeRequested(ex, blob)
+                ? RangeHeaders.range(ex.request().getHeader("Range"), blob.size())
+                : new RangeHeaders.Whole();
+        if (selection instanceof RangeHeaders.Unsatisfiable) {
+            ex.setHeader("Content-Range", RangeHeaders.unsatisfiedValue(blob.size()));
+            throw new RegistryException(ErrorCode.RANGE_INVALID, "range '" + ex.request().getHeader("Range")
+                    + "' cannot be satisfied for a blob of " + blob.size() + " bytes",
+                    java.util.Map.of("size", blob.size()));
+        }
+        serve(ex, name, digest, selection instanceof RangeHeaders.Partial partial
+                ? Optional.of(partial.range()) : Optional.empty());
+    }
+
+    /** end-10: unlinks the blob from this repository only; 202. */
+    void delete(Exchange ex) {
+        RepositoryName name = ex.name();
+        Digest digest = Digest.parse(ex.param("digest"));
+        registry.deleteBlob(ex.caller(), name, digest);
+        ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
+    }
+
+    private void serve(Exchange ex, RepositoryName name, Digest digest, Optional<ByteRange> range)
+            throws IOException {
+        try (BlobContent content = registry.readBlob(ex.caller(), name, digest, range)) {
+            BlobInfo blob = content.blob();
+            HttpServletResponse response = ex.response();
+            blobHeaders(ex, blob);
+            response.setContentLengthLong(content.length());
+            if (range.isPresent()) {
+                long last = content.offset() + content.length() - 1;
+                response.setHeader("Content-Range", RangeHeaders.contentRangeValue(content.offset(), last, blob.size()));
+                response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
+            } else {
+                response.setStatus(HttpServletResponse.SC_OK);
+            }
+            if (ex.isHead()) {
+                return;
+            }
+            try (InputStream in = content.stream()) {
+                copy(in, response.getOutputStream());
+            }
+        }
+    }
+
+    /**
+     * {@code If-Range} (RFC 9110 13.1.5): a range applies only if the validator still names this blob.
+     * The ETag of a blob is its digest, which never changes, so only a different validator disables it.
+     */
+    private static boolean rangeRequested(Exchange ex, BlobInfo blob) {
+        Optional<String> ifRange = ex.requestHeader("If-Range");
+        return ifRange.isEmpty() || ifRange.get().trim().equals(etag(blob.digest()));
+    }
+
+    private static void blobHeaders(Exchange ex, BlobInfo blob) {
+        ex.response().setContentType(MediaTypes.OCTET_STREAM);
+        ex.setHeader("Docker-Content-Digest", blob.digest().toString());
+        ex.setHeader("ETag", etag(blob.digest()));
+        ex.setHeader("Accept-Ranges", "bytes");
+    }
+
+    static String etag(Digest digest) {
+        return "\"" + digest + "\"";
+    }
+
+    /**
+     * Copies {@code in} to {@code out} in {@link #BUFFER_SIZE} steps. A write failure means the client went
+     * away ({@link ClientIOException}); a read failure is the store's and stays a plain IOException.
+     */
+    static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER_SIZE];
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            try {
+                out.write(buffer, 0, n);
+            } catch (IOException e) {
+                throw new ClientIOException(ClientIOException.Direction.WRITING_RESPONSE, "client stopped reading", e);
+            }
+        }
+    }
+}

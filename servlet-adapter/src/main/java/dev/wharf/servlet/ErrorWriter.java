@@ -1,0 +1,122 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.RegistryException;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place a failure becomes a response (spec "Error Codes"):
+ * <pre>{@code {"errors": [{"code": "BLOB_UNKNOWN", "message": "...", "detail": {...}}]}}</pre>
+ * with {@code Content-Type: application/json} and the status of {@link RegistryException#httpStatus()}.
+ * {@code detail} is present only when the engine gave one. HEAD responses get status and headers only.
+ *
+ * <p>Classification, in order:
+ * <ol>
+ *   <li>a {@link RegistryException} is the client's fault and is reported as it is;</li>
+ *   <li>a {@link ClientIOException} anywhere in the cause chain means the client broke the connection:
+ *       while sending its body, that is 400 SIZE_INVALID (the engine has rolled the session back); while
+ *       receiving ours, there is no one left to answer;</li>
+ *   <li>anything else is a server fault: logged, answered 500 {@code UNKNOWN} without internals.</li>
+ * </ol>
+ * Once the response is committed nothing can be rewritten; a server fault is then rethrown so the
+ * container aborts the connection rather than let a client take a truncated body for a whole one.
+ */
+final class ErrorWriter {
+    /** The challenge sent with 401 UNAUTHORIZED unless the embedder configures another. */
+    static final String DEFAULT_CHALLENGE = "Basic realm=\"wharf\"";
+
+    private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
+    private static final String INTERNAL_CODE = "UNKNOWN";
+
+    private final String challenge;
+
+    /** @param challenge the {@code WWW-Authenticate} value for 401 responses */
+    ErrorWriter(String challenge) {
+        this.challenge = Objects.requireNonNull(challenge, "challenge");
+    }
+
+    /**
+     * Answers {@code failure} on {@code exchange}'s response.
+     *
+     * @throws IOException or the original runtime exception, when a server fault hit a committed response
+     */
+    void handle(Exchange exchange, Throwable failure) throws IOException {
+        Optional<ClientIOException> client = failure instanceof RegistryException
+                ? Optional.empty() : ClientIOException.in(failure);
+        if (client.isPresent() && client.get().direction() == ClientIOException.Direction.WRITING_RESPONSE) {
+            LOG.log(Level.FINE, () -> exchange + ": client stopped reading the response");
+            return;
+        }
+        RegistryException error;
+        if (failure instanceof RegistryException registryException) {
+            error = registryException;
+        } else if (client.isPresent() || exchange.bodyFailed()) {
+            error = new RegistryException(ErrorCode.SIZE_INVALID, client.map(Throwable::getMessage)
+                    .orElse("request body ended before it was complete")).withCause(failure);
+        } else {
+            serverFault(exchange, failure);
+            return;
+        }
+        LOG.log(Level.FINE, () -> exchange + " -> " + error.httpStatus() + " " + error.code() + ": "
+                + error.getMessage());
+        HttpServletResponse response = exchange.response();
+        if (response.isCommitted()) {
+            LOG.log(Level.FINE, () -> exchange + ": response already committed; closing the connection");
+            throw new IOException("cannot report " + error.code() + " on a committed response", error);
+        }
+        if (error.code() == ErrorCode.UNAUTHORIZED && !response.containsHeader("WWW-Authenticate")) {
+            response.setHeader("WWW-Authenticate", challenge);
+        }
+        write(exchange, error.httpStatus(), error.code().name(),
+                Optional.ofNullable(error.getMessage()).orElse(error.code().description()), error.detail());
+    }
+
+    private void serverFault(Exchange exchange, Throwable failure) throws IOException {
+        LOG.log(Level.SEVERE, failure, () -> exchange + " failed");
+        if (exchange.response().isCommitted()) {
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("response aborted", failure);
+        }
+        write(exchange, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, INTERNAL_CODE, "internal error",
+                Optional.empty());
+    }
+
+    private static void write(Exchange exchange, int status, String code, String message, Optional<Object> detail)
+            throws IOException {
+        exchange.response().resetBuffer();
+        byte[] body;
+        try {
+            body = Json.bytes(envelope(code, message, detail));
+        } catch (UncheckedIOException unserialisable) {
+            body = Json.bytes(envelope(code, message, detail.map(String::valueOf)));
+        }
+        try {
+            exchange.send(status, "application/json", body);
+        } catch (ClientIOException gone) {
+            LOG.log(Level.FINE, () -> exchange + ": client went away before the error was written");
+        }
+    }
+
+    private static Map<String, Object> envelope(String code, String message, Optional<?> detail) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("code", code);
+        entry.put("message", message);
+        detail.ifPresent(d -> entry.put("detail", d));
+        return Map.of("errors", List.of(entry));
+    }
+}

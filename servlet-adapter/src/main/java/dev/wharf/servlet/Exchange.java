@@ -1,0 +1,167 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.Caller;
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.UploadChunk;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.Principal;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One request/response pair as the handlers see it: the matched path parameters, the parsed query, the
+ * caller, and the few ways to answer (empty, JSON, raw bytes) that keep the HEAD rule in one place.
+ * Created per request; not thread-safe.
+ */
+final class Exchange {
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final Map<String, String> params;
+    private final QueryParams query;
+    private final Caller caller;
+    private final boolean head;
+    private RepositoryName name;
+    private RequestBody body;
+
+    Exchange(HttpServletRequest request, HttpServletResponse response, Map<String, String> params) {
+        this.request = request;
+        this.response = response;
+        this.params = Map.copyOf(params);
+        this.query = QueryParams.parse(request.getQueryString());
+        Principal principal = request.getUserPrincipal();
+        this.caller = principal == null ? Caller.anonymous() : Caller.of(principal);
+        this.head = "HEAD".equals(request.getMethod());
+    }
+
+    HttpServletRequest request() {
+        return request;
+    }
+
+    HttpServletResponse response() {
+        return response;
+    }
+
+    Caller caller() {
+        return caller;
+    }
+
+    QueryParams query() {
+        return query;
+    }
+
+    /** True for HEAD: answer with the headers a GET would have, never a body. */
+    boolean isHead() {
+        return head;
+    }
+
+    /** A captured path part ({@code digest}, {@code reference}, {@code id}). */
+    String param(String key) {
+        String value = params.get(key);
+        if (value == null) {
+            throw new IllegalStateException("route has no parameter " + key);
+        }
+        return value;
+    }
+
+    /** The repository name from the path, validated (400 NAME_INVALID, never 404, for a bad name). */
+    RepositoryName name() {
+        if (name == null) {
+            name = RepositoryName.of(param("name"));
+        }
+        return name;
+    }
+
+    /** The client's body, wrapped so that its failures are recognisable ({@link RequestBody}). */
+    RequestBody body() throws IOException {
+        if (body == null) {
+            body = new RequestBody(request.getInputStream());
+        }
+        return body;
+    }
+
+    /** True if reading the client's body failed during this exchange. */
+    boolean bodyFailed() {
+        return body != null && body.failed();
+    }
+
+    /** The declared {@code Content-Length}, if any. */
+    OptionalLong contentLength() {
+        long length = request.getContentLengthLong();
+        return length < 0 ? OptionalLong.empty() : OptionalLong.of(length);
+    }
+
+    /**
+     * The request body with its declared length and {@code Content-Range}.
+     *
+     * @throws RegistryException BLOB_UPLOAD_INVALID for a malformed Content-Range
+     */
+    UploadChunk chunk() throws IOException {
+        return new UploadChunk(body(), contentLength(), RangeHeaders.contentRange(request.getHeader("Content-Range")));
+    }
+
+    /** A required query parameter, or 400 with {@code code}. */
+    String requiredQuery(String key, ErrorCode code, String why) {
+        return query.first(key).orElseThrow(() -> new RegistryException(code, why));
+    }
+
+    /** An absolute path under this servlet, relative to the host: {@code contextPath + servletPath + suffix}. */
+    String path(String suffix) {
+        return request.getContextPath() + request.getServletPath() + suffix;
+    }
+
+    /** {@code /v2/<name>/blobs/<digest>}-style path for the current repository. */
+    String repositoryPath(String suffix) {
+        return path("/" + name().value() + suffix);
+    }
+
+    /** Sets a response header, replacing any earlier value. */
+    void setHeader(String name, String value) {
+        response.setHeader(name, value);
+    }
+
+    /** A request header, if sent. */
+    Optional<String> requestHeader(String name) {
+        return Optional.ofNullable(request.getHeader(name));
+    }
+
+    /** Answers {@code status} with no body ({@code Content-Length: 0} except for 204). */
+    void sendEmpty(int status) {
+        response.setStatus(status);
+        if (status != HttpServletResponse.SC_NO_CONTENT) {
+            response.setContentLength(0);
+        }
+    }
+
+    /** Answers {@code status} with a JSON document (headers only for HEAD). */
+    void sendJson(int status, Object document) throws IOException {
+        send(status, "application/json", Json.bytes(document));
+    }
+
+    /** Answers {@code status} with exact bytes of {@code contentType} (headers only for HEAD). */
+    void send(int status, String contentType, byte[] bytes) throws IOException {
+        response.setStatus(status);
+        response.setContentType(contentType);
+        response.setContentLength(bytes.length);
+        if (!head) {
+            OutputStream out = response.getOutputStream();
+            try {
+                out.write(bytes);
+            } catch (IOException e) {
+                throw new ClientIOException(ClientIOException.Direction.WRITING_RESPONSE, "client stopped reading", e);
+            }
+        }
+    }
+
+    /** Short description for log lines. */
+    @Override
+    public String toString() {
+        return request.getMethod() + " " + request.getRequestURI();
+    }
+}

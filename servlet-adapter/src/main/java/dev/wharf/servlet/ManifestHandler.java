@@ -1,0 +1,110 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.ManifestPushed;
+import dev.wharf.api.Reference;
+import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Manifests: pull and existence check (end-3, spec "Pulling manifests"), push (end-7a/7b, "Pushing
+ * Manifests", "Pushing Manifests with Subject") and delete (end-9, "Deleting tags" / "Deleting Manifests").
+ *
+ * <p>Manifests are served byte for byte with the media type they were pushed with. Wharf never converts
+ * one, so {@code Accept} negotiation ({@link AcceptHeader}) only decides whether the stored manifest may be
+ * served: when the client accepts none of it, the answer is 404 MANIFEST_UNKNOWN naming the stored type.
+ *
+ * <p>A push reads at most {@link dev.wharf.api.RegistryConfig#maxManifestBytes()} + 1 bytes, so an oversized
+ * manifest is refused (413 MANIFEST_INVALID) without being held whole; a {@code Content-Length} beyond the
+ * limit is refused before any byte is read.
+ */
+final class ManifestHandler {
+    private final Registry registry;
+
+    ManifestHandler(Registry registry) {
+        this.registry = registry;
+    }
+
+    /** end-3: GET/HEAD {@code /v2/<name>/manifests/<reference>}. */
+    void read(Exchange ex) throws IOException {
+        RepositoryName name = ex.name();
+        Reference reference = Reference.parse(ex.param("reference"));
+        Manifest manifest = registry.manifest(ex.caller(), name, reference);
+        AcceptHeader accept = AcceptHeader.parse(Collections.list(ex.request().getHeaders("Accept")));
+        if (!accept.accepts(manifest.mediaType())) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is stored as "
+                    + manifest.mediaType() + ", which the request's Accept header does not include",
+                    Map.of("mediaType", manifest.mediaType(), "accept", accept.types()));
+        }
+        ex.setHeader("Docker-Content-Digest", manifest.digest().toString());
+        ex.setHeader("ETag", BlobHandler.etag(manifest.digest()));
+        ex.send(HttpServletResponse.SC_OK, manifest.mediaType(), manifest.bytes());
+    }
+
+    /**
+     * end-7a/7b: PUT {@code /v2/<name>/manifests/<reference>[?tag=a&tag=b]}; 201 with {@code Location} (by
+     * digest), {@code Docker-Content-Digest}, {@code OCI-Subject} when the manifest has a subject, and one
+     * {@code OCI-Tag} header per tag the push set when {@code tag} parameters were given.
+     */
+    void put(Exchange ex) throws IOException {
+        RepositoryName name = ex.name();
+        Reference reference = Reference.parse(ex.param("reference"));
+        List<String> tagParams = ex.query().all("tag");
+        List<Tag> extraTags = new ArrayList<>(tagParams.size());
+        for (String tag : tagParams) {
+            extraTags.add(Tag.of(tag));
+        }
+        byte[] bytes = readBounded(ex, registry.config().maxManifestBytes());
+        String contentType = ex.request().getContentType() == null ? "" : ex.request().getContentType();
+
+        ManifestPushed pushed = registry.pushManifest(ex.caller(), name, reference, contentType, bytes, extraTags);
+
+        ex.setHeader("Location", ex.repositoryPath("/manifests/" + pushed.digest()));
+        ex.setHeader("Docker-Content-Digest", pushed.digest().toString());
+        pushed.subject().ifPresent(subject -> ex.setHeader("OCI-Subject", subject.toString()));
+        if (!tagParams.isEmpty()) {
+            for (Tag tag : pushed.tags()) {
+                ex.response().addHeader("OCI-Tag", tag.value());
+            }
+        }
+        ex.sendEmpty(HttpServletResponse.SC_CREATED);
+    }
+
+    /** end-9: DELETE by tag removes the tag only; by digest the manifest, its tags and its referrers entry. */
+    void delete(Exchange ex) {
+        RepositoryName name = ex.name();
+        Reference reference = Reference.parse(ex.param("reference"));
+        registry.deleteManifest(ex.caller(), name, reference);
+        ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
+    }
+
+    /** The request body, refusing with 413 as soon as it is known to exceed {@code max} bytes. */
+    private static byte[] readBounded(Exchange ex, int max) throws IOException {
+        long declared = ex.request().getContentLengthLong();
+        if (declared > max) {
+            throw tooLarge("Content-Length " + declared, max);
+        }
+        int limit = max == Integer.MAX_VALUE ? max : max + 1;
+        byte[] bytes = ex.body().readNBytes(limit);
+        if (bytes.length > max) {
+            throw tooLarge("more than " + max + " bytes", max);
+        }
+        return bytes;
+    }
+
+    private static RegistryException tooLarge(String what, int max) {
+        return new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest too large: " + what
+                + " exceeds this registry's limit of " + max + " bytes", Map.of("limit", max))
+                .withStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryException;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The OCI Distribution HTTP API (distribution-spec "API") over a {@link Registry}. Map it at {@code /v2/*}:
+ *
+ * <pre>{@code
+ * Registry registry = Registry.builder().build();
+ * ServletContextHandler context = new ServletContextHandler();          // Jetty, for example
+ * context.addServlet(new ServletHolder(new RegistryServlet(registry)), "/v2/*");
+ * }</pre>
+ *
+ * <p>Or declare it by class name (web.xml, annotations) and put the registry in the
+ * {@link jakarta.servlet.ServletContext} attribute {@value #REGISTRY_ATTRIBUTE} before the servlet starts.
+ *
+ * <p>The servlet only translates: it routes the path ({@link Routes}), parses headers and query, calls the
+ * registry on behalf of {@code request.getUserPrincipal()} (anonymous when there is none; authenticating is
+ * the container's job) and turns {@link RegistryException}s into the spec's JSON error envelope. Bodies
+ * stream in both directions; a blob is never held in memory. Every response carries
+ * {@code Docker-Distribution-API-Version: registry/2.0}; {@code Location} headers are relative to the host.
+ *
+ * <p>The servlet does not own the registry and never closes it.
+ */
+public class RegistryServlet extends HttpServlet {
+    /** ServletContext attribute the no-argument constructor takes the {@link Registry} from. */
+    public static final String REGISTRY_ATTRIBUTE = "dev.wharf.registry";
+
+    private static final long serialVersionUID = 1L;
+    private static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
+    private static final String API_VERSION = "registry/2.0";
+
+    private transient Registry registry;
+    private transient Map<Endpoint, Handler> handlers;
+    private transient ErrorWriter errors;
+
+    /** A servlet over {@code registry}. */
+    public RegistryServlet(Registry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** A servlet that takes its registry from the ServletContext attribute {@value #REGISTRY_ATTRIBUTE}. */
+    public RegistryServlet() {
+    }
+
+    @Override
+    public void init() throws ServletException {
+        if (registry == null) {
+            Object attribute = getServletContext().getAttribute(REGISTRY_ATTRIBUTE);
+            if (!(attribute instanceof Registry fromContext)) {
+                throw new ServletException("RegistryServlet needs a dev.wharf.api.Registry in ServletContext attribute '"
+                        + REGISTRY_ATTRIBUTE + "' (found " + (attribute == null ? "nothing" : attribute.getClass().getName())
+                        + "), or construct it with new RegistryServlet(registry)");
+            }
+            registry = fromContext;
+        }
+        errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE);
+        handlers = handlers(registry);
+    }
+
+    /** Dispatches every method, PATCH included, through the route table. */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        response.setHeader(API_VERSION_HEADER, API_VERSION);
+        Routes.Result route = Routes.STANDARD.match(request.getMethod(), request.getPathInfo());
+        Exchange exchange = new Exchange(request, response,
+                route instanceof Routes.Found found ? found.params() : Map.of());
+        try {
+            if (route instanceof Routes.Found found) {
+                handlers.get(found.endpoint()).handle(exchange);
+            } else if (route instanceof Routes.MethodNotAllowed notAllowed) {
+                response.setHeader("Allow", String.join(", ", notAllowed.allowed()));
+                throw new RegistryException(ErrorCode.UNSUPPORTED, request.getMethod()
+                        + " is not supported here; allowed: " + String.join(", ", notAllowed.allowed()));
+            } else {
+                throw new RegistryException(ErrorCode.UNSUPPORTED, "unknown endpoint").withStatus(404);
+            }
+        } catch (IOException | RuntimeException e) {
+            errors.handle(exchange, e);
+        }
+    }
+
+    /** Serves one endpoint; failures propagate to the {@link ErrorWriter}. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Exchange exchange) throws IOException;
+    }
+
+    /** The endpoint-to-handler table; every {@link Endpoint} must have one. */
+    private static Map<Endpoint, Handler> handlers(Registry registry) throws ServletException {
+        BlobHandler blobs = new BlobHandler(registry);
+        UploadHandler uploads = new UploadHandler(registry);
+        ManifestHandler manifests = new ManifestHandler(registry);
+        TagHandler tags = new TagHandler(registry);
+        ReferrersHandler referrers = new ReferrersHandler(registry);
+        CatalogHandler catalog = new CatalogHandler(registry);
+        ExtensionsHandler extensions = new ExtensionsHandler();
+
+        Map<Endpoint, Handler> table = new EnumMap<>(Endpoint.class);
+        table.put(Endpoint.BASE, extensions::base);
+        table.put(Endpoint.CATALOG, catalog::list);
+        table.put(Endpoint.DISCOVER, extensions::discover);
+        table.put(Endpoint.REPOSITORY_DISCOVER, extensions::discoverInRepository);
+        table.put(Endpoint.UPLOAD_START, uploads::start);
+        table.put(Endpoint.UPLOAD_STATUS, uploads::status);
+        table.put(Endpoint.UPLOAD_CHUNK, uploads::append);
+        table.put(Endpoint.UPLOAD_COMPLETE, uploads::complete);
+        table.put(Endpoint.UPLOAD_CANCEL, uploads::cancel);
+        table.put(Endpoint.BLOB_READ, blobs::read);
+        table.put(Endpoint.BLOB_DELETE, blobs::delete);
+        table.put(Endpoint.MANIFEST_READ, manifests::read);
+        table.put(Endpoint.MANIFEST_PUT, manifests::put);
+        table.put(Endpoint.MANIFEST_DELETE, manifests::delete);
+        table.put(Endpoint.TAGS_LIST, tags::list);
+        table.put(Endpoint.REFERRERS, referrers::list);
+        if (table.size() != Endpoint.values().length) {
+            throw new ServletException("endpoints without a handler: "
+                    + EnumSet.complementOf(EnumSet.copyOf(table.keySet())));
+        }
+        return table;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.wharf.servlet;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The client's request body as handed to the engine: the container's stream, with every read failure
+ * rethrown as a {@link ClientIOException} so that a client that hangs up mid-upload is told apart from a
+ * broken disk. It counts bytes for the error message and remembers that it failed, in case the engine
+ * reports the failure without its cause.
+ */
+final class RequestBody extends InputStream {
+    private final InputStream in;
+    private long bytesRead;
+    private volatile boolean failed;
+
+    RequestBody(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+        try {
+            int b = in.read();
+            if (b >= 0) {
+                bytesRead++;
+            }
+            return b;
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        try {
+            int n = in.read(buffer, offset, length);
+            if (n > 0) {
+                bytesRead += n;
+            }
+            return n;
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public int available() throws IOException {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    /** True once a read from the client has failed. */
+    boolean failed() {
+        return failed;
+    }
+
+    /** Bytes received so far. */
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    private ClientIOException failure(IOException e) {
+        failed = true;
+        if (e instanceof ClientIOException already) {
+            return already;
+        }
+        return new ClientIOException(ClientIOException.Direction.READING_REQUEST,
+                "request body ended before it was complete, after " + bytesRead + " bytes", e);
+    }
+}

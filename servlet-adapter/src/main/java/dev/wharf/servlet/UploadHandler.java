@@ -1,0 +1,147 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.UploadChunk;
+import dev.wharf.api.UploadStart;
+import dev.wharf.api.UploadStatus;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Blob uploads (spec "Pushing blobs", "Pushing a blob in chunks", "Mounting a blob", "Cancel a blob
+ * upload"): start, monolithic push and mount (end-4a/4b/4c/11), session status (end-13), chunk (end-5),
+ * close (end-6) and cancel (end-14).
+ *
+ * <p>Request bodies go to the engine as a stream together with the declared {@code Content-Length} and
+ * {@code Content-Range}; the engine checks them against each other and against the bytes that arrive, and
+ * leaves the session untouched when anything disagrees.
+ *
+ * <p>Session responses carry {@code Location} (the session URL, opaque to clients), {@code Range:
+ * 0-<last accepted byte>} ({@code 0-0} while empty, as CNCF distribution answers) and
+ * {@code Docker-Upload-UUID}. A 416 for an out-of-order chunk carries the same headers, read back from the
+ * session after the refusal, so the client can resume without another request.
+ */
+final class UploadHandler {
+    private final Registry registry;
+
+    UploadHandler(Registry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * end-4a/4b/4c/11: {@code POST /v2/<name>/blobs/uploads/}. With {@code mount} (and optionally
+     * {@code from}) a mount; else with {@code digest} a single-request push of the body (the engine treats an
+     * empty body as a mount without {@code from}); else a new session hashing with {@code digest-algorithm}.
+     * 201 when the blob is now linked, 202 with a session otherwise.
+     */
+    void start(Exchange ex) throws IOException {
+        RepositoryName name = ex.name();
+        QueryParams query = ex.query();
+        Optional<String> mount = query.first("mount");
+        Optional<String> digest = query.first("digest");
+        UploadStart started;
+        if (mount.isPresent()) {
+            Optional<RepositoryName> from = query.first("from").map(RepositoryName::of);
+            started = registry.mount(ex.caller(), name, Digest.parse(mount.get()), from);
+        } else if (digest.isPresent()) {
+            Digest expected = Digest.parse(digest.get());
+            UploadChunk body = new UploadChunk(ex.body(), ex.contentLength(), Optional.empty());
+            started = registry.pushBlob(ex.caller(), name, expected, body);
+        } else {
+            Optional<DigestAlgorithm> algorithm = query.first("digest-algorithm").map(DigestAlgorithm::of);
+            started = registry.startUpload(ex.caller(), name, algorithm);
+        }
+        if (started.blob().isPresent()) {
+            linked(ex, started.blob().get());
+        } else {
+            UploadStatus session = started.session().orElseThrow();
+            sessionHeaders(ex, session);
+            ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
+        }
+    }
+
+    /** end-13: {@code GET <location>}; 204 with the accepted range. */
+    void status(Exchange ex) {
+        UploadStatus session = registry.uploadStatus(ex.caller(), ex.name(), ex.param("id"));
+        sessionHeaders(ex, session);
+        ex.sendEmpty(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /** end-5: {@code PATCH <location>}; 202 with the new accepted range, 416 for a chunk out of order. */
+    void append(Exchange ex) throws IOException {
+        RepositoryName name = ex.name();
+        String id = ex.param("id");
+        UploadChunk chunk = ex.chunk();
+        UploadStatus session;
+        try {
+            session = registry.appendUpload(ex.caller(), name, id, chunk);
+        } catch (RegistryException e) {
+            describeAfterRefusal(ex, name, id, e);
+            throw e;
+        }
+        sessionHeaders(ex, session);
+        ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
+    }
+
+    /**
+     * end-6: {@code PUT <location>?digest=<digest>} with an optional final chunk; 201 with the blob's
+     * location. A missing {@code digest} is refused before the body is read.
+     */
+    void complete(Exchange ex) throws IOException {
+        RepositoryName name = ex.name();
+        String id = ex.param("id");
+        Digest digest = Digest.parse(ex.requiredQuery("digest", ErrorCode.DIGEST_INVALID,
+                "closing an upload needs the whole blob's digest: PUT <location>?digest=<digest>"));
+        UploadChunk chunk = ex.chunk();
+        BlobInfo blob;
+        try {
+            blob = registry.completeUpload(ex.caller(), name, id, digest, chunk);
+        } catch (RegistryException e) {
+            describeAfterRefusal(ex, name, id, e);
+            throw e;
+        }
+        linked(ex, blob);
+    }
+
+    /** end-14: {@code DELETE <location>}; 204. */
+    void cancel(Exchange ex) {
+        registry.cancelUpload(ex.caller(), ex.name(), ex.param("id"));
+        ex.sendEmpty(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /** 201 for a blob now linked in the repository (end-4b, end-6, end-11). */
+    private static void linked(Exchange ex, BlobInfo blob) {
+        ex.setHeader("Location", ex.repositoryPath("/blobs/" + blob.digest()));
+        ex.setHeader("Docker-Content-Digest", blob.digest().toString());
+        ex.sendEmpty(HttpServletResponse.SC_CREATED);
+    }
+
+    private static void sessionHeaders(Exchange ex, UploadStatus session) {
+        ex.setHeader("Location", ex.path("/" + session.repository().value() + "/blobs/uploads/" + session.id()));
+        ex.setHeader("Range", session.offset() == 0 ? "0-0" : "0-" + (session.offset() - 1));
+        ex.setHeader("Docker-Upload-UUID", session.id());
+    }
+
+    /**
+     * After a 416 (chunk out of order), tell the client where the session stands, as a GET on it would.
+     * Best effort: if the session cannot be read back, the 416 goes out without these headers.
+     */
+    private void describeAfterRefusal(Exchange ex, RepositoryName name, String id, RegistryException refusal) {
+        if (refusal.code() != ErrorCode.RANGE_INVALID) {
+            return;
+        }
+        try {
+            sessionHeaders(ex, registry.uploadStatus(ex.caller(), name, id));
+        } catch (RuntimeException sessionGone) {
+            // the refusal is what the client needs to hear; it goes out without the session headers
+        }
+    }
+}

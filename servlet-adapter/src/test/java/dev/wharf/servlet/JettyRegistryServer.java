@@ -1,0 +1,89 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.Registry;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * {@link RegistryServlet} at {@code /v2/*} in an embedded Jetty 12 (ee10) on an ephemeral port of
+ * 127.0.0.1.
+ *
+ * <p>Jetty refuses paths with empty segments ({@code /v2/a//b/...}) before any servlet runs, answering an
+ * HTML 400. This fixture lets them through (as an embedder may) so that the suite can check the registry's
+ * own answer to such names: {@code 400 NAME_INVALID} in the spec's error envelope.
+ */
+public final class JettyRegistryServer implements RegistryServer {
+    private final Server server;
+    private final Registry registry;
+    private final URI baseUri;
+    private boolean closed;
+
+    private JettyRegistryServer(Server server, Registry registry, URI baseUri) {
+        this.server = server;
+        this.registry = registry;
+        this.baseUri = baseUri;
+    }
+
+    /**
+     * Starts Jetty serving {@code registry}; the returned server owns the registry and closes it.
+     */
+    public static JettyRegistryServer start(Registry registry) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.DEFAULT.with("wharf-tests", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        context.addServlet(new ServletHolder(new RegistryServlet(registry)), "/v2/*");
+        server.setHandler(context);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            registry.close();
+            throw e;
+        }
+        URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return new JettyRegistryServer(server, registry, base);
+    }
+
+    @Override
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop cleanly", e);
+        } finally {
+            registry.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Jetty " + baseUri;
+    }
+}
