@@ -1,0 +1,95 @@
+package dev.wharf.testing;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Runs a registry on this machine: {@code java -jar wharf-registry.jar [--port N] [--host H]
+ * [--data-dir DIR | --in-memory]}. See {@link LauncherOptions#USAGE} for the options.
+ *
+ * <p>Exit codes: 0 after {@code --help} or a clean stop, 2 for a wrong command line, 1 when the registry
+ * cannot start (port taken, data directory not writable). On SIGTERM the JVM runs the shutdown hook
+ * installed here, which stops Jetty and then closes the engine, and exits with the signal's status.
+ */
+public final class Launcher {
+    static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_USAGE = 2;
+    private static final String PROGRAM = "wharf-registry";
+    /** Jetty logs through SLF4J; slf4j-simple would print every INFO line of a normal start otherwise. */
+    private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Parses, starts and blocks until the registry stops; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        LauncherOptions options;
+        try {
+            options = LauncherOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.println();
+            err.print(LauncherOptions.USAGE);
+            err.flush();
+            return EXIT_USAGE;
+        }
+        if (options.help()) {
+            out.print(LauncherOptions.USAGE);
+            out.flush();
+            return 0;
+        }
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+        }
+
+        TestRegistry registry;
+        try {
+            registry = start(options);
+        } catch (RuntimeException e) { // a taken port, an unwritable data directory, no engine on the class path
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.flush();
+            return EXIT_CANNOT_START;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(registry::close, PROGRAM + "-shutdown"));
+
+        String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
+        out.println("Wharf registry listening on http://" + TestRegistry.authority(options.host(), registry.port())
+                + " (data: " + data + ")");
+        out.flush();
+        if (!isLoopback(options.host())) {
+            err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()
+                    + " can push, pull and delete");
+            err.flush();
+        }
+
+        try {
+            registry.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            registry.close();
+        }
+        return 0;
+    }
+
+    private static TestRegistry start(LauncherOptions options) {
+        TestRegistry.Builder builder = TestRegistry.builder().host(options.host()).port(options.port());
+        options.dataDirectory().ifPresent(builder::dataDirectory);
+        return builder.start();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

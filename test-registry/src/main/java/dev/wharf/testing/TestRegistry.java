@@ -1,0 +1,261 @@
+package dev.wharf.testing;
+
+import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryBuilder;
+import dev.wharf.core.storage.FileSystemBlobStore;
+import dev.wharf.servlet.RegistryServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * A complete OCI registry served over HTTP by an embedded Jetty, for tests and local use.
+ *
+ * <pre>{@code
+ * try (TestRegistry registry = TestRegistry.start()) {          // in memory, 127.0.0.1, ephemeral port
+ *     String image = registry.hostPort() + "/team/app:1.0";     // "127.0.0.1:41234/team/app:1.0"
+ *     HttpRequest ping = HttpRequest.newBuilder(registry.baseUri().resolve("/v2/")).build();
+ * }
+ * }</pre>
+ *
+ * <p>Starting costs a few milliseconds once Jetty's classes are loaded: one connector with one acceptor
+ * and one selector, one servlet context without sessions, security or classpath scanning, and the
+ * {@link RegistryServlet} at {@code /v2/*}. Each instance owns its engine ({@link #registry()}); nothing is
+ * shared between instances, so tests can run several side by side. Jetty's threads are daemons, so a
+ * forgotten instance never keeps a JVM alive, but {@link #close()} is what frees the port and the stores.
+ */
+public final class TestRegistry implements AutoCloseable {
+    /** Enough for a client pushing layers in parallel plus Jetty's acceptor and selector. */
+    private static final int MAX_THREADS = 64;
+    private static final int MIN_THREADS = 2;
+    /** Generous, so a large blob that takes a while to verify and publish is not cut off mid-request. */
+    private static final long IDLE_TIMEOUT_MILLIS = 120_000;
+    /**
+     * No graceful stop: with a timeout, Jetty waits for idle keep-alive connections that clients hold open
+     * and a close costs a second or more. A test (or a stopped launcher) has no requests worth finishing.
+     */
+    private static final long STOP_TIMEOUT_MILLIS = 0;
+    private static final Set<String> WILDCARD_HOSTS = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0", "[::]");
+
+    private final Server server;
+    private final Registry registry;
+    private final String host;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private TestRegistry(Server server, Registry registry, String host, int port) {
+        this.server = server;
+        this.registry = registry;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Starts an in-memory registry on 127.0.0.1 and an ephemeral port. */
+    public static TestRegistry start() {
+        return start(Settings.DEFAULTS);
+    }
+
+    /** Options for a registry that needs more than {@link #start()} gives. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    static TestRegistry start(Settings settings) {
+        Registry registry = buildEngine(settings);
+        Server server = newServer(settings, registry);
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server, e);
+            registry.close();
+            String where = settings.host() + ":" + settings.port();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot listen on " + where + ": " + io.getMessage(), io);
+            }
+            throw new IllegalStateException("cannot start the registry on " + where, e);
+        }
+        int boundPort = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return new TestRegistry(server, registry, settings.host(), boundPort);
+    }
+
+    /** The registry's root, {@code http://127.0.0.1:PORT}; the API lives under {@code /v2/}. */
+    public URI baseUri() {
+        return URI.create("http://" + hostPort());
+    }
+
+    /**
+     * {@code HOST:PORT} as image references spell it ({@code hostPort() + "/team/app:1.0"}). A registry
+     * bound to a wildcard address reports 127.0.0.1, the address a client on this machine should use.
+     */
+    public String hostPort() {
+        return authority(WILDCARD_HOSTS.contains(host) ? Settings.DEFAULT_HOST : host, port);
+    }
+
+    /** {@code host:port}, with an IPv6 literal in brackets. */
+    static String authority(String host, int port) {
+        boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+        return (ipv6 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** The TCP port actually bound (the ephemeral one when port 0 was asked for). */
+    public int port() {
+        return port;
+    }
+
+    /** The engine behind the HTTP API, for arranging or inspecting state with direct Java calls. */
+    public Registry registry() {
+        return registry;
+    }
+
+    /** Stops Jetty, then closes the engine and its stores. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Exception stopFailure = null;
+        try {
+            server.stop();
+        } catch (Exception e) {
+            stopFailure = e;
+        } finally {
+            // Order matters: no request may reach the engine after its stores are closed.
+            registry.close();
+        }
+        if (stopFailure instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopFailure != null) {
+            throw new IllegalStateException("Jetty did not stop cleanly", stopFailure);
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Blocks until the server has stopped (the launcher's main thread waits here). */
+    void awaitStop() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public String toString() {
+        return "TestRegistry[" + baseUri() + (closed.get() ? ", closed]" : "]");
+    }
+
+    private static Registry buildEngine(Settings settings) {
+        RegistryBuilder builder = Registry.builder();
+        settings.dataDirectory().ifPresent(dir -> builder.blobStore(fileSystemBlobs(dir)));
+        settings.engine().accept(builder);
+        return builder.build();
+    }
+
+    /**
+     * The store owns its layout under the directory ({@code blobs/}, {@code staging/}), which leaves room
+     * beside it for durable metadata.
+     */
+    static FileSystemBlobStore fileSystemBlobs(Path dataDirectory) {
+        return new FileSystemBlobStore(dataDirectory);
+    }
+
+    private static Server newServer(Settings settings, Registry registry) {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+        threads.setName("wharf-registry");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        // The owner (close(), or the launcher's own hook) decides when to stop, never Jetty's hook.
+        server.setStopAtShutdown(false);
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRelativeRedirectAllowed(true); // Location headers stay relative, as the servlet writes them
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        ServletHolder holder = new ServletHolder("wharf", new RegistryServlet(registry));
+        holder.setAsyncSupported(true); // the servlet may stream large bodies with async I/O
+        context.addServlet(holder, "/v2/*");
+        server.setHandler(context);
+        return server;
+    }
+
+    private static void stopQuietly(Server server, Exception cause) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Options for {@link TestRegistry}. Every option has a default: 127.0.0.1, an ephemeral port, in-memory
+     * storage, the engine's own defaults. {@link #start()} may be called more than once; each call starts a
+     * new, independent registry.
+     */
+    public static final class Builder {
+        private Settings settings = Settings.DEFAULTS;
+
+        private Builder() {
+        }
+
+        /** The TCP port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            settings = settings.withPort(port);
+            return this;
+        }
+
+        /** The address to bind; 127.0.0.1 by default. */
+        public Builder host(String host) {
+            settings = settings.withHost(host);
+            return this;
+        }
+
+        /** Keeps blob bytes on disk in {@code directory} (created if needed); metadata stays in memory. */
+        public Builder dataDirectory(Path directory) {
+            settings = settings.withDataDirectory(directory);
+            return this;
+        }
+
+        /**
+         * Customises the engine: stores, authorizer, listeners, limits. Runs on each start, after the storage
+         * defaults, so it can replace them; several calls accumulate in order.
+         *
+         * <pre>{@code
+         * TestRegistry.builder().engine(engine -> engine.deletesEnabled(false).maxManifestBytes(65_536)).start();
+         * }</pre>
+         */
+        public Builder engine(Consumer<RegistryBuilder> customizer) {
+            settings = settings.withEngine(customizer);
+            return this;
+        }
+
+        /** Starts a registry with these options. */
+        public TestRegistry start() {
+            return TestRegistry.start(settings);
+        }
+
+        Settings settings() {
+            return settings;
+        }
+    }
+}

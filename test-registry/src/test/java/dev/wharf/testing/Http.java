@@ -1,0 +1,73 @@
+package dev.wharf.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/** The bits of plain HTTP the tests share: one HTTP/1.1 client, monolithic blob pushes, sha256. */
+final class Http {
+    static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private Http() {
+    }
+
+    static HttpResponse<byte[]> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
+    static HttpResponse<byte[]> head(URI uri) {
+        return send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    static HttpResponse<byte[]> delete(URI uri) {
+        return send(HttpRequest.newBuilder(uri).DELETE().build());
+    }
+
+    /** {@code POST /v2/<repository>/blobs/uploads/?digest=...} with the whole blob as the body. */
+    static HttpResponse<byte[]> pushBlob(URI base, String repository, byte[] blob) {
+        URI uri = base.resolve("/v2/" + repository + "/blobs/uploads/?digest=" + sha256Digest(blob));
+        return send(HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(blob))
+                .build());
+    }
+
+    static HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** {@code sha256:<hex>} of {@code bytes}. */
+    static String sha256Digest(byte[] bytes) {
+        MessageDigest sha256 = sha256();
+        return "sha256:" + HexFormat.of().formatHex(sha256.digest(bytes));
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    static String body(HttpResponse<byte[]> response) {
+        return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

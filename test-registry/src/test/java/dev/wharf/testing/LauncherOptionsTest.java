@@ -1,0 +1,63 @@
+package dev.wharf.testing;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class LauncherOptionsTest {
+
+    @Test
+    void shouldUseDocumentedDefaultsWhenNoOptionsAreGiven() {
+        LauncherOptions options = LauncherOptions.parse();
+
+        assertThat(options.host()).isEqualTo("127.0.0.1");
+        assertThat(options.port()).isEqualTo(5000);
+        assertThat(options.dataDirectory()).hasValue(Path.of("registry-data").toAbsolutePath());
+        assertThat(options.help()).isFalse();
+    }
+
+    @Test
+    void shouldAcceptSeparateAndInlineValues() {
+        LauncherOptions options = LauncherOptions.parse("--port", "5001", "--host=0.0.0.0", "--data-dir=/srv/oci/../oci");
+
+        assertThat(options.port()).isEqualTo(5001);
+        assertThat(options.host()).isEqualTo("0.0.0.0");
+        assertThat(options.dataDirectory()).hasValue(Path.of("/srv/oci"));
+    }
+
+    @Test
+    void shouldKeepNothingOnDiskWhenInMemory() {
+        assertThat(LauncherOptions.parse("--in-memory").dataDirectory()).isEmpty();
+    }
+
+    @Test
+    void shouldAskForHelpWhenHelpIsGivenAnywhere() {
+        assertThat(LauncherOptions.parse("--port", "1", "--help").help()).isTrue();
+        assertThat(LauncherOptions.parse("-h").help()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --bogus                        | unknown option '--bogus'
+            serve                          | unknown option 'serve'
+            --port                         | --port needs a value
+            --port --in-memory             | --port needs a value
+            --port 70000                   | --port must be a number from 0 to 65535, was '70000'
+            --port -1                      | --port must be a number from 0 to 65535, was '-1'
+            --port=five                    | --port must be a number from 0 to 65535, was 'five'
+            --host                         | --host needs a value
+            --data-dir                     | --data-dir needs a value
+            --in-memory --data-dir /tmp/x  | --in-memory and --data-dir exclude each other
+            --in-memory=yes                | --in-memory takes no value
+            """)
+    void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
+        String[] args = commandLine.trim().split(" +");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse(args)).withMessage(message);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.wharf.testing;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The launcher as a user runs it: a separate JVM, its exit status, its output, its signals. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class LauncherTest {
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration STOP = Duration.ofSeconds(10);
+
+    @TempDir
+    Path workingDirectory;
+
+    @Test
+    void shouldPrintUsageAndExitZeroWhenAskedForHelp() {
+        try (LauncherProcess launcher = LauncherProcess.start(workingDirectory, List.of(), "--help")) {
+            assertThat(launcher.awaitExit(START)).as(launcher.describe()).isZero();
+            assertThat(launcher.stdout())
+                    .startsWith("Usage: java -jar wharf-registry.jar")
+                    .contains("--port N", "--host H", "--data-dir DIR", "--in-memory", "--help")
+                    .contains("metadata (repositories, manifests, tags,");
+            assertThat(launcher.stderr()).isEmpty();
+        }
+        assertThat(workingDirectory.resolve("registry-data")).doesNotExist();
+    }
+
+    @Test
+    void shouldExitTwoWithMessageAndUsageOnStderrWhenOptionIsUnknown() {
+        try (LauncherProcess launcher = LauncherProcess.start(workingDirectory, List.of(), "--prot", "5000")) {
+            assertThat(launcher.awaitExit(START)).as(launcher.describe()).isEqualTo(2);
+            assertThat(launcher.stderr())
+                    .startsWith("wharf-registry: unknown option '--prot'")
+                    .contains("Usage: java -jar wharf-registry.jar");
+            assertThat(launcher.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldExitOneWhenPortIsTaken() {
+        try (TestRegistry occupant = TestRegistry.start();
+             LauncherProcess launcher = LauncherProcess.start(workingDirectory, List.of(),
+                     "--in-memory", "--port", Integer.toString(occupant.port()))) {
+            assertThat(launcher.awaitExit(START)).as(launcher.describe()).isEqualTo(1);
+            assertThat(launcher.stderr()).contains("cannot listen on 127.0.0.1:" + occupant.port());
+            assertThat(launcher.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldServeFromDefaultDataDirectoryAndStopCleanlyWhenSentSigterm() throws Exception {
+        try (LauncherProcess launcher = LauncherProcess.start(workingDirectory, List.of(), "--port", "0")) {
+            URI base = launcher.awaitReady(START);
+            Path dataDirectory = workingDirectory.resolve("registry-data").toRealPath();
+            assertThat(launcher.readyData(START)).isEqualTo(dataDirectory.toString());
+            assertThat(base.toString()).matches("http://127\\.0\\.0\\.1:\\d+");
+
+            HttpResponse<byte[]> ping = Http.get(base.resolve("/v2/"));
+            assertThat(ping.statusCode()).isEqualTo(200);
+            assertThat(ping.headers().firstValue("Docker-Distribution-API-Version")).hasValue("registry/2.0");
+
+            byte[] blob = "kept on disk by the launcher\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(Http.pushBlob(base, "launcher/blob", blob).statusCode()).isEqualTo(201);
+            assertThat(filesUnder(dataDirectory)).anySatisfy(file -> assertThat(file).hasBinaryContent(blob));
+
+            long stopRequested = System.nanoTime();
+            launcher.process().destroy(); // SIGTERM
+            int status = launcher.awaitExit(STOP);
+            assertThat(status).as(launcher.describe()).isIn(0, 143);
+            assertThat(Duration.ofNanos(System.nanoTime() - stopRequested)).isLessThan(Duration.ofSeconds(5));
+            assertThat(launcher.stdout()).hasLineCount(1);
+            // Quiet logging: a provider is present (no SLF4J warning) and Jetty's INFO lines are off.
+            assertThat(launcher.stderr()).doesNotContain("SLF4J").doesNotContain("INFO").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void shouldWriteNothingToDiskWhenInMemory() {
+        try (LauncherProcess launcher = LauncherProcess.start(workingDirectory, List.of(),
+                "--in-memory", "--port=0", "--host", "localhost")) {
+            URI base = launcher.awaitReady(START);
+            assertThat(launcher.readyData(START)).isEqualTo("in-memory");
+            assertThat(base.toString()).matches("http://localhost:\\d+");
+            assertThat(Http.get(base.resolve("/v2/")).statusCode()).isEqualTo(200);
+            assertThat(launcher.process().isAlive()).isTrue();
+        }
+        assertThat(workingDirectory.resolve("registry-data")).doesNotExist();
+    }
+
+    private static List<Path> filesUnder(Path directory) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.wharf.testing;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged {@code wharf-registry.jar}, run with {@code java -jar} as the README says (Failsafe runs
+ * this after {@code package}). Proves what only the shaded jar can get wrong: the manifest's main class,
+ * the merged {@code META-INF/services} that lets the API find the engine, and a logging provider.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ShadedJarIT {
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
+    private static Path jar;
+
+    @TempDir
+    Path workingDirectory;
+
+    @BeforeAll
+    static void findJar() {
+        String property = System.getProperty("wharf.launcherJar");
+        assertThat(property).as("system property wharf.launcherJar (set by the Failsafe configuration)").isNotNull();
+        jar = Path.of(property);
+        assertThat(jar).isRegularFile();
+    }
+
+    @Test
+    void shouldPrintUsageWhenAskedForHelp() {
+        try (LauncherProcess launcher = LauncherProcess.startJar(workingDirectory, jar, "--help")) {
+            assertThat(launcher.awaitExit(START)).as(launcher.describe()).isZero();
+            assertThat(launcher.stdout()).startsWith("Usage: java -jar wharf-registry.jar");
+        }
+    }
+
+    @Test
+    void shouldServePushesQuietlyAndStopOnSigtermWhenRunFromJar() {
+        try (LauncherProcess launcher = LauncherProcess.startJar(workingDirectory, jar, "--port", "0")) {
+            URI base = launcher.awaitReady(START);
+
+            byte[] blob = "served from the shaded jar\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(Http.pushBlob(base, "jar/smoke", blob).statusCode()).isEqualTo(201);
+            HttpResponse<byte[]> pulled = Http.get(base.resolve("/v2/jar/smoke/blobs/" + Http.sha256Digest(blob)));
+            assertThat(pulled.statusCode()).isEqualTo(200);
+            assertThat(pulled.body()).isEqualTo(blob);
+
+            // A manifest exercises the engine's JSON parsing, whose library must be in the jar too.
+            String manifest = """
+                    {"schemaVersion":2,"mediaType":"%s",\
+                    "config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%s","size":2},\
+                    "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%d}]}"""
+                    .formatted(OCI_MANIFEST, Http.sha256Digest(EMPTY_JSON), Http.sha256Digest(blob), blob.length);
+            assertThat(Http.pushBlob(base, "jar/smoke", EMPTY_JSON).statusCode()).isEqualTo(201);
+            HttpResponse<byte[]> put = Http.send(HttpRequest.newBuilder(base.resolve("/v2/jar/smoke/manifests/v1"))
+                    .header("Content-Type", OCI_MANIFEST)
+                    .PUT(HttpRequest.BodyPublishers.ofString(manifest))
+                    .build());
+            assertThat(put.statusCode()).as(Http.body(put) + launcher.describe()).isEqualTo(201);
+            assertThat(Http.get(base.resolve("/v2/jar/smoke/manifests/v1")).body())
+                    .isEqualTo(manifest.getBytes(StandardCharsets.UTF_8));
+
+            launcher.process().destroy();
+            assertThat(launcher.awaitExit(Duration.ofSeconds(10))).as(launcher.describe()).isIn(0, 143);
+            assertThat(launcher.stdout()).hasLineCount(1);
+            assertThat(launcher.stderr()).as("no SLF4J provider warning, no INFO logging").isEmpty();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.wharf.testing;
+
+import dev.wharf.api.Caller;
+import dev.wharf.api.Digest;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.UploadChunk;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestRegistryTest {
+    private static final byte[] BLOB = "hello, wharf\n".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void shouldAnswerApiVersionCheckWhenStarted() {
+        try (TestRegistry registry = TestRegistry.start()) {
+            HttpResponse<byte[]> response = Http.get(registry.baseUri().resolve("/v2/"));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Docker-Distribution-API-Version")).hasValue("registry/2.0");
+        }
+    }
+
+    @Test
+    void shouldReportLoopbackAddressAndBoundPortWhenPortIsEphemeral() {
+        try (TestRegistry registry = TestRegistry.start()) {
+            assertThat(registry.port()).isPositive();
+            assertThat(registry.hostPort()).isEqualTo("127.0.0.1:" + registry.port());
+            assertThat(registry.baseUri()).isEqualTo(URI.create("http://127.0.0.1:" + registry.port()));
+        }
+    }
+
+    @Test
+    void shouldStartInMillisecondsWhenJettyIsLoaded() {
+        TestRegistry.start().close(); // the first start in a JVM pays for class loading
+
+        long started = System.nanoTime();
+        try (TestRegistry registry = TestRegistry.start()) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(elapsed).isLessThan(Duration.ofMillis(500));
+            assertThat(Http.get(registry.baseUri().resolve("/v2/")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldKeepInstancesApartWhenTwoRunSideBySide() {
+        try (TestRegistry first = TestRegistry.start(); TestRegistry second = TestRegistry.start()) {
+            assertThat(first.port()).isNotEqualTo(second.port());
+
+            assertThat(Http.pushBlob(first.baseUri(), "side/by-side", BLOB).statusCode()).isEqualTo(201);
+
+            URI blob = URI.create("/v2/side/by-side/blobs/" + Http.sha256Digest(BLOB));
+            assertThat(Http.head(first.baseUri().resolve(blob)).statusCode()).isEqualTo(200);
+            assertThat(Http.head(second.baseUri().resolve(blob)).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void shouldFreePortAndIgnoreSecondCloseWhenClosed() {
+        TestRegistry registry = TestRegistry.start();
+        int port = registry.port();
+
+        registry.close();
+        registry.close();
+
+        assertThatThrownBy(() -> Http.get(registry.baseUri().resolve("/v2/")))
+                .isInstanceOf(UncheckedIOException.class);
+        try (TestRegistry again = TestRegistry.builder().port(port).start()) {
+            assertThat(again.port()).isEqualTo(port);
+            assertThat(Http.get(again.baseUri().resolve("/v2/")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldFailToStartWhenPortIsTaken() {
+        try (TestRegistry occupant = TestRegistry.start()) {
+            assertThatThrownBy(() -> TestRegistry.builder().port(occupant.port()).start())
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + occupant.port());
+        }
+    }
+
+    @Test
+    void shouldServeBlobsPushedThroughEngineWhenCalledDirectly() {
+        try (TestRegistry registry = TestRegistry.start()) {
+            Digest digest = Digest.parse(Http.sha256Digest(BLOB));
+            registry.registry().pushBlob(Caller.anonymous(), RepositoryName.of("direct/java"), digest,
+                    UploadChunk.of(BLOB));
+
+            HttpResponse<byte[]> response = Http.get(registry.baseUri().resolve("/v2/direct/java/blobs/" + digest));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(BLOB);
+        }
+    }
+
+    @Test
+    void shouldKeepBlobBytesOnDiskWhenDataDirectoryIsSet(@TempDir Path dataDirectory) throws IOException {
+        try (TestRegistry registry = TestRegistry.builder().dataDirectory(dataDirectory).start()) {
+            assertThat(Http.pushBlob(registry.baseUri(), "on/disk", BLOB).statusCode()).isEqualTo(201);
+
+            assertThat(regularFiles(dataDirectory)).anySatisfy(file -> assertThat(file).hasBinaryContent(BLOB));
+        }
+    }
+
+    @Test
+    void shouldApplyEveryEngineCustomizerInOrderWhenGiven() {
+        try (TestRegistry registry = TestRegistry.builder()
+                .engine(engine -> engine.pageSizes(10, 20))
+                .engine(engine -> engine.deletesEnabled(false))
+                .start()) {
+            assertThat(registry.registry().config().maxPageSize()).isEqualTo(20);
+            assertThat(registry.registry().config().deletesEnabled()).isFalse();
+
+            assertThat(Http.pushBlob(registry.baseUri(), "no/deletes", BLOB).statusCode()).isEqualTo(201);
+            HttpResponse<byte[]> delete = Http.delete(
+                    registry.baseUri().resolve("/v2/no/deletes/blobs/" + Http.sha256Digest(BLOB)));
+            assertThat(delete.statusCode()).isEqualTo(405);
+            assertThat(Http.body(delete)).contains("\"UNSUPPORTED\"");
+        }
+    }
+
+    @Test
+    void shouldRefuseOptionsOutOfRangeWhenBuilding() {
+        assertThatThrownBy(() -> TestRegistry.builder().port(65_536))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("65535");
+        assertThatThrownBy(() -> TestRegistry.builder().host(" "))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<Path> regularFiles(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+}
