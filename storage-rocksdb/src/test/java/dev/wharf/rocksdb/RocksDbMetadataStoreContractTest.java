@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RocksDbMetadataStoreContractTest extends MetadataStoreContract {
     @TempDir
     Path dir;
+    @TempDir
+    Path backups;
 
     @Override
     protected MetadataStore openStore() {
@@ -36,6 +38,19 @@ class RocksDbMetadataStoreContractTest extends MetadataStoreContract {
         RepositoryName repo = RepositoryName.of("still/works");
         store.linkBlob(repo, DigestAlgorithm.SHA256.digest("x".getBytes(StandardCharsets.UTF_8)));
         assertThat(store.repositoryExists(repo)).isTrue();
+    }
+
+    @Test
+    void shouldWriteCheckpointThatOpensWithTheSameContent() {
+        RepositoryName repo = RepositoryName.of("backed/up");
+        store.linkBlob(repo, DigestAlgorithm.SHA256.digest("y".getBytes(StandardCharsets.UTF_8)));
+        Path copy = backups.resolve("checkpoint");
+        ((RocksDbMetadataStore) store).checkpoint(copy);
+        store.linkBlob(RepositoryName.of("after/checkpoint"), DigestAlgorithm.SHA256.digest(new byte[0]));
+        try (RocksDbMetadataStore restored = RocksDbMetadataStore.open(copy)) {
+            assertThat(restored.repositoryExists(repo)).isTrue();
+            assertThat(restored.repositoryExists(RepositoryName.of("after/checkpoint"))).isFalse();
+        }
     }
 
     @Test
