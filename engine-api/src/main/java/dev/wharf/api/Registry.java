@@ -97,8 +97,19 @@ public interface Registry extends AutoCloseable {
      *
      * @param contentType the request's Content-Type (parameters ignored); may be empty
      */
+    default ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference,
+                                        String contentType, byte[] bytes, List<Tag> extraTags) {
+        return pushManifest(caller, repository, reference, contentType, bytes, extraTags, Precondition.none());
+    }
+
+    /**
+     * {@link #pushManifest(Caller, RepositoryName, Reference, String, byte[], List)} only if what
+     * {@code reference} points to satisfies {@code condition}, checked and applied atomically with the push.
+     *
+     * @throws RegistryException PRECONDITION_FAILED (412) when the reference is in another state
+     */
     ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference, String contentType,
-                                byte[] bytes, List<Tag> extraTags);
+                                byte[] bytes, List<Tag> extraTags, Precondition condition);
 
     /** Deletes a tag (the manifest stays) or, by digest, a manifest with its tags and referrers entry. */
     void deleteManifest(Caller caller, RepositoryName repository, Reference reference);

@@ -10,6 +10,7 @@ import dev.wharf.api.ErrorCode;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
 import dev.wharf.api.Page;
+import dev.wharf.api.Precondition;
 import dev.wharf.api.Reference;
 import dev.wharf.api.ReferrersQuery;
 import dev.wharf.api.Registry;
@@ -158,8 +159,8 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference,
-                                       String contentType, byte[] bytes, List<Tag> extraTags) {
-        return manifests.push(caller, repository, reference, contentType, bytes, extraTags);
+                                       String contentType, byte[] bytes, List<Tag> extraTags, Precondition condition) {
+        return manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition);
     }
 
     @Override

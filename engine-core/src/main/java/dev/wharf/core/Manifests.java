@@ -9,6 +9,7 @@ import dev.wharf.api.ErrorCode;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
 import dev.wharf.api.Page;
+import dev.wharf.api.Precondition;
 import dev.wharf.api.Reference;
 import dev.wharf.api.ReferrersQuery;
 import dev.wharf.api.RegistryEvent;
@@ -67,7 +68,7 @@ final class Manifests {
     }
 
     ManifestPushed push(Caller caller, RepositoryName repo, Reference reference, String contentType, byte[] bytes,
-                        List<Tag> extraTags) {
+                        List<Tag> extraTags, Precondition condition) {
         access.require(caller, Action.PUSH, repo);
         if (bytes.length > maxManifestBytes) {
             throw tooLarge(bytes.length, maxManifestBytes);
@@ -92,6 +93,7 @@ final class Manifests {
         ReentrantLock lock = lockFor(repo);
         lock.lock();
         try {
+            checkCondition(repo, reference, condition);
             requireReferencesPresent(repo, record);
             meta.putManifest(repo, record, tags);
         } finally {
@@ -102,6 +104,21 @@ final class Manifests {
             events.publish(RegistryEvent.Type.TAG_UPDATED, repo, Optional.of(digest), Optional.of(tag), caller);
         }
         return new ManifestPushed(digest, List.copyOf(tags), record.subject());
+    }
+
+    /** Called under the repository lock, so the state checked is the state the push replaces. */
+    private void checkCondition(RepositoryName repo, Reference reference, Precondition condition) {
+        if (condition.isNone()) {
+            return;
+        }
+        Optional<Digest> current = reference instanceof Tag tag ? meta.resolveTag(repo, tag)
+                : meta.manifest(repo, (Digest) reference).map(ManifestRecord::digest);
+        if (!condition.test(current)) {
+            throw new RegistryException(ErrorCode.PRECONDITION_FAILED, (reference.isDigest() ? "manifest " : "tag ")
+                    + reference + " in '" + repo + "' " + current.map(d -> "points to " + d).orElse("does not exist")
+                    + ", which does not satisfy the request's If-Match/If-None-Match",
+                    current.<Map<String, String>>map(d -> Map.of("current", d.toString())).orElse(Map.of()));
+        }
     }
 
     static RegistryException tooLarge(long size, int limit) {

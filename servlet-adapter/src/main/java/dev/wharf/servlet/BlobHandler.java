@@ -47,6 +47,11 @@ final class BlobHandler {
             return;
         }
         BlobInfo blob = stat.get();
+        if (EntityTags.notModified(ex.request(), digest)) {
+            blobHeaders(ex, blob);
+            ex.sendEmpty(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
         if (ex.isHead()) {
             // Range is defined for GET only (RFC 9110 14.2): HEAD always describes the whole blob.
             blobHeaders(ex, blob);
@@ -104,18 +109,14 @@ final class BlobHandler {
      */
     private static boolean rangeRequested(Exchange ex, BlobInfo blob) {
         Optional<String> ifRange = ex.requestHeader("If-Range");
-        return ifRange.isEmpty() || ifRange.get().trim().equals(etag(blob.digest()));
+        return ifRange.isEmpty() || ifRange.get().trim().equals(EntityTags.of(blob.digest()));
     }
 
     private static void blobHeaders(Exchange ex, BlobInfo blob) {
         ex.response().setContentType(MediaTypes.OCTET_STREAM);
         ex.setHeader("Docker-Content-Digest", blob.digest().toString());
-        ex.setHeader("ETag", etag(blob.digest()));
+        ex.setHeader("ETag", EntityTags.of(blob.digest()));
         ex.setHeader("Accept-Ranges", "bytes");
-    }
-
-    static String etag(Digest digest) {
-        return "\"" + digest + "\"";
     }
 
     /**

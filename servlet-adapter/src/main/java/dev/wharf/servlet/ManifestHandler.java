@@ -27,6 +27,9 @@ import java.util.Map;
  * <p>A push reads at most {@link dev.wharf.api.RegistryConfig#maxManifestBytes()} + 1 bytes, so an oversized
  * manifest is refused (413 MANIFEST_INVALID) without being held whole; a {@code Content-Length} beyond the
  * limit is refused before any byte is read.
+ *
+ * <p>Tags are refs: a push honours {@code If-Match: "<digest>"} and {@code If-None-Match: *} (412 when the
+ * reference is in another state), and GET/HEAD answer 304 to an {@code If-None-Match} naming the digest.
  */
 final class ManifestHandler {
     private final Registry registry;
@@ -47,7 +50,11 @@ final class ManifestHandler {
                     Map.of("mediaType", manifest.mediaType(), "accept", accept.types()));
         }
         ex.setHeader("Docker-Content-Digest", manifest.digest().toString());
-        ex.setHeader("ETag", BlobHandler.etag(manifest.digest()));
+        ex.setHeader("ETag", EntityTags.of(manifest.digest()));
+        if (EntityTags.notModified(ex.request(), manifest.digest())) {
+            ex.sendEmpty(HttpServletResponse.SC_NOT_MODIFIED); // RFC 9110 15.4.5: no body, validators kept
+            return;
+        }
         ex.send(HttpServletResponse.SC_OK, manifest.mediaType(), manifest.bytes());
     }
 
@@ -67,7 +74,8 @@ final class ManifestHandler {
         byte[] bytes = readBounded(ex, registry.config().maxManifestBytes());
         String contentType = ex.request().getContentType() == null ? "" : ex.request().getContentType();
 
-        ManifestPushed pushed = registry.pushManifest(ex.caller(), name, reference, contentType, bytes, extraTags);
+        ManifestPushed pushed = registry.pushManifest(ex.caller(), name, reference, contentType, bytes, extraTags,
+                EntityTags.precondition(ex.request()));
 
         ex.setHeader("Location", ex.repositoryPath("/manifests/" + pushed.digest()));
         ex.setHeader("Docker-Content-Digest", pushed.digest().toString());

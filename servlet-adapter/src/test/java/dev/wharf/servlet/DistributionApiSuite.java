@@ -10,6 +10,7 @@ import dev.wharf.servlet.suite.ManifestPushSuite;
 import dev.wharf.servlet.suite.PullSuite;
 import dev.wharf.servlet.suite.ReferrersSuite;
 import dev.wharf.servlet.suite.RegistryHttp;
+import dev.wharf.servlet.suite.TagRefSuite;
 import dev.wharf.servlet.suite.UnknownContentSuite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,6 +135,14 @@ public abstract class DistributionApiSuite {
 
     @Nested
     class UnknownContent extends UnknownContentSuite {
+        @Override
+        protected RegistryHttp http() {
+            return registryHttp();
+        }
+    }
+
+    @Nested
+    class TagRefs extends TagRefSuite {
         @Override
         protected RegistryHttp http() {
             return registryHttp();
