@@ -121,6 +121,12 @@ public interface Registry extends AutoCloseable {
      */
     Page<Tag> tags(Caller caller, RepositoryName repository, Optional<String> last, int limit);
 
+    /**
+     * The most recent moves of a tag, newest first (at most {@link dev.wharf.spi.MetadataStore#TAG_HISTORY_LIMIT}),
+     * including its creation and deletion; empty if the tag never existed.
+     */
+    List<TagMove> tagHistory(Caller caller, RepositoryName repository, Tag tag);
+
     // ---- discovery (end-12a/12b, catalog) ----
 
     /** Manifests in {@code repository} whose {@code subject} is {@code subject}, optionally by artifact type. */
@@ -128,6 +134,15 @@ public interface Registry extends AutoCloseable {
 
     /** A page of repository names the caller may see, in order, after {@code last} (exclusive). */
     Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit);
+
+    // ---- maintenance ----
+
+    /**
+     * Runs garbage collection now (it also runs on the configured schedule): reclaims blobs that no
+     * repository links and no manifest references once past their grace period, untagged manifests past the
+     * configured retention, and idle upload sessions. Safe while the registry serves pushes and pulls.
+     */
+    GcReport collectGarbage();
 
     /** Releases the stores. Idempotent. */
     @Override

@@ -16,7 +16,8 @@ import java.util.ServiceLoader;
 
 /**
  * Builds a {@link Registry}. Every setting has a default: in-memory storage, allow-all authorisation,
- * 4 MiB manifests, one-hour upload expiry, deletes enabled, pages of 100 (at most 1000).
+ * 4 MiB manifests, one-hour upload expiry, deletes enabled, pages of 100 (at most 1000), mutable tags,
+ * garbage collection every hour with a ten-minute grace period and untagged manifests kept.
  *
  * <p>The engine implementation is found with {@link ServiceLoader} ({@code engine-core} provides it), so
  * this API module needs nothing outside the JDK.
@@ -35,6 +36,9 @@ public final class RegistryBuilder {
     private int defaultPageSize = 100;
     private int maxPageSize = 1000;
     private Clock clock = Clock.systemUTC();
+    private final List<ImmutableTagRule> immutableTags = new ArrayList<>();
+    private boolean protectTaggedManifests;
+    private GcSettings gc = GcSettings.defaults();
 
     RegistryBuilder() {
     }
@@ -89,10 +93,34 @@ public final class RegistryBuilder {
         return this;
     }
 
+    /** Makes every tag in repositories matching {@code repositoryPattern} immutable (see {@link ImmutableTagRule}). */
+    public RegistryBuilder immutableTags(String repositoryPattern) {
+        return immutableTags(repositoryPattern, "*");
+    }
+
+    /** Makes tags matching {@code tagPattern} in repositories matching {@code repositoryPattern} immutable. */
+    public RegistryBuilder immutableTags(String repositoryPattern, String tagPattern) {
+        this.immutableTags.add(new ImmutableTagRule(repositoryPattern, tagPattern));
+        return this;
+    }
+
+    /** When true, deleting a manifest by digest is refused (DENIED) while tags point to it. Default false. */
+    public RegistryBuilder protectTaggedManifests(boolean protect) {
+        this.protectTaggedManifests = protect;
+        return this;
+    }
+
+    /** Garbage collection settings; see {@link GcSettings}. */
+    public RegistryBuilder garbageCollection(GcSettings settings) {
+        this.gc = Objects.requireNonNull(settings);
+        return this;
+    }
+
     /** The settings as they stand. */
     public RegistryConfig config() {
         return new RegistryConfig(Optional.ofNullable(blobStore), Optional.ofNullable(metadataStore), authorizer,
-                listeners, maxManifestBytes, uploadExpiry, deletesEnabled, defaultPageSize, maxPageSize, clock);
+                listeners, maxManifestBytes, uploadExpiry, deletesEnabled, defaultPageSize, maxPageSize, clock,
+                immutableTags, protectTaggedManifests, gc);
     }
 
     /**

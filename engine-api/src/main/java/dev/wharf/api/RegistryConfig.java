@@ -24,11 +24,15 @@ import java.util.Optional;
  * @param defaultPageSize    page size for tags and catalog listings without {@code n}
  * @param maxPageSize        a larger {@code n} gets a partial page (with a {@code Link} to the rest)
  * @param clock              time source for sessions and events
+ * @param immutableTags      tags that never move or disappear once created
+ * @param protectTaggedManifests when true, deleting a manifest by digest is refused while tags point to it
+ * @param gc                 garbage collection settings
  */
 public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataStore> metadataStore,
                              Authorizer authorizer, List<RegistryListener> listeners, int maxManifestBytes,
                              Duration uploadExpiry, boolean deletesEnabled, int defaultPageSize, int maxPageSize,
-                             Clock clock) {
+                             Clock clock, List<ImmutableTagRule> immutableTags, boolean protectTaggedManifests,
+                             GcSettings gc) {
     public RegistryConfig {
         Objects.requireNonNull(blobStore, "blobStore");
         Objects.requireNonNull(metadataStore, "metadataStore");
@@ -36,8 +40,20 @@ public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataSto
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(uploadExpiry, "uploadExpiry");
         Objects.requireNonNull(clock, "clock");
+        immutableTags = List.copyOf(immutableTags);
+        Objects.requireNonNull(gc, "gc");
         if (maxManifestBytes <= 0 || defaultPageSize <= 0 || maxPageSize < defaultPageSize) {
             throw new IllegalArgumentException("limits must be positive and maxPageSize >= defaultPageSize");
         }
+    }
+
+    /** The first immutable-tag rule covering {@code tag} in {@code repository}, if any. */
+    public java.util.Optional<ImmutableTagRule> immutableRule(RepositoryName repository, Tag tag) {
+        for (ImmutableTagRule rule : immutableTags) {
+            if (rule.covers(repository, tag)) {
+                return java.util.Optional.of(rule);
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -4,6 +4,7 @@ import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
 import dev.wharf.api.Manifest;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,9 +21,11 @@ import java.util.Set;
  * @param artifactType the artifact type reported in referrers listings (the {@code artifactType} field,
  *                     else the config media type of an image manifest)
  * @param annotations  the manifest's annotations
+ * @param pushedAt     when it was pushed ({@link Instant#EPOCH} when unknown); untagged-manifest retention
+ *                     counts from here
  */
 public record ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> children, Optional<Digest> subject,
-                             Optional<String> artifactType, Map<String, String> annotations) {
+                             Optional<String> artifactType, Map<String, String> annotations, Instant pushedAt) {
     public ManifestRecord {
         Objects.requireNonNull(manifest, "manifest");
         blobs = Set.copyOf(blobs);
@@ -30,6 +33,18 @@ public record ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> c
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(artifactType, "artifactType");
         annotations = Map.copyOf(annotations);
+        Objects.requireNonNull(pushedAt, "pushedAt");
+    }
+
+    /** A record whose push time is not known yet ({@link Instant#EPOCH}). */
+    public ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> children, Optional<Digest> subject,
+                          Optional<String> artifactType, Map<String, String> annotations) {
+        this(manifest, blobs, children, subject, artifactType, annotations, Instant.EPOCH);
+    }
+
+    /** This record, pushed at {@code time}. */
+    public ManifestRecord withPushedAt(Instant time) {
+        return new ManifestRecord(manifest, blobs, children, subject, artifactType, annotations, time);
     }
 
     public Digest digest() {

@@ -5,10 +5,13 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Everything but blob bytes: repositories, manifests (exact bytes + parsed facts), tags, per-repository
@@ -26,6 +29,8 @@ import java.util.Optional;
  * </ul>
  */
 public interface MetadataStore extends AutoCloseable {
+    /** How many moves a store keeps per tag; older ones are dropped. */
+    int TAG_HISTORY_LIMIT = 32;
 
     // ---- repositories ----
 
@@ -52,25 +57,45 @@ public interface MetadataStore extends AutoCloseable {
     Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);
 
     /**
-     * Stores a manifest (creating the repository), points each of {@code tags} at it (moving them if they
-     * pointed elsewhere) and adds its referrers entry if it has a subject, all in one atomic change.
-     * Storing the same digest again replaces the record and keeps its other tags.
+     * Stores a manifest (creating the repository), points each move's tag at it, appends each move that
+     * changes a tag to that tag's history, and adds the manifest's referrers entry if it has a subject, all
+     * in one atomic change. Storing the same digest again replaces the record and keeps its other tags.
+     *
+     * @param moves one per tag to point at the manifest; {@code to} is the manifest's digest and {@code from}
+     *              what the engine read under its repository lock
      */
-    void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<Tag> tags);
+    void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves);
 
     Optional<Digest> resolveTag(RepositoryName repository, Tag tag);
 
     /** Tags in ASCII order, strictly after {@code after}. */
     Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit);
 
-    /** Removes a tag only; false if it did not exist. */
-    boolean deleteTag(RepositoryName repository, Tag tag);
+    /** Removes a tag only and records the removal (at {@code at}) in its history; false if it did not exist. */
+    boolean deleteTag(RepositoryName repository, Tag tag, Instant at);
 
-    /** Removes a manifest, every tag pointing at it and its referrers entry, atomically; false if absent. */
-    boolean deleteManifest(RepositoryName repository, Digest digest);
+    /**
+     * Removes a manifest, every tag pointing at it (recording each removal at {@code at}) and its referrers
+     * entry, atomically; false if absent.
+     */
+    boolean deleteManifest(RepositoryName repository, Digest digest, Instant at);
+
+    /** Tags pointing at {@code digest}, in order, at most {@code limit}. */
+    List<Tag> tagsOf(RepositoryName repository, Digest digest, int limit);
+
+    /** The tag's recorded moves, newest first, at most {@link #TAG_HISTORY_LIMIT}. */
+    List<TagMove> tagHistory(RepositoryName repository, Tag tag);
 
     /** Descriptors of the repository's manifests whose subject is {@code subject}, ordered by digest. */
     List<Descriptor> referrers(RepositoryName repository, Digest subject);
+
+    // ---- enumeration, for garbage collection ----
+
+    /** Visits every blob link. May run concurrently with changes; sees each link present throughout. */
+    void forEachLink(BiConsumer<RepositoryName, Digest> visitor);
+
+    /** Visits every manifest. May run concurrently with changes; sees each manifest present throughout. */
+    void forEachManifest(BiConsumer<RepositoryName, ManifestRecord> visitor);
 
     // ---- upload sessions ----
 

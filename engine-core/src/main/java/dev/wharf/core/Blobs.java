@@ -40,8 +40,11 @@ final class Blobs {
     private final Events events;
     private final Uploads uploads;
     private final boolean deletesEnabled;
+    private final StripedLocks blobLocks;
 
-    Blobs(BlobStore blobs, MetadataStore meta, Access access, Events events, Uploads uploads, boolean deletesEnabled) {
+    Blobs(BlobStore blobs, MetadataStore meta, Access access, Events events, Uploads uploads, boolean deletesEnabled,
+          StripedLocks blobLocks) {
+        this.blobLocks = blobLocks;
         this.blobs = blobs;
         this.meta = meta;
         this.access = access;
@@ -95,9 +98,17 @@ final class Blobs {
             source = findReadableLink(caller, digest);
         }
         if (source.isPresent()) {
-            Optional<BlobInfo> info = Uploads.io(() -> blobs.stat(digest));
+            RepositoryName from0 = source.get();
+            // Under the digest lock the source link cannot vanish into garbage collection before ours exists.
+            Optional<BlobInfo> info = blobLocks.with(digest, () -> {
+                Optional<BlobInfo> stat = Uploads.io(() -> blobs.stat(digest));
+                if (stat.isPresent() && meta.isBlobLinked(from0, digest)) {
+                    meta.linkBlob(repo, digest);
+                    return stat;
+                }
+                return Optional.<BlobInfo>empty();
+            });
             if (info.isPresent()) {
-                meta.linkBlob(repo, digest);
                 events.publish(RegistryEvent.Type.BLOB_MOUNTED, repo, Optional.of(digest), Optional.empty(), caller);
                 return UploadStart.linked(info.get());
             }
@@ -122,8 +133,7 @@ final class Blobs {
                         + ", not " + digest + "; nothing was stored",
                         Map.of("expected", digest.toString(), "actual", actual.toString()));
             }
-            BlobInfo info = Uploads.io(() -> staged.commit(digest));
-            meta.linkBlob(repo, digest);
+            BlobInfo info = Uploads.publish(blobLocks, meta, staged, repo, digest);
             events.publish(RegistryEvent.Type.BLOB_UPLOADED, repo, Optional.of(digest), Optional.empty(), caller);
             return UploadStart.linked(info);
         } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.ErrorCode;
+import dev.wharf.api.GcReport;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
 import dev.wharf.api.Page;
@@ -18,6 +19,7 @@ import dev.wharf.api.RegistryConfig;
 import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 import dev.wharf.api.UploadChunk;
 import dev.wharf.api.UploadStart;
 import dev.wharf.api.UploadStatus;
@@ -44,6 +46,8 @@ import java.util.logging.Logger;
  */
 public final class DefaultRegistry implements Registry {
     private static final Logger LOG = Logger.getLogger(DefaultRegistry.class.getName());
+    /** Digest locks guard "link existing bytes" against garbage collection; contention is rare. */
+    private static final int BLOB_LOCK_STRIPES = 256;
 
     private final RegistryConfig config;
     private final BlobStore blobStore;
@@ -51,6 +55,7 @@ public final class DefaultRegistry implements Registry {
     private final Uploads uploads;
     private final Blobs blobs;
     private final Manifests manifests;
+    private final GarbageCollector gc;
     private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -61,10 +66,12 @@ public final class DefaultRegistry implements Registry {
         this.metadataStore = config.metadataStore().orElseGet(InMemoryMetadataStore::new);
         Access access = new Access(config.authorizer());
         Events events = new Events(config.listeners(), config.clock());
-        this.uploads = new Uploads(blobStore, metadataStore, access, events, config.clock(), config.uploadExpiry());
-        this.blobs = new Blobs(blobStore, metadataStore, access, events, uploads, config.deletesEnabled());
-        this.manifests = new Manifests(metadataStore, access, events, config.maxManifestBytes(),
-                config.deletesEnabled());
+        StripedLocks blobLocks = new StripedLocks(BLOB_LOCK_STRIPES);
+        this.uploads = new Uploads(blobStore, metadataStore, access, events, config.clock(), config.uploadExpiry(),
+                blobLocks);
+        this.blobs = new Blobs(blobStore, metadataStore, access, events, uploads, config.deletesEnabled(), blobLocks);
+        this.manifests = new Manifests(metadataStore, access, events, config);
+        this.gc = new GarbageCollector(blobStore, metadataStore, uploads, blobLocks, manifests.repoLocks(), config);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wharf-maintenance");
             t.setDaemon(true);
@@ -72,6 +79,21 @@ public final class DefaultRegistry implements Registry {
         });
         long period = Math.max(1, Math.min(config.uploadExpiry().toSeconds() / 4, Duration.ofMinutes(5).toSeconds()));
         maintenance.scheduleWithFixedDelay(this::runMaintenance, period, period, TimeUnit.SECONDS);
+        long gcMillis = config.gc().interval().toMillis();
+        if (gcMillis > 0) {
+            maintenance.scheduleWithFixedDelay(this::runScheduledGc, gcMillis, gcMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runScheduledGc() {
+        try {
+            GcReport report = gc.run();
+            if (report.blobsDeleted() + report.manifestsDeleted() > 0) {
+                LOG.info(() -> "garbage collection: " + report);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "garbage collection failed; will retry", e);
+        }
     }
 
     private void runMaintenance() {
@@ -171,6 +193,16 @@ public final class DefaultRegistry implements Registry {
     @Override
     public Page<Tag> tags(Caller caller, RepositoryName repository, Optional<String> last, int limit) {
         return manifests.tags(caller, repository, last, Math.min(limit, config.maxPageSize()));
+    }
+
+    @Override
+    public List<TagMove> tagHistory(Caller caller, RepositoryName repository, Tag tag) {
+        return manifests.history(caller, repository, tag);
+    }
+
+    @Override
+    public GcReport collectGarbage() {
+        return gc.run();
     }
 
     @Override

@@ -8,14 +8,17 @@ import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
+import dev.wharf.api.ImmutableTagRule;
 import dev.wharf.api.Page;
 import dev.wharf.api.Precondition;
 import dev.wharf.api.Reference;
 import dev.wharf.api.ReferrersQuery;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RegistryException;
+import dev.wharf.api.RegistryConfig;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 import dev.wharf.core.manifest.ManifestParser;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
@@ -41,23 +44,24 @@ final class Manifests {
     private final MetadataStore meta;
     private final Access access;
     private final Events events;
-    private final int maxManifestBytes;
-    private final boolean deletesEnabled;
-    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+    private final RegistryConfig config;
+    private final StripedLocks repoLocks = new StripedLocks(LOCK_STRIPES);
 
-    Manifests(MetadataStore meta, Access access, Events events, int maxManifestBytes, boolean deletesEnabled) {
+    Manifests(MetadataStore meta, Access access, Events events, RegistryConfig config) {
         this.meta = meta;
         this.access = access;
         this.events = events;
-        this.maxManifestBytes = maxManifestBytes;
-        this.deletesEnabled = deletesEnabled;
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
+        this.config = config;
     }
 
+    /** Per-repository locks and change counters (garbage collection reads them). */
+    StripedLocks repoLocks() {
+        return repoLocks;
+    }
+
+    /** The lock serialising changes to {@code repo}'s manifests and tags (also taken by garbage collection). */
     private ReentrantLock lockFor(RepositoryName repo) {
-        return stripes[Math.floorMod(repo.hashCode(), LOCK_STRIPES)];
+        return repoLocks.lockFor(repo);
     }
 
     Manifest get(Caller caller, RepositoryName repo, Reference reference) {
@@ -70,8 +74,8 @@ final class Manifests {
     ManifestPushed push(Caller caller, RepositoryName repo, Reference reference, String contentType, byte[] bytes,
                         List<Tag> extraTags, Precondition condition) {
         access.require(caller, Action.PUSH, repo);
-        if (bytes.length > maxManifestBytes) {
-            throw tooLarge(bytes.length, maxManifestBytes);
+        if (bytes.length > config.maxManifestBytes()) {
+            throw tooLarge(bytes.length, config.maxManifestBytes());
         }
         Digest digest;
         if (reference instanceof Digest expected) {
@@ -83,7 +87,7 @@ final class Manifests {
         } else {
             digest = DigestAlgorithm.SHA256.digest(bytes);
         }
-        ManifestRecord record = ManifestParser.parse(digest, contentType, bytes);
+        ManifestRecord record = ManifestParser.parse(digest, contentType, bytes).withPushedAt(config.clock().instant());
         Set<Tag> tags = new LinkedHashSet<>();
         if (reference instanceof Tag tag) {
             tags.add(tag);
@@ -91,17 +95,28 @@ final class Manifests {
         tags.addAll(extraTags);
 
         ReentrantLock lock = lockFor(repo);
+        List<TagMove> moves = new ArrayList<>(tags.size());
         lock.lock();
         try {
             checkCondition(repo, reference, condition);
             requireReferencesPresent(repo, record);
-            meta.putManifest(repo, record, tags);
+            for (Tag tag : tags) {
+                Optional<Digest> from = meta.resolveTag(repo, tag);
+                if (from.isPresent() && !from.get().equals(digest)) {
+                    refuseIfImmutable(repo, tag, "move");
+                }
+                moves.add(new TagMove(tag, from, Optional.of(digest), record.pushedAt()));
+            }
+            meta.putManifest(repo, record, moves);
+            repoLocks.changed(repo);
         } finally {
             lock.unlock();
         }
         events.publish(RegistryEvent.Type.MANIFEST_PUSHED, repo, Optional.of(digest), Optional.empty(), caller);
-        for (Tag tag : tags) {
-            events.publish(RegistryEvent.Type.TAG_UPDATED, repo, Optional.of(digest), Optional.of(tag), caller);
+        for (TagMove move : moves) {
+            if (move.isChange()) {
+                events.publish(RegistryEvent.Type.TAG_UPDATED, repo, Optional.of(digest), Optional.of(move.tag()), caller);
+            }
         }
         return new ManifestPushed(digest, List.copyOf(tags), record.subject());
     }
@@ -147,14 +162,33 @@ final class Manifests {
 
     void delete(Caller caller, RepositoryName repo, Reference reference) {
         access.require(caller, Action.DELETE, repo);
-        if (!deletesEnabled) {
+        if (!config.deletesEnabled()) {
             throw DefaultRegistry.deletesDisabled();
         }
         ReentrantLock lock = lockFor(repo);
         boolean deleted;
         lock.lock();
         try {
-            deleted = reference instanceof Tag tag ? meta.deleteTag(repo, tag) : meta.deleteManifest(repo, (Digest) reference);
+            java.time.Instant now = config.clock().instant();
+            if (reference instanceof Tag tag) {
+                if (meta.resolveTag(repo, tag).isPresent()) {
+                    refuseIfImmutable(repo, tag, "delete");
+                }
+                deleted = meta.deleteTag(repo, tag, now);
+            } else {
+                Digest digest = (Digest) reference;
+                List<Tag> tags = meta.tagsOf(repo, digest, 10);
+                for (Tag tag : tags) {
+                    refuseIfImmutable(repo, tag, "delete");
+                }
+                if (!tags.isEmpty() && config.protectTaggedManifests()) {
+                    throw new RegistryException(ErrorCode.DENIED, "manifest " + digest + " is still tagged ("
+                            + tags.stream().map(Tag::value).collect(java.util.stream.Collectors.joining(", "))
+                            + "); this registry protects tagged manifests: delete the tags first",
+                            Map.of("tags", tags.stream().map(Tag::value).toList()));
+                }
+                deleted = meta.deleteManifest(repo, digest, now);
+            }
         } finally {
             lock.unlock();
         }
@@ -167,6 +201,20 @@ final class Manifests {
             events.publish(RegistryEvent.Type.MANIFEST_DELETED, repo, Optional.of((Digest) reference), Optional.empty(),
                     caller);
         }
+    }
+
+    private void refuseIfImmutable(RepositoryName repo, Tag tag, String what) {
+        Optional<ImmutableTagRule> rule = config.immutableRule(repo, tag);
+        if (rule.isPresent()) {
+            throw new RegistryException(ErrorCode.DENIED, "cannot " + what + " tag '" + tag + "' in '" + repo
+                    + "': it is immutable under the policy " + rule.get() + "; push a new tag instead",
+                    Map.of("tag", tag.value(), "policy", rule.get().toString()));
+        }
+    }
+
+    List<TagMove> history(Caller caller, RepositoryName repo, Tag tag) {
+        access.require(caller, Action.PULL, repo);
+        return meta.tagHistory(repo, tag);
     }
 
     Page<Tag> tags(Caller caller, RepositoryName repo, Optional<String> last, int limit) {

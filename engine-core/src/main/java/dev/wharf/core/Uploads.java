@@ -51,6 +51,7 @@ final class Uploads {
     private final Events events;
     private final Clock clock;
     private final Duration expiry;
+    private final StripedLocks blobLocks;
     private final Map<String, Session> live = new ConcurrentHashMap<>();
 
     /** Live state of one session; guarded by {@link #lock}. */
@@ -69,7 +70,9 @@ final class Uploads {
         }
     }
 
-    Uploads(BlobStore blobs, MetadataStore meta, Access access, Events events, Clock clock, Duration expiry) {
+    Uploads(BlobStore blobs, MetadataStore meta, Access access, Events events, Clock clock, Duration expiry,
+            StripedLocks blobLocks) {
+        this.blobLocks = blobLocks;
         this.blobs = blobs;
         this.meta = meta;
         this.access = access;
@@ -133,8 +136,7 @@ final class Uploads {
                         + ", not " + digest + "; nothing was stored and the upload was cancelled",
                         Map.of("expected", digest.toString(), "actual", actual.toString()));
             }
-            BlobInfo info = io(() -> s.staged.commit(digest));
-            meta.linkBlob(repo, digest);
+            BlobInfo info = publish(blobLocks, meta, s.staged, repo, digest);
             meta.deleteUpload(id);
             s.closed = true;
             live.remove(id);
@@ -153,6 +155,20 @@ final class Uploads {
         } finally {
             s.lock.unlock();
         }
+    }
+
+    /**
+     * Commits staged bytes and links them into {@code repo} under the digest's lock, so garbage collection
+     * (which deletes a blob only after re-checking, under the same lock, that nothing links it) can never
+     * delete bytes between "the blob exists, keep it" and the link that makes it reachable.
+     */
+    static BlobInfo publish(StripedLocks blobLocks, MetadataStore meta, StagedBlob staged, RepositoryName repo,
+                            Digest digest) {
+        return blobLocks.with(digest, () -> {
+            BlobInfo info = io(() -> staged.commit(digest));
+            meta.linkBlob(repo, digest);
+            return info;
+        });
     }
 
     /** Closes sessions idle for longer than the expiry; returns how many. */

@@ -36,6 +36,14 @@ public final class JettyRegistryServer implements RegistryServer {
      * Starts Jetty serving {@code registry}; the returned server owns the registry and closes it.
      */
     public static JettyRegistryServer start(Registry registry) throws Exception {
+        return start(registry, null);
+    }
+
+    /**
+     * Starts Jetty serving {@code registry} behind {@code filter} (for example one that authenticates the
+     * caller), or no filter when null; the returned server owns the registry and closes it.
+     */
+    public static JettyRegistryServer start(Registry registry, jakarta.servlet.Filter filter) throws Exception {
         Objects.requireNonNull(registry, "registry");
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
@@ -49,6 +57,10 @@ public final class JettyRegistryServer implements RegistryServer {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
+        if (filter != null) {
+            context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        }
         context.addServlet(new ServletHolder(new RegistryServlet(registry)), "/v2/*");
         server.setHandler(context);
         try {

@@ -19,6 +19,8 @@ import java.util.List;
  * tags            repo \0 tag                           digest (ASCII)
  * tag_index       repo \0 digest \0 tag                 empty: reverse of tags, to delete a manifest's tags
  * referrers       repo \0 subject \0 digest             RecordCodec descriptor
+ * tag_history     repo \0 tag \0 sequence                RecordCodec tag move; sequence is 16 hex digits counting
+ *                                                       down from 7fffffffffffffff, so the newest move sorts first
  * uploads         upload id                             RecordCodec upload record
  * </pre>
  *
@@ -37,10 +39,11 @@ final class KeySchema {
     static final String TAG_INDEX = "tag_index";
     static final String REFERRERS = "referrers";
     static final String UPLOADS = "uploads";
+    static final String TAG_HISTORY = "tag_history";
 
     /** Column families in declaration order (after {@code default}); handles are indexed by this order. */
     static final List<String> FAMILIES = List.of(REPOSITORIES, LINKS, LINKERS, MANIFESTS, TAGS, TAG_INDEX, REFERRERS,
-            UPLOADS);
+            UPLOADS, TAG_HISTORY);
 
     private static final byte SEP = 0;
 
@@ -85,6 +88,11 @@ final class KeySchema {
 
     static boolean startsWith(byte[] key, byte[] prefix) {
         return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** A history sequence number as its fixed-width key part. */
+    static String sequence(long n) {
+        return String.format("%016x", n);
     }
 
     /** The text after {@code prefix} up to the next separator (or the end). */

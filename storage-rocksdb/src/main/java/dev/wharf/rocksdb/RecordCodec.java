@@ -5,6 +5,8 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.UploadRecord;
 
@@ -74,6 +76,7 @@ final class RecordCodec {
             writeOptional(out, r.subject().map(Digest::toString));
             writeOptional(out, r.artifactType());
             writeMap(out, r.annotations());
+            out.writeLong(r.pushedAt().toEpochMilli());
         });
     }
 
@@ -88,8 +91,9 @@ final class RecordCodec {
             Optional<Digest> subject = readOptional(in).map(Digest::parse);
             Optional<String> artifactType = readOptional(in);
             Map<String, String> annotations = readMap(in);
+            Instant pushedAt = Instant.ofEpochMilli(in.readLong());
             return new ManifestRecord(new Manifest(digest, mediaType, bytes), new java.util.LinkedHashSet<>(blobs),
-                    new java.util.LinkedHashSet<>(children), subject, artifactType, annotations);
+                    new java.util.LinkedHashSet<>(children), subject, artifactType, annotations, pushedAt);
         });
     }
 
@@ -106,6 +110,20 @@ final class RecordCodec {
     static Descriptor descriptor(byte[] value) {
         return decode(value, in -> new Descriptor(readString(in), Digest.parse(readString(in)), in.readLong(),
                 readOptional(in), readMap(in)));
+    }
+
+    static byte[] tagMove(TagMove m) {
+        return encode(200, out -> {
+            writeString(out, m.tag().value());
+            writeOptional(out, m.from().map(Digest::toString));
+            writeOptional(out, m.to().map(Digest::toString));
+            out.writeLong(m.at().toEpochMilli());
+        });
+    }
+
+    static TagMove tagMove(byte[] value) {
+        return decode(value, in -> new TagMove(Tag.of(readString(in)), readOptional(in).map(Digest::parse),
+                readOptional(in).map(Digest::parse), Instant.ofEpochMilli(in.readLong())));
     }
 
     static byte[] upload(UploadRecord u) {

@@ -5,6 +5,7 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.UploadRecord;
@@ -22,8 +23,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -42,6 +45,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
     private final RocksDbHandles handles;
     private final RocksDB db;
+    private final TagHistory history;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
     private boolean closed;
@@ -49,6 +53,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     private RocksDbMetadataStore(RocksDbHandles handles) {
         this.handles = handles;
         this.db = handles.db;
+        this.history = new TagHistory(db, handles.families.get(KeySchema.FAMILIES.indexOf(KeySchema.TAG_HISTORY) + 1));
         for (int i = 0; i < LOCK_STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -114,51 +119,21 @@ public final class RocksDbMetadataStore implements MetadataStore {
         return db.get(cf(family), key) != null;
     }
 
-    /** True if any key in {@code family} starts with {@code prefix}, other than {@code except}. */
-    private boolean anyWithPrefix(String family, byte[] prefix, byte[] except) {
-        try (RocksIterator it = db.newIterator(cf(family))) {
-            for (it.seek(prefix); it.isValid() && KeySchema.startsWith(it.key(), prefix); it.next()) {
-                if (except == null || !java.util.Arrays.equals(it.key(), except)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     /** Deletes the repository marker in {@code batch} if, after it, no link or manifest would remain. */
     private void dropRepositoryIfEmpty(WriteBatch batch, RepositoryName repo, String removedFamily, byte[] removedKey)
             throws RocksDBException {
         byte[] prefix = KeySchema.prefix(repo.value());
-        boolean links = anyWithPrefix(KeySchema.LINKS, prefix, KeySchema.LINKS.equals(removedFamily) ? removedKey : null);
-        boolean manifests = anyWithPrefix(KeySchema.MANIFESTS, prefix,
+        boolean links = Scans.anyWithPrefix(db, cf(KeySchema.LINKS), prefix,
+                KeySchema.LINKS.equals(removedFamily) ? removedKey : null);
+        boolean manifests = Scans.anyWithPrefix(db, cf(KeySchema.MANIFESTS), prefix,
                 KeySchema.MANIFESTS.equals(removedFamily) ? removedKey : null);
         if (!links && !manifests) {
             batch.delete(cf(KeySchema.REPOSITORIES), KeySchema.bytes(repo.value()));
         }
     }
 
-    /** Up to {@code limit} items under {@code prefix} strictly after {@code after}, mapped from the key suffix. */
     private <T> Page<T> scan(String family, byte[] prefix, Optional<String> after, int limit, Function<String, T> map) {
-        return guarded(() -> {
-            List<T> items = new ArrayList<>(Math.min(limit, 1024));
-            try (RocksIterator it = db.newIterator(cf(family))) {
-                byte[] start = prefix;
-                if (after.isPresent()) {
-                    byte[] a = KeySchema.bytes(after.get());
-                    start = java.util.Arrays.copyOf(prefix, prefix.length + a.length + 1);
-                    System.arraycopy(a, 0, start, prefix.length, a.length);
-                    start[start.length - 1] = 1; // just past "after" and everything under it
-                }
-                for (it.seek(start); it.isValid() && KeySchema.startsWith(it.key(), prefix); it.next()) {
-                    if (items.size() == limit) {
-                        return new Page<>(items, true);
-                    }
-                    items.add(map.apply(KeySchema.partAfter(it.key(), prefix.length)));
-                }
-            }
-            return new Page<>(items, false);
-        });
+        return guarded(() -> Scans.page(db, cf(family), prefix, after, limit, map));
     }
 
     // ---- repositories ----
@@ -225,14 +200,15 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<Tag> tags) {
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
         String repo = repository.value();
         String digest = manifest.digest().toString();
         locked(repository, () -> {
             try (WriteBatch batch = new WriteBatch()) {
                 batch.put(cf(KeySchema.REPOSITORIES), KeySchema.bytes(repo), new byte[0]);
                 batch.put(cf(KeySchema.MANIFESTS), KeySchema.key(repo, digest), RecordCodec.manifest(manifest));
-                for (Tag tag : tags) {
+                for (TagMove move : moves) {
+                    Tag tag = move.tag();
                     byte[] tagKey = KeySchema.key(repo, tag.value());
                     byte[] old = db.get(cf(KeySchema.TAGS), tagKey);
                     if (old != null) {
@@ -241,6 +217,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
                     }
                     batch.put(cf(KeySchema.TAGS), tagKey, KeySchema.bytes(digest));
                     batch.put(cf(KeySchema.TAG_INDEX), KeySchema.key(repo, digest, tag.value()), new byte[0]);
+                    history.append(batch, repository, move);
                 }
                 if (manifest.subject().isPresent()) {
                     batch.put(cf(KeySchema.REFERRERS), KeySchema.key(repo, manifest.subject().get().toString(), digest),
@@ -264,7 +241,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteTag(RepositoryName repository, Tag tag) {
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
         return locked(repository, () -> {
             byte[] tagKey = KeySchema.key(repository.value(), tag.value());
             byte[] digest = db.get(cf(KeySchema.TAGS), tagKey);
@@ -273,8 +250,9 @@ public final class RocksDbMetadataStore implements MetadataStore {
             }
             try (WriteBatch batch = new WriteBatch()) {
                 batch.delete(cf(KeySchema.TAGS), tagKey);
-                batch.delete(cf(KeySchema.TAG_INDEX),
-                        KeySchema.key(repository.value(), new String(digest, StandardCharsets.UTF_8), tag.value()));
+                String from = new String(digest, StandardCharsets.UTF_8);
+                batch.delete(cf(KeySchema.TAG_INDEX), KeySchema.key(repository.value(), from, tag.value()));
+                history.append(batch, repository, new TagMove(tag, Optional.of(Digest.parse(from)), Optional.empty(), at));
                 write(batch);
             }
             return true;
@@ -282,7 +260,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteManifest(RepositoryName repository, Digest digest) {
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
         String repo = repository.value();
         return locked(repository, () -> {
             byte[] key = KeySchema.key(repo, digest.toString());
@@ -298,6 +276,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
                     String tag = KeySchema.partAfter(it.key(), prefix.length);
                     batch.delete(cf(KeySchema.TAGS), KeySchema.key(repo, tag));
                     batch.delete(cf(KeySchema.TAG_INDEX), it.key());
+                    history.append(batch, repository, new TagMove(Tag.of(tag), Optional.of(digest), Optional.empty(), at));
                 }
                 if (record.subject().isPresent()) {
                     batch.delete(cf(KeySchema.REFERRERS), KeySchema.key(repo, record.subject().get().toString(),
@@ -321,6 +300,36 @@ public final class RocksDbMetadataStore implements MetadataStore {
                 }
             }
             return out;
+        });
+    }
+
+    @Override
+    public List<Tag> tagsOf(RepositoryName repository, Digest digest, int limit) {
+        return scan(KeySchema.TAG_INDEX, KeySchema.prefix(repository.value(), digest.toString()), Optional.empty(),
+                limit, Tag::of).items();
+    }
+
+    @Override
+    public List<TagMove> tagHistory(RepositoryName repository, Tag tag) {
+        return guarded(() -> history.read(repository, tag));
+    }
+
+    // ---- enumeration ----
+
+    @Override
+    public void forEachLink(BiConsumer<RepositoryName, Digest> visitor) {
+        forEach(KeySchema.LINKS, (repo, digest, value) -> visitor.accept(repo, Digest.parse(digest)));
+    }
+
+    @Override
+    public void forEachManifest(BiConsumer<RepositoryName, ManifestRecord> visitor) {
+        forEach(KeySchema.MANIFESTS, (repo, digest, value) -> visitor.accept(repo, RecordCodec.manifest(value)));
+    }
+
+    private void forEach(String family, Scans.Entry visitor) {
+        guarded(() -> {
+            Scans.forEach(db, cf(family), visitor);
+            return null;
         });
     }
 

@@ -5,12 +5,16 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.UploadRecord;
 
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +40,20 @@ public final class InMemoryMetadataStore implements MetadataStore {
     /** Reverse index of blob links, for mounting without {@code from}. */
     private final Map<Digest, NavigableSet<String>> linkers = new HashMap<>();
     private final Map<String, UploadRecord> uploads = new HashMap<>();
+    /** Tag histories by "repo\0tag", newest first, at most TAG_HISTORY_LIMIT; kept after tags and repos go. */
+    private final Map<String, Deque<TagMove>> history = new HashMap<>();
+
+    private void record(RepositoryName repository, TagMove move) {
+        if (!move.isChange()) {
+            return;
+        }
+        Deque<TagMove> moves = history.computeIfAbsent(repository.value() + '\0' + move.tag().value(),
+                k -> new ArrayDeque<>());
+        moves.addFirst(move);
+        while (moves.size() > TAG_HISTORY_LIMIT) {
+            moves.removeLast();
+        }
+    }
 
     /** One repository's state. */
     private static final class Repo {
@@ -153,12 +172,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<Tag> tags) {
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
         write(() -> {
             Repo r = repo(repository);
             r.manifests.put(manifest.digest(), manifest);
-            for (Tag tag : tags) {
-                r.tags.put(tag.value(), manifest.digest());
+            for (TagMove move : moves) {
+                r.tags.put(move.tag().value(), manifest.digest());
+                record(repository, move);
             }
             manifest.subject().ifPresent(subject -> r.referrers.computeIfAbsent(subject, s -> new TreeMap<>())
                     .put(manifest.digest(), manifest.referrerDescriptor()));
@@ -186,22 +206,67 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteTag(RepositoryName repository, Tag tag) {
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
         return write(() -> {
             Repo r = repos.get(repository.value());
-            return r != null && r.tags.remove(tag.value()) != null;
+            Digest removed = r == null ? null : r.tags.remove(tag.value());
+            if (removed == null) {
+                return false;
+            }
+            record(repository, new TagMove(tag, Optional.of(removed), Optional.empty(), at));
+            return true;
         });
     }
 
     @Override
-    public boolean deleteManifest(RepositoryName repository, Digest digest) {
+    public List<Tag> tagsOf(RepositoryName repository, Digest digest, int limit) {
+        return read(() -> {
+            Repo r = repos.get(repository.value());
+            if (r == null) {
+                return List.of();
+            }
+            return r.tags.entrySet().stream().filter(e -> e.getValue().equals(digest)).limit(limit)
+                    .map(e -> Tag.of(e.getKey())).toList();
+        });
+    }
+
+    @Override
+    public List<TagMove> tagHistory(RepositoryName repository, Tag tag) {
+        return read(() -> {
+            Deque<TagMove> moves = history.get(repository.value() + '\0' + tag.value());
+            return moves == null ? List.of() : List.copyOf(moves);
+        });
+    }
+
+    @Override
+    public void forEachLink(BiConsumer<RepositoryName, Digest> visitor) {
+        List<Map.Entry<String, Digest>> links = read(() -> repos.entrySet().stream()
+                .flatMap(e -> e.getValue().links.stream().map(d -> Map.entry(e.getKey(), d))).toList());
+        links.forEach(e -> visitor.accept(RepositoryName.of(e.getKey()), e.getValue()));
+    }
+
+    @Override
+    public void forEachManifest(BiConsumer<RepositoryName, ManifestRecord> visitor) {
+        List<Map.Entry<String, ManifestRecord>> all = read(() -> repos.entrySet().stream()
+                .flatMap(e -> e.getValue().manifests.values().stream().map(m -> Map.entry(e.getKey(), m))).toList());
+        all.forEach(e -> visitor.accept(RepositoryName.of(e.getKey()), e.getValue()));
+    }
+
+    @Override
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
         return write(() -> {
             Repo r = repos.get(repository.value());
             ManifestRecord removed = r == null ? null : r.manifests.remove(digest);
             if (removed == null) {
                 return false;
             }
-            r.tags.values().removeIf(digest::equals);
+            r.tags.entrySet().removeIf(e -> {
+                if (!e.getValue().equals(digest)) {
+                    return false;
+                }
+                record(repository, new TagMove(Tag.of(e.getKey()), Optional.of(digest), Optional.empty(), at));
+                return true;
+            });
             removed.subject().ifPresent(subject -> {
                 NavigableMap<Digest, Descriptor> refs = r.referrers.get(subject);
                 if (refs != null) {

@@ -8,6 +8,7 @@ import dev.wharf.api.MediaTypes;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.UploadRecord;
@@ -65,6 +66,18 @@ public abstract class MetadataStoreContract {
                 Optional.of("application/vnd.example"), Map.of("k", seed));
     }
 
+    protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** Points {@code tags} at {@code record} the way the engine does: moves read from the current state. */
+    protected void put(RepositoryName repo, ManifestRecord record, String... tags) {
+        List<TagMove> moves = new ArrayList<>();
+        for (String t : tags) {
+            Tag tag = Tag.of(t);
+            moves.add(new TagMove(tag, store.resolveTag(repo, tag), Optional.of(record.digest()), T0));
+        }
+        store.putManifest(repo, record, moves);
+    }
+
     @Test
     void shouldCreateRepositoryOnFirstLinkAndDropItWhenEmpty() {
         assertThat(store.repositoryExists(REPO)).isFalse();
@@ -95,8 +108,8 @@ public abstract class MetadataStoreContract {
     void shouldStoreManifestBytesExactlyAndMoveTagsAtomically() {
         ManifestRecord one = manifest("one", Optional.empty());
         ManifestRecord two = manifest("two", Optional.empty());
-        store.putManifest(REPO, one, List.of(Tag.of("latest"), Tag.of("v1")));
-        store.putManifest(REPO, two, List.of(Tag.of("latest")));
+        put(REPO, one, "latest", "v1");
+        put(REPO, two, "latest");
         ManifestRecord read = store.manifest(REPO, one.digest()).orElseThrow();
         assertThat(read.manifest().bytes()).isEqualTo(one.manifest().bytes());
         assertThat(read.blobs()).isEqualTo(one.blobs());
@@ -110,17 +123,17 @@ public abstract class MetadataStoreContract {
     void shouldDeleteTagOnlyOrManifestWithItsTags() {
         ManifestRecord one = manifest("one", Optional.empty());
         ManifestRecord two = manifest("two", Optional.empty());
-        store.putManifest(REPO, one, List.of(Tag.of("a"), Tag.of("b")));
-        store.putManifest(REPO, two, List.of(Tag.of("c")));
-        assertThat(store.deleteTag(REPO, Tag.of("a"))).isTrue();
-        assertThat(store.deleteTag(REPO, Tag.of("a"))).isFalse();
+        put(REPO, one, "a", "b");
+        put(REPO, two, "c");
+        assertThat(store.deleteTag(REPO, Tag.of("a"), T0)).isTrue();
+        assertThat(store.deleteTag(REPO, Tag.of("a"), T0)).isFalse();
         assertThat(store.manifest(REPO, one.digest())).isPresent();
-        assertThat(store.deleteManifest(REPO, one.digest())).isTrue();
+        assertThat(store.deleteManifest(REPO, one.digest(), T0)).isTrue();
         assertThat(store.resolveTag(REPO, Tag.of("b"))).isEmpty();
         assertThat(store.resolveTag(REPO, Tag.of("c"))).contains(two.digest());
         assertThat(store.tags(REPO, Optional.empty(), 10).items()).extracting(Tag::value).containsExactly("c");
-        assertThat(store.deleteManifest(REPO, one.digest())).isFalse();
-        assertThat(store.deleteManifest(REPO, two.digest())).isTrue();
+        assertThat(store.deleteManifest(REPO, one.digest(), T0)).isFalse();
+        assertThat(store.deleteManifest(REPO, two.digest(), T0)).isTrue();
         assertThat(store.repositoryExists(REPO)).isFalse();
     }
 
@@ -128,9 +141,9 @@ public abstract class MetadataStoreContract {
     void shouldNotReattachTagToManifestDeletedAfterTheTagMoved() {
         ManifestRecord one = manifest("one", Optional.empty());
         ManifestRecord two = manifest("two", Optional.empty());
-        store.putManifest(REPO, one, List.of(Tag.of("latest")));
-        store.putManifest(REPO, two, List.of(Tag.of("latest")));
-        store.deleteManifest(REPO, one.digest());
+        put(REPO, one, "latest");
+        put(REPO, two, "latest");
+        store.deleteManifest(REPO, one.digest(), T0);
         assertThat(store.resolveTag(REPO, Tag.of("latest"))).contains(two.digest());
     }
 
@@ -138,7 +151,7 @@ public abstract class MetadataStoreContract {
     void shouldPageTagsInAsciiOrderStrictlyAfterCursor() {
         List<String> names = new ArrayList<>(List.of("latest", "v1", "v1.0", "V2", "_x", "0", "a-b", "a.b", "a_b"));
         ManifestRecord m = manifest("m", Optional.empty());
-        store.putManifest(REPO, m, names.stream().map(Tag::of).toList());
+        put(REPO, m, names.toArray(String[]::new));
         List<String> sorted = names.stream().sorted().toList();
         List<String> walked = new ArrayList<>();
         Optional<String> last = Optional.empty();
@@ -170,18 +183,73 @@ public abstract class MetadataStoreContract {
         Digest subject = digest("subject");
         ManifestRecord sig = manifest("sig", Optional.of(subject));
         ManifestRecord sbom = manifest("sbom", Optional.of(subject));
-        store.putManifest(REPO, sig, List.of());
-        store.putManifest(REPO, sbom, List.of());
-        store.putManifest(REPO, manifest("unrelated", Optional.of(digest("other"))), List.of());
+        put(REPO, sig);
+        put(REPO, sbom);
+        put(REPO, manifest("unrelated", Optional.of(digest("other"))));
         List<Descriptor> refs = store.referrers(REPO, subject);
         assertThat(refs).extracting(Descriptor::digest).containsExactlyInAnyOrder(sig.digest(), sbom.digest());
         Descriptor d = refs.stream().filter(r -> r.digest().equals(sig.digest())).findFirst().orElseThrow();
         assertThat(d.artifactType()).contains("application/vnd.example");
         assertThat(d.annotations()).containsEntry("k", "sig");
         assertThat(d.size()).isEqualTo(sig.manifest().size());
-        store.deleteManifest(REPO, sig.digest());
+        store.deleteManifest(REPO, sig.digest(), T0);
         assertThat(store.referrers(REPO, subject)).extracting(Descriptor::digest).containsExactly(sbom.digest());
         assertThat(store.referrers(RepositoryName.of("elsewhere"), subject)).isEmpty();
+    }
+
+    @Test
+    void shouldRecordTagMovesNewestFirstAndKeepThemAfterDeletion() {
+        ManifestRecord one = manifest("one", Optional.empty());
+        ManifestRecord two = manifest("two", Optional.empty());
+        put(REPO, one, "latest");
+        put(REPO, one, "latest"); // not a move: same target
+        put(REPO, two, "latest");
+        store.deleteManifest(REPO, two.digest(), T0.plusSeconds(9));
+        List<TagMove> history = store.tagHistory(REPO, Tag.of("latest"));
+        assertThat(history).extracting(TagMove::from, TagMove::to).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Optional.of(two.digest()), Optional.empty()),
+                org.assertj.core.groups.Tuple.tuple(Optional.of(one.digest()), Optional.of(two.digest())),
+                org.assertj.core.groups.Tuple.tuple(Optional.empty(), Optional.of(one.digest())));
+        assertThat(history.get(0).at()).isEqualTo(T0.plusSeconds(9));
+        assertThat(store.tagHistory(REPO, Tag.of("never"))).isEmpty();
+    }
+
+    @Test
+    void shouldBoundTagHistory() {
+        List<ManifestRecord> records = new ArrayList<>();
+        for (int i = 0; i < MetadataStore.TAG_HISTORY_LIMIT + 5; i++) {
+            ManifestRecord r = manifest("m" + i, Optional.empty());
+            records.add(r);
+            put(REPO, r, "moving");
+        }
+        List<TagMove> history = store.tagHistory(REPO, Tag.of("moving"));
+        assertThat(history).hasSize(MetadataStore.TAG_HISTORY_LIMIT);
+        assertThat(history.get(0).to()).contains(records.get(records.size() - 1).digest());
+    }
+
+    @Test
+    void shouldFindTagsOfADigest() {
+        ManifestRecord one = manifest("one", Optional.empty());
+        put(REPO, one, "b", "a", "c");
+        put(REPO, manifest("two", Optional.empty()), "c");
+        assertThat(store.tagsOf(REPO, one.digest(), 10)).extracting(Tag::value).containsExactly("a", "b");
+        assertThat(store.tagsOf(REPO, one.digest(), 1)).hasSize(1);
+    }
+
+    @Test
+    void shouldEnumerateLinksAndManifests() {
+        ManifestRecord one = manifest("one", Optional.empty()).withPushedAt(T0);
+        store.linkBlob(REPO, digest("l1"));
+        store.linkBlob(RepositoryName.of("other"), digest("l2"));
+        put(REPO, one, "x");
+        List<String> links = new ArrayList<>();
+        store.forEachLink((repo, d) -> links.add(repo + "@" + d));
+        assertThat(links).containsExactlyInAnyOrder(REPO + "@" + digest("l1"), "other@" + digest("l2"));
+        List<ManifestRecord> manifests = new ArrayList<>();
+        store.forEachManifest((repo, m) -> manifests.add(m));
+        assertThat(manifests).hasSize(1);
+        assertThat(manifests.get(0).pushedAt()).isEqualTo(T0);
+        assertThat(manifests.get(0).manifest().bytes()).isEqualTo(one.manifest().bytes());
     }
 
     @Test
@@ -205,7 +273,7 @@ public abstract class MetadataStoreContract {
     void shouldKeepEverythingAcrossReopenWhenDurable() throws Exception {
         ManifestRecord one = manifest("one", Optional.of(digest("s")));
         store.linkBlob(REPO, digest("layer"));
-        store.putManifest(REPO, one, List.of(Tag.of("latest")));
+        put(REPO, one, "latest");
         store.close();
         store = reopenStore();
         if (store == null) {

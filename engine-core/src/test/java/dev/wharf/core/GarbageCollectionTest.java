@@ -1,0 +1,170 @@
+package dev.wharf.core;
+
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.Caller;
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.GcReport;
+import dev.wharf.api.GcSettings;
+import dev.wharf.api.MediaTypes;
+import dev.wharf.api.Registry;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.UploadChunk;
+import dev.wharf.core.storage.InMemoryBlobStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Garbage collection rules through the Java API, on a clock the test moves. */
+class GarbageCollectionTest {
+    private static final Caller ME = Caller.anonymous();
+    private static final RepositoryName APP = RepositoryName.of("team/app");
+    private static final RepositoryName OTHER = RepositoryName.of("team/other");
+
+    private final UploadSemanticsTest.MutableClock clock = new UploadSemanticsTest.MutableClock();
+    private final InMemoryBlobStore blobStore = new InMemoryBlobStore();
+    private Registry registry;
+
+    @BeforeEach
+    void setUp() {
+        registry = Registry.builder().blobStore(blobStore).clock(clock)
+                .garbageCollection(new GcSettings(Duration.ZERO, Duration.ofMinutes(10), Optional.of(Duration.ofHours(1))))
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        registry.close();
+    }
+
+    private Digest push(RepositoryName repo, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        Digest digest = DigestAlgorithm.SHA256.digest(bytes);
+        registry.pushBlob(ME, repo, digest, UploadChunk.of(bytes));
+        return digest;
+    }
+
+    private static String descriptor(String mediaType, Digest digest, long size) {
+        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size + "}";
+    }
+
+    private Digest pushImage(RepositoryName repo, String tag, String config, String layer, String extra) {
+        Digest c = push(repo, config);
+        Digest l = push(repo, layer);
+        String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
+                + descriptor(MediaTypes.OCI_CONFIG, c, config.length()) + ",\"layers\":["
+                + descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, l, layer.length()) + "]" + extra + "}";
+        return registry.pushManifest(ME, repo, tag == null ? DigestAlgorithm.SHA256.digest(json.getBytes(StandardCharsets.UTF_8)) : Tag.of(tag),
+                MediaTypes.OCI_MANIFEST, json.getBytes(StandardCharsets.UTF_8), List.of()).digest();
+    }
+
+    private Set<Digest> stored() {
+        List<BlobInfo> all = new ArrayList<>();
+        blobStore.forEach(all::add);
+        return all.stream().map(BlobInfo::digest).collect(Collectors.toSet());
+    }
+
+    @Test
+    void shouldReclaimUnlinkedBlobOnlyAfterGracePeriod() {
+        Digest orphan = push(APP, "orphan");
+        Digest kept = push(APP, "kept");
+        registry.deleteBlob(ME, APP, orphan);
+
+        GcReport first = registry.collectGarbage();
+        assertThat(first.blobsDeleted()).isZero();
+        assertThat(first.blobsPending()).isEqualTo(1);
+        assertThat(stored()).contains(orphan);
+
+        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        GcReport second = registry.collectGarbage();
+        assertThat(second.blobsDeleted()).isEqualTo(1);
+        assertThat(second.bytesReclaimed()).isEqualTo("orphan".length());
+        assertThat(stored()).containsExactly(kept);
+    }
+
+    @Test
+    void shouldRestartGraceWhenBlobIsReferencedAgain() {
+        Digest blob = push(APP, "comes back");
+        registry.deleteBlob(ME, APP, blob);
+        registry.collectGarbage();
+        push(OTHER, "comes back");
+        registry.collectGarbage();
+        registry.deleteBlob(ME, OTHER, blob);
+        clock.now = clock.now.plus(Duration.ofMinutes(9));
+        registry.collectGarbage();
+        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        assertThat(registry.collectGarbage().blobsDeleted()).isZero();
+        assertThat(stored()).contains(blob);
+    }
+
+    @Test
+    void shouldKeepBlobLinkedElsewhereOrReferencedByAManifest() {
+        Digest shared = push(APP, "shared");
+        push(OTHER, "shared");
+        registry.deleteBlob(ME, APP, shared);
+        Digest image = pushImage(APP, "v1", "cfg", "layer", "");
+        Digest layer = DigestAlgorithm.SHA256.digest("layer".getBytes(StandardCharsets.UTF_8));
+        registry.deleteBlob(ME, APP, layer); // unlinked, but the manifest still references it
+        clock.now = clock.now.plus(Duration.ofHours(2));
+        registry.collectGarbage();
+        registry.collectGarbage();
+        assertThat(stored()).contains(shared, layer);
+        assertThat(image).isNotNull();
+    }
+
+    @Test
+    void shouldDeleteOnlyUnneededUntaggedManifestsPastRetention() {
+        Digest tagged = pushImage(APP, "v1", "c1", "l1", "");
+        Digest untagged = pushImage(APP, null, "c2", "l2", "");
+        Digest subject = pushImage(APP, "base", "c3", "l3", "");
+        Digest referrer = pushImage(APP, null, "c4", "l4",
+                ",\"subject\":" + descriptor(MediaTypes.OCI_MANIFEST, subject, 10));
+        clock.now = clock.now.plus(Duration.ofMinutes(30));
+        Digest young = pushImage(APP, null, "c5", "l5", "");
+        clock.now = clock.now.plus(Duration.ofMinutes(31));
+
+        GcReport report = registry.collectGarbage();
+
+        assertThat(report.manifestsDeleted()).isEqualTo(1);
+        assertThat(exists(untagged)).isFalse();
+        assertThat(exists(tagged)).isTrue();
+        assertThat(exists(referrer)).isTrue();
+        assertThat(exists(young)).isTrue();
+    }
+
+    private boolean exists(Digest manifest) {
+        try {
+            registry.manifest(ME, APP, manifest);
+            return true;
+        } catch (dev.wharf.api.RegistryException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void shouldKeepUntaggedManifestsByDefault() {
+        try (Registry keeping = Registry.builder().clock(clock).build()) {
+            byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+            Digest c = DigestAlgorithm.SHA256.digest(config);
+            keeping.pushBlob(ME, APP, c, UploadChunk.of(config));
+            String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
+                    + descriptor(MediaTypes.OCI_EMPTY, c, 2) + ",\"layers\":[]}";
+            Digest m = keeping.pushManifest(ME, APP, DigestAlgorithm.SHA256.digest(json.getBytes(StandardCharsets.UTF_8)),
+                    MediaTypes.OCI_MANIFEST, json.getBytes(StandardCharsets.UTF_8), List.of()).digest();
+            clock.now = clock.now.plus(Duration.ofDays(365));
+            assertThat(keeping.collectGarbage().manifestsDeleted()).isZero();
+            assertThat(keeping.manifest(ME, APP, m).digest()).isEqualTo(m);
+        }
+    }
+}
