@@ -19,6 +19,8 @@ import java.util.Map;
  * requests answers 401 before this servlet runs.
  */
 final class ExtensionsHandler {
+    private static final String MOUNT_SPEC_URL =
+            "https://github.com/opencontainers/distribution-spec/blob/main/spec.md#mounting-a-blob-from-another-repository";
     private static final String OCI_EXTENSIONS_URL =
             "https://github.com/opencontainers/distribution-spec/blob/main/extensions/_oci.md";
 
@@ -29,13 +31,30 @@ final class ExtensionsHandler {
 
     /** GET {@code /v2/_oci/ext/discover}. */
     void discover(Exchange ex) throws IOException {
-        ex.sendJson(HttpServletResponse.SC_OK, Map.of("extensions", List.of(ociExtension())));
+        ex.sendJson(HttpServletResponse.SC_OK, Map.of("extensions", List.of(ociExtension(), wharfFeatures())));
     }
 
     /** GET {@code /v2/<name>/_oci/ext/discover}: the same list; the name is validated (400 NAME_INVALID). */
     void discoverInRepository(Exchange ex) throws IOException {
         ex.name();
         discover(ex);
+    }
+
+    /**
+     * Wharf's behaviour beyond the core spec that clients may rely on: automatic mounting ({@code POST
+     * ?mount=<digest>} without {@code from}, and {@code POST ?digest=<digest>} with an empty body, link a
+     * blob from any repository the caller may pull) and conditional tag updates ({@code If-Match} /
+     * {@code If-None-Match} on manifest PUT). It adds no endpoints.
+     */
+    private static Map<String, Object> wharfFeatures() {
+        Map<String, Object> extension = new LinkedHashMap<>();
+        extension.put("name", "_wharf");
+        extension.put("description", "Wharf registry features: automatic blob mounting without 'from' (from any"
+                + " repository the caller may pull) and conditional tag updates with If-Match/If-None-Match");
+        extension.put("url", MOUNT_SPEC_URL);
+        extension.put("endpoints", List.of());
+        extension.put("features", Map.of("automaticMount", true, "conditionalTagUpdates", true));
+        return extension;
     }
 
     private static Map<String, Object> ociExtension() {

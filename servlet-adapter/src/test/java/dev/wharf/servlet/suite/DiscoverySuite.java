@@ -198,6 +198,19 @@ public abstract class DiscoverySuite extends RegistrySuite {
     }
 
     @Test
+    void shouldAnnounceAutomaticMountingWhenDiscoverIsQueried() {
+        JsonNode wharf = null;
+        for (JsonNode e : http().get("/v2/_oci/ext/discover").json().path("extensions")) {
+            if ("_wharf".equals(e.path("name").asText())) {
+                wharf = e;
+            }
+        }
+        assertThat(wharf).as("the _wharf extension is listed").isNotNull();
+        assertThat(wharf.path("features").path("automaticMount").asBoolean()).isTrue();
+        assertThat(wharf.path("features").path("conditionalTagUpdates").asBoolean()).isTrue();
+    }
+
+    @Test
     void shouldRouteFromTheEndOfThePathWhenNameContainsEndpointWords() {
         String repo = Content.uniqueRepo("routing") + "/blobs/manifests/tags/list/referrers/uploads/v2";
         PushedImage image = http().pushImage(repo, "v1");
