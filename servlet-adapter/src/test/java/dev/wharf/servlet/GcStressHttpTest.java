@@ -111,6 +111,9 @@ class GcStressHttpTest {
             Set<Digest> stored = new HashSet<>();
             blobStore.forEach((BlobInfo b) -> stored.add(b.digest()));
             assertThat(stored).as("storage after GC (last run: %s)", last).isEqualTo(referenced);
+            System.out.printf("GC stress %ds: %d images pushed, %d complete pulls, %d images deleted, %d alive;"
+                    + " %d blobs stored, all referenced%n", seconds, pushed.get(), pulled.get(), deleted.get(),
+                    alive.size(), stored.size());
             for (Image image : alive.values()) {
                 assertThat(stored).extracting(Digest::toString).containsAll(image.blobs().keySet());
             }

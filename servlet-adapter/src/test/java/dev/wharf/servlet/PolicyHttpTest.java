@@ -126,6 +126,27 @@ class PolicyHttpTest {
     }
 
     @Test
+    void shouldRetireUntaggedManifestsPastRetentionButKeepTaggedOnes() throws Exception {
+        dev.wharf.api.GcSettings gc = dev.wharf.api.GcSettings.defaults().withInterval(java.time.Duration.ZERO)
+                .withBlobGracePeriod(java.time.Duration.ZERO).withUntaggedManifestRetention(java.time.Duration.ZERO);
+        Registry registry = Registry.builder().garbageCollection(gc).build();
+        try (JettyRegistryServer server = JettyRegistryServer.start(registry)) {
+            RegistryHttp http = new RegistryHttp(server.baseUri());
+            PushedImage kept = http.pushImage("team/app", "v1");
+            PushedImage dropped = http.pushImage("team/app", "v2");
+            assertStatus(http.delete(manifest("team/app", "v2")), 202);
+            Thread.sleep(5); // strictly older than "now" at collection time
+            dev.wharf.api.GcReport report = registry.collectGarbage();
+            assertThat(report.manifestsDeleted()).isEqualTo(1);
+            assertStatus(http.get(manifest("team/app", dropped.digest())), 404);
+            assertStatus(http.get(manifest("team/app", "v1")), 200);
+            // the dropped image's blobs stay linked in the repository until deleted: GC keeps linked bytes
+            assertStatus(http.get("/v2/team/app/blobs/" + dropped.layers().get(0).digest()), 200);
+            assertThat(kept.digest()).isNotEqualTo(dropped.digest());
+        }
+    }
+
+    @Test
     void shouldChallengeAnonymousCallerWhenAuthorizerRefuses() throws Exception {
         with(b -> b.authorizer((caller, action, repo) -> !caller.isAnonymous()), TEST_USER, http -> {
             Response r = http.get(manifest("team/app", "v1"));
