@@ -22,6 +22,8 @@ public final class JmhReport {
     static final double MAX_PAGE_COST_RATIO = 1.5;
     /** RocksDB manifest-by-tag throughput must be at least this fraction of the in-memory store's. */
     static final double MIN_ROCKSDB_THROUGHPUT_RATIO = 0.8;
+    /** Operations whose cost must not grow with the store (range scans); the others are shown for information. */
+    private static final List<String> PAGES = List.of("tagsPage", "catalogPage");
     private static final List<String> SCALED = List.of("tagsPage", "catalogPage", "resolveTagThenManifest",
             "registryManifestByTag");
 
@@ -65,7 +67,7 @@ public final class JmhReport {
         int small = sizes.get(0);
         int large = sizes.get(sizes.size() - 1);
         out.append("\n### Cost at ").append(large).append(" entries vs ").append(small)
-                .append(" (goal: ratio ≤ ").append(num(MAX_PAGE_COST_RATIO)).append(")\n\n")
+                .append(" (goal for pages: ratio ≤ ").append(num(MAX_PAGE_COST_RATIO)).append(")\n\n")
                 .append("| operation | store | µs/op at ").append(small).append(" | µs/op at ").append(large)
                 .append(" | ratio | goal met |\n|---|---|---:|---:|---:|---|\n");
         for (String bench : SCALED) {
@@ -76,7 +78,8 @@ public final class JmhReport {
                     double ratio = b.get().score() / a.get().score();
                     out.append("| ").append(bench).append(" | ").append(store).append(" | ").append(num(a.get().score()))
                             .append(" | ").append(num(b.get().score())).append(" | ").append(num(ratio)).append(" | ")
-                            .append(ratio <= MAX_PAGE_COST_RATIO ? "yes" : "**no**").append(" |\n");
+                            .append(!PAGES.contains(bench) ? "(point lookup: report)"
+                                    : ratio <= MAX_PAGE_COST_RATIO ? "yes" : "**no**").append(" |\n");
                 }
             }
         }

@@ -34,6 +34,7 @@ class JmhReportTest {
 
         String md = JmhReport.render(results);
         assertThat(md).contains("| tagsPage | rocksdb | 10.0 | 20.0 | 2.00 | **no** |")
+                .contains("| registryManifestByTag | rocksdb | 1.10 | 2.00 | 1.82 | (point lookup: report) |")
                 .contains("| 1000 | 1.00 | 1.10 | 0.909 | yes |")
                 .contains("| 100000 | 1.00 | 2.00 | 0.500 | **no** |")
                 .contains("| 1048576 | plainMessageDigest | 500 | 1.00 |")
