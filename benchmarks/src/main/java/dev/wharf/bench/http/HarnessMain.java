@@ -38,8 +38,12 @@ public final class HarnessMain {
         int status;
         try {
             status = run(options, System.out, System.err);
-        } catch (BenchmarkFailure | IllegalStateException e) {
+        } catch (BenchmarkFailure e) {
             System.err.println("wharf-bench: FAILED: " + e.getMessage());
+            status = 1;
+        } catch (RuntimeException e) {
+            System.err.println("wharf-bench: FAILED: " + e);
+            e.printStackTrace();
             status = 1;
         }
         System.exit(status);

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A registry under test, started as a child process on a free 127.0.0.1 port with a fresh data directory:
- * the Wharf launcher ({@code java -Xmx128m -jar wharf-registry.jar --port P --data-dir D}, whatever storage
+ * the Wharf launcher ({@code java -Xmx128m -jar wharf-registry.jar --host 127.0.0.1 --port P --data-dir D}, whatever storage
  * it uses by default) or CNCF distribution ({@code docker-registry serve config.yml}). The process measured is
  * the one started here, never a system service: the port is checked to be free before the start, and the
  * child to be alive once the port answers. {@link #close()} stops it and deletes its directory.
@@ -41,8 +41,8 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
-        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--port", Integer.toString(port),
-                "--data-dir", dir.resolve("data").toString()));
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString()));
         return start("Wharf", command, dir, port);
     }
 
