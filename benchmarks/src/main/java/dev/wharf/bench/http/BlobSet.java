@@ -1,0 +1,49 @@
+package dev.wharf.bench.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The content every server run pushes, made once per harness run so that both registries receive the same
+ * bytes and digests are computed before any timing.
+ *
+ * @param big          pushed monolithically, then pulled
+ * @param chunked      pushed in chunks (distinct from {@code big}, so de-duplication cannot help)
+ * @param warmBig      a smaller blob for the warm-up push and pull
+ * @param warmChunked  a smaller blob for the warm-up chunked push
+ * @param small        the small blobs pushed concurrently
+ * @param config       an image config document, for the manifests
+ * @param configDigest its digest
+ */
+public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig, PatternBlob warmChunked,
+                      List<PatternBlob> small, byte[] config, String configDigest) {
+    private static final long WARM_SIZE = 64L * 1024 * 1024;
+
+    public BlobSet {
+        small = List.copyOf(small);
+    }
+
+    /** Builds every blob and computes every digest (a few seconds per GiB). */
+    static BlobSet prepare(HarnessOptions o) {
+        long warm = Math.min(WARM_SIZE, o.blobSize());
+        List<PatternBlob> small = new ArrayList<>(o.smallBlobs());
+        for (int i = 0; i < o.smallBlobs(); i++) {
+            PatternBlob b = new PatternBlob(o.smallBlobSize(), 1_000_000L + i);
+            b.digest();
+            small.add(b);
+        }
+        if (small.size() < 2) {
+            throw new IllegalArgumentException("--small-blobs must be at least 2 (a manifest references two)");
+        }
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/bin\"]},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+        BlobSet set = new BlobSet(new PatternBlob(o.blobSize(), 1), new PatternBlob(o.blobSize(), 2),
+                new PatternBlob(warm, 3), new PatternBlob(warm, 4), small, config, RegistryClient.sha256(config));
+        set.big.digest();
+        set.chunked.digest();
+        set.warmBig.digest();
+        set.warmChunked.digest();
+        return set;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.wharf.bench.http;
+
+import java.util.List;
+
+/**
+ * Blob workloads: monolithic and chunked pushes of the big blob, its pull, concurrent small-blob pushes and
+ * the blob HEAD load. Each checks every answer (see {@link RegistryClient}) and, after timing, that the
+ * registry really holds what it acknowledged.
+ */
+final class BlobWorkloads {
+    static final String BIG = "bench/big";
+    static final String CHUNKED = "bench/chunked";
+    static final String SMALL = "bench/small";
+    static final String WARM = "bench/warm";
+
+    private final ServerRun run;
+    private final HarnessOptions o;
+
+    BlobWorkloads(ServerRun run) {
+        this.run = run;
+        this.o = run.options;
+    }
+
+    /** JIT warm-up of the big-blob paths with a smaller blob; nothing recorded. */
+    void warmUp() {
+        try (RegistryClient c = run.client()) {
+            c.pushMonolithic(WARM, run.blobs.warmBig());
+            c.pull(WARM, run.blobs.warmBig());
+            c.pushChunked(WARM, run.blobs.warmChunked(), Math.min(o.chunkSize(), run.blobs.warmChunked().size() / 4 + 1));
+        }
+        run.repositories.add(WARM);
+    }
+
+    void pushMonolithic() {
+        PatternBlob blob = run.blobs.big();
+        DiskBaseline.settle();
+        long nanos;
+        try (RegistryClient c = run.client()) {
+            long start = System.nanoTime();
+            c.pushMonolithic(BIG, blob);
+            nanos = System.nanoTime() - start;
+            c.head(BIG, blob.digest(), blob.size());
+        }
+        run.repositories.add(BIG);
+        double mibs = ServerRun.mibPerSecond(blob.size(), nanos);
+        run.results.detail(Metric.PUSH_MONOLITHIC, HarnessOptions.human(blob.size()));
+        run.record(Metric.PUSH_MONOLITHIC, mibs);
+        run.results.detail(Metric.PUSH_VS_DISK, HarnessOptions.human(blob.size()) + ", same round's disk baseline");
+        run.record(Metric.PUSH_VS_DISK, 100 * mibs / run.diskMiBs);
+    }
+
+    void pull() {
+        PatternBlob blob = run.blobs.big();
+        long nanos;
+        try (RegistryClient c = run.client()) {
+            long start = System.nanoTime();
+            c.pull(BIG, blob);
+            nanos = System.nanoTime() - start;
+        }
+        run.results.detail(Metric.PULL, HarnessOptions.human(blob.size()) + ", every byte checked");
+        run.record(Metric.PULL, ServerRun.mibPerSecond(blob.size(), nanos));
+    }
+
+    void pushChunked() {
+        PatternBlob blob = run.blobs.chunked();
+        DiskBaseline.settle();
+        long nanos;
+        try (RegistryClient c = run.client()) {
+            long start = System.nanoTime();
+            c.pushChunked(CHUNKED, blob, o.chunkSize());
+            nanos = System.nanoTime() - start;
+            c.head(CHUNKED, blob.digest(), blob.size());
+        }
+        run.repositories.add(CHUNKED);
+        run.results.detail(Metric.PUSH_CHUNKED, HarnessOptions.human(blob.size()) + " in "
+                + HarnessOptions.human(o.chunkSize()) + " chunks");
+        run.record(Metric.PUSH_CHUNKED, ServerRun.mibPerSecond(blob.size(), nanos));
+    }
+
+    void pushSmallBlobs() {
+        List<PatternBlob> small = run.blobs.small();
+        DiskBaseline.settle();
+        long nanos = ParallelRunner.run(run.target, o.clients(), small.size(), ServerRun.PHASE_DEADLINE_SECONDS,
+                ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> c.pushMonolithic(SMALL, small.get(i)));
+        run.repositories.add(SMALL);
+        // Every acknowledged blob must be there, with its size.
+        ParallelRunner.run(run.target, o.clients(), small.size(), ServerRun.PHASE_DEADLINE_SECONDS,
+                ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> c.head(SMALL, small.get(i).digest(), small.get(i).size()));
+        run.results.detail(Metric.SMALL_BLOBS, small.size() + " × " + HarnessOptions.human(o.smallBlobSize())
+                + ", POST + PUT, " + o.clients() + " clients");
+        run.record(Metric.SMALL_BLOBS, small.size() / (nanos / 1e9));
+    }
+
+    void headLoad() {
+        PatternBlob blob = run.blobs.small().get(0);
+        String size = Long.toString(blob.size());
+        Request head = Request.of("HEAD", "/v2/" + SMALL + "/blobs/" + blob.digest());
+        LoadResult r = LoadRunner.run(run.target, o.connections(), o.warmupSeconds(), o.seconds(), head, response -> {
+            if (response.status() != 200 || !response.header("Content-Length").orElse("").equals(size)) {
+                throw new BenchmarkFailure("blob HEAD answered " + response.describe() + " with Content-Length "
+                        + response.header("Content-Length").orElse("(none)"));
+            }
+        });
+        String detail = o.connections() + " connections, " + r.tool() + " client, " + o.seconds() + " s";
+        run.results.detail(Metric.BLOB_HEAD, detail);
+        run.results.detail(Metric.BLOB_HEAD_P99, detail);
+        run.record(Metric.BLOB_HEAD, r.requestsPerSecond());
+        run.record(Metric.BLOB_HEAD_P99, r.p99Millis());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.wharf.bench.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.SplittableRandom;
+
+/**
+ * What this disk can do for a durable write: {@code size} bytes written sequentially through a
+ * {@link FileChannel} in 1 MiB pieces, then {@code force(true)}, timed together, in the directory the
+ * servers store into. A registry that fsyncs a blob before acknowledging it cannot beat this.
+ */
+final class DiskBaseline {
+    private DiskBaseline() {
+    }
+
+    /** MiB/s of a fsync'd write of {@code size} bytes in {@code dir}; the file is deleted afterwards. */
+    static double measure(Path dir, long size) {
+        Path file = dir.resolve("disk-baseline-" + System.nanoTime());
+        ByteBuffer buffer = ByteBuffer.allocateDirect(PatternBlob.BLOCK);
+        byte[] random = new byte[PatternBlob.BLOCK];
+        new SplittableRandom(7).nextBytes(random);
+        buffer.put(random).flip();
+        try {
+            long start = System.nanoTime();
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long written = 0;
+                while (written < size) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), size - written));
+                    buffer.putLong(0, written); // distinct blocks, as the blobs are
+                    while (buffer.hasRemaining()) {
+                        written += ch.write(buffer);
+                    }
+                }
+                ch.force(true);
+            }
+            long nanos = System.nanoTime() - start;
+            return size / (1024.0 * 1024.0) / (nanos / 1e9);
+        } catch (IOException e) {
+            throw new BenchmarkFailure("disk baseline in " + dir + " failed: " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // removed with the work directory
+            }
+        }
+    }
+
+    /** Flushes every dirty page to disk (sync(1)) so one workload's writes are not charged to the next. */
+    static void settle() {
+        try {
+            Process p = new ProcessBuilder("sync").inheritIO().start();
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // no sync binary: the next workload starts with whatever is dirty
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

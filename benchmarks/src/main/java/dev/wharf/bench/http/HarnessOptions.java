@@ -1,0 +1,225 @@
+package dev.wharf.bench.http;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The harness's command line. Sizes take {@code k}, {@code m}, {@code g} suffixes (binary: KiB, MiB, GiB).
+ *
+ * @param wharfJar     the launcher jar
+ * @param wharfJavaOptions JVM options for the launcher (default {@code -Xmx128m})
+ * @param distribution the {@code docker-registry} binary
+ * @param wrk          the wrk binary for manifest GETs, or empty to use the Java client
+ * @param targets      which registries to run, in first-round order
+ * @param rounds       rounds; each starts every target afresh, first target alternating
+ * @param blobSize     size of the big blob pushed and pulled
+ * @param chunkSize    chunk size of the chunked push
+ * @param smallBlobs   number of small blobs pushed concurrently
+ * @param smallBlobSize size of each small blob
+ * @param clients      concurrent clients for small blobs and tag creation
+ * @param connections  connections for the manifest GET and blob HEAD load
+ * @param seconds      measured seconds per load test
+ * @param warmupSeconds warm-up seconds per load test (and whether the big-blob paths get a warm-up push)
+ * @param tags         tags created (and walked) on one repository
+ * @param repositories repositories created for the catalog walk
+ * @param pageSize     n for tag and catalog walks
+ * @param workDir      where servers keep their data (the disk measured) and the harness its scratch files
+ * @param out          the Markdown results file
+ * @param help         print usage and exit
+ */
+public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path distribution, Optional<Path> wrk,
+                             List<String> targets, int rounds, long blobSize, long chunkSize, int smallBlobs,
+                             long smallBlobSize, int clients, int connections, long seconds, long warmupSeconds,
+                             int tags, int repositories, int pageSize, Path workDir, Path out, boolean help) {
+
+    static final String USAGE = """
+            Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.HarnessMain [options]
+
+            Runs the same verified HTTP workloads against the Wharf launcher and CNCF distribution
+            (docker-registry), each started afresh per round on 127.0.0.1, and prints a Markdown table
+            of medians and Wharf/distribution ratios.
+
+              --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
+              --wharf-java-opt OPT    JVM option for the launcher, repeatable (default -Xmx128m)
+              --distribution PATH     docker-registry binary (default: docker-registry on PATH)
+              --wrk PATH|none         wrk for manifest GETs (default: wrk on PATH, else the Java client)
+              --targets LIST          wharf,distribution (default both)
+              --rounds N              rounds (default 3)
+              --blob-size SIZE        big blob for push/pull (default 1g)
+              --chunk-size SIZE       chunk of the chunked push (default 16m)
+              --small-blobs N         small blobs pushed (default 2000)
+              --small-blob-size SIZE  (default 4k)
+              --clients N             concurrent clients for small blobs and tags (default 16)
+              --connections N         connections for manifest GET and blob HEAD (default 64)
+              --seconds N             measured seconds per load test (default 20)
+              --warmup N              warm-up seconds per load test; 0 also skips warm-up pushes (default 5)
+              --tags N                tags created and walked (default 10000)
+              --repositories N        repositories in the catalog walk (default 1000)
+              --page-size N           n of tag and catalog pages (default 100)
+              --work-dir DIR          data of both servers: the disk measured (default /var/tmp)
+              --out FILE              results file (default benchmarks/target/http-results.md)
+              --help
+            """;
+
+    /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
+    public static HarnessOptions parse(String... args) {
+        Path wharfJar = Path.of("test-registry/target/wharf-registry.jar");
+        List<String> javaOptions = new ArrayList<>();
+        Path distribution = null;
+        String wrk = null;
+        List<String> targets = List.of("wharf", "distribution");
+        int rounds = 3;
+        long blobSize = size("1g");
+        long chunkSize = size("16m");
+        int smallBlobs = 2000;
+        long smallBlobSize = size("4k");
+        int clients = 16;
+        int connections = 64;
+        long seconds = 20;
+        long warmup = 5;
+        int tags = 10_000;
+        int repositories = 1000;
+        int pageSize = 100;
+        Path workDir = Files.isDirectory(Path.of("/var/tmp")) ? Path.of("/var/tmp") : Path.of(System.getProperty("java.io.tmpdir"));
+        Path out = Path.of("benchmarks/target/http-results.md");
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (name.equals("--help") || name.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            String v = args[++i];
+            switch (name) {
+                case "--wharf-jar" -> wharfJar = Path.of(v);
+                case "--wharf-java-opt" -> javaOptions.add(v);
+                case "--distribution" -> distribution = Path.of(v);
+                case "--wrk" -> wrk = v;
+                case "--targets" -> targets = targets(v);
+                case "--rounds" -> rounds = positive(name, v);
+                case "--blob-size" -> blobSize = size(v);
+                case "--chunk-size" -> chunkSize = size(v);
+                case "--small-blobs" -> smallBlobs = positive(name, v);
+                case "--small-blob-size" -> smallBlobSize = size(v);
+                case "--clients" -> clients = positive(name, v);
+                case "--connections" -> connections = positive(name, v);
+                case "--seconds" -> seconds = positive(name, v);
+                case "--warmup" -> warmup = nonNegative(name, v);
+                case "--tags" -> tags = positive(name, v);
+                case "--repositories" -> repositories = positive(name, v);
+                case "--page-size" -> pageSize = positive(name, v);
+                case "--work-dir" -> workDir = Path.of(v);
+                case "--out" -> out = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option " + name);
+            }
+        }
+        if (javaOptions.isEmpty()) {
+            javaOptions.add("-Xmx128m");
+        }
+        if (chunkSize > blobSize) {
+            throw new IllegalArgumentException("--chunk-size is larger than --blob-size");
+        }
+        if (smallBlobSize > 64L * 1024 * 1024) {
+            throw new IllegalArgumentException("--small-blob-size is at most 64m");
+        }
+        Optional<Path> wrkPath = wrk == null ? onPath("wrk") : wrk.equals("none") ? Optional.empty() : Optional.of(Path.of(wrk));
+        Path distributionPath = distribution != null ? distribution : onPath("docker-registry").orElse(Path.of("docker-registry"));
+        return new HarnessOptions(wharfJar, List.copyOf(javaOptions), distributionPath, wrkPath, targets, rounds,
+                blobSize, chunkSize, smallBlobs, smallBlobSize, clients, connections, seconds, warmup, tags,
+                repositories, pageSize, workDir, out, help);
+    }
+
+    /** {@code 4096}, {@code 4k}, {@code 16m}, {@code 1g} (binary multiples). */
+    static long size(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
+        long unit = 1;
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'k' -> unit = 1024L;
+                case 'm' -> unit = 1024L * 1024;
+                case 'g' -> unit = 1024L * 1024 * 1024;
+                default -> unit = 1;
+            }
+        }
+        String digits = unit == 1 ? s : s.substring(0, s.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a size: '" + v + "' (e.g. 4k, 16m, 1g)");
+        }
+    }
+
+    /** A size for humans: {@code 1 GiB}, {@code 16 MiB}, {@code 4 KiB}, {@code 1000 B}. */
+    static String human(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB"};
+        int u = 0;
+        double v = bytes;
+        while (u < units.length - 1 && v >= 1024 && v % 1024 == 0) {
+            v /= 1024;
+            u++;
+        }
+        return (long) v + " " + units[u];
+    }
+
+    private static List<String> targets(String v) {
+        List<String> out = new ArrayList<>();
+        for (String t : v.split(",")) {
+            String name = t.trim().toLowerCase(Locale.ROOT);
+            if (!name.equals("wharf") && !name.equals("distribution")) {
+                throw new IllegalArgumentException("unknown target '" + t + "': wharf or distribution");
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--targets names no target");
+        }
+        return List.copyOf(out);
+    }
+
+    private static int positive(String name, String v) {
+        int n = nonNegative(name, v);
+        if (n == 0) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return n;
+    }
+
+    private static int nonNegative(String name, String v) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a non-negative integer, got '" + v + "'");
+        }
+    }
+
+    private static Optional<Path> onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

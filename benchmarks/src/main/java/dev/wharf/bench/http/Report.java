@@ -1,0 +1,86 @@
+package dev.wharf.bench.http;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Renders {@link Results} as Markdown: the summary table (medians, or maxima for peaks; the Wharf/distribution
+ * ratio; the goal and whether it was met), then every round's raw value so noise can be judged.
+ */
+public final class Report {
+    static final String WHARF = "Wharf";
+    static final String DISTRIBUTION = "distribution";
+
+    private Report() {
+    }
+
+    /** The whole report; {@code header} lines (machine, versions, sizes) go first as a list. */
+    public static String render(String title, List<String> header, Results results) {
+        StringBuilder out = new StringBuilder();
+        out.append("## ").append(title).append("\n\n");
+        for (String line : header) {
+            out.append("- ").append(line).append('\n');
+        }
+        results.combined(Metric.DISK_WRITE, Results.MACHINE).ifPresent(d -> out.append("- disk baseline (")
+                .append(Metric.DISK_WRITE.label()).append(results.detail(Metric.DISK_WRITE).map(s -> ", " + s).orElse(""))
+                .append("): ").append(num(d)).append(" MiB/s, median of ")
+                .append(results.values(Metric.DISK_WRITE, Results.MACHINE).size()).append('\n'));
+        out.append("\n| workload | unit | Wharf | distribution | Wharf/distribution | goal | met |\n")
+                .append("|---|---|---:|---:|---:|---|---|\n");
+        for (Metric m : Metric.values()) {
+            if (m == Metric.DISK_WRITE) {
+                continue;
+            }
+            Optional<Double> w = results.combined(m, WHARF);
+            Optional<Double> d = results.combined(m, DISTRIBUTION);
+            if (w.isEmpty() && d.isEmpty()) {
+                continue;
+            }
+            String ratio = m.compared() && w.isPresent() && d.isPresent() && d.get() > 0
+                    ? num(w.get() / d.get()) + "×" : "";
+            String met = m.goal().met(w, d).map(ok -> ok ? "yes" : "**no**").orElse("");
+            out.append("| ").append(m.label()).append(results.detail(m).map(s -> " (" + s + ")").orElse(""))
+                    .append(" | ").append(m.unit()).append(m.maxOverRounds() ? ", max" : "")
+                    .append(" | ").append(w.map(Report::num).orElse("—"))
+                    .append(" | ").append(d.map(Report::num).orElse("—"))
+                    .append(" | ").append(ratio)
+                    .append(" | ").append(m.goal().describe(m.unit()))
+                    .append(" | ").append(met).append(" |\n");
+        }
+        if (!results.notes().isEmpty()) {
+            out.append('\n');
+            for (String note : results.notes()) {
+                out.append("- ").append(note).append('\n');
+            }
+        }
+        int rounds = results.rounds();
+        if (rounds > 0) {
+            out.append("\nEvery round:\n\n| workload | target |");
+            for (int r = 1; r <= rounds; r++) {
+                out.append(" round ").append(r).append(" |");
+            }
+            out.append("\n|---|---|").append("---:|".repeat(rounds)).append('\n');
+            for (Metric m : Metric.values()) {
+                for (String target : List.of(WHARF, DISTRIBUTION, Results.MACHINE)) {
+                    List<Double> v = results.values(m, target);
+                    if (v.isEmpty()) {
+                        continue;
+                    }
+                    out.append("| ").append(m.name().toLowerCase(Locale.ROOT)).append(" | ").append(target).append(" |");
+                    for (int r = 0; r < rounds; r++) {
+                        out.append(' ').append(r < v.size() ? num(v.get(r)) : "").append(" |");
+                    }
+                    out.append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Three significant figures or so, without scientific notation. */
+    static String num(double v) {
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.wharf.bench.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A registry under test, started as a child process on a free 127.0.0.1 port with a fresh data directory:
+ * the Wharf launcher ({@code java -Xmx128m -jar wharf-registry.jar --host 127.0.0.1 --port P --data-dir D}, whatever storage
+ * it uses by default) or CNCF distribution ({@code docker-registry serve config.yml}). The process measured is
+ * the one started here, never a system service: the port is checked to be free before the start, and the
+ * child to be alive once the port answers. {@link #close()} stops it and deletes its directory.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final long START_TIMEOUT_SECONDS = 60;
+
+    private final Target target;
+    private final Process process;
+    private final Path directory;
+    private final Path log;
+
+    private ServerProcess(Target target, Process process, Path directory, Path log) {
+        this.target = target;
+        this.process = process;
+        this.directory = directory;
+        this.log = log;
+    }
+
+    /** Starts the Wharf launcher jar with {@code javaOptions} (e.g. {@code -Xmx128m}). */
+    public static ServerProcess wharf(Path jar, List<String> javaOptions, Path workDir) {
+        Path dir = tempDir(workDir, "wharf-");
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaOptions);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString()));
+        return start("Wharf", command, dir, port);
+    }
+
+    /** Starts CNCF distribution from {@code binary} with a generated configuration. */
+    public static ServerProcess distribution(Path binary, Path workDir) {
+        Path dir = tempDir(workDir, "distribution-");
+        int port = freePort();
+        Path config = dir.resolve("config.yml");
+        try {
+            Files.writeString(config, DistributionConfig.yaml(dir.resolve("data"), port));
+        } catch (IOException e) {
+            TempDirs.delete(dir);
+            throw new UncheckedIOException(e);
+        }
+        return start("distribution", List.of(binary.toString(), "serve", config.toString()), dir, port);
+    }
+
+    private static ServerProcess start(String name, List<String> command, Path dir, int port) {
+        if (answers(port)) {
+            TempDirs.delete(dir);
+            throw new BenchmarkFailure("something already listens on 127.0.0.1:" + port);
+        }
+        Path log = dir.resolve("server.log");
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            TempDirs.delete(dir);
+            throw new BenchmarkFailure("cannot start " + name + " (" + String.join(" ", command) + "): " + e, e);
+        }
+        ChildProcesses.track(p);
+        ServerProcess server = new ServerProcess(new Target(name, "127.0.0.1", port), p, dir, log);
+        try {
+            server.awaitReady();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        try (RegistryClient client = new RegistryClient(target, 5_000)) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new BenchmarkFailure(target.name() + " exited with " + process.exitValue() + " at start:\n"
+                            + logTail());
+                }
+                if (answers(target.port())) {
+                    Response r = client.send(Request.of("GET", "/v2/"));
+                    if (r.status() == 200 && process.isAlive()) {
+                        return;
+                    }
+                    throw new BenchmarkFailure(target.name() + " answered GET /v2/ with " + r.describe());
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkFailure("interrupted", e);
+        }
+        throw new BenchmarkFailure(target.name() + " did not answer within " + START_TIMEOUT_SECONDS + " s:\n" + logTail());
+    }
+
+    private static boolean answers(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempDir(Path workDir, String prefix) {
+        try {
+            return Files.createTempDirectory(workDir, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** Where its data lives, for disk-usage notes. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Peak resident set size so far ({@code VmHWM} in /proc/PID/status), in KiB. */
+    public long peakRssKiB() {
+        return ProcStatus.kib(process.pid(), "VmHWM");
+    }
+
+    /** Fails if the server died during a workload, with the end of its log. */
+    public void requireAlive() {
+        if (!process.isAlive()) {
+            throw new BenchmarkFailure(target.name() + " died (exit " + process.exitValue() + "):\n" + logTail());
+        }
+    }
+
+    private String logTail() {
+        try {
+            String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 10 s) and deletes its directory. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            ChildProcesses.untrack(process);
+            TempDirs.delete(directory);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wharf.bench.http;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HarnessOptionsTest {
+
+    @ParameterizedTest
+    @CsvSource({"4096,4096", "4k,4096", "4K,4096", "4KiB,4096", "16m,16777216", "16MiB,16777216",
+            "1g,1073741824", "1GB,1073741824", "64m,67108864"})
+    void shouldParseBinarySizesWhenSuffixed(String text, long bytes) {
+        assertThat(HarnessOptions.size(text)).isEqualTo(bytes);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0", "-1", "abc", "1t", "''", "9999999999g"})
+    void shouldRefuseSizeWhenNotAPositiveAmount(String text) {
+        assertThatThrownBy(() -> HarnessOptions.size(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldUseTheDocumentedGoalsSizesWhenNoOptionsGiven() {
+        HarnessOptions o = HarnessOptions.parse();
+        assertThat(o.blobSize()).isEqualTo(1L << 30);
+        assertThat(o.chunkSize()).isEqualTo(16L << 20);
+        assertThat(o.smallBlobs()).isEqualTo(2000);
+        assertThat(o.smallBlobSize()).isEqualTo(4096);
+        assertThat(o.clients()).isEqualTo(16);
+        assertThat(o.connections()).isEqualTo(64);
+        assertThat(o.tags()).isEqualTo(10_000);
+        assertThat(o.repositories()).isEqualTo(1000);
+        assertThat(o.pageSize()).isEqualTo(100);
+        assertThat(o.rounds()).isEqualTo(3);
+        assertThat(o.wharfJavaOptions()).containsExactly("-Xmx128m");
+        assertThat(o.targets()).containsExactly("wharf", "distribution");
+        assertThat(o.help()).isFalse();
+    }
+
+    @Test
+    void shouldTakeSmokeSizesWhenGiven() {
+        HarnessOptions o = HarnessOptions.parse("--rounds", "1", "--blob-size", "64m", "--small-blobs", "200",
+                "--seconds", "3", "--warmup", "0", "--wrk", "none", "--targets", "distribution,wharf",
+                "--wharf-java-opt", "-Xmx256m", "--wharf-java-opt", "-XX:+UseSerialGC", "--out", "/tmp/x.md");
+        assertThat(o.rounds()).isEqualTo(1);
+        assertThat(o.blobSize()).isEqualTo(64L << 20);
+        assertThat(o.warmupSeconds()).isZero();
+        assertThat(o.wrk()).isEmpty();
+        assertThat(o.targets()).containsExactly("distribution", "wharf");
+        assertThat(o.wharfJavaOptions()).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
+        assertThat(o.out()).isEqualTo(Path.of("/tmp/x.md"));
+    }
+
+    @Test
+    void shouldRefuseCommandLineWhenWrong() {
+        for (List<String> args : List.of(List.of("--rounds"), List.of("--rounds", "0"), List.of("--bogus", "1"),
+                List.of("--targets", "zot"), List.of("--blob-size", "1m", "--chunk-size", "2m"),
+                List.of("--seconds", "x"))) {
+            assertThatThrownBy(() -> HarnessOptions.parse(args.toArray(String[]::new)))
+                    .as(args.toString()).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void shouldPrintSizesForHumansWhenExact() {
+        assertThat(HarnessOptions.human(1L << 30)).isEqualTo("1 GiB");
+        assertThat(HarnessOptions.human(16L << 20)).isEqualTo("16 MiB");
+        assertThat(HarnessOptions.human(4096)).isEqualTo("4 KiB");
+        assertThat(HarnessOptions.human(1000)).isEqualTo("1000 B");
+    }
+}

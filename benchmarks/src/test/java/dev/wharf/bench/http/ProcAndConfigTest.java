@@ -1,0 +1,36 @@
+package dev.wharf.bench.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProcAndConfigTest {
+
+    @Test
+    void shouldReadPeakRssWhenStatusHasVmHwm() {
+        List<String> status = List.of("Name:\tjava", "VmPeak:\t 3000000 kB", "VmHWM:\t  181234 kB", "VmRSS:\t 170000 kB");
+        assertThat(ProcStatus.parse(status, "VmHWM")).isEqualTo(181_234);
+        assertThatThrownBy(() -> ProcStatus.parse(List.of("Name:\tx"), "VmHWM")).isInstanceOf(BenchmarkFailure.class);
+    }
+
+    @Test
+    void shouldReadOwnPeakRssWhenOnLinux() {
+        assertThat(ProcStatus.kib(ProcessHandle.current().pid(), "VmHWM")).isPositive();
+    }
+
+    @Test
+    void shouldConfigureDistributionForLoopbackFilesystemAndQuietLogsWhenGenerated() {
+        String yaml = DistributionConfig.yaml(Path.of("/var/tmp/d/data"), 41234);
+        assertThat(yaml).contains("addr: 127.0.0.1:41234").contains("rootdirectory: /var/tmp/d/data")
+                .contains("blobdescriptor: inmemory").contains("level: error").doesNotContain("\t");
+    }
+
+    @Test
+    void shouldNameFilesystemOfRootWhenAsked() {
+        assertThat(Environment.filesystem(Path.of("/"))).isNotEqualTo("unknown filesystem");
+    }
+}
