@@ -5,6 +5,7 @@ import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.MediaTypes;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
 import dev.wharf.core.manifest.ManifestParser;
 import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.rocksdb.RocksDbMetadataStore;
@@ -16,7 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -81,7 +84,8 @@ final class MetadataFixture implements AutoCloseable {
             byte[] bytes = SampleManifests.image(i, 3 + i % 4);
             Digest digest = DigestAlgorithm.SHA256.digest(bytes);
             ManifestRecord record = ManifestParser.parse(digest, MediaTypes.OCI_MANIFEST, bytes);
-            store.putManifest(TAGGED, record, List.of(Tag.of(tags[i])));
+            store.putManifest(TAGGED, record, List.of(new TagMove(Tag.of(tags[i]), Optional.empty(),
+                    Optional.of(digest), Instant.EPOCH)));
         }
         Digest shared = SampleManifests.fakeDigest("shared-base-layer");
         for (String repo : repos) {
