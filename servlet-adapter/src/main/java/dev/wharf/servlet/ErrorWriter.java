@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * <ol>
  *   <li>a {@link RegistryException} is the client's fault and is reported as it is;</li>
  *   <li>a {@link ClientIOException} anywhere in the cause chain means the client broke the connection:
- *       while sending its body, that is 400 SIZE_INVALID (the engine has rolled the session back); while
- *       receiving ours, there is no one left to answer;</li>
+ *       while sending its body, that is 400 SIZE_INVALID (the engine has rolled the session back) unless the
+ *       container has already answered it on its own (Tomcat does: a plain 400); while receiving ours,
+ *       there is no one left to answer;</li>
  *   <li>anything else is a server fault: logged, answered 500 {@code UNKNOWN} without internals.</li>
  * </ol>
  * Once the response is committed nothing can be rewritten; a server fault is then rethrown so the
@@ -58,9 +59,10 @@ final class ErrorWriter {
             return;
         }
         RegistryException error;
+        boolean brokenBody = client.isPresent() || exchange.bodyFailed();
         if (failure instanceof RegistryException registryException) {
             error = registryException;
-        } else if (client.isPresent() || exchange.bodyFailed()) {
+        } else if (brokenBody) {
             error = new RegistryException(ErrorCode.SIZE_INVALID, client.map(Throwable::getMessage)
                     .orElse("request body ended before it was complete")).withCause(failure);
         } else {
@@ -70,6 +72,12 @@ final class ErrorWriter {
         LOG.log(Level.FINE, () -> exchange + " -> " + error.httpStatus() + " " + error.code() + ": "
                 + error.getMessage());
         HttpServletResponse response = exchange.response();
+        if (response.isCommitted() && brokenBody) {
+            // Tomcat answers a broken request body itself (sendError(400) inside the read), which makes the
+            // response look committed. That 400 is the right answer; throwing here would turn it into a 500.
+            LOG.log(Level.FINE, () -> exchange + ": the container already answered the broken request body");
+            return;
+        }
         if (response.isCommitted()) {
             LOG.log(Level.FINE, () -> exchange + ": response already committed; closing the connection");
             throw new IOException("cannot report " + error.code() + " on a committed response", error);

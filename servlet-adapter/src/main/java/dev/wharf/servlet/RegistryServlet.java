@@ -26,9 +26,10 @@ import java.util.Objects;
  * <p>Or declare it by class name (web.xml, annotations) and put the registry in the
  * {@link jakarta.servlet.ServletContext} attribute {@value #REGISTRY_ATTRIBUTE} before the servlet starts.
  *
- * <p>The servlet only translates: it routes the path ({@link Routes}), parses headers and query, calls the
- * registry on behalf of {@code request.getUserPrincipal()} (anonymous when there is none; authenticating is
- * the container's job) and turns {@link RegistryException}s into the spec's JSON error envelope. Bodies
+ * <p>The servlet only translates: it routes the path as the client sent it ({@link RequestPath},
+ * {@link Routes}), parses headers and query, calls the registry on behalf of
+ * {@code request.getUserPrincipal()} (anonymous when there is none; authenticating is the container's job)
+ * and turns {@link RegistryException}s into the spec's JSON error envelope. Bodies
  * stream in both directions; a blob is never held in memory. Every response carries
  * {@code Docker-Distribution-API-Version: registry/2.0}; {@code Location} headers are relative to the host.
  *
@@ -75,7 +76,8 @@ public class RegistryServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         response.setHeader(API_VERSION_HEADER, API_VERSION);
-        Routes.Result route = Routes.STANDARD.match(request.getMethod(), request.getPathInfo());
+        Routes.Result route = Routes.STANDARD.match(request.getMethod(), RequestPath.of(request.getRequestURI(),
+                request.getContextPath(), request.getServletPath(), request.getPathInfo()));
         Exchange exchange = new Exchange(request, response,
                 route instanceof Routes.Found found ? found.params() : Map.of());
         try {

@@ -50,7 +50,7 @@ final class Routes {
      * Finds the endpoint for a request.
      *
      * @param method the HTTP method, upper case
-     * @param path   the path after the servlet mapping ({@code getPathInfo()}; {@code null} means {@code /})
+     * @param path   the path after the servlet mapping ({@link RequestPath}; {@code null} means {@code /})
      */
     Result match(String method, String path) {
         String p = path == null || path.isEmpty() ? "/" : path;

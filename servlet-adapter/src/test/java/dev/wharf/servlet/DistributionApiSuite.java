@@ -43,7 +43,7 @@ public abstract class DistributionApiSuite {
     @BeforeAll
     final void startRegistry() throws Exception {
         server = startServer();
-        http = new RegistryHttp(server.baseUri());
+        http = new RegistryHttp(server.baseUri(), server.quirks());
     }
 
     @AfterAll

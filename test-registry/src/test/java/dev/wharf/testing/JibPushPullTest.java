@@ -33,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Jib core, a real client, pushes a three-layer image over plain HTTP; every byte is then read back with
- * java.net.http and checked against what Jib computed. A second Jib build uses the pushed image, by digest,
- * as its base, which pulls its manifest and config through Wharf and carries its layers into another
- * repository.
+ * java.net.http and checked against what Jib computed. Two more Jib builds use the pushed image as their
+ * base, once by digest and once by tag, which pulls its manifest and config through Wharf and carries its
+ * layers into other repositories.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class JibPushPullTest {
@@ -98,6 +98,17 @@ class JibPushPullTest {
             copiedLayers.add(layer.path("digest").asText());
         }
         assertThat(copiedLayers).isEqualTo(layerDigests);
+
+        // And by tag: Jib resolves 1.0 through Wharf to the same manifest, so the result is the same image.
+        JibContainer byTagCopy = Jib.from(RegistryImage.named(registry.hostPort() + "/" + repository + ":1.0"))
+                .setFormat(format)
+                .containerize(containerizer(registry.hostPort() + "/" + repository + "-by-tag:latest"));
+        assertThat(byTagCopy.getDigest()).isEqualTo(copy.getDigest());
+        JsonNode copiedByTag = JSON.readTree(getManifest(base, repository + "-by-tag", "latest", mediaType).body());
+        assertThat(copiedByTag.path("config").path("digest").asText()).isEqualTo(copy.getImageId().toString());
+        for (JsonNode layer : copiedByTag.path("layers")) {
+            assertBlobMatches(base, repository + "-by-tag", layer);
+        }
 
         // Pushing the same image again finds every blob present and yields the same digest.
         JibContainer again = image.containerize(containerizer(registry.hostPort() + "/" + repository + ":1.0"));

@@ -120,7 +120,7 @@ public abstract class BadUploadSuite extends RegistrySuite {
                 List.of("Content-Type: " + MediaTypes.OCTET_STREAM, "Content-Range: 1024-2047",
                         "Content-Length: 1024"), s.part(1024, 1624), true);
         assertThat(answer).as("an answer to the truncated request").isPresent();
-        assertError(answer.get(), 400, "SIZE_INVALID");
+        assertTruncatedBodyAnswer(answer.get());
         assertSessionCanStillFinish(s);
     }
 
@@ -135,8 +135,21 @@ public abstract class BadUploadSuite extends RegistrySuite {
                 List.of("Content-Type: " + MediaTypes.OCTET_STREAM, "Content-Length: 2000"),
                 Content.slice(blob, 0, 1200), true);
         assertThat(answer).as("an answer to the truncated request").isPresent();
-        assertError(answer.get(), 400, "SIZE_INVALID");
+        assertTruncatedBodyAnswer(answer.get());
         assertHeadError(http().head(blobPath(repo, digest)), 404);
+    }
+
+    /**
+     * A body shorter than its Content-Length: 400 SIZE_INVALID, or the container's own 400 where it answers
+     * such a request before the servlet can ({@link ContainerQuirk#ANSWERS_TRUNCATED_BODY_ITSELF}). Either
+     * way never a 500, and the caller goes on to check that the registry rolled the upload back.
+     */
+    private void assertTruncatedBodyAnswer(Response answer) {
+        if (http().containerHas(ContainerQuirk.ANSWERS_TRUNCATED_BODY_ITSELF)) {
+            assertStatus(answer, 400);
+        } else {
+            assertError(answer, 400, "SIZE_INVALID");
+        }
     }
 
     /** GET reports the range accepted before the failure; a correct next chunk and close still work. */

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,10 +27,18 @@ public final class RegistryHttp {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
+    private final Set<ContainerQuirk> quirks;
     private final HttpClient client;
 
+    /** A client for the registry at {@code base}, served by a container without quirks. */
     public RegistryHttp(URI base) {
+        this(base, Set.of());
+    }
+
+    /** A client for the registry at {@code base}, served by a container with these {@code quirks}. */
+    public RegistryHttp(URI base, Set<ContainerQuirk> quirks) {
         this.base = base;
+        this.quirks = Set.copyOf(quirks);
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -39,6 +48,11 @@ public final class RegistryHttp {
 
     public URI base() {
         return base;
+    }
+
+    /** True if the container serving the registry has {@code quirk}. */
+    public boolean containerHas(ContainerQuirk quirk) {
+        return quirks.contains(quirk);
     }
 
     /** A path such as {@code /v2/x/tags/list}, or an absolute URI, against the registry. */

@@ -1,0 +1,116 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.Registry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.api.DeploymentManager;
+import io.undertow.servlet.api.ServletContainer;
+import io.undertow.servlet.util.ImmediateInstanceFactory;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * {@link RegistryServlet} at {@code /v2/*} in an embedded Undertow 2.3 on an ephemeral port of 127.0.0.1:
+ * one servlet deployment in a container of its own (not Undertow's static default container), so several
+ * servers can live in one JVM and nothing outlives {@link #close()}.
+ *
+ * <p>One listener option is changed, as it must be for any registry: {@code MAX_ENTITY_SIZE}, whose default
+ * of 2 MiB would refuse most layers. Undertow's own handling of odd paths is left as an embedder gets it.
+ */
+public final class UndertowRegistryServer implements RegistryServer {
+    /** Undertow's value for "no request body size limit". */
+    private static final long NO_LIMIT = -1L;
+
+    private final Undertow server;
+    private final DeploymentManager deployment;
+    private final Registry registry;
+    private final URI baseUri;
+    private boolean closed;
+
+    private UndertowRegistryServer(Undertow server, DeploymentManager deployment, Registry registry, URI baseUri) {
+        this.server = server;
+        this.deployment = deployment;
+        this.registry = registry;
+        this.baseUri = baseUri;
+    }
+
+    /** Starts Undertow serving {@code registry}; the returned server owns the registry and closes it. */
+    public static UndertowRegistryServer start(Registry registry) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        RegistryServlet servlet = new RegistryServlet(registry);
+        DeploymentInfo info = Servlets.deployment()
+                .setClassLoader(UndertowRegistryServer.class.getClassLoader())
+                .setContextPath("/")
+                .setDeploymentName("wharf")
+                .addServlet(Servlets.servlet("wharf", RegistryServlet.class, new ImmediateInstanceFactory<>(servlet))
+                        .addMapping("/v2/*")
+                        .setAsyncSupported(true));
+        ServletContainer container = ServletContainer.Factory.newInstance();
+        DeploymentManager deployment = container.addDeployment(info);
+        Undertow server = null;
+        try {
+            deployment.deploy();
+            HttpHandler handler = deployment.start();
+            server = Undertow.builder()
+                    .addHttpListener(0, "127.0.0.1")
+                    // Undertow 2.3 refuses request bodies over 2 MiB by default (a bare 400 before the servlet
+                    // runs); layers are routinely larger, so any registry on Undertow must lift the limit.
+                    // Wharf bounds what it buffers itself (manifests: 413 beyond maxManifestBytes).
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, NO_LIMIT)
+                    .setHandler(handler)
+                    .build();
+            server.start();
+        } catch (Exception e) {
+            if (server != null) {
+                server.stop();
+            }
+            undeployQuietly(deployment, e);
+            registry.close();
+            throw e;
+        }
+        InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        URI base = URI.create("http://127.0.0.1:" + address.getPort());
+        return new UndertowRegistryServer(server, deployment, registry, base);
+    }
+
+    @Override
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.stop();
+            deployment.stop();
+            deployment.undeploy();
+        } catch (Exception e) {
+            throw new IllegalStateException("Undertow did not stop cleanly", e);
+        } finally {
+            registry.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Undertow " + baseUri;
+    }
+
+    private static void undeployQuietly(DeploymentManager deployment, Exception cause) {
+        try {
+            deployment.stop();
+            deployment.undeploy();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+    }
+}
