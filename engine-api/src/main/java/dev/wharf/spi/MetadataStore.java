@@ -2,6 +2,7 @@ package dev.wharf.spi;
 
 import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
+import dev.wharf.api.Manifest;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
@@ -19,8 +20,10 @@ import java.util.function.BiConsumer;
  *
  * <p>Contract:
  * <ul>
- *   <li>Each mutating method is one atomic, durable change: after it returns, all of it is visible and
- *       (for a durable store) survives a crash; if it throws, none of it happened.</li>
+ *   <li>Each mutating method is one atomic change: after it returns, all of it is visible; if it throws,
+ *       none of it happened. A durable store makes it survive a crash by the time {@link #sync()} returns
+ *       on the same thread; the engine calls {@code sync()} before acknowledging any change, after
+ *       releasing its own locks, so one disk flush can cover many concurrent writers (group commit).</li>
  *   <li>A repository exists while it links a blob or holds a manifest.</li>
  *   <li>Listings are ordered by the natural (ASCII) order of their keys and start strictly after the
  *       given cursor; a page costs O(page size), not O(everything stored).</li>
@@ -55,6 +58,14 @@ public interface MetadataStore extends AutoCloseable {
     // ---- manifests, tags, referrers ----
 
     Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);
+
+    /**
+     * Just the manifest's bytes and media type, for serving it: the pull hot path. Stores that keep the
+     * parsed facts apart from the bytes override this to skip decoding them.
+     */
+    default Optional<Manifest> manifestContent(RepositoryName repository, Digest digest) {
+        return manifest(repository, digest).map(ManifestRecord::manifest);
+    }
 
     /**
      * Stores a manifest (creating the repository), points each move's tag at it, appends each move that
@@ -109,6 +120,13 @@ public interface MetadataStore extends AutoCloseable {
 
     /** Every open session (for expiry). */
     List<UploadRecord> uploads();
+
+    /**
+     * Returns once every change this thread has made is durable. Stores that sync each write (or keep
+     * nothing durable) need not override this.
+     */
+    default void sync() {
+    }
 
     /** Releases resources. Idempotent. */
     @Override

@@ -87,7 +87,7 @@ public final class DefaultRegistry implements Registry {
 
     private void runScheduledGc() {
         try {
-            GcReport report = gc.run();
+            GcReport report = durable(gc::run);
             if (report.blobsDeleted() + report.manifestsDeleted() > 0) {
                 LOG.info(() -> "garbage collection: " + report);
             }
@@ -106,7 +106,27 @@ public final class DefaultRegistry implements Registry {
 
     /** Closes upload sessions idle for longer than the configured expiry; returns how many. */
     public int expireIdleUploads() {
-        return uploads.expireIdle();
+        return durable(uploads::expireIdle);
+    }
+
+    /**
+     * Runs a change and then waits until the metadata it wrote is durable, after the operation has released
+     * its locks (so concurrent changes share one flush). Every mutating method goes through here.
+     */
+    private <T> T durable(java.util.function.Supplier<T> change) {
+        T result;
+        try {
+            result = change.get();
+        } catch (RuntimeException e) {
+            try {
+                metadataStore.sync(); // whatever the failed change did write (e.g. a cancelled session)
+            } catch (RuntimeException syncFailure) {
+                e.addSuppressed(syncFailure);
+            }
+            throw e;
+        }
+        metadataStore.sync();
+        return result;
     }
 
     static RegistryException nameUnknown(RepositoryName repo) {
@@ -135,43 +155,49 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public void deleteBlob(Caller caller, RepositoryName repository, Digest digest) {
-        blobs.delete(caller, repository, digest);
+        durable(() -> {
+            blobs.delete(caller, repository, digest);
+            return null;
+        });
     }
 
     @Override
     public UploadStart startUpload(Caller caller, RepositoryName repository, Optional<DigestAlgorithm> algorithm) {
-        return UploadStart.session(uploads.start(caller, repository, algorithm));
+        return durable(() -> UploadStart.session(uploads.start(caller, repository, algorithm)));
     }
 
     @Override
     public UploadStart mount(Caller caller, RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
-        return blobs.mount(caller, repository, digest, from);
+        return durable(() -> blobs.mount(caller, repository, digest, from));
     }
 
     @Override
     public UploadStart pushBlob(Caller caller, RepositoryName repository, Digest digest, UploadChunk body) {
-        return blobs.push(caller, repository, digest, body);
+        return durable(() -> blobs.push(caller, repository, digest, body));
     }
 
     @Override
     public UploadStatus uploadStatus(Caller caller, RepositoryName repository, String uploadId) {
-        return uploads.status(caller, repository, uploadId);
+        return durable(() -> uploads.status(caller, repository, uploadId));
     }
 
     @Override
     public UploadStatus appendUpload(Caller caller, RepositoryName repository, String uploadId, UploadChunk chunk) {
-        return uploads.append(caller, repository, uploadId, chunk);
+        return durable(() -> uploads.append(caller, repository, uploadId, chunk));
     }
 
     @Override
     public BlobInfo completeUpload(Caller caller, RepositoryName repository, String uploadId, Digest digest,
                                    UploadChunk finalChunk) {
-        return uploads.complete(caller, repository, uploadId, digest, finalChunk);
+        return durable(() -> uploads.complete(caller, repository, uploadId, digest, finalChunk));
     }
 
     @Override
     public void cancelUpload(Caller caller, RepositoryName repository, String uploadId) {
-        uploads.cancel(caller, repository, uploadId);
+        durable(() -> {
+            uploads.cancel(caller, repository, uploadId);
+            return null;
+        });
     }
 
     @Override
@@ -182,12 +208,15 @@ public final class DefaultRegistry implements Registry {
     @Override
     public ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference,
                                        String contentType, byte[] bytes, List<Tag> extraTags, Precondition condition) {
-        return manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition);
+        return durable(() -> manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition));
     }
 
     @Override
     public void deleteManifest(Caller caller, RepositoryName repository, Reference reference) {
-        manifests.delete(caller, repository, reference);
+        durable(() -> {
+            manifests.delete(caller, repository, reference);
+            return null;
+        });
     }
 
     @Override
@@ -202,7 +231,7 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public GcReport collectGarbage() {
-        return gc.run();
+        return durable(gc::run);
     }
 
     @Override

@@ -67,8 +67,7 @@ final class Manifests {
     Manifest get(Caller caller, RepositoryName repo, Reference reference) {
         access.require(caller, Action.PULL, repo);
         Optional<Digest> digest = reference instanceof Tag tag ? meta.resolveTag(repo, tag) : Optional.of((Digest) reference);
-        return digest.flatMap(d -> meta.manifest(repo, d)).map(ManifestRecord::manifest)
-                .orElseThrow(() -> notFound(repo, reference));
+        return digest.flatMap(d -> meta.manifestContent(repo, d)).orElseThrow(() -> notFound(repo, reference));
     }
 
     ManifestPushed push(Caller caller, RepositoryName repo, Reference reference, String contentType, byte[] bytes,

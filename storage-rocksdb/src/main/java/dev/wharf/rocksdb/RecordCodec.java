@@ -97,6 +97,17 @@ final class RecordCodec {
         });
     }
 
+    /** Only the leading digest, media type and bytes of a manifest record: what serving it needs. */
+    static Manifest manifestContent(byte[] value) {
+        return decode(value, in -> {
+            Digest digest = Digest.parse(readString(in));
+            String mediaType = readString(in);
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            return new Manifest(digest, mediaType, bytes);
+        });
+    }
+
     static byte[] descriptor(Descriptor d) {
         return encode(256, out -> {
             writeString(out, d.mediaType());

@@ -35,15 +35,22 @@ final class RocksDbHandles {
     final RocksDB db;
     /** Handles in {@code default} + {@link KeySchema#FAMILIES} order. */
     final List<ColumnFamilyHandle> families;
+    /** WAL on, no per-write fsync: durability comes from {@link GroupCommit}. */
     final WriteOptions writeOptions;
+    /** Whether {@link RocksDbMetadataStore#sync()} waits for the WAL to reach the disk. */
+    final boolean syncWrites;
+    /** RocksDB tickers, when opened with statistics (tests use them to count WAL syncs); else null. */
+    final org.rocksdb.Statistics statistics;
     /** Every native object created, in creation order; closed in reverse. */
     private final List<AutoCloseable> owned;
 
     private RocksDbHandles(RocksDB db, List<ColumnFamilyHandle> families, WriteOptions writeOptions,
-                           List<AutoCloseable> owned) {
+                           boolean syncWrites, org.rocksdb.Statistics statistics, List<AutoCloseable> owned) {
+        this.statistics = statistics;
         this.db = db;
         this.families = families;
         this.writeOptions = writeOptions;
+        this.syncWrites = syncWrites;
         this.owned = owned;
     }
 
@@ -54,12 +61,21 @@ final class RocksDbHandles {
      *                              of another format version)
      */
     static RocksDbHandles open(Path directory, boolean syncWrites) {
+        return open(directory, syncWrites, false);
+    }
+
+    /** As {@link #open(Path, boolean)}, optionally collecting statistics. */
+    static RocksDbHandles open(Path directory, boolean syncWrites, boolean withStatistics) {
         RocksDB.loadLibrary();
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Files.createDirectories(directory);
+            org.rocksdb.Statistics statistics = withStatistics ? own(owned, new org.rocksdb.Statistics()) : null;
             DBOptions dbOptions = own(owned, new DBOptions().setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2));
+            if (statistics != null) {
+                dbOptions.setStatistics(statistics);
+            }
             LRUCache cache = own(owned, new LRUCache(BLOCK_CACHE_BYTES));
             BloomFilter bloom = own(owned, new BloomFilter(BLOOM_BITS_PER_KEY));
             BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom);
@@ -73,9 +89,9 @@ final class RocksDbHandles {
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = own(owned, RocksDB.open(dbOptions, directory.toString(), descriptors, handles));
             owned.addAll(handles); // closed before the database (reverse order)
-            WriteOptions writeOptions = own(owned, new WriteOptions().setSync(syncWrites));
+            WriteOptions writeOptions = own(owned, new WriteOptions().setSync(false));
             checkFormat(db, handles.get(0), writeOptions, directory);
-            return new RocksDbHandles(db, List.copyOf(handles), writeOptions, owned);
+            return new RocksDbHandles(db, List.copyOf(handles), writeOptions, syncWrites, statistics, owned);
         } catch (RocksDBException | IOException | RuntimeException e) {
             closeAll(owned, e);
             throw new UncheckedIOException("cannot open metadata store in " + directory + ": " + e.getMessage(),
@@ -93,6 +109,7 @@ final class RocksDbHandles {
         byte[] version = db.get(cf, KeySchema.FORMAT_KEY);
         if (version == null) {
             db.put(cf, wo, KeySchema.FORMAT_KEY, KeySchema.bytes(Integer.toString(KeySchema.FORMAT_VERSION)));
+            db.syncWal();
             return;
         }
         String found = new String(version, StandardCharsets.UTF_8);

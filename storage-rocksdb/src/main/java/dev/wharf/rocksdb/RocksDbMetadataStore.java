@@ -2,6 +2,7 @@ package dev.wharf.rocksdb;
 
 import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
+import dev.wharf.api.Manifest;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
@@ -32,8 +33,9 @@ import java.util.function.Function;
 /**
  * Durable metadata on one RocksDB instance (key schema: {@link KeySchema}).
  *
- * <p>Every logical change is one {@link WriteBatch} written with the WAL on and, by default, synced: when a
- * method returns, the change survives a crash or power loss; if it throws, none of it happened. Listings are
+ * <p>Every logical change is one {@link WriteBatch} written with the WAL on: when a method returns the change
+ * is visible and atomic; when {@link #sync()} returns on the same thread it survives a crash or power loss
+ * (group commit: concurrent writers share one WAL fsync). If a method throws, none of its change happened. Listings are
  * iterator range scans that cost O(page). Read-modify-write steps inside this class (moving a tag, dropping
  * an emptied repository) are serialised per repository by striped locks.
  *
@@ -46,6 +48,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     private final RocksDbHandles handles;
     private final RocksDB db;
     private final TagHistory history;
+    private final GroupCommit groupCommit;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
     private boolean closed;
@@ -53,6 +56,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     private RocksDbMetadataStore(RocksDbHandles handles) {
         this.handles = handles;
         this.db = handles.db;
+        this.groupCommit = new GroupCommit(db);
         this.history = new TagHistory(db, handles.families.get(KeySchema.FAMILIES.indexOf(KeySchema.TAG_HISTORY) + 1));
         for (int i = 0; i < LOCK_STRIPES; i++) {
             stripes[i] = new ReentrantLock();
@@ -74,6 +78,16 @@ public final class RocksDbMetadataStore implements MetadataStore {
      */
     public static RocksDbMetadataStore open(Path directory, boolean syncWrites) {
         return new RocksDbMetadataStore(RocksDbHandles.open(directory, syncWrites));
+    }
+
+    /** A store that counts RocksDB tickers, for tests. */
+    static RocksDbMetadataStore openWithStatistics(Path directory) {
+        return new RocksDbMetadataStore(RocksDbHandles.open(directory, true, true));
+    }
+
+    /** How many times the WAL was synced (needs {@link #openWithStatistics}). */
+    long walSyncs() {
+        return handles.statistics.getTickerCount(org.rocksdb.TickerType.WAL_FILE_SYNCED);
     }
 
     // ---- plumbing ----
@@ -113,6 +127,18 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
     private void write(WriteBatch batch) throws RocksDBException {
         db.write(handles.writeOptions, batch);
+        groupCommit.written();
+    }
+
+    /** Waits until this thread's changes are in the synced WAL (group commit); see {@link GroupCommit}. */
+    @Override
+    public void sync() {
+        if (handles.syncWrites) {
+            guarded(() -> {
+                groupCommit.awaitDurable();
+                return null;
+            });
+        }
     }
 
     private boolean has(String family, byte[] key) throws RocksDBException {
@@ -197,6 +223,12 @@ public final class RocksDbMetadataStore implements MetadataStore {
     public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
         return guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.MANIFESTS),
                 KeySchema.key(repository.value(), digest.toString()))).map(RecordCodec::manifest));
+    }
+
+    @Override
+    public Optional<Manifest> manifestContent(RepositoryName repository, Digest digest) {
+        return guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.MANIFESTS),
+                KeySchema.key(repository.value(), digest.toString()))).map(RecordCodec::manifestContent));
     }
 
     @Override
@@ -338,7 +370,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
     @Override
     public void putUpload(UploadRecord upload) {
         guarded(() -> {
-            db.put(cf(KeySchema.UPLOADS), handles.writeOptions, KeySchema.bytes(upload.id()), RecordCodec.upload(upload));
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(cf(KeySchema.UPLOADS), KeySchema.bytes(upload.id()), RecordCodec.upload(upload));
+                write(batch);
+            }
             return null;
         });
     }
@@ -356,7 +391,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
             if (db.get(cf(KeySchema.UPLOADS), key) == null) {
                 return false;
             }
-            db.delete(cf(KeySchema.UPLOADS), handles.writeOptions, key);
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.delete(cf(KeySchema.UPLOADS), key);
+                write(batch);
+            }
             return true;
         });
     }

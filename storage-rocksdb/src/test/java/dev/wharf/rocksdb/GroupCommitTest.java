@@ -1,0 +1,98 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.RepositoryName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** sync() really puts changes in the synced WAL, and concurrent writers share syncs. */
+class GroupCommitTest {
+    @TempDir
+    Path dir;
+
+    private static void link(RocksDbMetadataStore store, int i) {
+        store.linkBlob(RepositoryName.of("repo" + (i % 7)),
+                DigestAlgorithm.SHA256.digest(("blob" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void shouldSyncTheWalOnceForEachSequentialChange() {
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.openWithStatistics(dir)) {
+            long before = store.walSyncs();
+            for (int i = 0; i < 20; i++) {
+                link(store, i);
+                store.sync();
+            }
+            assertThat(store.walSyncs() - before).isEqualTo(20);
+            store.sync(); // nothing new written: no sync
+            assertThat(store.walSyncs() - before).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void shouldShareSyncsBetweenConcurrentWriters() throws Exception {
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.openWithStatistics(dir)) {
+            long before = store.walSyncs();
+            int writers = 16;
+            int perWriter = 25;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int base = w * perWriter;
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perWriter; i++) {
+                            link(store, base + i);
+                            store.sync();
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long syncs = store.walSyncs() - before;
+            assertThat(syncs).isPositive().isLessThan((long) writers * perWriter);
+            for (int i = 0; i < writers * perWriter; i++) {
+                assertThat(store.isBlobLinked(RepositoryName.of("repo" + (i % 7)),
+                        DigestAlgorithm.SHA256.digest(("blob" + i).getBytes(StandardCharsets.UTF_8)))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void shouldMakeEveryAcknowledgedEngineChangeDurable() {
+        RocksDbMetadataStore store = RocksDbMetadataStore.openWithStatistics(dir);
+        try (dev.wharf.api.Registry registry = dev.wharf.api.Registry.builder().metadataStore(store).build()) {
+            dev.wharf.api.Caller me = dev.wharf.api.Caller.anonymous();
+            RepositoryName repo = RepositoryName.of("team/app");
+            byte[] bytes = "layer".getBytes(StandardCharsets.UTF_8);
+            long before = store.walSyncs();
+            registry.pushBlob(me, repo, DigestAlgorithm.SHA256.digest(bytes), dev.wharf.api.UploadChunk.of(bytes));
+            long afterPush = store.walSyncs();
+            assertThat(afterPush).isGreaterThan(before);
+            String id = registry.startUpload(me, repo, java.util.Optional.empty()).session().orElseThrow().id();
+            assertThat(store.walSyncs()).isGreaterThan(afterPush);
+            long afterStart = store.walSyncs();
+            registry.cancelUpload(me, repo, id);
+            assertThat(store.walSyncs()).isGreaterThan(afterStart);
+        }
+    }
+}
