@@ -21,13 +21,22 @@ public interface StagedBlob {
     long size() throws IOException;
 
     /**
-     * Appends everything {@code in} yields until end of stream.
+     * Appends everything {@code in} yields until end of stream and makes it durable before returning (an
+     * acknowledged chunk survives a crash).
      *
      * @return the number of bytes appended
      * @throws IOException if reading {@code in} or writing fails; the staged size may then be anywhere
      *                     between its old and new value, and the engine calls {@link #truncate(long)}
      */
-    long append(InputStream in) throws IOException;
+    default long append(InputStream in) throws IOException {
+        return append(in, true);
+    }
+
+    /**
+     * Appends everything {@code in} yields; durable on return only if {@code durable} (the engine passes
+     * false for the last bytes before {@link #commit(Digest)}, which makes everything durable anyway).
+     */
+    long append(InputStream in, boolean durable) throws IOException;
 
     /** Cuts the staged bytes back to {@code size} (rolling back a failed chunk). */
     void truncate(long size) throws IOException;

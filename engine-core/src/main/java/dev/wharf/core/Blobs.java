@@ -121,7 +121,7 @@ final class Blobs {
         StagedBlob staged = Uploads.io(blobs::stage);
         try {
             MessageDigest hasher = digest.algorithm().newMessageDigest();
-            long n = Uploads.receive(staged, body.body(), hasher, body.contentLength());
+            long n = Uploads.receive(staged, body.body(), hasher, body.contentLength(), false);
             Digest actual = Digest.of(digest.algorithm(), hasher.digest());
             if (n == 0 && !actual.equals(digest)) {
                 // POST ?digest=D with no body: a request to link existing content (mount without from).

@@ -115,7 +115,7 @@ final class Uploads {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
         try {
-            appendLocked(s, chunk);
+            appendLocked(s, chunk, true);
             return status(s.record);
         } finally {
             s.lock.unlock();
@@ -127,7 +127,7 @@ final class Uploads {
         Session s = acquire(id, repo);
         try {
             if (finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent()) {
-                appendLocked(s, finalChunk);
+                appendLocked(s, finalChunk, false); // commit makes it durable
             }
             Digest actual = finalDigest(s, digest.algorithm());
             if (!actual.equals(digest)) {
@@ -259,13 +259,13 @@ final class Uploads {
         return new Session(record, staged.get(), null);
     }
 
-    private void appendLocked(Session s, UploadChunk chunk) {
+    private void appendLocked(Session s, UploadChunk chunk, boolean durable) {
         long start = s.record.offset();
         OptionalLong expected = expectedLength(chunk, start);
         MessageDigest hasher = hasher(s);
         MessageDigest before = cloneOf(hasher);
         try {
-            long n = receive(s.staged, chunk.body(), hasher, expected);
+            long n = receive(s.staged, chunk.body(), hasher, expected, durable);
             s.record = s.record.advancedTo(start + n, clock.instant());
             meta.putUpload(s.record);
         } catch (RuntimeException e) {
@@ -284,11 +284,12 @@ final class Uploads {
      * Streams a body into staged storage through {@code hasher}. Maps a broken client body to
      * SIZE_INVALID and a count that disagrees with {@code expected} to SIZE_INVALID.
      */
-    static long receive(StagedBlob staged, InputStream body, MessageDigest hasher, OptionalLong expected) {
+    static long receive(StagedBlob staged, InputStream body, MessageDigest hasher, OptionalLong expected,
+                        boolean durable) {
         HashingInputStream in = new HashingInputStream(body, hasher);
         long n;
         try {
-            n = staged.append(in);
+            n = staged.append(in, durable);
         } catch (HashingInputStream.ClientBodyException e) {
             throw new RegistryException(ErrorCode.SIZE_INVALID, "the request body ended after " + in.count()
                     + " bytes" + expected.stream().mapToObj(x -> " of " + x + " declared").findFirst().orElse(""))

@@ -22,6 +22,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -39,18 +43,28 @@ import java.util.regex.Pattern;
  *     &lt;uuid&gt;            bytes of an upload in progress (a {@link StagedBlob})
  * </pre>
  *
- * <p>Crash safety: staged bytes are fsync'd after each append (so an acknowledged chunk survives a
- * crash), and a blob is published by fsync + atomic rename from {@code staging/} into {@code blobs/},
+ * <p>Crash safety: staged bytes are fsync'd after each durable append (so an acknowledged chunk survives a
+ * crash; large appends are written back in the background as they arrive), and a blob is published by fsync + atomic rename from {@code staging/} into {@code blobs/},
  * followed by an fsync of the target directory. A reader therefore sees the whole blob or nothing, and a
  * crash leaves at worst an orphaned staging file, never a partial blob.
  */
 public final class FileSystemBlobStore implements BlobStore {
     /** Copy buffer size: large enough to keep syscalls off the profile for multi-GiB uploads. */
     private static final int BUFFER_SIZE = 256 * 1024;
+    /**
+     * While one append writes a large body, its dirty pages are flushed in the background every this many
+     * bytes: receiving and writing back overlap, and the fsync that ends the upload has little left to do.
+     */
+    private static final long BACKGROUND_FLUSH_BYTES = 32L * 1024 * 1024;
     private static final Pattern STAGED_ID = Pattern.compile("[0-9a-f-]{36}");
 
     private final Path blobsDir;
     private final Path stagingDir;
+    private final ExecutorService flusher = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "wharf-blob-flush");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Opens (creating if needed) a blob store rooted at {@code root}. */
     public FileSystemBlobStore(Path root) {
@@ -133,7 +147,21 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void close() {
-        // Nothing is held open between calls.
+        flusher.shutdown(); // nothing else is held open between calls
+    }
+
+    private static void awaitFlush(Future<?> flushing) throws IOException {
+        if (flushing == null) {
+            return;
+        }
+        try {
+            flushing.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while flushing a staged blob");
+        }
     }
 
     private static void fsyncDirectory(Path dir) throws IOException {
@@ -162,21 +190,38 @@ public final class FileSystemBlobStore implements BlobStore {
         }
 
         @Override
-        public long append(InputStream in) throws IOException {
+        public long append(InputStream in, boolean durable) throws IOException {
             long total = 0;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                byte[] buf = new byte[BUFFER_SIZE];
-                ByteBuffer bb = ByteBuffer.wrap(buf);
-                int n;
-                while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-                    bb.clear().limit(n);
-                    while (bb.hasRemaining()) {
-                        ch.write(bb);
+                Future<?> flushing = null;
+                try {
+                    byte[] buf = new byte[BUFFER_SIZE];
+                    ByteBuffer bb = ByteBuffer.wrap(buf);
+                    long unflushed = 0;
+                    int n;
+                    while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                        bb.clear().limit(n);
+                        while (bb.hasRemaining()) {
+                            ch.write(bb);
+                        }
+                        total += n;
+                        unflushed += n;
+                        if (unflushed >= BACKGROUND_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
+                            awaitFlush(flushing);
+                            // Write back what we have while we keep receiving, so the final fsync is short.
+                            flushing = flusher.submit(() -> {
+                                ch.force(false);
+                                return null;
+                            });
+                            unflushed = 0;
+                        }
                     }
-                    total += n;
+                } finally {
+                    awaitFlush(flushing); // never close the channel under a running force
                 }
-                // An acknowledged chunk must survive a crash: the session offset is recorded after this.
-                ch.force(false);
+                if (durable) {
+                    ch.force(false); // the session offset that acknowledges these bytes is recorded next
+                }
             }
             return total;
         }
