@@ -26,11 +26,16 @@ import java.util.List;
  */
 final class RocksDbHandles {
     /** Block cache: keeps hot manifests and tags in memory while bounding native memory (and so RSS). */
-    private static final long BLOCK_CACHE_BYTES = 32L * 1024 * 1024;
+    private static final long BLOCK_CACHE_BYTES = 16L * 1024 * 1024;
+    /**
+     * All memtables together: without a shared cap, nine column families could each hold two write buffers,
+     * over 100 MiB of native memory for metadata that is mostly small.
+     */
+    private static final long TOTAL_WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
     /** Bloom filter bits per key: point lookups (tags, links, manifests) skip files that lack the key. */
     private static final double BLOOM_BITS_PER_KEY = 10;
     /** Write buffer per column family: small, since metadata values are small and there are nine families. */
-    private static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
+    private static final long WRITE_BUFFER_BYTES = 4L * 1024 * 1024;
 
     final RocksDB db;
     /** Handles in {@code default} + {@link KeySchema#FAMILIES} order. */
@@ -71,8 +76,10 @@ final class RocksDbHandles {
         try {
             Files.createDirectories(directory);
             org.rocksdb.Statistics statistics = withStatistics ? own(owned, new org.rocksdb.Statistics()) : null;
+            org.rocksdb.WriteBufferManager writeBuffers = own(owned,
+                    new org.rocksdb.WriteBufferManager(TOTAL_WRITE_BUFFER_BYTES, own(owned, new LRUCache(0))));
             DBOptions dbOptions = own(owned, new DBOptions().setCreateIfMissing(true)
-                    .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2));
+                    .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2).setWriteBufferManager(writeBuffers));
             if (statistics != null) {
                 dbOptions.setStatistics(statistics);
             }
