@@ -20,6 +20,7 @@ import dev.wharf.spi.UploadRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -243,20 +244,23 @@ final class Uploads {
         }
         UploadRecord record = found.get();
         Optional<StagedBlob> staged = io(() -> blobs.resume(record.stagedId()));
-        long size = staged.isPresent() ? io(staged.get()::size) : -1;
-        if (size < record.offset()) {
-            // Staged bytes lost: the session cannot continue.
-            staged.ifPresent(st -> discardQuietly(st, null));
-            meta.deleteUpload(id);
-            return null;
-        }
-        if (size > record.offset()) {
-            io(() -> {
+        try {
+            long size = staged.isPresent() ? staged.get().size() : -1;
+            if (size > record.offset()) {
                 staged.get().truncate(record.offset()); // bytes of a chunk that was never acknowledged
-                return null;
-            });
+            }
+            if (size >= record.offset()) {
+                return new Session(record, staged.get(), null);
+            }
+        } catch (NoSuchFileException e) {
+            // Discarded between resume and here, by expiry closing the same session on another thread.
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return new Session(record, staged.get(), null);
+        // Staged bytes lost: the session cannot continue.
+        staged.ifPresent(st -> discardQuietly(st, null));
+        meta.deleteUpload(id);
+        return null;
     }
 
     private void appendLocked(Session s, UploadChunk chunk, boolean durable) {

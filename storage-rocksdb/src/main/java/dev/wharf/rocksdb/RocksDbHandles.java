@@ -101,7 +101,12 @@ final class RocksDbHandles {
             return new RocksDbHandles(db, List.copyOf(handles), writeOptions, syncWrites, statistics, owned);
         } catch (RocksDBException | IOException | RuntimeException e) {
             closeAll(owned, e);
-            throw new UncheckedIOException("cannot open metadata store in " + directory + ": " + e.getMessage(),
+            String reason = String.valueOf(e.getMessage());
+            if (e instanceof RocksDBException && reason.contains("LOCK")) {
+                // RocksDB's lock file: another process (or another store in this one) has the directory open.
+                reason = "in use by another process or store (" + reason + ")";
+            }
+            throw new UncheckedIOException("cannot open metadata store in " + directory + ": " + reason,
                     e instanceof IOException io ? io : new IOException(e));
         }
     }

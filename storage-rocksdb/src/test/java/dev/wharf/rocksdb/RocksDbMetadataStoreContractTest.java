@@ -34,7 +34,7 @@ class RocksDbMetadataStoreContractTest extends MetadataStoreContract {
     @Test
     void shouldRefuseSecondOpenOfSameDirectoryAndStayUsable() {
         assertThatThrownBy(() -> RocksDbMetadataStore.open(dir)).isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining("cannot open metadata store");
+                .hasMessageContaining("cannot open metadata store").hasMessageContaining("in use by another");
         RepositoryName repo = RepositoryName.of("still/works");
         store.linkBlob(repo, DigestAlgorithm.SHA256.digest("x".getBytes(StandardCharsets.UTF_8)));
         assertThat(store.repositoryExists(repo)).isTrue();

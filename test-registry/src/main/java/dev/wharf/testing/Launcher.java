@@ -3,17 +3,21 @@ package dev.wharf.testing;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 
 /**
  * Runs a registry on this machine: {@code java -jar wharf-registry.jar [--port N] [--host H]
- * [--data-dir DIR | --in-memory]}. See {@link LauncherOptions#USAGE} for the options.
+ * [--data-dir DIR | --in-memory] [--upload-expiry D]}, durable under {@code ./registry-data} by default
+ * ({@link DataLayout}); or backs a stopped one up with {@code --backup-to BACKUP} ({@link OfflineBackup}).
+ * See {@link LauncherOptions#USAGE} for the options.
  *
- * <p>Exit codes: 0 after {@code --help} or a clean stop, 2 for a wrong command line, 1 when the registry
- * cannot start (port taken, data directory not writable). On SIGTERM the JVM runs the shutdown hook
- * installed here, which stops Jetty and then closes the engine, and exits with the signal's status.
+ * <p>Exit codes: 0 after {@code --help}, a clean stop or a finished backup, 2 for a wrong command line, 1
+ * when the registry cannot start (port taken, data directory not writable or in use by another registry)
+ * or cannot be backed up. On SIGTERM the JVM runs the shutdown hook installed here, which stops Jetty and
+ * then closes the engine, and exits with the signal's status.
  */
 public final class Launcher {
-    static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
     private static final String PROGRAM = "wharf-registry";
     /** Jetty logs through SLF4J; slf4j-simple would print every INFO line of a normal start otherwise. */
@@ -46,6 +50,9 @@ public final class Launcher {
             out.flush();
             return 0;
         }
+        if (options.backupTo().isPresent()) {
+            return backup(options, out, err);
+        }
         if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
             System.setProperty(LOG_LEVEL_PROPERTY, "warn");
         }
@@ -53,10 +60,10 @@ public final class Launcher {
         TestRegistry registry;
         try {
             registry = start(options);
-        } catch (RuntimeException e) { // a taken port, an unwritable data directory, no engine on the class path
+        } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
             err.println(PROGRAM + ": " + e.getMessage());
             err.flush();
-            return EXIT_CANNOT_START;
+            return EXIT_FAILURE;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(registry::close, PROGRAM + "-shutdown"));
 
@@ -80,9 +87,27 @@ public final class Launcher {
     }
 
     private static TestRegistry start(LauncherOptions options) {
-        TestRegistry.Builder builder = TestRegistry.builder().host(options.host()).port(options.port());
+        TestRegistry.Builder builder = TestRegistry.builder().host(options.host()).port(options.port())
+                .engine(engine -> engine.uploadExpiry(options.uploadExpiry()));
         options.dataDirectory().ifPresent(builder::dataDirectory);
         return builder.start();
+    }
+
+    private static int backup(LauncherOptions options, PrintStream out, PrintStream err) {
+        Path data = options.dataDirectory().orElseThrow(); // --in-memory with --backup-to is a usage error
+        Path target = options.backupTo().orElseThrow();
+        try {
+            OfflineBackup.Result result = OfflineBackup.run(data, target);
+            out.println("Backed up " + data + " to " + target + ": metadata checkpoint, " + result.blobs()
+                    + " blob(s) (" + result.linked() + " hard-linked, " + result.copied() + " copied), "
+                    + result.staged() + " staged upload file(s)");
+            out.flush();
+            return 0;
+        } catch (OfflineBackup.BackupException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
+        }
     }
 
     private static boolean isLoopback(String host) {

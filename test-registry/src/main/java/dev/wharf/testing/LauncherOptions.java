@@ -1,6 +1,8 @@
 package dev.wharf.testing;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,12 +11,16 @@ import java.util.Optional;
  *
  * @param host          address to bind
  * @param port          TCP port, 0 for a free one
- * @param dataDirectory where blobs are kept; empty for {@code --in-memory}
+ * @param dataDirectory where metadata and blobs are kept; empty for {@code --in-memory}
+ * @param uploadExpiry  how long an upload session may stay idle
+ * @param backupTo      when present, back up the (stopped) data directory there and exit instead of serving
  * @param help          {@code --help} was given: print {@link #USAGE} and exit
  */
-record LauncherOptions(String host, int port, Optional<Path> dataDirectory, boolean help) {
+record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
+                       Optional<Path> backupTo, boolean help) {
     static final int DEFAULT_PORT = 5000;
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("registry-data");
+    static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(1);
 
     static final String USAGE = """
             Usage: java -jar wharf-registry.jar [options]
@@ -22,24 +28,32 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, bool
             Runs a Wharf OCI Distribution registry on this machine, without authentication.
 
             Options:
-              --port N          TCP port to listen on (default 5000; 0 picks a free port)
-              --host H          address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
-              --data-dir DIR    keep blobs on disk under DIR (default ./registry-data)
-              --in-memory       keep everything in memory; nothing is written to disk
-              --help            print this help and exit
+              --port N             TCP port to listen on (default 5000; 0 picks a free port)
+              --host H             address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+              --data-dir DIR       keep the registry in DIR (default ./registry-data): metadata in
+                                   DIR/metadata (RocksDB), blobs in DIR/blobs, uploads in DIR/staging
+              --in-memory          keep everything in memory; nothing is written to disk
+              --upload-expiry D    expire upload sessions idle for longer than D, given as ISO-8601
+                                   (PT1H, PT30M) or in seconds (default PT1H)
+              --backup-to BACKUP   do not serve: copy the stopped registry in DIR to the new directory
+                                   BACKUP (a RocksDB checkpoint, then the blob files, hard-linked
+                                   where the filesystem allows) and exit
+              --help               print this help and exit
 
-            Blobs survive a restart with --data-dir, but metadata (repositories, manifests, tags,
-            upload sessions) is held in memory for now and is lost when the registry stops; durable
-            metadata arrives with the RocksDB store.
+            Whatever the registry acknowledged (201, or 202 for an upload chunk) survives a restart,
+            a crash or a kill -9 when it runs on a data directory.
 
             Prints one line when ready:
               Wharf registry listening on http://HOST:PORT (data: DIR|in-memory)
             Stops cleanly on SIGTERM or Ctrl+C.
             """;
 
+
     LauncherOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(uploadExpiry, "uploadExpiry");
+        Objects.requireNonNull(backupTo, "backupTo");
     }
 
     /**
@@ -51,6 +65,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, bool
         String host = Settings.DEFAULT_HOST;
         int port = DEFAULT_PORT;
         Path dataDirectory = null;
+        Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
+        Path backupTo = null;
         boolean inMemory = false;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -82,6 +98,17 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, bool
                     }
                     dataDirectory = Path.of(value);
                 }
+                case "--upload-expiry" -> {
+                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                    uploadExpiry = parseDuration(value);
+                }
+                case "--backup-to" -> {
+                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                    if (value.isBlank()) {
+                        throw new IllegalArgumentException("--backup-to needs a directory");
+                    }
+                    backupTo = Path.of(value);
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory"))) {
@@ -91,9 +118,17 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, bool
         if (inMemory && dataDirectory != null) {
             throw new IllegalArgumentException("--in-memory and --data-dir exclude each other");
         }
+        if (inMemory && backupTo != null) {
+            throw new IllegalArgumentException("--backup-to copies a data directory; --in-memory has none");
+        }
         Optional<Path> data = inMemory ? Optional.empty()
                 : Optional.of(dataDirectory != null ? dataDirectory : DEFAULT_DATA_DIRECTORY);
-        return new LauncherOptions(host, port, data.map(dir -> dir.toAbsolutePath().normalize()), help);
+        return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
+                Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help);
+    }
+
+    private static Path absolute(Path path) {
+        return path.toAbsolutePath().normalize();
     }
 
     private static String valueAfter(String[] args, int index, String name) {
@@ -101,6 +136,21 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, bool
             throw new IllegalArgumentException(name + " needs a value");
         }
         return args[index + 1];
+    }
+
+    /** {@code PT1H}-style ISO-8601 durations, or a plain number of seconds; must be positive. */
+    static Duration parseDuration(String value) {
+        Duration duration = null;
+        try {
+            duration = value.matches("\\d{1,12}") ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            // reported below, with the same message as a duration that is not positive
+        }
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("--upload-expiry must be a positive duration such as PT1H, PT30M or 3600"
+                    + " (seconds), was '" + value + "'");
+        }
+        return duration;
     }
 
     private static int parsePort(String value) {

@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  *
  * @param host          the address Jetty binds
  * @param port          the TCP port, 0 for an ephemeral one
- * @param dataDirectory when present, blob bytes live on disk there; in memory otherwise
- * @param engine        applied to the engine builder after the storage defaults, so it may replace them
+ * @param dataDirectory when present, metadata (RocksDB) and blob bytes live on disk there ({@link DataLayout});
+ *                      in memory otherwise
+ * @param engine        applied to the engine builder; stores it sets replace the data directory's
  */
 record Settings(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine) {
     static final String DEFAULT_HOST = "127.0.0.1";

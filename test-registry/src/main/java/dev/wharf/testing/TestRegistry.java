@@ -2,7 +2,8 @@ package dev.wharf.testing;
 
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryBuilder;
-import dev.wharf.core.storage.FileSystemBlobStore;
+import dev.wharf.api.RegistryConfig;
+import dev.wharf.rocksdb.RocksDbMetadataStore;
 import dev.wharf.servlet.RegistryServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -156,19 +159,43 @@ public final class TestRegistry implements AutoCloseable {
         return "TestRegistry[" + baseUri() + (closed.get() ? ", closed]" : "]");
     }
 
+    /**
+     * The customiser runs first so that stores it sets win without the data directory's being opened at all
+     * (an opened RocksDB it replaced would otherwise stay locked and unclosed); the data directory's stores
+     * fill whatever it left unset.
+     */
     private static Registry buildEngine(Settings settings) {
         RegistryBuilder builder = Registry.builder();
-        settings.dataDirectory().ifPresent(dir -> builder.blobStore(fileSystemBlobs(dir)));
         settings.engine().accept(builder);
-        return builder.build();
+        if (settings.dataDirectory().isEmpty()) {
+            return builder.build();
+        }
+        Path dir = settings.dataDirectory().get();
+        RegistryConfig chosen = builder.config();
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            if (chosen.metadataStore().isEmpty()) {
+                builder.metadataStore(track(opened, RocksDbMetadataStore.open(DataLayout.metadata(dir))));
+            }
+            if (chosen.blobStore().isEmpty()) {
+                builder.blobStore(track(opened, DataLayout.blobStore(dir)));
+            }
+            return builder.build();
+        } catch (RuntimeException e) {
+            for (AutoCloseable store : opened) {
+                try {
+                    store.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
     }
 
-    /**
-     * The store owns its layout under the directory ({@code blobs/}, {@code staging/}), which leaves room
-     * beside it for durable metadata.
-     */
-    static FileSystemBlobStore fileSystemBlobs(Path dataDirectory) {
-        return new FileSystemBlobStore(dataDirectory);
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T store) {
+        opened.add(store);
+        return store;
     }
 
     private static Server newServer(Settings settings, Registry registry) {
@@ -230,15 +257,19 @@ public final class TestRegistry implements AutoCloseable {
             return this;
         }
 
-        /** Keeps blob bytes on disk in {@code directory} (created if needed); metadata stays in memory. */
+        /**
+         * Keeps everything on disk in {@code directory} (created if needed), so a registry started again on
+         * it finds what the last one stored: metadata in RocksDB under {@code directory/metadata}, blob bytes
+         * under {@code directory/blobs} and {@code directory/staging}. One running registry per directory.
+         */
         public Builder dataDirectory(Path directory) {
             settings = settings.withDataDirectory(directory);
             return this;
         }
 
         /**
-         * Customises the engine: stores, authorizer, listeners, limits. Runs on each start, after the storage
-         * defaults, so it can replace them; several calls accumulate in order.
+         * Customises the engine: stores, authorizer, listeners, limits. Runs on each start; a store it sets
+         * replaces the data directory's (which is then not opened); several calls accumulate in order.
          *
          * <pre>{@code
          * TestRegistry.builder().engine(engine -> engine.deletesEnabled(false).maxManifestBytes(65_536)).start();

@@ -168,7 +168,10 @@ public final class WharfRegistryExtension implements BeforeAllCallback, BeforeEa
             return this;
         }
 
-        /** Keeps blob bytes on disk in {@code directory} (created if needed); metadata stays in memory. */
+        /**
+         * Keeps metadata and blobs on disk in {@code directory}; see {@link TestRegistry.Builder#dataDirectory}.
+         * Registries started one after another on the same directory see each other's content.
+         */
         public Builder dataDirectory(Path directory) {
             settings = settings.withDataDirectory(directory);
             return this;

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -18,7 +19,30 @@ class LauncherOptionsTest {
         assertThat(options.host()).isEqualTo("127.0.0.1");
         assertThat(options.port()).isEqualTo(5000);
         assertThat(options.dataDirectory()).hasValue(Path.of("registry-data").toAbsolutePath());
+        assertThat(options.uploadExpiry()).isEqualTo(Duration.ofHours(1));
+        assertThat(options.backupTo()).isEmpty();
         assertThat(options.help()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            2       | PT2S
+            3600    | PT1H
+            PT30M   | PT30M
+            pt1h    | PT1H
+            P1DT2H  | PT26H
+            """)
+    void shouldReadUploadExpiryAsIsoDurationOrSecondsWhenGiven(String value, String expected) {
+        assertThat(LauncherOptions.parse("--upload-expiry", value).uploadExpiry()).isEqualTo(Duration.parse(expected));
+        assertThat(LauncherOptions.parse("--upload-expiry=" + value).uploadExpiry()).isEqualTo(Duration.parse(expected));
+    }
+
+    @Test
+    void shouldBackUpDefaultDataDirectoryWhenOnlyBackupTargetIsGiven() {
+        LauncherOptions options = LauncherOptions.parse("--backup-to", "backups/../nightly");
+
+        assertThat(options.backupTo()).hasValue(Path.of("nightly").toAbsolutePath());
+        assertThat(options.dataDirectory()).hasValue(Path.of("registry-data").toAbsolutePath());
     }
 
     @Test
@@ -54,6 +78,12 @@ class LauncherOptionsTest {
             --data-dir                     | --data-dir needs a value
             --in-memory --data-dir /tmp/x  | --in-memory and --data-dir exclude each other
             --in-memory=yes                | --in-memory takes no value
+            --upload-expiry                | --upload-expiry needs a value
+            --upload-expiry 0              | --upload-expiry must be a positive duration such as PT1H, PT30M or 3600 (seconds), was '0'
+            --upload-expiry=-PT1H          | --upload-expiry must be a positive duration such as PT1H, PT30M or 3600 (seconds), was '-PT1H'
+            --upload-expiry=1h             | --upload-expiry must be a positive duration such as PT1H, PT30M or 3600 (seconds), was '1h'
+            --backup-to                    | --backup-to needs a value
+            --backup-to /tmp/b --in-memory | --backup-to copies a data directory; --in-memory has none
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");

@@ -30,8 +30,9 @@ class LauncherTest {
             assertThat(launcher.awaitExit(START)).as(launcher.describe()).isZero();
             assertThat(launcher.stdout())
                     .startsWith("Usage: java -jar wharf-registry.jar")
-                    .contains("--port N", "--host H", "--data-dir DIR", "--in-memory", "--help")
-                    .contains("metadata (repositories, manifests, tags,");
+                    .contains("--port N", "--host H", "--data-dir DIR", "--in-memory", "--upload-expiry D",
+                            "--backup-to BACKUP", "--help")
+                    .contains("DIR/metadata (RocksDB)", "survives a restart");
             assertThat(launcher.stderr()).isEmpty();
         }
         assertThat(workingDirectory.resolve("registry-data")).doesNotExist();
@@ -73,7 +74,10 @@ class LauncherTest {
 
             byte[] blob = "kept on disk by the launcher\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertThat(Http.pushBlob(base, "launcher/blob", blob).statusCode()).isEqualTo(201);
-            assertThat(filesUnder(dataDirectory)).anySatisfy(file -> assertThat(file).hasBinaryContent(blob));
+            assertThat(filesUnder(dataDirectory.resolve("blobs")))
+                    .singleElement().satisfies(file -> assertThat(file).hasBinaryContent(blob));
+            assertThat(dataDirectory.resolve("metadata").resolve("CURRENT")).isRegularFile();
+            assertThat(dataDirectory.resolve("staging")).isEmptyDirectory();
 
             long stopRequested = System.nanoTime();
             launcher.process().destroy(); // SIGTERM
@@ -83,6 +87,21 @@ class LauncherTest {
             assertThat(launcher.stdout()).hasLineCount(1);
             // Quiet logging: a provider is present (no SLF4J warning) and Jetty's INFO lines are off.
             assertThat(launcher.stderr()).doesNotContain("SLF4J").doesNotContain("INFO").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void shouldExitOneWhenAnotherRegistryUsesTheDataDirectory() throws Exception {
+        try (LauncherProcess running = LauncherProcess.start(workingDirectory, List.of(), "--port", "0")) {
+            running.awaitReady(START);
+            try (LauncherProcess second = LauncherProcess.start(workingDirectory, List.of(), "--port", "0")) {
+                assertThat(second.awaitExit(START)).as(second.describe()).isEqualTo(1);
+                assertThat(second.stderr()).startsWith("wharf-registry: cannot open metadata store in "
+                        + workingDirectory.toRealPath().resolve("registry-data").resolve("metadata"))
+                        .contains("in use by another process");
+                assertThat(second.stdout()).isEmpty();
+            }
+            assertThat(running.process().isAlive()).isTrue();
         }
     }
 

@@ -4,6 +4,10 @@ import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
+import dev.wharf.core.storage.InMemoryMetadataStore;
+import dev.wharf.servlet.suite.PushedImage;
+import dev.wharf.servlet.suite.RegistryHttp;
+import dev.wharf.servlet.suite.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +118,48 @@ class TestRegistryTest {
 
             assertThat(regularFiles(dataDirectory)).anySatisfy(file -> assertThat(file).hasBinaryContent(BLOB));
         }
+    }
+
+    @Test
+    void shouldFindManifestsAndTagsAgainWhenRestartedOnSameDataDirectory(@TempDir Path dataDirectory) {
+        PushedImage pushed;
+        try (TestRegistry registry = TestRegistry.builder().dataDirectory(dataDirectory).start()) {
+            pushed = new RegistryHttp(registry.baseUri()).pushImage("kept/app", "1.0");
+        }
+        assertThat(dataDirectory.resolve("metadata").resolve("CURRENT")).isRegularFile();
+
+        try (TestRegistry restarted = TestRegistry.builder().dataDirectory(dataDirectory).start()) {
+            RegistryHttp http = new RegistryHttp(restarted.baseUri());
+            Response byTag = http.get("/v2/kept/app/manifests/1.0");
+            assertThat(byTag.status()).as(byTag::describe).isEqualTo(200);
+            assertThat(byTag.body()).isEqualTo(pushed.manifest());
+            Response layer = http.get("/v2/kept/app/blobs/" + pushed.layers().get(0).digest());
+            assertThat(layer.status()).as(layer::describe).isEqualTo(200);
+            assertThat(layer.body()).isEqualTo(pushed.layerBytes().get(0));
+        }
+    }
+
+    @Test
+    void shouldRefuseSecondRegistryOnDataDirectoryWhenOneIsRunning(@TempDir Path dataDirectory) {
+        try (TestRegistry first = TestRegistry.builder().dataDirectory(dataDirectory).start()) {
+            assertThatThrownBy(() -> TestRegistry.builder().dataDirectory(dataDirectory).start())
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("in use by another");
+            assertThat(Http.pushBlob(first.baseUri(), "still/serving", BLOB).statusCode()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void shouldLeaveMetadataDirectoryAloneWhenEngineSetsItsOwnMetadataStore(@TempDir Path dataDirectory)
+            throws IOException {
+        try (TestRegistry registry = TestRegistry.builder().dataDirectory(dataDirectory)
+                .engine(engine -> engine.metadataStore(new InMemoryMetadataStore()))
+                .start()) {
+            assertThat(Http.pushBlob(registry.baseUri(), "own/metadata", BLOB).statusCode()).isEqualTo(201);
+        }
+        assertThat(dataDirectory.resolve("metadata")).doesNotExist();
+        assertThat(regularFiles(dataDirectory.resolve("blobs"))).singleElement()
+                .satisfies(file -> assertThat(file).hasBinaryContent(BLOB));
     }
 
     @Test

@@ -74,7 +74,7 @@ public final class DiscardingBlobStore implements BlobStore {
         }
 
         @Override
-        public long append(InputStream in) throws IOException {
+        public long append(InputStream in, boolean durable) throws IOException {
             byte[] buffer = new byte[BUFFER_SIZE];
             long total = 0;
             int n;

@@ -44,8 +44,10 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>Crash safety: staged bytes are fsync'd after each durable append (so an acknowledged chunk survives a
- * crash; large appends are written back in the background as they arrive), and a blob is published by fsync + atomic rename from {@code staging/} into {@code blobs/},
- * followed by an fsync of the target directory. A reader therefore sees the whole blob or nothing, and a
+ * crash; large appends are written back in the background as they arrive), and a blob is published by
+ * fsync + atomic rename from {@code staging/} into {@code blobs/}, followed by an fsync of the target
+ * directory (and of its parents when they were just created). A reader therefore sees the whole blob or
+ * nothing, and a
  * crash leaves at worst an orphaned staging file, never a partial blob.
  */
 public final class FileSystemBlobStore implements BlobStore {
@@ -109,6 +111,8 @@ public final class FileSystemBlobStore implements BlobStore {
     public StagedBlob stage() throws IOException {
         String id = UUID.randomUUID().toString();
         Files.createFile(stagingDir.resolve(id));
+        // The new name must be durable too, or a power loss could take an acknowledged chunk with it.
+        fsyncDirectory(stagingDir);
         return new Staged(id);
     }
 
@@ -250,7 +254,13 @@ public final class FileSystemBlobStore implements BlobStore {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            Path parent = Files.createDirectories(target.getParent());
+            Path parent = target.getParent();
+            if (!Files.isDirectory(parent)) {
+                // First blob of this prefix (or algorithm): make the new directories' names durable as well.
+                Files.createDirectories(parent);
+                fsyncDirectory(parent.getParent());
+                fsyncDirectory(blobsDir);
+            }
             try {
                 Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {

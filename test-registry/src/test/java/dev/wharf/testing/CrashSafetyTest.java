@@ -1,0 +1,156 @@
+package dev.wharf.testing;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Crash safety of the launcher's durable storage (RocksDB metadata + filesystem blobs), proven the blunt way:
+ * each round starts the launcher in a child JVM on the same data directory, lets several clients push
+ * concurrently, kills the JVM with SIGKILL at a random moment, and checks on the next start that
+ * <ul>
+ *   <li>the store opens without repair and serves;</li>
+ *   <li>every manifest that got a 201 is there byte for byte, by digest and by tag, and every blob that got a
+ *       201 (alone or referenced by such a manifest) reads back and hashes to its digest;</li>
+ *   <li>what was in flight is either whole or absent, never partial, and an open upload session reports what
+ *       its last 202 acknowledged (or that plus the chunk in flight);</li>
+ *   <li>every file under {@code blobs/} on disk hashes to its own name.</li>
+ * </ul>
+ * Each round checks what the previous one did plus a sample of older manifests; the last start checks all.
+ *
+ * <p>{@code -Dwharf.crashRounds=N} sets the number of rounds (20 by default, about a minute);
+ * {@code -Dwharf.crashSeed=S} replays the random choices of a run (thread timing still varies). A longer run:
+ * {@code mvn -B -o verify -pl test-registry -am -Dtest=CrashSafetyTest -Dwharf.crashRounds=200
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class CrashSafetyTest {
+    private static final int ROUNDS = Integer.getInteger("wharf.crashRounds", 20);
+    private static final long SEED = Long.getLong("wharf.crashSeed", System.nanoTime());
+    private static final int PUSHERS = 4;
+    private static final int SHARED_LAYERS = 3;
+    private static final int OLD_MANIFESTS_PER_ROUND = 10;
+    /** Kills land anywhere from the first requests of a fresh JVM to well into a stream of pushes. */
+    private static final int MIN_KILL_DELAY_MILLIS = 50;
+    private static final int MAX_KILL_DELAY_MILLIS = 1000;
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration STOP = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+
+    private final SplittableRandom random = new SplittableRandom(SEED);
+    private final ExecutorService pool = Executors.newFixedThreadPool(PUSHERS);
+    private final List<CrashLog.Manifest> acknowledged = new ArrayList<>();
+    private final Set<Path> checkedFiles = new HashSet<>();
+    private LauncherProcess launcher;
+    private long startingNanos;
+
+    @AfterEach
+    void killChildAndPool() {
+        pool.shutdownNow();
+        if (launcher != null) {
+            launcher.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
+    void shouldKeepEverythingAcknowledgedAndNothingPartialWhenKilledDuringConcurrentPushes() throws Exception {
+        assertThat(ROUNDS).as("-Dwharf.crashRounds").isPositive();
+        Path data = work.resolve("data");
+        long started = System.nanoTime();
+        List<CrashLog> previous = List.of();
+        int unansweredSeen = 0;
+        for (int round = 1; round <= ROUNDS + 1; round++) {
+            String context = "seed " + SEED + ", round " + round;
+            URI base = startLauncher(data, context);
+            CrashVerifier verify = new CrashVerifier(base, context);
+            for (CrashLog log : previous) {
+                assertThat(log.failures).as("%s: pushers of the previous round", context).isEmpty();
+                log.acknowledged.forEach(verify::acknowledgedManifest);
+                log.blobsAcknowledged.forEach(verify::acknowledgedBlob);
+                log.unanswered.forEach(verify::unansweredManifest);
+                log.blobsUnanswered.forEach(verify::unansweredBlob);
+                log.openSession.ifPresent(verify::openSession);
+                unansweredSeen += log.unanswered.size() + log.blobsUnanswered.size();
+                acknowledged.addAll(log.acknowledged);
+            }
+            if (round <= ROUNDS) {
+                sample(acknowledged, OLD_MANIFESTS_PER_ROUND).forEach(verify::acknowledgedManifest);
+                CrashVerifier.blobFilesOnDisk(data, checkedFiles, context);
+                previous = pushUntilKilled(base, round);
+            } else {
+                acknowledged.forEach(verify::acknowledgedManifest);
+                checkedFiles.clear();
+                int files = CrashVerifier.blobFilesOnDisk(data, checkedFiles, context);
+                assertThat(files).as(context).isPositive();
+            }
+        }
+        launcher.close();
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("CrashSafetyTest: %d rounds, seed %d, %d manifests acknowledged, %d requests unanswered"
+                + " at kills, %d blob files on disk, %s (%s of it starting JVMs)%n", ROUNDS, SEED, acknowledged.size(),
+                unansweredSeen, checkedFiles.size(), took, Duration.ofNanos(startingNanos));
+        assertThat(acknowledged).as("the rounds must get some pushes through to prove anything").hasSizeGreaterThan(ROUNDS / 2);
+    }
+
+    private URI startLauncher(Path data, String context) {
+        long begin = System.nanoTime();
+        launcher = LauncherProcess.start(work, List.of("-Xmx256m"), "--port", "0", "--data-dir", data.toString());
+        URI base = launcher.awaitReady(START);
+        startingNanos += System.nanoTime() - begin;
+        assertThat(Http.get(base.resolve("/v2/")).statusCode()).as("%s: serving after restart", context).isEqualTo(200);
+        return base;
+    }
+
+    /** Runs the pushers against the registry, kills it at a random moment and returns what they did. */
+    private List<CrashLog> pushUntilKilled(URI base, int round) throws Exception {
+        List<byte[]> shared = new ArrayList<>();
+        for (int i = 0; i < SHARED_LAYERS; i++) {
+            byte[] layer = new byte[1 + random.nextInt(256 * 1024)];
+            new java.util.Random(random.nextLong()).nextBytes(layer);
+            shared.add(layer);
+        }
+        AtomicBoolean killed = new AtomicBoolean();
+        List<Future<CrashLog>> pushers = new ArrayList<>();
+        for (int p = 0; p < PUSHERS; p++) {
+            pushers.add(pool.submit(new CrashPusher(base, "r" + round + "-p" + p, shared, killed, random.nextLong())));
+        }
+        Thread.sleep(MIN_KILL_DELAY_MILLIS + random.nextInt(MAX_KILL_DELAY_MILLIS - MIN_KILL_DELAY_MILLIS));
+        killed.set(true);
+        launcher.process().destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no close
+        assertThat(launcher.awaitExit(STOP)).isEqualTo(137);
+        launcher.close();
+        List<CrashLog> logs = new ArrayList<>();
+        for (Future<CrashLog> pusher : pushers) {
+            logs.add(pusher.get(STOP.toSeconds(), TimeUnit.SECONDS));
+        }
+        return logs;
+    }
+
+    private List<CrashLog.Manifest> sample(List<CrashLog.Manifest> all, int count) {
+        List<CrashLog.Manifest> picked = new ArrayList<>();
+        for (int i = 0; i < count && !all.isEmpty(); i++) {
+            picked.add(all.get(random.nextInt(all.size())));
+        }
+        return picked;
+    }
+}
