@@ -6,7 +6,7 @@ import dev.wharf.api.GcReport;
 import dev.wharf.api.GcSettings;
 import dev.wharf.api.Registry;
 import dev.wharf.core.storage.FileSystemBlobStore;
-import dev.wharf.core.storage.InMemoryMetadataStore;
+import dev.wharf.spi.MetadataStore;
 import dev.wharf.servlet.suite.Content;
 import dev.wharf.servlet.suite.Descriptor;
 import dev.wharf.servlet.suite.ManifestJson;
@@ -36,23 +36,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Online garbage collection under load: 8 pushers, 8 pullers and 2 deleters run for a bounded time while
  * GC runs every 250 ms. No push or pull of live content may fail; afterwards every tagged image pulls and
  * verifies, and storage holds exactly the blobs still referenced. Duration: {@code -Dwharf.stressSeconds}
- * (default 8; e.g. 300 for a long local run).
+ * (default 8; e.g. 300 for a long local run). Subclasses choose the metadata store.
  */
-class GcStressHttpTest {
+public abstract class GcStressSuite {
     private static final int REPOS = 4;
 
     @TempDir
     Path dir;
 
+    /** The metadata store under test, kept in {@code directory} if it is durable. */
+    protected abstract MetadataStore metadataStore(Path directory);
+
     /** One pushed image: its tag, manifest digest, and the blobs only it uses (deleted with it). */
-    record Image(String repo, String tag, String digest, Map<String, byte[]> blobs, List<String> ownBlobs) {
+    public record Image(String repo, String tag, String digest, Map<String, byte[]> blobs, List<String> ownBlobs) {
     }
 
     @Test
-    void shouldNeverLoseLiveContentAndLeaveExactlyTheReferencedBlobs() throws Exception {
+    public void shouldNeverLoseLiveContentAndLeaveExactlyTheReferencedBlobs() throws Exception {
         long seconds = Long.getLong("wharf.stressSeconds", 8);
         FileSystemBlobStore blobStore = new FileSystemBlobStore(dir);
-        InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+        MetadataStore metadata = metadataStore(dir.resolve("metadata"));
         Registry registry = Registry.builder().blobStore(blobStore).metadataStore(metadata)
                 .garbageCollection(new GcSettings(Duration.ofMillis(250), Duration.ofMillis(200), Optional.empty()))
                 .build();
