@@ -28,6 +28,9 @@ public final class RepositoryName implements Comparable<RepositoryName> {
      * @throws RegistryException {@link ErrorCode#NAME_INVALID} with a message saying which rule failed
      */
     public static RepositoryName of(String value) {
+        if (value != null && value.length() <= MAX_LENGTH && isValidName(value)) {
+            return new RepositoryName(value);
+        }
         if (value == null || value.isEmpty()) {
             throw invalid(value, "the name is empty");
         }
@@ -49,6 +52,60 @@ public final class RepositoryName implements Comparable<RepositoryName> {
             }
         }
         return new RepositoryName(value);
+    }
+
+    /**
+     * One scan of the whole name against the component grammar, instead of splitting and matching a regex
+     * per component: names are validated on every request. Invalid names fall through to the detailed
+     * checks, which say what is wrong.
+     */
+    private static boolean isValidName(String value) {
+        int i = 0;
+        int n = value.length();
+        while (true) { // one component
+            int start = i;
+            while (i < n && isLowerAlnum(value.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false; // empty component or a leading separator
+            }
+            while (i < n && value.charAt(i) != '/') {
+                char c = value.charAt(i);
+                if (c == '.') {
+                    i++;
+                } else if (c == '_') {
+                    i++;
+                    if (i < n && value.charAt(i) == '_') {
+                        i++;
+                    }
+                } else if (c == '-') {
+                    while (i < n && value.charAt(i) == '-') {
+                        i++;
+                    }
+                } else {
+                    return false;
+                }
+                int run = i;
+                while (i < n && isLowerAlnum(value.charAt(i))) {
+                    i++;
+                }
+                if (i == run) {
+                    return false; // a separator not followed by letters or digits
+                }
+            }
+            if (i == n) {
+                return true;
+            }
+            i++; // past '/'
+            if (i == n) {
+                return false; // trailing slash
+            }
+        }
+    }
+
+    private static boolean isLowerAlnum(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
     }
 
     private static RegistryException invalid(String value, String why) {

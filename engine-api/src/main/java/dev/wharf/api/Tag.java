@@ -22,6 +22,9 @@ public final class Tag implements Reference, Comparable<Tag> {
      * @throws RegistryException {@link ErrorCode#TAG_INVALID} naming the rule that failed
      */
     public static Tag of(String value) {
+        if (isValid(value)) {
+            return new Tag(value);
+        }
         if (value == null || value.isEmpty()) {
             throw new RegistryException(ErrorCode.TAG_INVALID, "tag is empty");
         }
@@ -38,7 +41,25 @@ public final class Tag implements Reference, Comparable<Tag> {
 
     /** True if {@code value} is a valid tag. */
     public static boolean isValid(String value) {
-        return value != null && value.length() <= 128 && PATTERN.matcher(value).matches();
+        // One scan instead of the regex: tags are validated on every manifest request.
+        if (value == null || value.isEmpty() || value.length() > 128) {
+            return false;
+        }
+        char first = value.charAt(0);
+        if (!(isAlnum(first) || first == '_')) {
+            return false;
+        }
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(isAlnum(c) || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlnum(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
 
     public String value() {

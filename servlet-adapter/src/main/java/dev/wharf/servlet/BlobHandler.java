@@ -103,7 +103,10 @@ final class BlobHandler {
                 return;
             }
             try (InputStream in = content.stream()) {
-                copy(in, response.getOutputStream(), content.length());
+                if (content.length() < BUFFER_SIZE || !(in instanceof java.nio.channels.ReadableByteChannel channel)
+                        || !ByteBufferWrites.copy(channel, response.getOutputStream())) {
+                    copy(in, response.getOutputStream(), content.length());
+                }
             }
         }
     }

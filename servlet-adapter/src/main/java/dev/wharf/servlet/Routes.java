@@ -27,18 +27,18 @@ final class Routes {
 
     /** The OCI Distribution API as Wharf serves it. Order matters; see the class comment. */
     static final Routes STANDARD = new Routes(List.of(
-            new Route("^/?$", Endpoint.BASE),
-            new Route("^/_catalog$", Endpoint.CATALOG),
-            new Route("^/_oci/ext/discover$", Endpoint.DISCOVER),
-            new Route("^/(?<name>.+)/_oci/ext/discover$", Endpoint.REPOSITORY_DISCOVER),
-            new Route("^/(?<name>.+)/blobs/uploads/?$", Endpoint.UPLOAD_START),
-            new Route("^/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", Endpoint.UPLOAD_STATUS, Endpoint.UPLOAD_CHUNK,
-                    Endpoint.UPLOAD_COMPLETE, Endpoint.UPLOAD_CANCEL),
-            new Route("^/(?<name>.+)/blobs/(?<digest>[^/]+)$", Endpoint.BLOB_READ, Endpoint.BLOB_DELETE),
-            new Route("^/(?<name>.+)/manifests/(?<reference>[^/]+)$", Endpoint.MANIFEST_READ,
+            new Route("^/?$", "", Endpoint.BASE),
+            new Route("^/_catalog$", "/_catalog", Endpoint.CATALOG),
+            new Route("^/_oci/ext/discover$", "/_oci/ext/discover", Endpoint.DISCOVER),
+            new Route("^/(?<name>.+)/_oci/ext/discover$", "/_oci/ext/discover", Endpoint.REPOSITORY_DISCOVER),
+            new Route("^/(?<name>.+)/blobs/uploads/?$", "/blobs/uploads", Endpoint.UPLOAD_START),
+            new Route("^/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", "/blobs/uploads/", Endpoint.UPLOAD_STATUS,
+                    Endpoint.UPLOAD_CHUNK, Endpoint.UPLOAD_COMPLETE, Endpoint.UPLOAD_CANCEL),
+            new Route("^/(?<name>.+)/blobs/(?<digest>[^/]+)$", "/blobs/", Endpoint.BLOB_READ, Endpoint.BLOB_DELETE),
+            new Route("^/(?<name>.+)/manifests/(?<reference>[^/]+)$", "/manifests/", Endpoint.MANIFEST_READ,
                     Endpoint.MANIFEST_PUT, Endpoint.MANIFEST_DELETE),
-            new Route("^/(?<name>.+)/tags/list$", Endpoint.TAGS_LIST),
-            new Route("^/(?<name>.+)/referrers/(?<digest>[^/]+)$", Endpoint.REFERRERS)));
+            new Route("^/(?<name>.+)/tags/list$", "/tags/list", Endpoint.TAGS_LIST),
+            new Route("^/(?<name>.+)/referrers/(?<digest>[^/]+)$", "/referrers/", Endpoint.REFERRERS)));
 
     private final List<Route> routes;
 
@@ -55,6 +55,9 @@ final class Routes {
     Result match(String method, String path) {
         String p = path == null || path.isEmpty() ? "/" : path;
         for (Route route : routes) {
+            if (!p.contains(route.literal)) {
+                continue; // cheap pre-check: most routes are ruled out without running their regex
+            }
             Matcher m = route.pattern.matcher(p);
             if (!m.matches()) {
                 continue;
@@ -101,11 +104,14 @@ final class Routes {
     /** One path pattern and the endpoints (one per method) behind it. */
     static final class Route {
         private final Pattern pattern;
+        /** Text every path this route matches contains. */
+        private final String literal;
         private final List<String> groups;
         private final Map<String, Endpoint> byMethod = new LinkedHashMap<>();
 
-        Route(String regex, Endpoint... endpoints) {
+        Route(String regex, String literal, Endpoint... endpoints) {
             this.pattern = Pattern.compile(regex);
+            this.literal = literal;
             List<String> names = new ArrayList<>();
             Matcher m = GROUP_NAME.matcher(regex);
             while (m.find()) {

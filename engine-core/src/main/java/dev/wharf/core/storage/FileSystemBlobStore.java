@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -20,8 +19,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,11 +58,14 @@ public final class FileSystemBlobStore implements BlobStore {
      * While one append writes a large body, its dirty pages are flushed in the background every this many
      * bytes: receiving and writing back overlap, and the fsync that ends the upload has little left to do.
      */
-    private static final long BACKGROUND_FLUSH_BYTES = 32L * 1024 * 1024;
+    private static final long BACKGROUND_FLUSH_BYTES = 4L * 1024 * 1024;
+    /** Sizes remembered (a digest's size never changes), so HEAD and GET skip a stat syscall. */
+    private static final int SIZE_CACHE_ENTRIES = 100_000;
     private static final Pattern STAGED_ID = Pattern.compile("[0-9a-f-]{36}");
 
     private final Path blobsDir;
     private final Path stagingDir;
+    private final Map<Digest, Long> sizes = new ConcurrentHashMap<>();
     private final ExecutorService flusher = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "wharf-blob-flush");
         t.setDaemon(true);
@@ -85,11 +89,24 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public Optional<BlobInfo> stat(Digest digest) throws IOException {
+        Long known = sizes.get(digest);
+        if (known != null) {
+            return Optional.of(new BlobInfo(digest, known));
+        }
         try {
-            return Optional.of(new BlobInfo(digest, Files.size(pathOf(digest))));
+            long size = Files.size(pathOf(digest));
+            remember(digest, size);
+            return Optional.of(new BlobInfo(digest, size));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+    }
+
+    private void remember(Digest digest, long size) {
+        if (sizes.size() >= SIZE_CACHE_ENTRIES) {
+            sizes.clear(); // crude but bounded; refills from the hot set
+        }
+        sizes.put(digest, size);
     }
 
     @Override
@@ -99,8 +116,7 @@ public final class FileSystemBlobStore implements BlobStore {
             if (offset < 0 || length < 0 || offset + length > channel.size()) {
                 throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob " + digest);
             }
-            channel.position(offset);
-            return new BoundedInputStream(Channels.newInputStream(channel), length);
+            return new FileRangeStream(channel, offset, length);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -126,7 +142,12 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public boolean delete(Digest digest) throws IOException {
-        return Files.deleteIfExists(pathOf(digest));
+        sizes.remove(digest);
+        try {
+            return Files.deleteIfExists(pathOf(digest));
+        } finally {
+            sizes.remove(digest); // a stat racing the delete must not leave a stale size behind
+        }
     }
 
     @Override
