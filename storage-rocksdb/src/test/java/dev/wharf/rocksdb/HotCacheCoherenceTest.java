@@ -1,0 +1,74 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.MediaTypes;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
+import dev.wharf.spi.ManifestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The read cache never serves a tag or manifest that a completed write has changed. */
+class HotCacheCoherenceTest {
+    @TempDir
+    Path dir;
+
+    private static ManifestRecord record(int i) {
+        byte[] bytes = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+        return new ManifestRecord(new Manifest(DigestAlgorithm.SHA256.digest(bytes), MediaTypes.OCI_MANIFEST, bytes),
+                Set.of(), Set.of(), Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    @Test
+    void shouldSeeEveryCompletedMoveWhileReadersRace() throws Exception {
+        RepositoryName repo = RepositoryName.of("hot/repo");
+        Tag tag = Tag.of("latest");
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir, false)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                Thread t = new Thread(() -> {
+                    while (!stop.get()) {
+                        store.resolveTag(repo, tag).ifPresent(d -> store.manifestContent(repo, d));
+                    }
+                });
+                t.start();
+                readers.add(t);
+            }
+            Digest previous = null;
+            for (int i = 0; i < 2000; i++) {
+                ManifestRecord m = record(i);
+                store.putManifest(repo, m, List.of(new TagMove(tag, Optional.ofNullable(previous),
+                        Optional.of(m.digest()), Instant.EPOCH)));
+                assertThat(store.resolveTag(repo, tag)).contains(m.digest());
+                if (previous != null && i % 3 == 0) {
+                    store.deleteManifest(repo, previous, Instant.EPOCH);
+                    assertThat(store.manifestContent(repo, previous)).isEmpty();
+                }
+                previous = m.digest();
+            }
+            store.deleteTag(repo, tag, Instant.EPOCH);
+            assertThat(store.resolveTag(repo, tag)).isEmpty();
+            stop.set(true);
+            for (Thread t : readers) {
+                t.join();
+            }
+            assertThat(store.resolveTag(repo, tag)).isEmpty();
+        }
+    }
+}
