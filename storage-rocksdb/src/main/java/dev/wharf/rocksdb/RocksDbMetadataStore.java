@@ -44,18 +44,13 @@ import java.util.function.Function;
  */
 public final class RocksDbMetadataStore implements MetadataStore {
     private static final int LOCK_STRIPES = 64;
-    /** Tags whose digest is kept in memory: small entries, so many. */
-    private static final long TAG_CACHE_ENTRIES = 100_000;
-    /** Manifest bytes kept in memory for GET by tag or digest; bounded to keep RSS predictable. */
-    private static final long MANIFEST_CACHE_BYTES = 8L * 1024 * 1024;
 
     private final RocksDbHandles handles;
     private final RocksDB db;
     private final TagHistory history;
     private final GroupCommit groupCommit;
-    /** Hot tags (repo \0 tag to digest) and manifests (repo \0 digest): the pull path without JNI. */
-    private final HotCache<Digest> tagCache = new HotCache<>(TAG_CACHE_ENTRIES, d -> 1);
-    private final HotCache<Manifest> manifestCache = new HotCache<>(MANIFEST_CACHE_BYTES, m -> m.size() + 128);
+    /** Hot tags and manifests: the pull path without JNI. */
+    private final ReadCache cache = new ReadCache();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
     private boolean closed;
@@ -135,18 +130,6 @@ public final class RocksDbMetadataStore implements MetadataStore {
     private void write(WriteBatch batch) throws RocksDBException {
         db.write(handles.writeOptions, batch);
         groupCommit.written();
-    }
-
-    /** After a write: bump the repository's cache version, then drop the keys the write changed. */
-    private void invalidate(String repo, Digest manifest, List<Tag> tags) {
-        tagCache.changed(repo);
-        manifestCache.changed(repo);
-        for (Tag tag : tags) {
-            tagCache.invalidate(repo + '\0' + tag.value());
-        }
-        if (manifest != null) {
-            manifestCache.invalidate(repo + '\0' + manifest);
-        }
     }
 
     /** Waits until this thread's changes are in the synced WAL (group commit); see {@link GroupCommit}. */
@@ -246,16 +229,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
     @Override
     public Optional<Manifest> manifestContent(RepositoryName repository, Digest digest) {
-        String key = repository.value() + '\0' + digest;
-        Manifest cached = manifestCache.get(key);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        long version = manifestCache.version(repository.value());
-        Optional<Manifest> found = guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.MANIFESTS),
-                KeySchema.key(repository.value(), digest.toString()))).map(RecordCodec::manifestContent));
-        found.ifPresent(m -> manifestCache.offer(repository.value(), key, m, version));
-        return found;
+        return cache.manifest(repository, digest, () -> guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.MANIFESTS),
+                KeySchema.key(repository.value(), digest.toString()))).map(RecordCodec::manifestContent)));
     }
 
     @Override
@@ -283,7 +258,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
                             RecordCodec.descriptor(manifest.referrerDescriptor()));
                 }
                 write(batch);
-                invalidate(repo, manifest.digest(), moves.stream().map(TagMove::tag).toList());
+                cache.invalidate(repo, manifest.digest(), moves.stream().map(TagMove::tag).toList());
             }
             return null;
         });
@@ -291,16 +266,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
     @Override
     public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
-        String key = repository.value() + '\0' + tag.value();
-        Digest cached = tagCache.get(key);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        long version = tagCache.version(repository.value());
-        Optional<Digest> found = guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.TAGS),
-                KeySchema.key(repository.value(), tag.value()))).map(b -> Digest.parse(new String(b, StandardCharsets.UTF_8))));
-        found.ifPresent(d -> tagCache.offer(repository.value(), key, d, version));
-        return found;
+        return cache.tag(repository, tag, () -> guarded(() -> Optional.ofNullable(db.get(cf(KeySchema.TAGS),
+                KeySchema.key(repository.value(), tag.value()))).map(b -> Digest.parse(new String(b, StandardCharsets.UTF_8)))));
     }
 
     @Override
@@ -322,7 +289,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
                 batch.delete(cf(KeySchema.TAG_INDEX), KeySchema.key(repository.value(), from, tag.value()));
                 history.append(batch, repository, new TagMove(tag, Optional.of(Digest.parse(from)), Optional.empty(), at));
                 write(batch);
-                invalidate(repository.value(), null, List.of(tag));
+                cache.invalidate(repository.value(), null, List.of(tag));
             }
             return true;
         });
@@ -355,7 +322,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
                 }
                 dropRepositoryIfEmpty(batch, repository, KeySchema.MANIFESTS, key);
                 write(batch);
-                invalidate(repo, digest, removedTags);
+                cache.invalidate(repo, digest, removedTags);
             }
             return true;
         });
