@@ -10,13 +10,11 @@ import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.UploadRecord;
-import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,10 +23,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Durable metadata on one RocksDB instance (key schema: {@link KeySchema}).
@@ -42,27 +37,14 @@ import java.util.function.Function;
  * <p>{@link #close()} is idempotent and waits for in-flight calls, then releases native handles in reverse
  * order of creation; a failed {@link #open} releases whatever it had created.
  */
-public final class RocksDbMetadataStore implements MetadataStore {
-    private static final int LOCK_STRIPES = 64;
-
-    private final RocksDbHandles handles;
-    private final RocksDB db;
+public final class RocksDbMetadataStore extends RocksDbAccess implements MetadataStore {
     private final TagHistory history;
-    private final GroupCommit groupCommit;
     /** Hot tags and manifests: the pull path without JNI. */
     private final ReadCache cache = new ReadCache();
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
-    private boolean closed;
 
     private RocksDbMetadataStore(RocksDbHandles handles) {
-        this.handles = handles;
-        this.db = handles.db;
-        this.groupCommit = new GroupCommit(db);
-        this.history = new TagHistory(db, handles.families.get(KeySchema.FAMILIES.indexOf(KeySchema.TAG_HISTORY) + 1));
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
+        super(handles);
+        this.history = new TagHistory(db, cf(KeySchema.TAG_HISTORY));
     }
 
     /** Opens (creating if needed) a store in {@code directory} with synced writes. */
@@ -94,44 +76,6 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
     // ---- plumbing ----
 
-    private ColumnFamilyHandle cf(String name) {
-        return handles.families.get(KeySchema.FAMILIES.indexOf(name) + 1);
-    }
-
-    /** Runs a read or write against the open database; fails cleanly once closed. */
-    private <T> T guarded(DbCall<T> call) {
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("metadata store is closed");
-            }
-            return call.run();
-        } catch (RocksDBException e) {
-            throw new UncheckedIOException(new IOException("RocksDB: " + e.getMessage(), e));
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
-
-    private interface DbCall<T> {
-        T run() throws RocksDBException;
-    }
-
-    private <T> T locked(RepositoryName repo, DbCall<T> call) {
-        ReentrantLock lock = stripes[Math.floorMod(repo.hashCode(), LOCK_STRIPES)];
-        lock.lock();
-        try {
-            return guarded(call);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void write(WriteBatch batch) throws RocksDBException {
-        db.write(handles.writeOptions, batch);
-        groupCommit.written();
-    }
-
     /** Waits until this thread's changes are in the synced WAL (group commit); see {@link GroupCommit}. */
     @Override
     public void sync() {
@@ -141,10 +85,6 @@ public final class RocksDbMetadataStore implements MetadataStore {
                 return null;
             });
         }
-    }
-
-    private boolean has(String family, byte[] key) throws RocksDBException {
-        return db.get(cf(family), key) != null;
     }
 
     /** Deletes the repository marker in {@code batch} if, after it, no link or manifest would remain. */
@@ -160,9 +100,6 @@ public final class RocksDbMetadataStore implements MetadataStore {
         }
     }
 
-    private <T> Page<T> scan(String family, byte[] prefix, Optional<String> after, int limit, Function<String, T> map) {
-        return guarded(() -> Scans.page(db, cf(family), prefix, after, limit, map));
-    }
 
     // ---- repositories ----
 
@@ -363,13 +300,6 @@ public final class RocksDbMetadataStore implements MetadataStore {
     @Override
     public void forEachManifest(BiConsumer<RepositoryName, ManifestRecord> visitor) {
         forEach(KeySchema.MANIFESTS, (repo, digest, value) -> visitor.accept(repo, RecordCodec.manifest(value)));
-    }
-
-    private void forEach(String family, Scans.Entry visitor) {
-        guarded(() -> {
-            Scans.forEach(db, cf(family), visitor);
-            return null;
-        });
     }
 
     // ---- uploads ----
