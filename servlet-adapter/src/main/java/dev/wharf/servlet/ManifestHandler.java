@@ -26,12 +26,16 @@ import java.util.Map;
  *
  * <p>A push reads at most {@link dev.wharf.api.RegistryConfig#maxManifestBytes()} + 1 bytes, so an oversized
  * manifest is refused (413 MANIFEST_INVALID) without being held whole; a {@code Content-Length} beyond the
- * limit is refused before any byte is read.
+ * limit is refused without keeping any byte (the body is read and discarded, within a bound, so that the
+ * client receives the 413).
  *
  * <p>Tags are refs: a push honours {@code If-Match: "<digest>"} and {@code If-None-Match: *} (412 when the
  * reference is in another state), and GET/HEAD answer 304 to an {@code If-None-Match} naming the digest.
  */
 final class ManifestHandler {
+    /** How much of an oversized manifest body is read and discarded, as a multiple of the limit. */
+    private static final int DRAIN_FACTOR = 4;
+
     private final Registry registry;
 
     ManifestHandler(Registry registry) {
@@ -100,14 +104,34 @@ final class ManifestHandler {
     private static byte[] readBounded(Exchange ex, int max) throws IOException {
         long declared = ex.request().getContentLengthLong();
         if (declared > max) {
+            drain(ex, max);
             throw tooLarge("Content-Length " + declared, max);
         }
         int limit = max == Integer.MAX_VALUE ? max : max + 1;
         byte[] bytes = ex.body().readNBytes(limit);
         if (bytes.length > max) {
+            drain(ex, max);
             throw tooLarge("more than " + max + " bytes", max);
         }
         return bytes;
+    }
+
+    /**
+     * Reads and discards what is left of an oversized body, up to {@link #DRAIN_FACTOR} times the limit, so
+     * that a client still sending receives the 413 instead of a connection reset. Past that the container
+     * may close the connection; a client sending that much has to cope with it.
+     */
+    private static void drain(Exchange ex, int max) {
+        long budget = (long) max * DRAIN_FACTOR;
+        byte[] sink = new byte[64 * 1024];
+        try {
+            int n;
+            while (budget > 0 && (n = ex.body().read(sink, 0, (int) Math.min(sink.length, budget))) > 0) {
+                budget -= n;
+            }
+        } catch (IOException e) {
+            // The client went away or broke the body: the 413 is still the answer.
+        }
     }
 
     private static RegistryException tooLarge(String what, int max) {
