@@ -44,6 +44,10 @@ final class BlobHandler {
     void read(Exchange ex) throws IOException {
         RepositoryName name = ex.name();
         Digest digest = Digest.parse(ex.param("digest"));
+        if (!ex.isHead() && ex.request().getHeader("Range") == null && ex.request().getHeader("If-None-Match") == null) {
+            serve(ex, name, digest, Optional.empty()); // the common pull: readBlob checks the link and size once
+            return;
+        }
         Optional<BlobInfo> stat = registry.statBlob(ex.caller(), name, digest);
         if (stat.isEmpty()) {
             // statBlob cannot say whether the blob or the repository is missing; readBlob throws

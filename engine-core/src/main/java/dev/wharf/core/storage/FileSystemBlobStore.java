@@ -142,11 +142,10 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public boolean delete(Digest digest) throws IOException {
-        sizes.remove(digest);
         try {
             return Files.deleteIfExists(pathOf(digest));
         } finally {
-            sizes.remove(digest); // a stat racing the delete must not leave a stale size behind
+            sizes.remove(digest); // after the file is gone, so a racing stat cannot leave a stale size behind
         }
     }
 
