@@ -12,15 +12,25 @@ import java.util.function.Supplier;
 /**
  * The store's pull-path cache: hot tags (tag to digest) and manifests (digest to bytes), each a
  * {@link HotCache}, filled by loaders that read RocksDB and invalidated by the store after each write.
+ *
+ * <p>A budget in bytes of heap bounds both: a quarter for tags, the rest for manifests. Weights approximate
+ * heap footprints (key and value objects, map node), so the budget is what the cache costs the heap.
  */
 final class ReadCache {
-    /** Tags whose digest is kept in memory: small entries, so many. */
-    private static final long TAG_ENTRIES = 100_000;
-    /** Manifest bytes kept in memory for GET by tag or digest; bounded to keep RSS predictable. */
-    private static final long MANIFEST_BYTES = 8L * 1024 * 1024;
+    /** Per-entry overhead besides the key's characters: map node, key and value headers, digest objects. */
+    private static final long TAG_OVERHEAD = 240;
+    /** Per-entry overhead besides key characters and manifest bytes: map node, headers, digest, media type. */
+    private static final long MANIFEST_OVERHEAD = 320;
 
-    private final HotCache<Digest> tags = new HotCache<>(TAG_ENTRIES, d -> 1);
-    private final HotCache<Manifest> manifests = new HotCache<>(MANIFEST_BYTES, m -> m.size() + 128);
+    private final HotCache<Digest> tags;
+    private final HotCache<Manifest> manifests;
+
+    /** @param budgetBytes heap the cache may hold; zero turns it off */
+    ReadCache(long budgetBytes) {
+        tags = new HotCache<>(budgetBytes / 4, (key, digest) -> TAG_OVERHEAD + key.length());
+        manifests = new HotCache<>(budgetBytes - budgetBytes / 4,
+                (key, m) -> MANIFEST_OVERHEAD + key.length() + m.size());
+    }
 
     Optional<Digest> tag(RepositoryName repo, Tag tag, Supplier<Optional<Digest>> load) {
         return cached(tags, repo.value(), repo.value() + '\0' + tag.value(), load);

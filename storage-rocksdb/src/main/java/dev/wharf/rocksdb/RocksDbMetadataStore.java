@@ -40,11 +40,21 @@ import java.util.function.BiConsumer;
 public final class RocksDbMetadataStore extends RocksDbAccess implements MetadataStore {
     private final TagHistory history;
     /** Hot tags and manifests: the pull path without JNI. */
-    private final ReadCache cache = new ReadCache();
+    private final ReadCache cache;
 
-    private RocksDbMetadataStore(RocksDbHandles handles) {
+    private RocksDbMetadataStore(RocksDbHandles handles, long readCacheBytes) {
         super(handles);
         this.history = new TagHistory(db, cf(KeySchema.TAG_HISTORY));
+        this.cache = new ReadCache(readCacheBytes);
+    }
+
+    /**
+     * The default heap budget of the read cache: an eighth of the maximum heap, at least 8 MiB. With
+     * {@code -Xmx128m} that is 16 MiB; with a 2 GiB heap 256 MiB, enough for about 200,000 typical image
+     * manifests and their tags. A GET whose tag or manifest is not cached reads RocksDB (a few microseconds).
+     */
+    public static long defaultReadCacheBytes() {
+        return Math.max(8L << 20, Runtime.getRuntime().maxMemory() / 8);
     }
 
     /** Opens (creating if needed) a store in {@code directory} with synced writes. */
@@ -61,12 +71,27 @@ public final class RocksDbMetadataStore extends RocksDbAccess implements Metadat
      *                              or of another format version)
      */
     public static RocksDbMetadataStore open(Path directory, boolean syncWrites) {
-        return new RocksDbMetadataStore(RocksDbHandles.open(directory, syncWrites));
+        return open(directory, syncWrites, defaultReadCacheBytes());
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}, with the heap budget of the cache of hot tags and manifests that
+     * serves pulls without reading RocksDB.
+     *
+     * @param readCacheBytes heap the cache may hold ({@link #defaultReadCacheBytes()} by default); 0 turns
+     *                       it off
+     * @throws IllegalArgumentException if {@code readCacheBytes} is negative
+     */
+    public static RocksDbMetadataStore open(Path directory, boolean syncWrites, long readCacheBytes) {
+        if (readCacheBytes < 0) {
+            throw new IllegalArgumentException("readCacheBytes must not be negative: " + readCacheBytes);
+        }
+        return new RocksDbMetadataStore(RocksDbHandles.open(directory, syncWrites), readCacheBytes);
     }
 
     /** A store that counts RocksDB tickers, for tests. */
     static RocksDbMetadataStore openWithStatistics(Path directory) {
-        return new RocksDbMetadataStore(RocksDbHandles.open(directory, true, true));
+        return new RocksDbMetadataStore(RocksDbHandles.open(directory, true, true), defaultReadCacheBytes());
     }
 
     /** How many times the WAL was synced (needs {@link #openWithStatistics}). */

@@ -8,7 +8,8 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,14 @@ class HotCacheCoherenceTest {
                 Set.of(), Set.of(), Optional.empty(), Optional.empty(), Map.of());
     }
 
-    @Test
-    void shouldSeeEveryCompletedMoveWhileReadersRace() throws Exception {
+    /** Default budget (no eviction here), and a budget of a few entries, so eviction races the writers too. */
+    @ParameterizedTest(name = "read cache {0} bytes")
+    @ValueSource(longs = {-1, 4096})
+    void shouldSeeEveryCompletedMoveWhileReadersRace(long cacheBytes) throws Exception {
         RepositoryName repo = RepositoryName.of("hot/repo");
         Tag tag = Tag.of("latest");
-        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir, false)) {
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir, false,
+                cacheBytes < 0 ? RocksDbMetadataStore.defaultReadCacheBytes() : cacheBytes)) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> readers = new ArrayList<>();
             for (int r = 0; r < 4; r++) {
