@@ -36,7 +36,11 @@ public interface BlobStore extends AutoCloseable {
      */
     InputStream open(Digest digest, long offset, long length) throws IOException;
 
-    /** Starts a new staged write. */
+    /**
+     * Starts a new staged write. A durable store need not make the new, empty write durable here: its
+     * first durable {@link StagedBlob#append(InputStream, boolean) append} must make both the bytes and the
+     * write's existence survive a crash (the engine acknowledges nothing before that).
+     */
     StagedBlob stage() throws IOException;
 
     /**

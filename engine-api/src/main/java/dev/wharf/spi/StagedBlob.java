@@ -22,7 +22,7 @@ public interface StagedBlob {
 
     /**
      * Appends everything {@code in} yields until end of stream and makes it durable before returning (an
-     * acknowledged chunk survives a crash).
+     * acknowledged chunk survives a crash), together with the staged write itself if it was not yet durable.
      *
      * @return the number of bytes appended
      * @throws IOException if reading {@code in} or writing fails; the staged size may then be anywhere

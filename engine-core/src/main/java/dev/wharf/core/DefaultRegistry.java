@@ -111,7 +111,8 @@ public final class DefaultRegistry implements Registry {
 
     /**
      * Runs a change and then waits until the metadata it wrote is durable, after the operation has released
-     * its locks (so concurrent changes share one flush). Every mutating method goes through here.
+     * its locks (so concurrent changes share one flush). Every mutating method goes through here, except
+     * opening an empty upload session (see {@link #startUpload}).
      */
     private <T> T durable(java.util.function.Supplier<T> change) {
         T result;
@@ -163,7 +164,9 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public UploadStart startUpload(Caller caller, RepositoryName repository, Optional<DigestAlgorithm> algorithm) {
-        return durable(() -> UploadStart.session(uploads.start(caller, repository, algorithm)));
+        // Not waiting for the session to be durable: it holds no bytes yet, a process crash keeps it anyway,
+        // and its first acknowledged chunk (or the closing PUT) syncs it along with that chunk.
+        return UploadStart.session(uploads.start(caller, repository, algorithm));
     }
 
     @Override
