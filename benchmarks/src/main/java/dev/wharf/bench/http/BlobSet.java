@@ -13,15 +13,17 @@ import java.util.List;
  * @param warmBig      a smaller blob for the warm-up push and pull
  * @param warmChunked  a smaller blob for the warm-up chunked push
  * @param small        the small blobs pushed concurrently
+ * @param warmSmall    other small blobs for the warm-up of the small-blob and tag paths
  * @param config       an image config document, for the manifests
  * @param configDigest its digest
  */
 public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig, PatternBlob warmChunked,
-                      List<PatternBlob> small, byte[] config, String configDigest) {
+                      List<PatternBlob> small, List<PatternBlob> warmSmall, byte[] config, String configDigest) {
     private static final long WARM_SIZE = 64L * 1024 * 1024;
 
     public BlobSet {
         small = List.copyOf(small);
+        warmSmall = List.copyOf(warmSmall);
     }
 
     /** Builds every blob and computes every digest (a few seconds per GiB). */
@@ -33,13 +35,19 @@ public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig,
             b.digest();
             small.add(b);
         }
+        List<PatternBlob> warmSmall = new ArrayList<>();
+        for (int i = 0; i < Math.max(2, o.smallBlobs() / 4); i++) {
+            PatternBlob b = new PatternBlob(o.smallBlobSize(), 2_000_000L + i); // distinct from every measured blob
+            b.digest();
+            warmSmall.add(b);
+        }
         if (small.size() < 2) {
             throw new IllegalArgumentException("--small-blobs must be at least 2 (a manifest references two)");
         }
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/bin\"]},"
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
         BlobSet set = new BlobSet(new PatternBlob(o.blobSize(), 1), new PatternBlob(o.blobSize(), 2),
-                new PatternBlob(warm, 3), new PatternBlob(warm, 4), small, config, RegistryClient.sha256(config));
+                new PatternBlob(warm, 3), new PatternBlob(warm, 4), small, warmSmall, config, RegistryClient.sha256(config));
         set.big.digest();
         set.chunked.digest();
         set.warmBig.digest();

@@ -31,11 +31,16 @@ final class ListingWorkloads {
 
     /** An OCI image manifest: the config and the first two small blobs as layers. */
     static byte[] manifest(BlobSet blobs) {
+        return manifest(blobs.configDigest(), blobs.config().length, blobs.small().subList(0, 2));
+    }
+
+    /** An OCI image manifest with the given config blob and layers. */
+    static byte[] manifest(String configDigest, long configSize, List<PatternBlob> layers) {
         StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"").append(MEDIA_TYPE)
                 .append("\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"")
-                .append(blobs.configDigest()).append("\",\"size\":").append(blobs.config().length).append("},\"layers\":[");
-        for (int i = 0; i < 2; i++) {
-            PatternBlob layer = blobs.small().get(i);
+                .append(configDigest).append("\",\"size\":").append(configSize).append("},\"layers\":[");
+        for (int i = 0; i < layers.size(); i++) {
+            PatternBlob layer = layers.get(i);
             json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",")
                     .append("\"digest\":\"").append(layer.digest()).append("\",\"size\":").append(layer.size()).append('}');
         }
