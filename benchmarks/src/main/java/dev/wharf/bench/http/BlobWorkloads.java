@@ -110,7 +110,7 @@ final class BlobWorkloads {
         PatternBlob blob = run.blobs.small().get(0);
         String size = Long.toString(blob.size());
         Request head = Request.of("HEAD", "/v2/" + SMALL + "/blobs/" + blob.digest());
-        LoadResult r = LoadRunner.run(run.target, o.connections(), o.warmupSeconds(), o.seconds(), head, response -> {
+        LoadResult r = SelectorLoadRunner.run(run.target, o.connections(), o.warmupSeconds(), o.seconds(), head, response -> {
             if (response.status() != 200 || !response.header("Content-Length").orElse("").equals(size)) {
                 throw new BenchmarkFailure("blob HEAD answered " + response.describe() + " with Content-Length "
                         + response.header("Content-Length").orElse("(none)"));

@@ -33,8 +33,8 @@ final class Environment {
                     + ", filesystem storage, blobdescriptor cache inmemory");
         }
         lines.add("load client for manifest GET: " + o.wrk().map(w -> "wrk (" + command(w.toString(), "-v")
-                .orElse("version unknown") + ")").orElse("Java") + "; for blob HEAD: Java (wrk cannot read HEAD answers"
-                + " that carry Content-Length)");
+                .orElse("version unknown") + ")").orElse("Java, one selector thread") + "; for blob HEAD: Java, one selector"
+                + " thread for all connections (wrk cannot read HEAD answers that carry Content-Length)");
         lines.add("work dir: " + scratch.getParent() + " on " + filesystem(scratch));
         lines.add("sizes: blob " + HarnessOptions.human(o.blobSize()) + ", chunk " + HarnessOptions.human(o.chunkSize())
                 + ", " + o.smallBlobs() + " small blobs of " + HarnessOptions.human(o.smallBlobSize()) + ", "

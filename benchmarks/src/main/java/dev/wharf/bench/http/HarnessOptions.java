@@ -66,7 +66,7 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
               --clients N             concurrent clients for small blobs and tags (default 16)
               --connections N         connections for manifest GET and blob HEAD (default 64)
               --seconds N             measured seconds per load test (default 20)
-              --warmup N              warm-up seconds per load test; 0 also skips warm-up pushes (default 5)
+              --warmup N              warm-up seconds per load test; 0 also skips warm-up pushes (default 10)
               --tags N                tags created and walked (default 10000)
               --repositories N        repositories in the catalog walk (default 1000)
               --page-size N           n of tag and catalog pages (default 100)
@@ -90,7 +90,7 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
         int clients = 16;
         int connections = 64;
         long seconds = 20;
-        long warmup = 5;
+        long warmup = 10;
         int tags = 10_000;
         int repositories = 1000;
         int pageSize = 100;

@@ -63,7 +63,7 @@ final class ListingWorkloads {
                     List.of("Accept: " + MEDIA_TYPE), o.connections(), o.warmupSeconds(), o.seconds());
         } else {
             String length = Integer.toString(manifest.length);
-            r = LoadRunner.run(run.target, o.connections(), o.warmupSeconds(), o.seconds(),
+            r = SelectorLoadRunner.run(run.target, o.connections(), o.warmupSeconds(), o.seconds(),
                     Request.of("GET", path).header("Accept", MEDIA_TYPE), response -> {
                         if (response.status() != 200 || response.bodyLength() != manifest.length
                                 || !response.header("Docker-Content-Digest").orElse("").equals(digest)) {

@@ -38,6 +38,7 @@ class HarnessOptionsTest {
         assertThat(o.repositories()).isEqualTo(1000);
         assertThat(o.pageSize()).isEqualTo(100);
         assertThat(o.rounds()).isEqualTo(3);
+        assertThat(o.warmupSeconds()).isEqualTo(10);
         assertThat(o.wharfJavaOptions()).containsExactly("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC");
         assertThat(o.targets()).containsExactly("wharf", "distribution");
         assertThat(o.help()).isFalse();
