@@ -1,19 +1,16 @@
 package dev.wharf.servlet;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The route table: path patterns (relative to the servlet's {@code /v2} mapping) to {@link Endpoint}s.
+ * The route table: path shapes (relative to the servlet's {@code /v2} mapping) to {@link Endpoint}s.
  *
- * <p>Every pattern is anchored at the END of the path and captures the repository name as everything
+ * <p>Every shape is anchored at the END of the path and captures the repository name as everything
  * before a fixed suffix ({@code /blobs/<digest>}, {@code /manifests/<reference>}, ...). A repository may
  * therefore be called {@code a/blobs/manifests}: only the last segments decide the endpoint. The one real
  * overlap, {@code <name>/blobs/uploads} without a trailing slash (upload start, or a blob whose "digest" is
@@ -23,22 +20,20 @@ import java.util.regex.Pattern;
  * nothing answers 404. HEAD reaches a GET-only endpoint (its handler then sends headers only).
  */
 final class Routes {
-    private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
-
     /** The OCI Distribution API as Wharf serves it. Order matters; see the class comment. */
     static final Routes STANDARD = new Routes(List.of(
-            new Route("^/?$", "", Endpoint.BASE),
-            new Route("^/_catalog$", "/_catalog", Endpoint.CATALOG),
-            new Route("^/_oci/ext/discover$", "/_oci/ext/discover", Endpoint.DISCOVER),
-            new Route("^/(?<name>.+)/_oci/ext/discover$", "/_oci/ext/discover", Endpoint.REPOSITORY_DISCOVER),
-            new Route("^/(?<name>.+)/blobs/uploads/?$", "/blobs/uploads", Endpoint.UPLOAD_START),
-            new Route("^/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", "/blobs/uploads/", Endpoint.UPLOAD_STATUS,
-                    Endpoint.UPLOAD_CHUNK, Endpoint.UPLOAD_COMPLETE, Endpoint.UPLOAD_CANCEL),
-            new Route("^/(?<name>.+)/blobs/(?<digest>[^/]+)$", "/blobs/", Endpoint.BLOB_READ, Endpoint.BLOB_DELETE),
-            new Route("^/(?<name>.+)/manifests/(?<reference>[^/]+)$", "/manifests/", Endpoint.MANIFEST_READ,
-                    Endpoint.MANIFEST_PUT, Endpoint.MANIFEST_DELETE),
-            new Route("^/(?<name>.+)/tags/list$", "/tags/list", Endpoint.TAGS_LIST),
-            new Route("^/(?<name>.+)/referrers/(?<digest>[^/]+)$", "/referrers/", Endpoint.REFERRERS)));
+            Route.exact("/", Endpoint.BASE),
+            Route.exact("/_catalog", Endpoint.CATALOG),
+            Route.exact("/_oci/ext/discover", Endpoint.DISCOVER),
+            Route.nameThen("/_oci/ext/discover", false, Endpoint.REPOSITORY_DISCOVER),
+            Route.nameThen("/blobs/uploads", true, Endpoint.UPLOAD_START),
+            Route.nameThenSegment("/blobs/uploads/", "id", Endpoint.UPLOAD_STATUS, Endpoint.UPLOAD_CHUNK,
+                    Endpoint.UPLOAD_COMPLETE, Endpoint.UPLOAD_CANCEL),
+            Route.nameThenSegment("/blobs/", "digest", Endpoint.BLOB_READ, Endpoint.BLOB_DELETE),
+            Route.nameThenSegment("/manifests/", "reference", Endpoint.MANIFEST_READ, Endpoint.MANIFEST_PUT,
+                    Endpoint.MANIFEST_DELETE),
+            Route.nameThen("/tags/list", false, Endpoint.TAGS_LIST),
+            Route.nameThenSegment("/referrers/", "digest", Endpoint.REFERRERS)));
 
     private final List<Route> routes;
 
@@ -55,20 +50,13 @@ final class Routes {
     Result match(String method, String path) {
         String p = path == null || path.isEmpty() ? "/" : path;
         for (Route route : routes) {
-            if (!p.contains(route.literal)) {
-                continue; // cheap pre-check: most routes are ruled out without running their regex
-            }
-            Matcher m = route.pattern.matcher(p);
-            if (!m.matches()) {
+            Map<String, String> params = route.shape.match(p);
+            if (params == null) {
                 continue;
             }
             Optional<Endpoint> endpoint = route.endpointFor(method);
             if (endpoint.isEmpty()) {
                 return new MethodNotAllowed(route.allowedMethods());
-            }
-            Map<String, String> params = new LinkedHashMap<>();
-            for (String group : route.groups) {
-                params.put(group, m.group(group));
             }
             return new Found(endpoint.get(), params);
         }
@@ -101,30 +89,76 @@ final class Routes {
     record NotFound() implements Result {
     }
 
-    /** One path pattern and the endpoints (one per method) behind it. */
+    /** How a route's paths look; returns the captured parts, or null when the path is not of this shape. */
+    @FunctionalInterface
+    interface Shape {
+        Map<String, String> match(String path);
+    }
+
+    /** One path shape and the endpoints (one per method) behind it. */
     static final class Route {
-        private final Pattern pattern;
-        /** Text every path this route matches contains. */
-        private final String literal;
-        private final List<String> groups;
+        private final Shape shape;
         private final Map<String, Endpoint> byMethod = new LinkedHashMap<>();
 
-        Route(String regex, String literal, Endpoint... endpoints) {
-            this.pattern = Pattern.compile(regex);
-            this.literal = literal;
-            List<String> names = new ArrayList<>();
-            Matcher m = GROUP_NAME.matcher(regex);
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-            this.groups = List.copyOf(names);
+        private Route(Shape shape, Endpoint... endpoints) {
+            this.shape = shape;
             for (Endpoint endpoint : endpoints) {
                 for (String method : endpoint.methods()) {
                     if (byMethod.put(method, endpoint) != null) {
-                        throw new IllegalArgumentException(regex + ": two endpoints for " + method);
+                        throw new IllegalArgumentException("two endpoints for " + method + ": " + endpoint);
                     }
                 }
             }
+        }
+
+        /** Exactly {@code path}. */
+        static Route exact(String path, Endpoint... endpoints) {
+            return new Route(p -> p.equals(path) ? Map.of() : null, endpoints);
+        }
+
+        /**
+         * {@code /<name><suffix>}, optionally with one trailing slash: {@code name} is everything between the
+         * first slash and the suffix (regex {@code ^/(?<name>.+)<suffix>/?$}).
+         */
+        static Route nameThen(String suffix, boolean trailingSlash, Endpoint... endpoints) {
+            return new Route(p -> {
+                String q = trailingSlash && p.endsWith(suffix + "/") ? p.substring(0, p.length() - 1) : p;
+                if (q.length() < suffix.length() + 2 || q.charAt(0) != '/' || !q.endsWith(suffix)) {
+                    return null;
+                }
+                String name = q.substring(1, q.length() - suffix.length());
+                return isName(name) ? Map.of("name", name) : null;
+            }, endpoints);
+        }
+
+        /**
+         * {@code /<name><infix><segment>}: the last segment (no slash, not empty) under {@code param}, and the
+         * name before the infix (regex {@code ^/(?<name>.+)<infix>(?<param>[^/]+)$}).
+         */
+        static Route nameThenSegment(String infix, String param, Endpoint... endpoints) {
+            return new Route(p -> {
+                int slash = p.lastIndexOf('/');
+                int nameEnd = slash + 1 - infix.length();
+                if (slash == p.length() - 1 || nameEnd < 1 || !p.startsWith(infix, nameEnd) || p.charAt(0) != '/') {
+                    return null;
+                }
+                String name = p.substring(1, nameEnd);
+                return isName(name) ? Map.of("name", name, param, p.substring(slash + 1)) : null;
+            }, endpoints);
+        }
+
+        /** What the regex {@code .+} takes: at least one character, none a line terminator. */
+        private static boolean isName(String s) {
+            if (s.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         Optional<Endpoint> endpointFor(String method) {
