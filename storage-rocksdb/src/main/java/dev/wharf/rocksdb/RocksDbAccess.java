@@ -15,9 +15,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
- * The plumbing under {@link RocksDbMetadataStore}: the open database and its column families, the guard
- * that makes calls after {@code close()} fail cleanly instead of touching freed native memory, per-repository
- * stripe locks for read-modify-write steps, batch writes feeding {@link GroupCommit}, and range scans.
+ * The plumbing under {@link RocksDbMetadataStore}: the open database and its column families, its ordered
+ * close, the guard that makes calls after {@code close()} fail cleanly instead of touching freed native
+ * memory, per-repository stripe locks for read-modify-write steps, batch writes feeding {@link GroupCommit},
+ * and range scans.
  */
 abstract class RocksDbAccess {
     private static final int LOCK_STRIPES = 64;
@@ -83,6 +84,20 @@ abstract class RocksDbAccess {
 
     final <T> Page<T> scan(String family, byte[] prefix, Optional<String> after, int limit, Function<String, T> map) {
         return guarded(() -> Scans.page(db, cf(family), prefix, after, limit, map));
+    }
+
+    /** Waits for in-flight calls, then releases native handles in reverse creation order. Idempotent. */
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            handles.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
     }
 
     final void forEach(String family, Scans.Entry visitor) {

@@ -389,19 +389,4 @@ public final class RocksDbMetadataStore extends RocksDbAccess implements Metadat
             return null;
         });
     }
-
-    /** Waits for in-flight calls, then releases native handles in reverse creation order. Idempotent. */
-    @Override
-    public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            handles.close();
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
-    }
 }
