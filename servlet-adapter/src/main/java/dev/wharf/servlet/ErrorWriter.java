@@ -5,6 +5,7 @@ import dev.wharf.api.RegistryException;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ final class ErrorWriter {
 
     private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
     private static final String INTERNAL_CODE = "UNKNOWN";
+    /** The most of an unneeded request body read to keep the connection open for the next request. */
+    static final long DRAIN_LIMIT = 1024 * 1024;
 
     private final String challenge;
 
@@ -82,11 +85,45 @@ final class ErrorWriter {
             LOG.log(Level.FINE, () -> exchange + ": response already committed; closing the connection");
             throw new IOException("cannot report " + error.code() + " on a committed response", error);
         }
+        settleBody(exchange, brokenBody);
         if (error.code() == ErrorCode.UNAUTHORIZED && !response.containsHeader("WWW-Authenticate")) {
             response.setHeader("WWW-Authenticate", challenge);
         }
         write(exchange, error.httpStatus(), error.code().name(),
                 Optional.ofNullable(error.getMessage()).orElse(error.code().description()), error.detail());
+    }
+
+    /**
+     * Reads and discards what the client is still sending of a body the answer does not need (a bad digest
+     * refused before the bytes were read, say), up to {@link #DRAIN_LIMIT} bytes, so the connection can
+     * carry the client's next request. Otherwise the container closes the connection after the answer,
+     * without saying so when the answer went out first, and a client reusing it sees it drop. Past the limit,
+     * or when the body is broken, the answer says {@code Connection: close}.
+     */
+    private static void settleBody(Exchange exchange, boolean brokenBody) {
+        boolean hasBody = exchange.contentLength().orElse(0) > 0
+                || exchange.request().getHeader("Transfer-Encoding") != null;
+        if (!hasBody) {
+            return;
+        }
+        boolean settled = false;
+        if (!brokenBody) {
+            try {
+                InputStream in = exchange.body();
+                byte[] sink = new byte[8192];
+                long budget = DRAIN_LIMIT;
+                int n;
+                while (budget > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, budget))) > 0) {
+                    budget -= n;
+                }
+                settled = budget > 0 || in.read() < 0;
+            } catch (IOException e) {
+                settled = false; // the client broke the body off: nothing more to reuse
+            }
+        }
+        if (!settled) {
+            exchange.response().setHeader("Connection", "close");
+        }
     }
 
     private void serverFault(Exchange exchange, Throwable failure) throws IOException {
