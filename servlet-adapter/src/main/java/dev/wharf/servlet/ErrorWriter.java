@@ -5,7 +5,6 @@ import dev.wharf.api.RegistryException;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,21 +105,7 @@ final class ErrorWriter {
         if (!hasBody) {
             return;
         }
-        boolean settled = false;
-        if (!brokenBody) {
-            try {
-                InputStream in = exchange.body();
-                byte[] sink = new byte[8192];
-                long budget = DRAIN_LIMIT;
-                int n;
-                while (budget > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, budget))) > 0) {
-                    budget -= n;
-                }
-                settled = budget > 0 || in.read() < 0;
-            } catch (IOException e) {
-                settled = false; // the client broke the body off: nothing more to reuse
-            }
-        }
+        boolean settled = !brokenBody && exchange.discardBody(DRAIN_LIMIT);
         if (!settled) {
             exchange.response().setHeader("Connection", "close");
         }

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.Principal;
 import java.util.Map;
@@ -84,6 +85,27 @@ final class Exchange {
             body = new RequestBody(request.getInputStream());
         }
         return body;
+    }
+
+    /**
+     * Reads and discards the rest of the client's body, at most {@code budget} bytes, so that an answer
+     * that does not need it still leaves the connection able to carry the next request.
+     *
+     * @return true if the body's end was reached; false if more remains or reading it failed
+     */
+    boolean discardBody(long budget) {
+        try {
+            InputStream in = body();
+            byte[] sink = new byte[8192];
+            long left = budget;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+            return left > 0 || in.read() < 0;
+        } catch (IOException e) {
+            return false; // the client went away or broke the body off
+        }
     }
 
     /** True if reading the client's body failed during this exchange. */
