@@ -49,10 +49,8 @@ public final class HttpConnection implements AutoCloseable {
         }
     }
 
-    private Response exchange(Request request) throws IOException {
-        if (socket == null) {
-            open();
-        }
+    /** The request line and headers as sent to {@code host:port}, ending with the blank line. */
+    static byte[] head(Request request, String host, int port) {
         StringBuilder head = new StringBuilder(256);
         head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
         head.append("Host: ").append(host).append(':').append(port).append("\r\n");
@@ -64,8 +62,14 @@ public final class HttpConnection implements AutoCloseable {
         if (request.body().isPresent() || !request.idempotentRead()) {
             head.append("Content-Length: ").append(length).append("\r\n");
         }
-        head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private Response exchange(Request request) throws IOException {
+        if (socket == null) {
+            open();
+        }
+        out.write(head(request, host, port));
         if (request.body().isPresent()) {
             request.body().get().writeTo(out);
         }

@@ -48,7 +48,7 @@ public final class SelectorLoadRunner {
         if (request.body().isPresent()) {
             throw new IllegalArgumentException("the selector load runner sends body-less requests only");
         }
-        byte[] wire = wire(target, request);
+        byte[] wire = HttpConnection.head(request, target.host(), target.port());
         boolean head = request.method().equals("HEAD");
         if (warmupSeconds > 0) {
             phase(target, connections, warmupSeconds, wire, head, check);
@@ -60,17 +60,6 @@ public final class SelectorLoadRunner {
         Arrays.sort(all);
         return new LoadResult(all.length, all.length / (double) seconds, Stats.percentile(all, 50) / 1e6,
                 Stats.percentile(all, 99) / 1e6, "java, one selector thread");
-    }
-
-    static byte[] wire(Target target, Request request) {
-        StringBuilder head = new StringBuilder(256);
-        head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
-        head.append("Host: ").append(target.host()).append(':').append(target.port()).append("\r\n");
-        head.append("User-Agent: wharf-bench\r\n");
-        for (String[] h : request.headers()) {
-            head.append(h[0]).append(": ").append(h[1]).append("\r\n");
-        }
-        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** One period with fresh connections; returns the latencies (ns) of the requests that completed in it. */
