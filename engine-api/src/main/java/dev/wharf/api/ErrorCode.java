@@ -5,8 +5,10 @@ package dev.wharf.api;
  * spec's one-line description. Codes 1&ndash;14 are the OCI Distribution Specification's; the rest are
  * Wharf's additions (clients treat unknown codes as opaque strings).
  *
- * <p>A {@link RegistryException} may override the status where the spec asks for a different one for
- * the same code (for example 413 for an oversized manifest reported as {@link #MANIFEST_INVALID}).
+ * <p>The catalogue is data: each entry names the code clients see on the wire ({@link #wireCode()}, usually
+ * the entry's own name) and its HTTP status. Where the spec asks for another status for the same wire code
+ * (413 for an oversized manifest, reported as {@code MANIFEST_INVALID}), the catalogue has an entry of its
+ * own, so no status is ever overridden case by case.
  */
 public enum ErrorCode {
     BLOB_UNKNOWN(404, "blob unknown to registry"),
@@ -32,19 +34,36 @@ public enum ErrorCode {
     /** Wharf's addition: a conditional tag move ({@code If-Match} / {@code If-None-Match}) found another state. */
     PRECONDITION_FAILED(412, "precondition failed"),
     /** Wharf's addition: a push would exceed a quota; nothing was stored. */
-    QUOTA_EXCEEDED(403, "quota exceeded");
+    QUOTA_EXCEEDED(403, "quota exceeded"),
+    /** A manifest over the configured size limit: {@code MANIFEST_INVALID} on the wire, with 413 (spec end-7). */
+    MANIFEST_TOO_LARGE(413, "MANIFEST_INVALID", "manifest too large"),
+    /** A path that names no endpoint of the API: {@code UNSUPPORTED} on the wire, with 404. */
+    ENDPOINT_UNKNOWN(404, "UNSUPPORTED", "no such endpoint");
 
     private final int httpStatus;
+    private final String wireCode;
     private final String description;
 
     ErrorCode(int httpStatus, String description) {
         this.httpStatus = httpStatus;
+        this.wireCode = name();
         this.description = description;
     }
 
-    /** The HTTP status this code maps to unless an exception overrides it. */
+    ErrorCode(int httpStatus, String wireCode, String description) {
+        this.httpStatus = httpStatus;
+        this.wireCode = wireCode;
+        this.description = description;
+    }
+
+    /** The HTTP status this code is answered with. */
     public int httpStatus() {
         return httpStatus;
+    }
+
+    /** The {@code code} written in the error envelope: the entry's name unless the catalogue says otherwise. */
+    public String wireCode() {
+        return wireCode;
     }
 
     /** The catalogue's one-line description, used when no better message is known. */

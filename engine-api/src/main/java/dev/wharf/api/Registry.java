@@ -2,6 +2,7 @@ package dev.wharf.api;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The registry engine: every operation of the OCI Distribution API as a Java call, usable with or without
@@ -78,6 +79,15 @@ public interface Registry extends AutoCloseable {
     BlobInfo completeUpload(Caller caller, RepositoryName repository, String uploadId, Digest digest,
                             UploadChunk finalChunk);
 
+    /**
+     * The smallest chunk (except the last) the blob store wants an upload session to append, announced to
+     * clients as {@code OCI-Chunk-Min-Length}; empty when any size works (see
+     * {@link dev.wharf.spi.BlobStaging#minimumChunkSize()}).
+     */
+    default OptionalLong minimumChunkSize() {
+        return config().blobStore().map(dev.wharf.spi.BlobStaging::minimumChunkSize).orElse(OptionalLong.empty());
+    }
+
     /** Cancels a session and frees its staged bytes. */
     void cancelUpload(Caller caller, RepositoryName repository, String uploadId);
 
@@ -129,10 +139,28 @@ public interface Registry extends AutoCloseable {
 
     // ---- discovery (end-12a/12b, catalog) ----
 
-    /** Manifests in {@code repository} whose {@code subject} is {@code subject}, optionally by artifact type. */
-    ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject, Optional<String> artifactType);
+    /**
+     * The first page of manifests in {@code repository} whose {@code subject} is {@code subject}, optionally
+     * filtered by artifact type, with the configured default page size.
+     */
+    default ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject,
+                                     Optional<String> artifactType) {
+        return referrers(caller, repository, subject, artifactType, Optional.empty(), config().defaultPageSize());
+    }
 
-    /** A page of repository names the caller may see, in order, after {@code last} (exclusive). */
+    /**
+     * A page of manifests in {@code repository} whose {@code subject} is {@code subject}, optionally filtered by
+     * artifact type, in digest order after {@code last} (exclusive), at most {@code limit} (capped at the
+     * configured maximum page size).
+     */
+    ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject, Optional<String> artifactType,
+                             Optional<Digest> last, int limit);
+
+    /**
+     * A page of repository names the caller may read, in order, after {@code last} (exclusive): a repository is
+     * listed only when the {@link dev.wharf.spi.Authorizer} permits the caller both {@link Action#CATALOG} and
+     * {@link Action#PULL} on it, and neither the page nor its continuation reveals any other.
+     */
     Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit);
 
     // ---- maintenance ----

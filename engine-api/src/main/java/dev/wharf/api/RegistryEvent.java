@@ -3,32 +3,69 @@ package dev.wharf.api;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Something that changed in the registry, delivered to {@link dev.wharf.spi.RegistryListener}s after the
- * change is committed.
+ * change is committed: exactly one event per committed change of a blob link, blob, manifest or tag,
+ * whether a client made it or garbage collection did.
  *
- * @param type       what happened
- * @param repository where it happened
- * @param digest     the blob or manifest concerned, if any
- * @param tag        the tag concerned, if any
- * @param caller     who did it
- * @param time       when the change was committed
+ * @param type         what happened
+ * @param origin       who made the change happen: a client's request or the registry's own maintenance
+ * @param repository   where it happened; empty only for {@link Type#BLOB_COLLECTED} (bytes no repository links)
+ * @param digest       the blob or manifest concerned, if any
+ * @param tag          the tag concerned, if any
+ * @param mediaType    the manifest's media type, for manifest and tag events
+ * @param artifactType the manifest's artifact type, for manifest and tag events, when it has one
+ * @param size         the blob's or manifest's size in bytes, when the event concerns one
+ * @param caller       who did it ({@link Caller#anonymous()} for maintenance)
+ * @param time         when the change was committed
  */
-public record RegistryEvent(Type type, RepositoryName repository, Optional<Digest> digest, Optional<Tag> tag,
-                            Caller caller, Instant time) {
+public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> repository, Optional<Digest> digest,
+                            Optional<Tag> tag, Optional<String> mediaType, Optional<String> artifactType,
+                            OptionalLong size, Caller caller, Instant time) {
 
     /** Kinds of change. */
     public enum Type {
-        BLOB_UPLOADED, BLOB_MOUNTED, BLOB_DELETED, MANIFEST_PUSHED, MANIFEST_DELETED, TAG_UPDATED, TAG_DELETED
+        /** Blob bytes were uploaded and linked into the repository. */
+        BLOB_UPLOADED,
+        /** A blob stored elsewhere was linked into the repository without upload. */
+        BLOB_MOUNTED,
+        /** A blob was unlinked from the repository (its bytes stay while anything else needs them). */
+        BLOB_DELETED,
+        /** Garbage collection reclaimed the bytes of a blob nothing referenced. */
+        BLOB_COLLECTED,
+        /** A manifest was stored. */
+        MANIFEST_PUSHED,
+        /** A manifest was removed, by a client or by garbage collection (untagged-manifest retention). */
+        MANIFEST_DELETED,
+        /** A tag was created or moved. */
+        TAG_UPDATED,
+        /** A tag was removed, alone or with the manifest it pointed at. */
+        TAG_DELETED
+    }
+
+    /** Who made a change happen. */
+    public enum Origin {
+        /** A request on behalf of {@link #caller()}. */
+        CLIENT,
+        /** Garbage collection. */
+        GARBAGE_COLLECTION
     }
 
     public RegistryEvent {
         Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(digest, "digest");
         Objects.requireNonNull(tag, "tag");
+        Objects.requireNonNull(mediaType, "mediaType");
+        Objects.requireNonNull(artifactType, "artifactType");
+        Objects.requireNonNull(size, "size");
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(time, "time");
+        if (repository.isEmpty() != (type == Type.BLOB_COLLECTED)) {
+            throw new IllegalArgumentException("only BLOB_COLLECTED events have no repository: " + type);
+        }
     }
 }

@@ -4,44 +4,38 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The one failure type of the registry: a spec {@link ErrorCode}, a human-readable message, optional
- * structured detail (serialised as JSON by the HTTP layer) and the HTTP status to answer with.
+ * The one failure type of the registry: an {@link ErrorCode} from the catalogue (which fixes the HTTP status
+ * and the code on the wire), a human-readable message and optional structured detail (serialised as JSON
+ * by the HTTP layer).
  *
  * <p>Thrown for every client-caused failure (malformed input, unknown content, refused access). Storage
- * failures surface as {@link java.io.UncheckedIOException} or other runtime exceptions and become 500s.
+ * failures surface as {@link dev.wharf.spi.StorageException}s or other runtime exceptions and become 500s.
  */
 public final class RegistryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
     private final transient Object detail;
-    private final int httpStatus;
 
-    private RegistryException(ErrorCode code, String message, Object detail, int httpStatus, Throwable cause) {
+    private RegistryException(ErrorCode code, String message, Object detail, Throwable cause) {
         super(message, cause, false, false);
         this.code = Objects.requireNonNull(code, "code");
         this.detail = detail;
-        this.httpStatus = httpStatus;
     }
 
-    /** A failure with the code's default status. */
+    /** A failure with a message. */
     public RegistryException(ErrorCode code, String message) {
-        this(code, message, null, code.httpStatus(), null);
+        this(code, message, null, null);
     }
 
-    /** A failure with the code's default status and structured detail (a map, list, string or number). */
+    /** A failure with a message and structured detail (a map, list, string or number). */
     public RegistryException(ErrorCode code, String message, Object detail) {
-        this(code, message, detail, code.httpStatus(), null);
-    }
-
-    /** A copy of this failure answered with another HTTP status (for example 416 or 413). */
-    public RegistryException withStatus(int status) {
-        return new RegistryException(code, getMessage(), detail, status, getCause());
+        this(code, message, detail, null);
     }
 
     /** A copy of this failure that records its cause. */
     public RegistryException withCause(Throwable cause) {
-        return new RegistryException(code, getMessage(), detail, httpStatus, cause);
+        return new RegistryException(code, getMessage(), detail, cause);
     }
 
     public ErrorCode code() {
@@ -53,7 +47,8 @@ public final class RegistryException extends RuntimeException {
         return Optional.ofNullable(detail);
     }
 
+    /** The HTTP status to answer with: the catalogue's, {@code code().httpStatus()}. */
     public int httpStatus() {
-        return httpStatus;
+        return code.httpStatus();
     }
 }

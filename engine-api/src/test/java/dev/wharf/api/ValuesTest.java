@@ -119,11 +119,24 @@ class ValuesTest {
     }
 
     @Test
-    void shouldOverrideStatusButKeepCode() {
-        RegistryException e = new RegistryException(ErrorCode.MANIFEST_INVALID, "big").withStatus(413);
+    void shouldTakeStatusAndWireCodeFromTheCatalogue() {
+        RegistryException e = new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "big");
         assertThat(e.httpStatus()).isEqualTo(413);
-        assertThat(e.code()).isEqualTo(ErrorCode.MANIFEST_INVALID);
+        assertThat(e.code().wireCode()).isEqualTo("MANIFEST_INVALID");
         assertThat(e.getMessage()).isEqualTo("big");
+        assertThat(new RegistryException(ErrorCode.BLOB_UNKNOWN, "x").code().wireCode()).isEqualTo("BLOB_UNKNOWN");
+    }
+
+    @Test
+    void shouldGiveEveryCatalogueEntryASpecCodeOrItsOwnName() {
+        java.util.Set<String> spec = java.util.Set.of("BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN",
+                "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID",
+                "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED", "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS");
+        for (ErrorCode code : ErrorCode.values()) {
+            assertThat(code.wireCode().equals(code.name()) || spec.contains(code.wireCode()))
+                    .as("%s is on the wire as %s", code, code.wireCode()).isTrue();
+            assertThat(code.httpStatus()).isBetween(400, 499);
+        }
     }
 
     @Test

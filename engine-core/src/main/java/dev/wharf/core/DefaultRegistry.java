@@ -6,7 +6,6 @@ import dev.wharf.api.ByteRange;
 import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
-import dev.wharf.api.ErrorCode;
 import dev.wharf.api.GcReport;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
@@ -16,47 +15,60 @@ import dev.wharf.api.Reference;
 import dev.wharf.api.ReferrersQuery;
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryConfig;
-import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.api.UploadChunk;
 import dev.wharf.api.UploadStart;
 import dev.wharf.api.UploadStatus;
+import dev.wharf.core.internal.Access;
+import dev.wharf.core.internal.BlobIngest;
+import dev.wharf.core.internal.BlobPublisher;
+import dev.wharf.core.internal.Blobs;
+import dev.wharf.core.internal.Catalog;
+import dev.wharf.core.internal.Durability;
+import dev.wharf.core.internal.Events;
+import dev.wharf.core.internal.GarbageCollector;
+import dev.wharf.core.internal.Maintenance;
+import dev.wharf.core.internal.Manifests;
+import dev.wharf.core.internal.Referrers;
+import dev.wharf.core.internal.StripedLocks;
+import dev.wharf.core.internal.Tags;
+import dev.wharf.core.internal.UploadSessions;
 import dev.wharf.core.storage.InMemoryBlobStore;
 import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.MetadataStore;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The engine behind {@link Registry}: wires the stores to the per-resource operations ({@link Blobs},
- * {@link Uploads}, {@link Manifests}) and runs the background maintenance (expiring idle uploads).
- * Built by {@link dev.wharf.api.RegistryBuilder#build()}; holds no global state.
+ * The engine behind {@link Registry}: wires the stores to the per-resource parts (blobs, upload sessions,
+ * blob ingest, manifests, tags, referrers, catalog, garbage collection) and delegates each operation to its
+ * part, making every change durable before it returns. Built by {@link dev.wharf.api.RegistryBuilder#build()};
+ * holds no global state.
  */
 public final class DefaultRegistry implements Registry {
-    private static final Logger LOG = Logger.getLogger(DefaultRegistry.class.getName());
     /** Digest locks guard "link existing bytes" against garbage collection; contention is rare. */
     private static final int BLOB_LOCK_STRIPES = 256;
+    /** Repository locks serialise one repository's manifest and tag changes. */
+    private static final int REPOSITORY_LOCK_STRIPES = 64;
 
     private final RegistryConfig config;
     private final BlobStore blobStore;
     private final MetadataStore metadataStore;
-    private final Uploads uploads;
+    private final Durability durable;
+    private final UploadSessions uploads;
+    private final BlobIngest ingest;
     private final Blobs blobs;
     private final Manifests manifests;
+    private final Tags tags;
+    private final Referrers referrers;
+    private final Catalog catalog;
     private final GarbageCollector gc;
-    private final ScheduledExecutorService maintenance;
+    private final Maintenance maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A registry over the configured stores, or in-memory ones where none is configured. */
@@ -64,79 +76,27 @@ public final class DefaultRegistry implements Registry {
         this.config = config;
         this.blobStore = config.blobStore().orElseGet(InMemoryBlobStore::new);
         this.metadataStore = config.metadataStore().orElseGet(InMemoryMetadataStore::new);
+        this.durable = new Durability(metadataStore);
         Access access = new Access(config.authorizer());
         Events events = new Events(config.listeners(), config.clock());
-        StripedLocks blobLocks = new StripedLocks(BLOB_LOCK_STRIPES);
-        this.uploads = new Uploads(blobStore, metadataStore, access, events, config.clock(), config.uploadExpiry(),
-                blobLocks);
-        this.blobs = new Blobs(blobStore, metadataStore, access, events, uploads, config.deletesEnabled(), blobLocks);
-        this.manifests = new Manifests(metadataStore, access, events, config);
-        this.gc = new GarbageCollector(blobStore, metadataStore, uploads, blobLocks, manifests.repoLocks(), config);
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wharf-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(1, Math.min(config.uploadExpiry().toSeconds() / 4, Duration.ofMinutes(5).toSeconds()));
-        maintenance.scheduleWithFixedDelay(this::runMaintenance, period, period, TimeUnit.SECONDS);
-        long gcMillis = config.gc().interval().toMillis();
-        if (gcMillis > 0) {
-            maintenance.scheduleWithFixedDelay(this::runScheduledGc, gcMillis, gcMillis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void runScheduledGc() {
-        try {
-            GcReport report = durable(gc::run);
-            if (report.blobsDeleted() + report.manifestsDeleted() > 0) {
-                LOG.info(() -> "garbage collection: " + report);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "garbage collection failed; will retry", e);
-        }
-    }
-
-    private void runMaintenance() {
-        try {
-            expireIdleUploads();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "upload expiry failed; will retry", e);
-        }
+        StripedLocks repoLocks = new StripedLocks(REPOSITORY_LOCK_STRIPES);
+        BlobPublisher publisher = new BlobPublisher(blobStore, metadataStore, new StripedLocks(BLOB_LOCK_STRIPES));
+        this.uploads = new UploadSessions(blobStore, metadataStore, publisher, access, events, config.clock(),
+                config.uploadExpiry());
+        this.ingest = new BlobIngest(blobStore, metadataStore, publisher, uploads, access, events);
+        this.blobs = new Blobs(blobStore, metadataStore, access, events, config.deletesEnabled());
+        this.tags = new Tags(metadataStore, access, events, config, repoLocks);
+        this.manifests = new Manifests(metadataStore, tags, access, events, config, repoLocks);
+        this.referrers = new Referrers(metadataStore, access);
+        this.catalog = new Catalog(metadataStore, access);
+        this.gc = new GarbageCollector(blobStore, metadataStore, uploads, publisher, manifests, events, repoLocks,
+                config);
+        this.maintenance = new Maintenance(config, this::expireIdleUploads, this::collectGarbage);
     }
 
     /** Closes upload sessions idle for longer than the configured expiry; returns how many. */
     public int expireIdleUploads() {
-        return durable(uploads::expireIdle);
-    }
-
-    /**
-     * Runs a change and then waits until the metadata it wrote is durable, after the operation has released
-     * its locks (so concurrent changes share one flush). Every mutating method goes through here, except
-     * opening an empty upload session (see {@link #startUpload}).
-     */
-    private <T> T durable(java.util.function.Supplier<T> change) {
-        T result;
-        try {
-            result = change.get();
-        } catch (RuntimeException e) {
-            try {
-                metadataStore.sync(); // whatever the failed change did write (e.g. a cancelled session)
-            } catch (RuntimeException syncFailure) {
-                e.addSuppressed(syncFailure);
-            }
-            throw e;
-        }
-        metadataStore.sync();
-        return result;
-    }
-
-    static RegistryException nameUnknown(RepositoryName repo) {
-        return new RegistryException(ErrorCode.NAME_UNKNOWN, "repository '" + repo + "' is not known to this registry",
-                Map.of("name", repo.value()));
-    }
-
-    static RegistryException deletesDisabled() {
-        return new RegistryException(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
+        return durable.of(uploads::expireIdle);
     }
 
     @Override
@@ -156,10 +116,7 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public void deleteBlob(Caller caller, RepositoryName repository, Digest digest) {
-        durable(() -> {
-            blobs.delete(caller, repository, digest);
-            return null;
-        });
+        durable.run(() -> blobs.delete(caller, repository, digest));
     }
 
     @Override
@@ -171,36 +128,33 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public UploadStart mount(Caller caller, RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
-        return durable(() -> blobs.mount(caller, repository, digest, from));
+        return durable.of(() -> ingest.mount(caller, repository, digest, from));
     }
 
     @Override
     public UploadStart pushBlob(Caller caller, RepositoryName repository, Digest digest, UploadChunk body) {
-        return durable(() -> blobs.push(caller, repository, digest, body));
+        return durable.of(() -> ingest.push(caller, repository, digest, body));
     }
 
     @Override
     public UploadStatus uploadStatus(Caller caller, RepositoryName repository, String uploadId) {
-        return durable(() -> uploads.status(caller, repository, uploadId));
+        return durable.of(() -> uploads.status(caller, repository, uploadId));
     }
 
     @Override
     public UploadStatus appendUpload(Caller caller, RepositoryName repository, String uploadId, UploadChunk chunk) {
-        return durable(() -> uploads.append(caller, repository, uploadId, chunk));
+        return durable.of(() -> uploads.append(caller, repository, uploadId, chunk));
     }
 
     @Override
     public BlobInfo completeUpload(Caller caller, RepositoryName repository, String uploadId, Digest digest,
                                    UploadChunk finalChunk) {
-        return durable(() -> uploads.complete(caller, repository, uploadId, digest, finalChunk));
+        return durable.of(() -> uploads.complete(caller, repository, uploadId, digest, finalChunk));
     }
 
     @Override
     public void cancelUpload(Caller caller, RepositoryName repository, String uploadId) {
-        durable(() -> {
-            uploads.cancel(caller, repository, uploadId);
-            return null;
-        });
+        durable.run(() -> uploads.cancel(caller, repository, uploadId));
     }
 
     @Override
@@ -211,41 +165,42 @@ public final class DefaultRegistry implements Registry {
     @Override
     public ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference,
                                        String contentType, byte[] bytes, List<Tag> extraTags, Precondition condition) {
-        return durable(() -> manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition));
+        return durable.of(() -> manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition));
     }
 
     @Override
     public void deleteManifest(Caller caller, RepositoryName repository, Reference reference) {
-        durable(() -> {
-            manifests.delete(caller, repository, reference);
-            return null;
-        });
+        if (reference instanceof Tag tag) {
+            durable.run(() -> tags.delete(caller, repository, tag));
+        } else {
+            durable.run(() -> manifests.delete(caller, repository, (Digest) reference));
+        }
     }
 
     @Override
     public Page<Tag> tags(Caller caller, RepositoryName repository, Optional<String> last, int limit) {
-        return manifests.tags(caller, repository, last, Math.min(limit, config.maxPageSize()));
+        return tags.list(caller, repository, last, Math.min(limit, config.maxPageSize()));
     }
 
     @Override
     public List<TagMove> tagHistory(Caller caller, RepositoryName repository, Tag tag) {
-        return manifests.history(caller, repository, tag);
-    }
-
-    @Override
-    public GcReport collectGarbage() {
-        return durable(gc::run);
+        return tags.history(caller, repository, tag);
     }
 
     @Override
     public ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject,
-                                    Optional<String> artifactType) {
-        return manifests.referrers(caller, repository, subject, artifactType);
+                                    Optional<String> artifactType, Optional<Digest> last, int limit) {
+        return referrers.list(caller, repository, subject, artifactType, last, Math.min(limit, config.maxPageSize()));
     }
 
     @Override
     public Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit) {
-        return manifests.catalog(caller, last, Math.min(limit, config.maxPageSize()));
+        return catalog.list(caller, last, Math.min(limit, config.maxPageSize()));
+    }
+
+    @Override
+    public GcReport collectGarbage() {
+        return durable.of(gc::run);
     }
 
     /** Stops maintenance, then closes the metadata store and the blob store (both, even if one fails). */
@@ -254,7 +209,7 @@ public final class DefaultRegistry implements Registry {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        maintenance.shutdownNow();
+        maintenance.close();
         RuntimeException failure = null;
         try {
             metadataStore.close();
@@ -263,12 +218,11 @@ public final class DefaultRegistry implements Registry {
         }
         try {
             blobStore.close();
-        } catch (Exception e) {
-            RuntimeException wrapped = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        } catch (RuntimeException e) {
             if (failure == null) {
-                failure = wrapped;
+                failure = e;
             } else {
-                failure.addSuppressed(wrapped);
+                failure.addSuppressed(e);
             }
         }
         if (failure != null) {

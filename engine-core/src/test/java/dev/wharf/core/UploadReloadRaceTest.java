@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,7 +72,7 @@ class UploadReloadRaceTest {
         }
 
         @Override
-        public Optional<StagedBlob> resume(String stagedId) throws IOException {
+        public Optional<StagedBlob> resume(String stagedId) {
             Optional<StagedBlob> staged = delegate.resume(stagedId);
             if (staged.isPresent()) {
                 staged.get().discard();
@@ -82,32 +81,22 @@ class UploadReloadRaceTest {
         }
 
         @Override
-        public Optional<BlobInfo> stat(Digest digest) throws IOException {
+        public Optional<BlobInfo> stat(Digest digest) {
             return delegate.stat(digest);
         }
 
         @Override
-        public InputStream open(Digest digest, long offset, long length) throws IOException {
+        public Optional<InputStream> open(Digest digest, long offset, long length) {
             return delegate.open(digest, offset, length);
         }
 
         @Override
-        public StagedBlob stage() throws IOException {
+        public StagedBlob stage() {
             return delegate.stage();
         }
 
         @Override
-        public boolean delete(Digest digest) throws IOException {
-            return delegate.delete(digest);
-        }
-
-        @Override
-        public void forEach(Consumer<BlobInfo> visitor) throws IOException {
-            delegate.forEach(visitor);
-        }
-
-        @Override
-        public void close() throws IOException {
+        public void close() {
             delegate.close();
         }
     }

@@ -88,7 +88,7 @@ final class ErrorWriter {
         if (error.code() == ErrorCode.UNAUTHORIZED && !response.containsHeader("WWW-Authenticate")) {
             response.setHeader("WWW-Authenticate", challenge);
         }
-        write(exchange, error.httpStatus(), error.code().name(),
+        write(exchange, error.httpStatus(), error.code().wireCode(),
                 Optional.ofNullable(error.getMessage()).orElse(error.code().description()), error.detail());
     }
 

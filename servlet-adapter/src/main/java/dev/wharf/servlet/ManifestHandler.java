@@ -126,8 +126,7 @@ final class ManifestHandler {
     }
 
     private static RegistryException tooLarge(String what, int max) {
-        return new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest too large: " + what
-                + " exceeds this registry's limit of " + max + " bytes", Map.of("limit", max))
-                .withStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+        return new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest too large: " + what
+                + " exceeds this registry's limit of " + max + " bytes", Map.of("limit", max));
     }
 }

@@ -5,6 +5,7 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.MediaTypes;
 import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryConfig;
 import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.ReferrersQuery;
@@ -22,6 +23,10 @@ import java.util.Optional;
  * repository's manifests whose {@code subject} is the given digest, optionally filtered by
  * {@code artifactType} (then {@code OCI-Filters-Applied: artifactType}).
  *
+ * <p>Pages hold the configured default number of descriptors ({@code n} asks for another, up to the maximum);
+ * a longer list ends its page with {@code Link: <...?n=..&last=<digest>>; rel="next"} (spec: "the registry
+ * MAY support pagination ... using the {@code Link} header").
+ *
  * <p>The spec forbids 404 here, because a 404 sends clients to the tag-schema fallback: an unknown
  * repository or subject is an empty index, while a malformed digest is 400.
  */
@@ -37,9 +42,12 @@ final class ReferrersHandler {
         RepositoryName name = ex.name();
         Digest subject = Digest.parse(ex.param("digest"));
         Optional<String> artifactType = ex.query().first("artifactType").filter(type -> !type.isEmpty());
+        RegistryConfig config = registry.config();
+        Pagination page = Pagination.from(ex.query(), config.defaultPageSize(), config.maxPageSize());
+        Optional<Digest> last = page.last().map(Digest::parse);
         ReferrersQuery result;
         try {
-            result = registry.referrers(ex.caller(), name, subject, artifactType);
+            result = registry.referrers(ex.caller(), name, subject, artifactType, last, Math.max(page.n(), 1));
         } catch (RegistryException e) {
             if (e.code() != ErrorCode.NAME_UNKNOWN && e.code() != ErrorCode.MANIFEST_UNKNOWN) {
                 throw e;
@@ -52,6 +60,12 @@ final class ReferrersHandler {
         }
         if (result.artifactTypeFilter().isPresent()) {
             ex.setHeader("OCI-Filters-Applied", "artifactType");
+        }
+        if (result.hasMore()) {
+            String next = page.nextLink(ex.repositoryPath("/referrers/" + subject), result.referrers()
+                    .get(result.referrers().size() - 1).digest().toString());
+            ex.setHeader("Link", artifactType.map(type -> next.replace(">;", "&artifactType="
+                    + java.net.URLEncoder.encode(type, java.nio.charset.StandardCharsets.UTF_8) + ">;")).orElse(next));
         }
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("schemaVersion", 2);

@@ -88,7 +88,7 @@ public class RegistryServlet extends HttpServlet {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, request.getMethod()
                         + " is not supported here; allowed: " + String.join(", ", notAllowed.allowed()));
             } else {
-                throw new RegistryException(ErrorCode.UNSUPPORTED, "unknown endpoint").withStatus(404);
+                throw new RegistryException(ErrorCode.ENDPOINT_UNKNOWN, "unknown endpoint");
             }
         } catch (IOException | RuntimeException e) {
             errors.handle(exchange, e);

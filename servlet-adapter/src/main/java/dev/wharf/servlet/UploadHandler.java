@@ -64,6 +64,7 @@ final class UploadHandler {
         } else {
             UploadStatus session = started.session().orElseThrow();
             sessionHeaders(ex, session);
+            registry.minimumChunkSize().ifPresent(min -> ex.setHeader("OCI-Chunk-Min-Length", Long.toString(min)));
             ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
         }
     }

@@ -3,8 +3,7 @@ package dev.wharf.rocksdb;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.wharf.spi.StorageException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -54,7 +53,7 @@ final class GroupCommit {
                 try {
                     db.syncWal();
                 } catch (RocksDBException e) {
-                    failure = new UncheckedIOException(new IOException("RocksDB WAL sync failed: " + e.getMessage(), e));
+                    failure = new StorageException("RocksDB WAL sync failed: " + e.getMessage(), e);
                 } finally {
                     lock.lock();
                     syncing = false;

@@ -15,7 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.wharf.spi.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ final class RecordCodec {
             out.writeByte(V1);
             writer.write(out);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new StorageException("cannot encode a metadata record", e);
         }
         return bytes.toByteArray();
     }
@@ -61,7 +61,7 @@ final class RecordCodec {
             }
             return reader.read(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("corrupt metadata record", e);
+            throw new StorageException("corrupt metadata record", e);
         }
     }
 

@@ -7,8 +7,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.wharf.spi.StorageException;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -53,7 +52,7 @@ abstract class RocksDbAccess {
             }
             return call.run();
         } catch (RocksDBException e) {
-            throw new UncheckedIOException(new IOException("RocksDB: " + e.getMessage(), e));
+            throw new StorageException("RocksDB: " + e.getMessage(), e);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -84,6 +83,12 @@ abstract class RocksDbAccess {
 
     final <T> Page<T> scan(String family, byte[] prefix, Optional<String> after, int limit, Function<String, T> map) {
         return guarded(() -> Scans.page(db, cf(family), prefix, after, limit, map));
+    }
+
+    /** A page of the values under {@code prefix}, strictly after the key part {@code after}. */
+    final <T> Page<T> scanValues(String family, byte[] prefix, Optional<String> after, int limit,
+                                 Function<byte[], T> map) {
+        return guarded(() -> Scans.page(db, cf(family), prefix, after, limit, (suffix, value) -> map.apply(value)));
     }
 
     /** Waits for in-flight calls, then releases native handles in reverse creation order. Idempotent. */

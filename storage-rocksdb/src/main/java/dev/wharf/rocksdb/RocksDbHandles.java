@@ -12,7 +12,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.wharf.spi.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ final class RocksDbHandles {
     /**
      * Opens (creating if needed) the database in {@code directory}; on failure releases whatever it created.
      *
-     * @throws UncheckedIOException if the directory cannot be opened (in use by another process, corrupt, or
+     * @throws StorageException if the directory cannot be opened (in use by another process, corrupt, or
      *                              of another format version)
      */
     static RocksDbHandles open(Path directory, boolean syncWrites) {
@@ -112,8 +112,7 @@ final class RocksDbHandles {
                 // RocksDB's lock file: another process (or another store in this one) has the directory open.
                 reason = "in use by another process or store (" + reason + ")";
             }
-            throw new UncheckedIOException("cannot open metadata store in " + directory + ": " + reason,
-                    e instanceof IOException io ? io : new IOException(e));
+            throw new StorageException("cannot open metadata store in " + directory + ": " + reason, e);
         }
     }
 

@@ -15,7 +15,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
-import java.io.UncheckedIOException;
+import dev.wharf.spi.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ public final class RocksDbMetadataStore extends RocksDbAccess implements Metadat
      *
      * @param syncWrites fsync the WAL on every change (survives power loss); false survives only process
      *                   crashes, for tests and benchmarks that say so
-     * @throws UncheckedIOException if the directory cannot be opened (in use by another process, corrupt,
+     * @throws StorageException if the directory cannot be opened (in use by another process, corrupt,
      *                              or of another format version)
      */
     public static RocksDbMetadataStore open(Path directory, boolean syncWrites) {
@@ -292,17 +292,9 @@ public final class RocksDbMetadataStore extends RocksDbAccess implements Metadat
     }
 
     @Override
-    public List<Descriptor> referrers(RepositoryName repository, Digest subject) {
-        return guarded(() -> {
-            List<Descriptor> out = new ArrayList<>();
-            byte[] prefix = KeySchema.prefix(repository.value(), subject.toString());
-            try (RocksIterator it = db.newIterator(cf(KeySchema.REFERRERS))) {
-                for (it.seek(prefix); it.isValid() && KeySchema.startsWith(it.key(), prefix); it.next()) {
-                    out.add(RecordCodec.descriptor(it.value()));
-                }
-            }
-            return out;
-        });
+    public Page<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<Digest> after, int limit) {
+        return scanValues(KeySchema.REFERRERS, KeySchema.prefix(repository.value(), subject.toString()),
+                after.map(Digest::toString), limit, RecordCodec::descriptor);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -40,6 +41,12 @@ final class Scans {
     /** Up to {@code limit} items under {@code prefix} strictly after {@code after}, mapped from the key suffix. */
     static <T> Page<T> page(RocksDB db, ColumnFamilyHandle family, byte[] prefix, Optional<String> after, int limit,
                             Function<String, T> map) {
+        return page(db, family, prefix, after, limit, (suffix, value) -> map.apply(suffix));
+    }
+
+    /** As {@link #page(RocksDB, ColumnFamilyHandle, byte[], Optional, int, Function)}, mapping key suffix and value. */
+    static <T> Page<T> page(RocksDB db, ColumnFamilyHandle family, byte[] prefix, Optional<String> after, int limit,
+                            BiFunction<String, byte[], T> map) {
         List<T> items = new ArrayList<>(Math.min(limit, 1024));
         try (RocksIterator it = db.newIterator(family)) {
             byte[] start = prefix;
@@ -53,7 +60,7 @@ final class Scans {
                 if (items.size() == limit) {
                     return new Page<>(items, true);
                 }
-                items.add(map.apply(KeySchema.partAfter(it.key(), prefix.length)));
+                items.add(map.apply(KeySchema.partAfter(it.key(), prefix.length), it.value()));
             }
         }
         return new Page<>(items, false);

@@ -2,12 +2,12 @@ package dev.wharf.rocksdb;
 
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.RepositoryName;
-import dev.wharf.core.contract.MetadataStoreContract;
+import dev.wharf.testkit.MetadataStoreContract;
 import dev.wharf.spi.MetadataStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.UncheckedIOException;
+import dev.wharf.spi.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -33,7 +33,7 @@ class RocksDbMetadataStoreContractTest extends MetadataStoreContract {
 
     @Test
     void shouldRefuseSecondOpenOfSameDirectoryAndStayUsable() {
-        assertThatThrownBy(() -> RocksDbMetadataStore.open(dir)).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> RocksDbMetadataStore.open(dir)).isInstanceOf(StorageException.class)
                 .hasMessageContaining("cannot open metadata store").hasMessageContaining("in use by another");
         RepositoryName repo = RepositoryName.of("still/works");
         store.linkBlob(repo, DigestAlgorithm.SHA256.digest("x".getBytes(StandardCharsets.UTF_8)));

@@ -3,8 +3,10 @@ package dev.wharf.core.storage;
 import dev.wharf.api.BlobInfo;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.spi.BlobDeletion;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StorageException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,8 +53,10 @@ import java.util.regex.Pattern;
  * directory (and of its parents when they were just created). A reader therefore sees the whole blob or
  * nothing, and a
  * crash leaves at worst an orphaned staging file, never a partial blob.
+ *
+ * <p>Offers the {@link BlobDeletion} role. I/O failures are {@link StorageException}s naming the file.
  */
-public final class FileSystemBlobStore implements BlobStore {
+public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
     /** Copy buffer size: large enough to keep syscalls off the profile for multi-GiB uploads. */
     private static final int BUFFER_SIZE = 256 * 1024;
     /** The buffer an append starts with, enough for a typical config or small layer in one read. */
@@ -90,8 +94,22 @@ public final class FileSystemBlobStore implements BlobStore {
         return blobsDir.resolve(digest.algorithm().id()).resolve(hex.substring(0, 2)).resolve(hex);
     }
 
+    /** An I/O step of this store. */
+    private interface IoCall<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code call}, reporting an I/O failure as the SPI's {@link StorageException}. */
+    private static <T> T io(String what, IoCall<T> call) {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw new StorageException("blob store: cannot " + what + ": " + e, e);
+        }
+    }
+
     @Override
-    public Optional<BlobInfo> stat(Digest digest) throws IOException {
+    public Optional<BlobInfo> stat(Digest digest) {
         Long known = sizes.get(digest);
         if (known != null) {
             return Optional.of(new BlobInfo(digest, known));
@@ -102,6 +120,8 @@ public final class FileSystemBlobStore implements BlobStore {
             return Optional.of(new BlobInfo(digest, size));
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("blob store: cannot stat " + digest + ": " + e, e);
         }
     }
 
@@ -113,23 +133,35 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
-    public InputStream open(Digest digest, long offset, long length) throws IOException {
-        FileChannel channel = FileChannel.open(pathOf(digest), StandardOpenOption.READ);
+    public Optional<InputStream> open(Digest digest, long offset, long length) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(pathOf(digest), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("blob store: cannot open " + digest + ": " + e, e);
+        }
         try {
             if (offset < 0 || length < 0 || offset + length > channel.size()) {
                 throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob " + digest);
             }
-            return new FileRangeStream(channel, offset, length);
+            return Optional.of(new FileRangeStream(channel, offset, length));
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+            try {
+                channel.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e instanceof IOException io ? new StorageException("blob store: cannot read " + digest, io)
+                    : (RuntimeException) e;
         }
     }
 
     @Override
-    public StagedBlob stage() throws IOException {
+    public StagedBlob stage() {
         String id = UUID.randomUUID().toString();
-        Files.createFile(stagingDir.resolve(id));
+        io("create a staging file", () -> Files.createFile(stagingDir.resolve(id)));
         // The name is made durable by the first durable append: until a chunk is acknowledged there is
         // nothing a power loss could take, and a push whose bytes all arrive with its commit never needs it.
         return new Staged(id);
@@ -143,17 +175,30 @@ public final class FileSystemBlobStore implements BlobStore {
         return Optional.of(new Staged(stagedId));
     }
 
+    /** This store deletes: it is its own {@link BlobDeletion}. */
     @Override
-    public boolean delete(Digest digest) throws IOException {
+    public Optional<BlobDeletion> deletion() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public boolean delete(Digest digest) {
         try {
-            return Files.deleteIfExists(pathOf(digest));
+            return io("delete " + digest, () -> Files.deleteIfExists(pathOf(digest)));
         } finally {
             sizes.remove(digest); // after the file is gone, so a racing stat cannot leave a stale size behind
         }
     }
 
     @Override
-    public void forEach(Consumer<BlobInfo> visitor) throws IOException {
+    public void forEach(Consumer<BlobInfo> visitor) {
+        io("list the stored blobs", () -> {
+            visitAll(visitor);
+            return null;
+        });
+    }
+
+    private void visitAll(Consumer<BlobInfo> visitor) throws IOException {
         for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
             Path algDir = blobsDir.resolve(algorithm.id());
             if (!Files.isDirectory(algDir)) {
@@ -217,12 +262,16 @@ public final class FileSystemBlobStore implements BlobStore {
         }
 
         @Override
-        public long size() throws IOException {
-            return Files.size(file);
+        public long size() {
+            return io("read the size of staged write " + id, () -> Files.size(file));
         }
 
         @Override
-        public long append(InputStream in, boolean durable) throws IOException {
+        public long append(InputStream in, boolean durable) {
+            return io("append to staged write " + id, () -> appendChecked(in, durable));
+        }
+
+        private long appendChecked(InputStream in, boolean durable) throws IOException {
             long total = 0;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 Future<?> flushing = null;
@@ -269,20 +318,27 @@ public final class FileSystemBlobStore implements BlobStore {
         }
 
         @Override
-        public void truncate(long size) throws IOException {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.truncate(size);
-                ch.force(false);
-            }
+        public void truncate(long size) {
+            io("truncate staged write " + id, () -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    ch.truncate(size);
+                    ch.force(false);
+                }
+                return null;
+            });
         }
 
         @Override
-        public InputStream read() throws IOException {
-            return Files.newInputStream(file);
+        public InputStream read() {
+            return io("read staged write " + id, () -> Files.newInputStream(file));
         }
 
         @Override
-        public BlobInfo commit(Digest digest) throws IOException {
+        public BlobInfo commit(Digest digest) {
+            return io("publish staged write " + id + " as " + digest, () -> commitChecked(digest));
+        }
+
+        private BlobInfo commitChecked(Digest digest) throws IOException {
             Path target = pathOf(digest);
             long size = Files.size(file);
             if (Files.exists(target)) {
@@ -313,8 +369,8 @@ public final class FileSystemBlobStore implements BlobStore {
         }
 
         @Override
-        public void discard() throws IOException {
-            Files.deleteIfExists(file);
+        public void discard() {
+            io("discard staged write " + id, () -> Files.deleteIfExists(file));
         }
     }
 }

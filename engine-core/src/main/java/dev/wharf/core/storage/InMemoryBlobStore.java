@@ -2,14 +2,15 @@ package dev.wharf.core.storage;
 
 import dev.wharf.api.BlobInfo;
 import dev.wharf.api.Digest;
+import dev.wharf.spi.BlobDeletion;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StorageException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * must fit in one array (under 2 GiB). Staged writes live in the same map so {@link #resume(String)} works
  * while the store is open.
  */
-public final class InMemoryBlobStore implements BlobStore {
+public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
     private final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, Staged> staged = new ConcurrentHashMap<>();
 
@@ -32,15 +33,15 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public InputStream open(Digest digest, long offset, long length) throws IOException {
+    public Optional<InputStream> open(Digest digest, long offset, long length) {
         byte[] bytes = blobs.get(digest);
         if (bytes == null) {
-            throw new NoSuchFileException(digest.toString());
+            return Optional.empty();
         }
         if (offset < 0 || length < 0 || offset + length > bytes.length) {
             throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob of " + bytes.length);
         }
-        return new ByteArrayInputStream(bytes, (int) offset, (int) length);
+        return Optional.of(new ByteArrayInputStream(bytes, (int) offset, (int) length));
     }
 
     @Override
@@ -53,6 +54,12 @@ public final class InMemoryBlobStore implements BlobStore {
     @Override
     public Optional<StagedBlob> resume(String stagedId) {
         return Optional.ofNullable(staged.get(stagedId));
+    }
+
+    /** This store deletes: it is its own {@link BlobDeletion}. */
+    @Override
+    public Optional<BlobDeletion> deletion() {
+        return Optional.of(this);
     }
 
     @Override
@@ -84,9 +91,16 @@ public final class InMemoryBlobStore implements BlobStore {
     private final class Staged implements StagedBlob {
         private final String id;
         private final Buffer buffer = new Buffer();
+        private boolean gone;
 
         Staged(String id) {
             this.id = id;
+        }
+
+        private void requirePresent() {
+            if (gone) {
+                throw new StorageException("staged write " + id + " was discarded");
+            }
         }
 
         @Override
@@ -96,26 +110,35 @@ public final class InMemoryBlobStore implements BlobStore {
 
         @Override
         public synchronized long size() {
+            requirePresent();
             return buffer.size();
         }
 
         @Override
-        public synchronized long append(InputStream in, boolean durable) throws IOException {
-            return in.transferTo(buffer);
+        public synchronized long append(InputStream in, boolean durable) {
+            requirePresent();
+            try {
+                return in.transferTo(buffer);
+            } catch (IOException e) {
+                throw new StorageException("cannot read the bytes to stage: " + e, e);
+            }
         }
 
         @Override
         public synchronized void truncate(long size) {
+            requirePresent();
             buffer.truncate((int) size);
         }
 
         @Override
         public synchronized InputStream read() {
+            requirePresent();
             return buffer.reader();
         }
 
         @Override
         public synchronized BlobInfo commit(Digest digest) {
+            requirePresent();
             byte[] bytes = buffer.toByteArray();
             blobs.putIfAbsent(digest, bytes);
             discard();
@@ -124,6 +147,7 @@ public final class InMemoryBlobStore implements BlobStore {
 
         @Override
         public synchronized void discard() {
+            gone = true;
             staged.remove(id);
             buffer.reset();
         }

@@ -282,11 +282,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public List<Descriptor> referrers(RepositoryName repository, Digest subject) {
+    public Page<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<Digest> after, int limit) {
         return read(() -> {
             Repo r = repos.get(repository.value());
             NavigableMap<Digest, Descriptor> refs = r == null ? null : r.referrers.get(subject);
-            return refs == null ? List.of() : List.copyOf(refs.values());
+            return refs == null ? new Page<>(List.of(), false) : page(refs.navigableKeySet(), after, limit, refs::get);
         });
     }
 

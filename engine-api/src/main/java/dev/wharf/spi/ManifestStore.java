@@ -1,0 +1,63 @@
+package dev.wharf.spi;
+
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.Page;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.TagMove;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * The manifests role of a {@link MetadataStore}: manifests by repository and digest (exact bytes plus the
+ * facts parsed at push time) and the referrers index (manifests by their {@code subject}).
+ *
+ * <p>A push and a delete are each one atomic change that also covers the tags they move (see
+ * {@link TagStore}) and the referrers entry.
+ */
+public interface ManifestStore {
+
+    /** The manifest with its parsed facts, or empty. */
+    Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);
+
+    /**
+     * Just the manifest's bytes and media type, for serving it: the pull hot path. Stores that keep the
+     * parsed facts apart from the bytes override this to skip decoding them.
+     */
+    default Optional<Manifest> manifestContent(RepositoryName repository, Digest digest) {
+        return manifest(repository, digest).map(ManifestRecord::manifest);
+    }
+
+    /**
+     * Stores a manifest (creating the repository), points each move's tag at it, appends each move that
+     * changes a tag to that tag's history, and adds the manifest's referrers entry if it has a subject, all
+     * in one atomic change. Storing the same digest again replaces the record and keeps its other tags.
+     *
+     * @param moves one per tag to point at the manifest; {@code to} is the manifest's digest and {@code from}
+     *              what the engine read under its repository lock
+     */
+    void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves);
+
+    /**
+     * Removes a manifest, every tag pointing at it (recording each removal at {@code at} in its history) and
+     * its referrers entry, atomically, dropping the repository if nothing else is left in it; false if the
+     * manifest was absent.
+     */
+    boolean deleteManifest(RepositoryName repository, Digest digest, Instant at);
+
+    /**
+     * Descriptors of the repository's manifests whose subject is {@code subject}, in digest order, strictly
+     * after {@code after}.
+     */
+    Page<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<Digest> after, int limit);
+
+    /**
+     * Visits every manifest, for garbage collection. May run concurrently with changes; sees each manifest
+     * present throughout the visit.
+     */
+    void forEachManifest(BiConsumer<RepositoryName, ManifestRecord> visitor);
+}

@@ -1,0 +1,90 @@
+package dev.wharf.core.internal;
+
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.Digest;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.spi.BlobReader;
+import dev.wharf.spi.RepositoryLinks;
+import dev.wharf.spi.StagedBlob;
+
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Where bytes become a blob a repository can read: receiving a body into a staged write while hashing it,
+ * and linking published bytes into a repository under the digest's lock.
+ *
+ * <p>The digest lock is what keeps online garbage collection safe: the collector deletes a blob only after
+ * re-checking, under the same lock, that nothing links it, so it can never delete bytes between "the blob
+ * exists, keep it" and the link that makes them reachable.
+ */
+public final class BlobPublisher {
+    private final BlobReader blobs;
+    private final RepositoryLinks links;
+    private final StripedLocks blobLocks;
+
+    public BlobPublisher(BlobReader blobs, RepositoryLinks links, StripedLocks blobLocks) {
+        this.blobs = blobs;
+        this.links = links;
+        this.blobLocks = blobLocks;
+    }
+
+    /** Commits verified staged bytes and links them into {@code repo}. */
+    BlobInfo publish(StagedBlob staged, RepositoryName repo, Digest digest) {
+        return blobLocks.with(digest, () -> {
+            BlobInfo info = staged.commit(digest);
+            links.linkBlob(repo, digest);
+            return info;
+        });
+    }
+
+    /** Links stored bytes into {@code repo} if {@code source} still links them; empty otherwise. */
+    Optional<BlobInfo> linkFrom(RepositoryName source, RepositoryName repo, Digest digest) {
+        return blobLocks.with(digest, () -> {
+            Optional<BlobInfo> stat = blobs.stat(digest);
+            if (stat.isPresent() && links.isBlobLinked(source, digest)) {
+                links.linkBlob(repo, digest);
+                return stat;
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Deletes bytes with {@code delete} only if no repository links them, under the digest's lock. */
+    boolean deleteIfUnlinked(Digest digest, java.util.function.Predicate<Digest> delete) {
+        return blobLocks.with(digest, () -> links.repositoriesLinking(digest, Optional.empty(), 1).items().isEmpty()
+                && delete.test(digest));
+    }
+
+    /**
+     * Streams a body into staged storage through {@code hasher}. A broken client body and a count that
+     * disagrees with {@code expected} are both SIZE_INVALID.
+     */
+    static long receive(StagedBlob staged, InputStream body, MessageDigest hasher, OptionalLong expected,
+                        boolean durable) {
+        HashingInputStream in = new HashingInputStream(body, hasher);
+        long n;
+        try {
+            n = staged.append(in, durable);
+        } catch (HashingInputStream.ClientBodyException e) {
+            throw Errors.bodyEnded(in.count(), expected, e);
+        }
+        if (expected.isPresent() && n != expected.getAsLong()) {
+            throw Errors.sizeMismatch(expected.getAsLong(), n);
+        }
+        return n;
+    }
+
+    /** Discards a staged write after a failure, recording a failing discard on {@code primary}. */
+    static void discardQuietly(StagedBlob staged, Throwable primary) {
+        try {
+            staged.discard();
+        } catch (RuntimeException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            }
+        }
+    }
+}

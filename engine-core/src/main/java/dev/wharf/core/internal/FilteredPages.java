@@ -1,0 +1,57 @@
+package dev.wharf.core.internal;
+
+import dev.wharf.api.Page;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Fills a page from an ordered store listing while a filter drops items (what the caller may not read, what
+ * does not match a query): reads store pages until {@code limit} items are kept or the listing ends. The
+ * page reports more only when it is full and the listing has items past its last one.
+ */
+final class FilteredPages {
+    private FilteredPages() {
+    }
+
+    /**
+     * @param listing  a store listing: the page after a cursor (exclusive), at most the given size
+     * @param keep     which items the page may show
+     * @param cursorOf the cursor that continues after an item
+     */
+    static <T, C> Page<T> fill(ListingPage<T, C> listing, Predicate<T> keep, Function<T, C> cursorOf,
+                               Optional<C> after, int limit) {
+        if (limit <= 0) {
+            return new Page<>(List.of(), false);
+        }
+        List<T> kept = new ArrayList<>(Math.min(limit, 1024));
+        Optional<C> cursor = after;
+        while (true) {
+            Page<T> page = listing.after(cursor, limit);
+            for (T item : page.items()) {
+                if (kept.size() == limit) {
+                    return new Page<>(kept, true);
+                }
+                if (keep.test(item)) {
+                    kept.add(item);
+                }
+            }
+            if (!page.hasMore()) {
+                return new Page<>(kept, false);
+            }
+            if (kept.size() == limit) {
+                return new Page<>(kept, true);
+            }
+            cursor = Optional.of(cursorOf.apply(page.last()));
+        }
+    }
+
+    /** One page of an ordered listing. */
+    @FunctionalInterface
+    interface ListingPage<T, C> {
+        Page<T> after(Optional<C> cursor, int limit);
+    }
+}

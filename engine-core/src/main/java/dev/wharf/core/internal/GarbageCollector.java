@@ -1,0 +1,177 @@
+package dev.wharf.core.internal;
+
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.Caller;
+import dev.wharf.api.Digest;
+import dev.wharf.api.GcReport;
+import dev.wharf.api.RegistryConfig;
+import dev.wharf.api.RegistryEvent;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.spi.BlobDeletion;
+import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.MetadataStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Online garbage collection: mark and sweep while the registry serves.
+ *
+ * <p>Why it is safe without stopping the world:
+ * <ul>
+ *   <li>Mark: a blob is live if some repository links it or some manifest references it.</li>
+ *   <li>Grace: an unreferenced blob is deleted only once it has been found unreferenced for at least the
+ *       grace period, across runs; becoming referenced again resets that clock.</li>
+ *   <li>Re-check: the delete happens under the blob's digest lock after confirming that no repository
+ *       links it. Every way of creating a link to existing bytes (upload commit, single-request push,
+ *       mount) takes the same lock, and a manifest can only be pushed when its blobs are linked, so a blob
+ *       that anything can still reach is never deleted.</li>
+ *   <li>Untagged manifests (only with a retention configured) are deleted per repository under the
+ *       repository lock, and only if the repository did not change since they were found unreferenced.</li>
+ * </ul>
+ * One run at a time; a run never fails a concurrent push or pull. Each blob and manifest it removes is
+ * reported as an event. A blob store without {@link BlobStore#deletion()} keeps every blob: the run then
+ * reclaims manifests and upload sessions only.
+ */
+public final class GarbageCollector {
+    private final BlobStore blobs;
+    private final MetadataStore meta;
+    private final UploadSessions uploads;
+    private final BlobPublisher publisher;
+    private final Manifests manifests;
+    private final Events events;
+    private final StripedLocks repoLocks;
+    private final RegistryConfig config;
+    /** When each currently unreferenced blob was first found so; forgotten when it is referenced again. */
+    private final Map<Digest, Instant> unreferencedSince = new ConcurrentHashMap<>();
+    private final ReentrantLock running = new ReentrantLock();
+
+    public GarbageCollector(BlobStore blobs, MetadataStore meta, UploadSessions uploads, BlobPublisher publisher,
+                            Manifests manifests, Events events, StripedLocks repoLocks, RegistryConfig config) {
+        this.blobs = blobs;
+        this.meta = meta;
+        this.uploads = uploads;
+        this.publisher = publisher;
+        this.manifests = manifests;
+        this.events = events;
+        this.repoLocks = repoLocks;
+        this.config = config;
+    }
+
+    /** One collection: expired uploads, untagged manifests past retention, then unreferenced blobs. */
+    public GcReport run() {
+        running.lock();
+        try {
+            long started = System.nanoTime();
+            Instant now = config.clock().instant();
+            int uploadsExpired = uploads.expireIdle();
+            int manifestsDeleted = config.gc().untaggedManifestRetention().map(r -> collectManifests(now.minus(r)))
+                    .orElse(0);
+            Optional<BlobDeletion> deletion = blobs.deletion();
+            List<BlobInfo> unreferenced = deletion.map(this::unreferenced).orElse(List.of());
+            Set<Digest> stillUnreferenced = new HashSet<>();
+            int deleted = 0;
+            int pending = 0;
+            long bytes = 0;
+            Duration grace = config.gc().blobGracePeriod();
+            for (BlobInfo blob : unreferenced) {
+                Instant since = unreferencedSince.computeIfAbsent(blob.digest(), d -> now);
+                if (since.plus(grace).isAfter(now)) {
+                    stillUnreferenced.add(blob.digest());
+                    pending++;
+                } else if (publisher.deleteIfUnlinked(blob.digest(), deletion.get()::delete)) {
+                    deleted++;
+                    bytes += blob.size();
+                    events.blobCollected(blob);
+                }
+            }
+            unreferencedSince.keySet().retainAll(stillUnreferenced);
+            return new GcReport(deleted, bytes, pending, manifestsDeleted, uploadsExpired,
+                    Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** Stored blobs that no repository links and no manifest references. */
+    private List<BlobInfo> unreferenced(BlobDeletion deletion) {
+        Set<Digest> live = new HashSet<>();
+        meta.forEachLink((repo, digest) -> live.add(digest));
+        meta.forEachManifest((repo, manifest) -> live.addAll(manifest.blobs()));
+        List<BlobInfo> unreferenced = new ArrayList<>();
+        deletion.forEach(blob -> {
+            if (!live.contains(blob.digest())) {
+                unreferenced.add(blob);
+            }
+        });
+        return unreferenced;
+    }
+
+    /** What the retention rule needs of a manifest, without holding its bytes. */
+    private record Facts(Digest digest, Set<Digest> children, Optional<Digest> subject, Instant pushedAt) {
+    }
+
+    /** Deletes untagged manifests pushed before {@code cutoff} that nothing in their repository needs. */
+    private int collectManifests(Instant cutoff) {
+        Map<RepositoryName, List<Facts>> byRepo = new HashMap<>();
+        Map<RepositoryName, Long> versions = new HashMap<>();
+        meta.forEachManifest((repo, m) -> {
+            versions.computeIfAbsent(repo, repoLocks::version);
+            byRepo.computeIfAbsent(repo, r -> new ArrayList<>()).add(facts(m));
+        });
+        int deleted = 0;
+        List<ManifestRecord> removed = new ArrayList<>();
+        for (Map.Entry<RepositoryName, List<Facts>> entry : byRepo.entrySet()) {
+            RepositoryName repo = entry.getKey();
+            Set<Digest> present = new HashSet<>();
+            Set<Digest> needed = new HashSet<>();
+            for (Facts f : entry.getValue()) {
+                present.add(f.digest());
+                needed.addAll(f.children());
+            }
+            ReentrantLock lock = repoLocks.lockFor(repo);
+            lock.lock();
+            try {
+                if (repoLocks.version(repo) != versions.get(repo)) {
+                    continue; // changed while we looked: next run
+                }
+                for (Facts f : entry.getValue()) {
+                    boolean referrerOfPresent = f.subject().filter(present::contains).isPresent();
+                    if (!f.pushedAt().isBefore(cutoff) || needed.contains(f.digest()) || referrerOfPresent
+                            || !meta.tagsOf(repo, f.digest(), 1).isEmpty()) {
+                        continue;
+                    }
+                    Optional<ManifestRecord> record = meta.manifest(repo, f.digest());
+                    if (record.isPresent() && meta.deleteManifest(repo, f.digest(), config.clock().instant())) {
+                        deleted++;
+                        removed.add(record.get());
+                    }
+                }
+                repoLocks.changed(repo);
+            } finally {
+                lock.unlock();
+            }
+            for (ManifestRecord record : removed) {
+                manifests.removed(RegistryEvent.Origin.GARBAGE_COLLECTION, Caller.anonymous(), repo, record,
+                        List.<Tag>of());
+            }
+            removed.clear();
+        }
+        return deleted;
+    }
+
+    private static Facts facts(ManifestRecord m) {
+        return new Facts(m.digest(), m.children(), m.subject(), m.pushedAt());
+    }
+}

@@ -1,0 +1,150 @@
+package dev.wharf.core.internal;
+
+import dev.wharf.api.Action;
+import dev.wharf.api.Caller;
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.ManifestPushed;
+import dev.wharf.api.Precondition;
+import dev.wharf.api.Reference;
+import dev.wharf.api.RegistryConfig;
+import dev.wharf.api.RegistryEvent;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.MetadataStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Manifests (spec end-3 pull, end-7a/7b push, end-9 delete by digest). A manifest is stored byte for byte
+ * under the digest of those bytes; it is parsed once, at push, for what it references ({@link ManifestParser}).
+ * A push stores the manifest, moves its tags ({@link Tags} decides the moves) and indexes its subject in one
+ * atomic store change, under the repository's lock so that the reference check and the write that depends on
+ * it see the same state.
+ */
+public final class Manifests {
+    private final MetadataStore meta;
+    private final Tags tags;
+    private final Access access;
+    private final Events events;
+    private final RegistryConfig config;
+    private final StripedLocks repoLocks;
+
+    public Manifests(MetadataStore meta, Tags tags, Access access, Events events, RegistryConfig config,
+                     StripedLocks repoLocks) {
+        this.meta = meta;
+        this.tags = tags;
+        this.access = access;
+        this.events = events;
+        this.config = config;
+        this.repoLocks = repoLocks;
+    }
+
+    /** end-3: the manifest a tag or digest names; MANIFEST_UNKNOWN or NAME_UNKNOWN if absent. */
+    public Manifest get(Caller caller, RepositoryName repo, Reference reference) {
+        access.require(caller, Action.PULL, repo);
+        Optional<Digest> digest = reference instanceof Tag tag ? meta.resolveTag(repo, tag) : Optional.of((Digest) reference);
+        return digest.flatMap(d -> meta.manifestContent(repo, d)).orElseThrow(() -> notFound(repo, reference));
+    }
+
+    /** end-7a/7b: stores the manifest and points {@code reference} (if a tag) and {@code extraTags} at it. */
+    public ManifestPushed push(Caller caller, RepositoryName repo, Reference reference, String contentType,
+                               byte[] bytes, List<Tag> extraTags, Precondition condition) {
+        access.require(caller, Action.PUSH, repo);
+        if (bytes.length > config.maxManifestBytes()) {
+            throw Errors.manifestTooLarge(bytes.length, config.maxManifestBytes());
+        }
+        Digest digest;
+        if (reference instanceof Digest expected) {
+            digest = expected.algorithm().digest(bytes);
+            if (!digest.equals(expected)) {
+                throw Errors.manifestDigestMismatch(expected, digest);
+            }
+        } else {
+            digest = DigestAlgorithm.SHA256.digest(bytes);
+        }
+        ManifestRecord record = ManifestParser.parse(digest, contentType, bytes).withPushedAt(config.clock().instant());
+        Set<Tag> tagged = new LinkedHashSet<>();
+        if (reference instanceof Tag tag) {
+            tagged.add(tag);
+        }
+        tagged.addAll(extraTags);
+
+        ReentrantLock lock = repoLocks.lockFor(repo);
+        List<TagMove> moves;
+        lock.lock();
+        try {
+            tags.checkCondition(repo, reference, condition);
+            requireReferencesPresent(repo, record);
+            moves = tags.movesTo(repo, tagged, digest, record.pushedAt());
+            meta.putManifest(repo, record, moves);
+            repoLocks.changed(repo);
+        } finally {
+            lock.unlock();
+        }
+        events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.CLIENT, caller, repo, record,
+                Optional.empty());
+        tags.published(caller, repo, record, moves);
+        return new ManifestPushed(digest, List.copyOf(tagged), record.subject());
+    }
+
+    /** end-9 by digest: removes the manifest with its tags and referrers entry, as the tag policy allows. */
+    public void delete(Caller caller, RepositoryName repo, Digest digest) {
+        access.require(caller, Action.DELETE, repo);
+        if (!config.deletesEnabled()) {
+            throw Errors.deletesDisabled();
+        }
+        ReentrantLock lock = repoLocks.lockFor(repo);
+        ManifestRecord record;
+        List<Tag> removedTags;
+        lock.lock();
+        try {
+            record = meta.manifest(repo, digest).orElseThrow(() -> notFound(repo, digest));
+            removedTags = tags.releasableTagsOf(repo, digest);
+            if (!meta.deleteManifest(repo, digest, config.clock().instant())) {
+                throw notFound(repo, digest);
+            }
+            repoLocks.changed(repo);
+        } finally {
+            lock.unlock();
+        }
+        removed(RegistryEvent.Origin.CLIENT, caller, repo, record, removedTags);
+    }
+
+    /** Publishes the events of a manifest removed with {@code removedTags}. */
+    void removed(RegistryEvent.Origin origin, Caller caller, RepositoryName repo, ManifestRecord record,
+                 List<Tag> removedTags) {
+        tags.removedWith(origin, caller, repo, record, removedTags);
+        events.manifest(RegistryEvent.Type.MANIFEST_DELETED, origin, caller, repo, record, Optional.empty());
+    }
+
+    private void requireReferencesPresent(RepositoryName repo, ManifestRecord record) {
+        List<Map<String, String>> missing = new ArrayList<>();
+        for (Digest blob : record.blobs()) {
+            if (!meta.isBlobLinked(repo, blob)) {
+                missing.add(Map.of("digest", blob.toString(), "kind", "blob"));
+            }
+        }
+        for (Digest child : record.children()) {
+            if (meta.manifest(repo, child).isEmpty()) {
+                missing.add(Map.of("digest", child.toString(), "kind", "manifest"));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw Errors.manifestReferencesMissing(repo, missing);
+        }
+    }
+
+    private RuntimeException notFound(RepositoryName repo, Reference reference) {
+        return meta.repositoryExists(repo) ? Errors.manifestUnknown(repo, reference) : Errors.nameUnknown(repo);
+    }
+}
