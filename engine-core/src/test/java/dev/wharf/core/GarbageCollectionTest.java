@@ -8,6 +8,7 @@ import dev.wharf.api.GcReport;
 import dev.wharf.api.GcSettings;
 import dev.wharf.api.MediaTypes;
 import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.UploadChunk;
@@ -34,11 +35,12 @@ class GarbageCollectionTest {
 
     private final UploadSemanticsTest.MutableClock clock = new UploadSemanticsTest.MutableClock();
     private final InMemoryBlobStore blobStore = new InMemoryBlobStore();
+    private final List<RegistryEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Registry registry;
 
     @BeforeEach
     void setUp() {
-        registry = Registry.builder().blobStore(blobStore).clock(clock)
+        registry = Registry.builder().blobStore(blobStore).clock(clock).listener(events::add)
                 .garbageCollection(new GcSettings(Duration.ZERO, Duration.ofMinutes(10), Optional.of(Duration.ofHours(1))))
                 .build();
     }
@@ -166,5 +168,85 @@ class GarbageCollectionTest {
             assertThat(keeping.collectGarbage().manifestsDeleted()).isZero();
             assertThat(keeping.manifest(ME, APP, m).digest()).isEqualTo(m);
         }
+    }
+
+    private List<RegistryEvent> eventsOf(RegistryEvent.Type type) {
+        return events.stream().filter(e -> e.type() == type).toList();
+    }
+
+    @Test
+    void shouldReportEachCollectedBlobAndManifestAsOneEvent() {
+        Digest untagged = pushImage(APP, null, "cfg-gc", "layer-gc", "");
+        Digest orphan = push(APP, "orphan-event");
+        registry.deleteBlob(ME, APP, orphan);
+        events.clear();
+
+        clock.now = clock.now.plus(Duration.ofHours(2));
+        registry.collectGarbage(); // the manifest goes; its blobs are still linked; the orphan starts its grace
+        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        registry.collectGarbage();
+        registry.collectGarbage(); // nothing left to collect: no more events
+
+        List<RegistryEvent> manifests = eventsOf(RegistryEvent.Type.MANIFEST_DELETED);
+        assertThat(manifests).singleElement().satisfies(e -> {
+            assertThat(e.origin()).isEqualTo(RegistryEvent.Origin.GARBAGE_COLLECTION);
+            assertThat(e.repository()).contains(APP);
+            assertThat(e.digest()).contains(untagged);
+            assertThat(e.mediaType()).contains(MediaTypes.OCI_MANIFEST);
+            assertThat(e.artifactType()).contains(MediaTypes.OCI_CONFIG);
+            assertThat(e.size()).isPresent();
+        });
+        List<RegistryEvent> blobs = eventsOf(RegistryEvent.Type.BLOB_COLLECTED);
+        assertThat(blobs).singleElement().satisfies(e -> {
+            assertThat(e.origin()).isEqualTo(RegistryEvent.Origin.GARBAGE_COLLECTION);
+            assertThat(e.repository()).isEmpty();
+            assertThat(e.digest()).contains(orphan);
+            assertThat(e.size()).hasValue("orphan-event".length());
+        });
+        assertThat(events).hasSize(2);
+    }
+
+    @Test
+    void shouldReportEveryTagRemovedWithItsManifest() {
+        Digest image = pushImage(APP, "v1", "cfg-t", "layer-t", "");
+        registry.pushManifest(ME, APP, Tag.of("latest"), MediaTypes.OCI_MANIFEST,
+                registry.manifest(ME, APP, image).bytes(), List.of(Tag.of("stable")));
+        events.clear();
+
+        registry.deleteManifest(ME, APP, image);
+
+        assertThat(eventsOf(RegistryEvent.Type.TAG_DELETED)).extracting(e -> e.tag().orElseThrow().value())
+                .containsExactlyInAnyOrder("v1", "latest", "stable");
+        assertThat(eventsOf(RegistryEvent.Type.TAG_DELETED)).allSatisfy(e -> {
+            assertThat(e.digest()).contains(image);
+            assertThat(e.origin()).isEqualTo(RegistryEvent.Origin.CLIENT);
+        });
+        assertThat(eventsOf(RegistryEvent.Type.MANIFEST_DELETED)).singleElement()
+                .satisfies(e -> assertThat(e.digest()).contains(image));
+        assertThat(events).hasSize(4);
+    }
+
+    @Test
+    void shouldReportClientChangesOnceEachWithTheirFacts() {
+        Digest blob = push(APP, "client-blob");
+        registry.mount(ME, OTHER, blob, Optional.of(APP));
+        Digest image = pushImage(APP, "v1", "cfg-c", "layer-c", "");
+        registry.pushManifest(ME, APP, Tag.of("v1"), MediaTypes.OCI_MANIFEST, registry.manifest(ME, APP, image).bytes(),
+                List.of()); // same tag, same manifest: a push but no tag change
+        registry.deleteManifest(ME, APP, Tag.of("v1"));
+        registry.deleteBlob(ME, OTHER, blob);
+
+        assertThat(events).extracting(RegistryEvent::type).containsExactly(
+                RegistryEvent.Type.BLOB_UPLOADED, RegistryEvent.Type.BLOB_MOUNTED,
+                RegistryEvent.Type.BLOB_UPLOADED, RegistryEvent.Type.BLOB_UPLOADED,
+                RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Type.TAG_UPDATED,
+                RegistryEvent.Type.MANIFEST_PUSHED,
+                RegistryEvent.Type.TAG_DELETED, RegistryEvent.Type.BLOB_DELETED);
+        assertThat(events.get(1).repository()).contains(OTHER);
+        assertThat(events.get(1).size()).hasValue("client-blob".length());
+        assertThat(events.get(5).tag()).contains(Tag.of("v1"));
+        assertThat(events.get(5).mediaType()).contains(MediaTypes.OCI_MANIFEST);
+        assertThat(events.get(7).digest()).contains(image);
+        assertThat(events).allSatisfy(e -> assertThat(e.origin()).isEqualTo(RegistryEvent.Origin.CLIENT));
     }
 }

@@ -10,8 +10,9 @@ import java.util.function.Predicate;
 
 /**
  * Fills a page from an ordered store listing while a filter drops items (what the caller may not read, what
- * does not match a query): reads store pages until {@code limit} items are kept or the listing ends. The
- * page reports more only when it is full and the listing has items past its last one.
+ * does not match a query): reads store pages until {@code limit} items are kept and one more that would be
+ * kept is seen, or the listing ends. So a page reports more exactly when another kept item follows it: a
+ * continuation never leads to an empty page, and never hints at items the filter hides.
  */
 final class FilteredPages {
     private FilteredPages() {
@@ -32,18 +33,15 @@ final class FilteredPages {
         while (true) {
             Page<T> page = listing.after(cursor, limit);
             for (T item : page.items()) {
-                if (kept.size() == limit) {
-                    return new Page<>(kept, true);
-                }
                 if (keep.test(item)) {
+                    if (kept.size() == limit) {
+                        return new Page<>(kept, true); // a kept item follows the page: there is a next one
+                    }
                     kept.add(item);
                 }
             }
             if (!page.hasMore()) {
                 return new Page<>(kept, false);
-            }
-            if (kept.size() == limit) {
-                return new Page<>(kept, true);
             }
             cursor = Optional.of(cursorOf.apply(page.last()));
         }

@@ -107,6 +107,57 @@ public abstract class ReferrersSuite extends RegistrySuite {
     }
 
     @Test
+    void shouldPageReferrersWithLinkWhenTheListExceedsThePage() {
+        Fixture f = arrange();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String next = "/v2/" + f.repo() + "/referrers/" + f.subject().digest() + "?n=3";
+        int pages = 0;
+        while (next != null) {
+            Response page = http().get(next);
+            assertEmptyOrFilledIndex(page);
+            java.util.List<String> digests = new java.util.ArrayList<>();
+            page.json().path("manifests").forEach(d -> digests.add(d.path("digest").asText()));
+            assertThat(digests).as(page::describe).hasSizeLessThanOrEqualTo(3).isNotEmpty();
+            seen.addAll(digests);
+            pages++;
+            next = page.header("Link").map(ReferrersSuite::nextTarget).orElse(null);
+            assertThat(pages).as("pages followed").isLessThanOrEqualTo(2);
+        }
+        assertThat(pages).as("four referrers in pages of three").isEqualTo(2);
+        assertThat(seen).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder(f.sbom(), f.signature(), f.configTyped(), f.index());
+        assertThat(seen).as("digest order across pages").isSorted();
+    }
+
+    @Test
+    void shouldKeepTheArtifactTypeFilterAcrossPages() {
+        Fixture f = arrange();
+        String repo = f.repo();
+        byte[] second = ManifestJson.ociManifest().artifactType(SBOM)
+                .config(http().pushBlob(repo, MediaTypes.OCI_EMPTY, Content.EMPTY_JSON))
+                .layer(http().pushBlob(repo, "application/spdx+json", Content.randomBytes(300)))
+                .subject(f.subject().descriptor()).bytes();
+        String secondSbom = http().pushManifest(repo, Content.sha256(second), MediaTypes.OCI_MANIFEST, second);
+        Response first = http().get("/v2/" + repo + "/referrers/" + f.subject().digest() + "?n=1&artifactType=" + SBOM);
+        assertEmptyOrFilledIndex(first);
+        assertThat(first.headerElements("OCI-Filters-Applied")).containsExactly("artifactType");
+        String link = first.header("Link").orElseThrow(() -> new AssertionError("no Link: " + first.describe()));
+        assertThat(link).contains("artifactType=");
+        Response rest = http().get(nextTarget(link));
+        assertEmptyOrFilledIndex(rest);
+        java.util.Set<String> both = new java.util.HashSet<>(byDigest(first.json()).keySet());
+        both.addAll(byDigest(rest.json()).keySet());
+        assertThat(both).containsExactlyInAnyOrder(f.sbom(), secondSbom);
+        assertThat(rest.header("Link")).as("nothing after the last SBOM").isEmpty();
+    }
+
+    /** The target of a {@code Link: <target>; rel="next"} header. */
+    private static String nextTarget(String link) {
+        assertThat(link).startsWith("<").contains(">; rel=\"next\"");
+        return link.substring(1, link.indexOf('>'));
+    }
+
+    @Test
     void shouldReturnEmptyIndexWhenDigestHasNoReferrers() {
         String repo = Content.uniqueRepo("referrers");
         PushedImage image = http().pushImage(repo, "v1");

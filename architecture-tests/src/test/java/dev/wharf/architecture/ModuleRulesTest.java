@@ -1,0 +1,99 @@
+package dev.wharf.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The arrows of DESIGN.md's module picture, checked on the compiled main classes of every module: values and
+ * SPIs ({@code engine-api}) depend on nothing but the JDK; the stores, the servlet adapter and the contract kits
+ * depend on {@code engine-api}, never on {@code engine-core}; the engine knows no servlet, RocksDB or Jetty; no
+ * other module reaches into the engine's internal package; and no two packages depend on each other in a cycle.
+ * The Maven side of the same rule (which module may declare which dependency) is the enforcer's
+ * {@code bannedDependencies} in the module POMs.
+ */
+class ModuleRulesTest {
+    private static JavaClasses wharf;
+
+    @BeforeAll
+    static void importMainClasses() {
+        wharf = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.wharf");
+    }
+
+    @Test
+    void shouldSeeEveryModulesClasses() {
+        // A rule over no classes passes vacuously: make sure each module's main classes were imported.
+        for (String pkg : new String[] {"dev.wharf.api", "dev.wharf.spi", "dev.wharf.core", "dev.wharf.core.internal",
+                "dev.wharf.core.storage", "dev.wharf.testkit", "dev.wharf.rocksdb", "dev.wharf.servlet",
+                "dev.wharf.testing"}) {
+            assertThat(wharf.containPackage(pkg)).as(pkg).isTrue();
+            assertThat(wharf.getPackage(pkg).getClasses()).as(pkg).isNotEmpty();
+        }
+        assertThat(wharf.stream().filter(c -> c.getSimpleName().endsWith("Test"))).isEmpty();
+    }
+
+    @Test
+    void shouldKeepValuesAndSpisOnTheJdkAlone() {
+        check(classes().that().resideInAnyPackage("dev.wharf.api..", "dev.wharf.spi..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.wharf.api..", "dev.wharf.spi.."));
+    }
+
+    @Test
+    void shouldKeepTheEngineFreeOfServletRocksDbJettyAndItsUsers() {
+        check(noClasses().that().resideInAPackage("dev.wharf.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.rocksdb..",
+                        "org.eclipse.jetty..", "dev.wharf.servlet..", "dev.wharf.rocksdb..", "dev.wharf.testing..",
+                        "dev.wharf.testkit.."));
+    }
+
+    @Test
+    void shouldKeepTheRocksDbStoreOnTheSpisAlone() {
+        check(classes().that().resideInAPackage("dev.wharf.rocksdb..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.rocksdb..", "dev.wharf.api..",
+                        "dev.wharf.spi..", "dev.wharf.rocksdb.."));
+    }
+
+    @Test
+    void shouldKeepTheServletAdapterOnTheApiAlone() {
+        check(classes().that().resideInAPackage("dev.wharf.servlet..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jakarta.servlet..",
+                        "com.fasterxml.jackson..", "dev.wharf.api..", "dev.wharf.spi..", "dev.wharf.servlet.."));
+    }
+
+    @Test
+    void shouldKeepTheContractKitsOnTheSpisAndTestLibraries() {
+        check(classes().that().resideInAPackage("dev.wharf.testkit..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.junit..", "org.assertj..",
+                        "org.opentest4j..", "dev.wharf.api..", "dev.wharf.spi..", "dev.wharf.testkit.."));
+    }
+
+    @Test
+    void shouldKeepEngineInternalsToTheEngine() {
+        check(noClasses().that().resideOutsideOfPackage("dev.wharf.core..")
+                .should().dependOnClassesThat().resideInAPackage("dev.wharf.core.internal.."));
+    }
+
+    @Test
+    void shouldKeepReferenceStoresIndependentOfTheEngine() {
+        check(noClasses().that().resideInAPackage("dev.wharf.core.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.wharf.core", "dev.wharf.core.internal.."));
+    }
+
+    @Test
+    void shouldHaveNoCyclesBetweenPackages() {
+        check(slices().matching("dev.wharf.(**)").should().beFreeOfCycles());
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(wharf);
+    }
+}

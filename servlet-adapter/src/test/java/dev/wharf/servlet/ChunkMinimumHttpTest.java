@@ -1,0 +1,106 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.Digest;
+import dev.wharf.api.Registry;
+import dev.wharf.core.storage.InMemoryBlobStore;
+import dev.wharf.servlet.suite.Content;
+import dev.wharf.servlet.suite.RegistryHttp;
+import dev.wharf.servlet.suite.Response;
+import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.StagedBlob;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+import static dev.wharf.servlet.suite.ApiAssertions.assertStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code OCI-Chunk-Min-Length} (spec "Pushing a blob in chunks"): a session's {@code 202} names the blob
+ * store's minimum chunk size when the store declares one, and says nothing when any size works. On Jetty,
+ * Tomcat and Undertow.
+ */
+class ChunkMinimumHttpTest {
+    private static final long FIVE_MIB = 5L * 1024 * 1024;
+
+    /** Starts a container hosting a registry. */
+    interface Container {
+        RegistryServer start(Registry registry) throws Exception;
+    }
+
+    static Stream<Arguments> containers() {
+        return Stream.of(Arguments.of("jetty", (Container) JettyRegistryServer::start),
+                Arguments.of("tomcat", (Container) TomcatRegistryServer::start),
+                Arguments.of("undertow", (Container) UndertowRegistryServer::start));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("containers")
+    void shouldAnnounceTheStoresMinimumChunkSizeWhenItHasOne(String name, Container container) throws Exception {
+        Registry registry = Registry.builder().blobStore(new PartSizedStore(FIVE_MIB)).build();
+        try (RegistryServer server = container.start(registry)) {
+            RegistryHttp http = new RegistryHttp(server.baseUri());
+            Response started = http.post("/v2/team/app/blobs/uploads/", new byte[0]);
+            assertStatus(started, 202);
+            assertThat(started.header("OCI-Chunk-Min-Length")).as(started::describe).contains(Long.toString(FIVE_MIB));
+            byte[] blob = Content.randomBytes(1000);
+            assertThat(http.pushBlob("team/app", blob)).isEqualTo(Content.sha256(blob));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("containers")
+    void shouldSayNothingWhenAnyChunkSizeWorks(String name, Container container) throws Exception {
+        try (RegistryServer server = container.start(Registry.builder().build())) {
+            Response started = new RegistryHttp(server.baseUri()).post("/v2/team/app/blobs/uploads/", new byte[0]);
+            assertStatus(started, 202);
+            assertThat(started.header("OCI-Chunk-Min-Length")).as(started::describe).isEmpty();
+        }
+    }
+
+    /** The in-memory store, declaring an object store's minimum part size. */
+    private static final class PartSizedStore implements BlobStore {
+        private final InMemoryBlobStore delegate = new InMemoryBlobStore();
+        private final long minimum;
+
+        PartSizedStore(long minimum) {
+            this.minimum = minimum;
+        }
+
+        @Override
+        public OptionalLong minimumChunkSize() {
+            return OptionalLong.of(minimum);
+        }
+
+        @Override
+        public Optional<BlobInfo> stat(Digest digest) {
+            return delegate.stat(digest);
+        }
+
+        @Override
+        public Optional<InputStream> open(Digest digest, long offset, long length) {
+            return delegate.open(digest, offset, length);
+        }
+
+        @Override
+        public StagedBlob stage() {
+            return delegate.stage();
+        }
+
+        @Override
+        public Optional<StagedBlob> resume(String stagedId) {
+            return delegate.resume(stagedId);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
