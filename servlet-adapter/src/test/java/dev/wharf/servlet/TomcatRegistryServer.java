@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * {@link RegistryServlet} at {@code /v2/*} in an embedded Tomcat 11 on an ephemeral port of 127.0.0.1, set up
- * the way the README shows an embedder doing it ({@code Tomcat.addServlet}, {@code addServletMappingDecoded}).
+ * the way docs/embedding.md shows an embedder doing it ({@code Tomcat.addServlet}, {@code addServletMappingDecoded}).
  *
  * <p>Tomcat needs a base directory for its work files; the fixture makes a temporary one and deletes it on
  * {@link #close()}. No connector or context setting is relaxed. Tomcat collapses {@code //} and resolves

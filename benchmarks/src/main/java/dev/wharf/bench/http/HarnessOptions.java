@@ -41,7 +41,7 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
      * is stated for, grown from 32 MiB only as the live data needs, and the serial collector. On this
      * two-core machine the serial collector gave both a lower peak RSS and higher throughput than G1, which
      * costs about 40 MiB of native bookkeeping and competes for the cores with its concurrent threads
-     * (README: benchmarks).
+     * (docs/benchmarks.md).
      */
     public static final List<String> DEFAULT_WHARF_JAVA_OPTIONS = List.of("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC");
 

@@ -140,7 +140,7 @@ class OrasSdkTest {
 
         // ORAS 0.2.15's CopyUtils pushes every referrer it copies under the source's tag, so the target's tag
         // ends on the signature. Wharf stores what the client sends; if this fails, the SDK changed: update
-        // the README's Compatibility notes.
+        // the notes in docs/compatibility.md.
         assertThat(wharf.manifest("oras/target", "v1").dockerContentDigest())
                 .as("tag v1 in the target repository after CopyUtils.copy")
                 .contains(signature.getDigest());
