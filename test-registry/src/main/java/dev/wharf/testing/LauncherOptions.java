@@ -62,7 +62,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
      * @throws IllegalArgumentException with a message for the user when the command line is wrong
      */
     static LauncherOptions parse(String... args) {
-        String host = Settings.DEFAULT_HOST;
+        String host = TestRegistryOptions.DEFAULT_HOST;
         int port = DEFAULT_PORT;
         Path dataDirectory = null;
         Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
