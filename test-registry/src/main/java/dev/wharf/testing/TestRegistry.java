@@ -117,8 +117,16 @@ public final class TestRegistry implements AutoCloseable {
         return authority(WILDCARD_HOSTS.contains(host) ? TestRegistryOptions.DEFAULT_HOST : host, port);
     }
 
+    /**
+     * {@code HOST:PORT} the registry is bound to, the host as it was given (a wildcard such as {@code 0.0.0.0}
+     * stays one): where it listens, for logs and messages. {@link #hostPort()} is the address to connect to.
+     */
+    public String boundHostPort() {
+        return authority(host, port);
+    }
+
     /** {@code host:port}, with an IPv6 literal in brackets. */
-    static String authority(String host, int port) {
+    private static String authority(String host, int port) {
         boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
         return (ipv6 ? "[" + host + "]" : host) + ":" + port;
     }
@@ -158,11 +166,6 @@ public final class TestRegistry implements AutoCloseable {
 
     boolean isClosed() {
         return closed.get();
-    }
-
-    /** Blocks until the server has stopped (the launcher's main thread waits here). */
-    void awaitStop() throws InterruptedException {
-        server.join();
     }
 
     @Override

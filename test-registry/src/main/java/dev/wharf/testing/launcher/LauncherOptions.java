@@ -1,4 +1,7 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
+
+import dev.wharf.testing.TestRegistry;
+import dev.wharf.testing.TestRegistryOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,6 +128,13 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 : Optional.of(dataDirectory != null ? dataDirectory : DEFAULT_DATA_DIRECTORY);
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help);
+    }
+
+    /** The registry these flags describe, as {@link TestRegistry} takes it. */
+    TestRegistryOptions registryOptions() {
+        TestRegistryOptions options = TestRegistryOptions.defaults().withHost(host).withPort(port)
+                .withEngine(engine -> engine.uploadExpiry(uploadExpiry));
+        return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 
     private static Path absolute(Path path) {
