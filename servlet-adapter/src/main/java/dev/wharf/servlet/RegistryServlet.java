@@ -3,6 +3,7 @@ package dev.wharf.servlet;
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryException;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +14,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The OCI Distribution HTTP API (distribution-spec "API") over a {@link Registry}. Map it at {@code /v2/*}:
@@ -23,8 +25,45 @@ import java.util.Objects;
  * context.addServlet(new ServletHolder(new RegistryServlet(registry)), "/v2/*");
  * }</pre>
  *
- * <p>Or declare it by class name (web.xml, annotations) and put the registry in the
- * {@link jakarta.servlet.ServletContext} attribute {@value #REGISTRY_ATTRIBUTE} before the servlet starts.
+ * <p>Or let the container create it from its class name and {@link #attach attach} the registry to the
+ * servlet context before the servlet starts, from a {@link jakarta.servlet.ServletContextListener} (which can
+ * also close the registry) or a {@link jakarta.servlet.ServletContainerInitializer}; containers run both
+ * before they initialise any servlet:
+ *
+ * <pre>{@code
+ * @WebListener
+ * public class WharfSetup implements ServletContextListener {
+ *     private Registry registry;
+ *
+ *     public void contextInitialized(ServletContextEvent event) {
+ *         registry = Registry.builder().build();
+ *         RegistryServlet.attach(event.getServletContext(), registry);
+ *     }
+ *
+ *     public void contextDestroyed(ServletContextEvent event) {
+ *         registry.close();
+ *     }
+ * }
+ * }</pre>
+ *
+ * with the servlet declared in {@code web.xml}:
+ *
+ * <pre>{@code
+ * <servlet>
+ *   <servlet-name>wharf</servlet-name>
+ *   <servlet-class>dev.wharf.servlet.RegistryServlet</servlet-class>
+ *   <async-supported>true</async-supported>
+ * </servlet>
+ * <servlet-mapping>
+ *   <servlet-name>wharf</servlet-name>
+ *   <url-pattern>/v2/*</url-pattern>
+ * </servlet-mapping>
+ * }</pre>
+ *
+ * or by an annotated subclass, {@code @WebServlet(urlPatterns = "/v2/*", asyncSupported = true) public class
+ * Wharf extends RegistryServlet { }}, or with {@code servletContext.addServlet("wharf", RegistryServlet.class)}.
+ * A servlet so declared that finds no registry attached fails to initialise, saying how to attach one, and the
+ * container refuses its requests.
  *
  * <p>The servlet only translates: it routes the path as the client sent it ({@link RequestPath},
  * {@link Routes}), parses headers and query, calls the registry on behalf of
@@ -36,7 +75,11 @@ import java.util.Objects;
  * <p>The servlet does not own the registry and never closes it.
  */
 public class RegistryServlet extends HttpServlet {
-    /** ServletContext attribute the no-argument constructor takes the {@link Registry} from. */
+    /**
+     * The ServletContext attribute under which {@link #attach} keeps the {@link Registry} that servlets made
+     * with the no-argument constructor serve. Kept for code that sets the attribute itself; {@link #attach} and
+     * {@link #attached} are the typed way to use it.
+     */
     public static final String REGISTRY_ATTRIBUTE = "dev.wharf.registry";
 
     private static final long serialVersionUID = 1L;
@@ -52,20 +95,54 @@ public class RegistryServlet extends HttpServlet {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** A servlet that takes its registry from the ServletContext attribute {@value #REGISTRY_ATTRIBUTE}. */
+    /**
+     * A servlet for containers that create it from its class name: it serves the registry {@link #attach attached}
+     * to its servlet context, which it takes when it is initialised.
+     */
     public RegistryServlet() {
+    }
+
+    /**
+     * Makes {@code registry} the one that servlets created with the no-argument constructor in {@code context}
+     * serve. Call it before they are initialised: from {@code ServletContextListener.contextInitialized} or a
+     * {@code ServletContainerInitializer}. It replaces a registry attached before; a servlet already
+     * initialised keeps the one it took. The servlets never close the registry; whoever attached it does.
+     */
+    public static void attach(ServletContext context, Registry registry) {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(registry, "registry");
+        context.setAttribute(REGISTRY_ATTRIBUTE, registry);
+    }
+
+    /**
+     * The registry {@link #attach attached} to {@code context}, empty when none is.
+     *
+     * @throws IllegalStateException when the attribute {@value #REGISTRY_ATTRIBUTE} holds something else
+     */
+    public static Optional<Registry> attached(ServletContext context) {
+        Object attribute = context.getAttribute(REGISTRY_ATTRIBUTE);
+        if (attribute instanceof Registry registry) {
+            return Optional.of(registry);
+        }
+        if (attribute == null) {
+            return Optional.empty();
+        }
+        throw new IllegalStateException("ServletContext attribute '" + REGISTRY_ATTRIBUTE + "' holds a "
+                + attribute.getClass().getName() + ", not a dev.wharf.api.Registry; set it with "
+                + "RegistryServlet.attach(servletContext, registry)");
     }
 
     @Override
     public void init() throws ServletException {
         if (registry == null) {
-            Object attribute = getServletContext().getAttribute(REGISTRY_ATTRIBUTE);
-            if (!(attribute instanceof Registry fromContext)) {
-                throw new ServletException("RegistryServlet needs a dev.wharf.api.Registry in ServletContext attribute '"
-                        + REGISTRY_ATTRIBUTE + "' (found " + (attribute == null ? "nothing" : attribute.getClass().getName())
-                        + "), or construct it with new RegistryServlet(registry)");
+            try {
+                registry = attached(getServletContext()).orElseThrow(() -> new ServletException(
+                        "RegistryServlet has no registry to serve: call RegistryServlet.attach(servletContext, "
+                        + "registry) before the servlet starts (from a ServletContextListener or a "
+                        + "ServletContainerInitializer), or construct it with new RegistryServlet(registry)"));
+            } catch (IllegalStateException e) {
+                throw new ServletException(e.getMessage(), e);
             }
-            registry = fromContext;
         }
         errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE);
         handlers = handlers(registry);

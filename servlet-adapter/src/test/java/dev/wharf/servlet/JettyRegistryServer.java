@@ -1,6 +1,7 @@
 package dev.wharf.servlet;
 
 import dev.wharf.api.Registry;
+import jakarta.servlet.ServletContainerInitializer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -11,6 +12,7 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URI;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * {@link RegistryServlet} at {@code /v2/*} in an embedded Jetty 12 (ee10) on an ephemeral port of
@@ -45,6 +47,31 @@ public final class JettyRegistryServer implements RegistryServer {
      */
     public static JettyRegistryServer start(Registry registry, jakarta.servlet.Filter filter) throws Exception {
         Objects.requireNonNull(registry, "registry");
+        return startWith(registry, context -> {
+            if (filter != null) {
+                context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
+                        java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            }
+            context.addServlet(new ServletHolder(new RegistryServlet(registry)), "/v2/*");
+        });
+    }
+
+    /**
+     * Starts Jetty with {@code servlet} declared by class (Jetty creates it, as from web.xml) at {@code /v2/*}
+     * and {@code setup} run before any servlet starts; {@code setup} decides what to attach. The returned
+     * server owns {@code registry} and closes it.
+     */
+    public static JettyRegistryServer startDeclared(Registry registry, Class<? extends RegistryServlet> servlet,
+                                                    ServletContainerInitializer setup) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        return startWith(registry, context -> {
+            context.addServletContainerInitializer(setup);
+            context.addServlet(servlet, "/v2/*");
+        });
+    }
+
+    private static JettyRegistryServer startWith(Registry registry, Consumer<ServletContextHandler> deploy)
+            throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setUriCompliance(UriCompliance.DEFAULT.with("wharf-tests", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
@@ -57,11 +84,7 @@ public final class JettyRegistryServer implements RegistryServer {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        if (filter != null) {
-            context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
-                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-        }
-        context.addServlet(new ServletHolder(new RegistryServlet(registry)), "/v2/*");
+        deploy.accept(context);
         server.setHandler(context);
         try {
             server.start();

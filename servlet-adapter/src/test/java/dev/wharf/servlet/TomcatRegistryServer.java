@@ -2,6 +2,7 @@ package dev.wharf.servlet;
 
 import dev.wharf.api.Registry;
 import dev.wharf.servlet.suite.ContainerQuirk;
+import jakarta.servlet.ServletContainerInitializer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +46,24 @@ public final class TomcatRegistryServer implements RegistryServer {
     /** Starts Tomcat serving {@code registry}; the returned server owns the registry and closes it. */
     public static TomcatRegistryServer start(Registry registry) throws Exception {
         Objects.requireNonNull(registry, "registry");
+        return startWith(registry, context -> Tomcat.addServlet(context, "wharf", new RegistryServlet(registry)));
+    }
+
+    /**
+     * Starts Tomcat with {@code servlet} declared by class name (Tomcat creates it, as from web.xml) at
+     * {@code /v2/*} and {@code setup} run before any servlet starts; {@code setup} decides what to attach. The
+     * returned server owns {@code registry} and closes it.
+     */
+    public static TomcatRegistryServer startDeclared(Registry registry, Class<? extends RegistryServlet> servlet,
+                                                     ServletContainerInitializer setup) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        return startWith(registry, context -> {
+            context.addServletContainerInitializer(setup, null);
+            return Tomcat.addServlet(context, "wharf", servlet.getName());
+        });
+    }
+
+    private static TomcatRegistryServer startWith(Registry registry, Function<Context, Wrapper> deploy) throws Exception {
         Path baseDir = Files.createTempDirectory("wharf-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -54,7 +74,7 @@ public final class TomcatRegistryServer implements RegistryServer {
         tomcat.getHost().setAutoDeploy(false);
 
         Context context = tomcat.addContext("", null);
-        Wrapper wharf = Tomcat.addServlet(context, "wharf", new RegistryServlet(registry));
+        Wrapper wharf = deploy.apply(context);
         wharf.setAsyncSupported(true);
         context.addServletMappingDecoded("/v2/*", "wharf");
         try {

@@ -1,18 +1,21 @@
 package dev.wharf.servlet;
 
 import dev.wharf.api.Registry;
+import jakarta.servlet.ServletContainerInitializer;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.api.DeploymentManager;
+import io.undertow.servlet.api.ServletContainerInitializerInfo;
 import io.undertow.servlet.api.ServletContainer;
 import io.undertow.servlet.util.ImmediateInstanceFactory;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@link RegistryServlet} at {@code /v2/*} in an embedded Undertow 2.3 on an ephemeral port of 127.0.0.1:
@@ -43,13 +46,31 @@ public final class UndertowRegistryServer implements RegistryServer {
     public static UndertowRegistryServer start(Registry registry) throws Exception {
         Objects.requireNonNull(registry, "registry");
         RegistryServlet servlet = new RegistryServlet(registry);
-        DeploymentInfo info = Servlets.deployment()
-                .setClassLoader(UndertowRegistryServer.class.getClassLoader())
-                .setContextPath("/")
-                .setDeploymentName("wharf")
+        return startWith(registry, Servlets.deployment()
                 .addServlet(Servlets.servlet("wharf", RegistryServlet.class, new ImmediateInstanceFactory<>(servlet))
                         .addMapping("/v2/*")
-                        .setAsyncSupported(true));
+                        .setAsyncSupported(true)));
+    }
+
+    /**
+     * Starts Undertow with {@code servlet} declared by class (Undertow creates it, as from web.xml) at
+     * {@code /v2/*} and {@code setup} run before any servlet starts; {@code setup} decides what to attach. The
+     * returned server owns {@code registry} and closes it.
+     */
+    public static UndertowRegistryServer startDeclared(Registry registry, Class<? extends RegistryServlet> servlet,
+                                                       ServletContainerInitializer setup) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        return startWith(registry, Servlets.deployment()
+                .addServletContainerInitializer(new ServletContainerInitializerInfo(setup.getClass(),
+                        new ImmediateInstanceFactory<>(setup), Set.of()))
+                .addServlet(Servlets.servlet("wharf", servlet).addMapping("/v2/*").setAsyncSupported(true)));
+    }
+
+    private static UndertowRegistryServer startWith(Registry registry, DeploymentInfo servlets) throws Exception {
+        DeploymentInfo info = servlets
+                .setClassLoader(UndertowRegistryServer.class.getClassLoader())
+                .setContextPath("/")
+                .setDeploymentName("wharf");
         ServletContainer container = ServletContainer.Factory.newInstance();
         DeploymentManager deployment = container.addDeployment(info);
         Undertow server = null;

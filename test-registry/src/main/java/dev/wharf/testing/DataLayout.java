@@ -15,23 +15,31 @@ import java.nio.file.Path;
  * </pre>
  *
  * <p>The blob store owns the layout of {@code blobs/} and {@code staging/}; this class only decides that
- * metadata lives beside them, so that {@link TestRegistry}, the launcher and its backup agree.
+ * metadata lives beside them, so that {@link TestRegistry} (given
+ * {@link TestRegistryOptions#withDataDirectory(Path)}), the launcher and its offline backup agree. An
+ * embedder that wants the same layout builds its stores from these paths.
  */
-final class DataLayout {
-    static final String METADATA = "metadata";
-    static final String BLOBS = "blobs";
-    static final String STAGING = "staging";
-
+public final class DataLayout {
     private DataLayout() {
     }
 
-    /** The RocksDB directory. */
-    static Path metadata(Path dataDirectory) {
-        return dataDirectory.resolve(METADATA);
+    /** The RocksDB directory, {@code DIR/metadata}. */
+    public static Path metadata(Path dataDirectory) {
+        return dataDirectory.resolve("metadata");
+    }
+
+    /** Published blob files, {@code DIR/blobs}; they never change once there. */
+    public static Path blobs(Path dataDirectory) {
+        return dataDirectory.resolve("blobs");
+    }
+
+    /** Bytes of uploads in progress, {@code DIR/staging}. */
+    public static Path staging(Path dataDirectory) {
+        return dataDirectory.resolve("staging");
     }
 
     /** Opens (creating if needed) the blob store rooted at the data directory. */
-    static FileSystemBlobStore blobStore(Path dataDirectory) {
+    public static FileSystemBlobStore blobStore(Path dataDirectory) {
         return new FileSystemBlobStore(dataDirectory);
     }
 }

@@ -67,30 +67,41 @@ public final class TestRegistry implements AutoCloseable {
 
     /** Starts an in-memory registry on 127.0.0.1 and an ephemeral port. */
     public static TestRegistry start() {
-        return start(Settings.DEFAULTS);
+        return start(TestRegistryOptions.defaults());
     }
 
-    /** Options for a registry that needs more than {@link #start()} gives. */
+    /**
+     * Options for a registry that needs more than {@link #start()} gives, one at a time; the same options as
+     * {@link TestRegistryOptions}, for a registry started in one expression.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    static TestRegistry start(Settings settings) {
-        Registry registry = buildEngine(settings);
-        Server server = newServer(settings, registry);
+    /**
+     * Starts a registry with {@code options}; each call starts a new, independent registry.
+     *
+     * @throws java.io.UncheckedIOException when the port cannot be bound
+     * @throws IllegalStateException        when Jetty cannot start for another reason
+     * @throws RuntimeException             from the engine or its stores, e.g. a data directory that cannot be
+     *                                      written or is in use by another registry
+     */
+    public static TestRegistry start(TestRegistryOptions options) {
+        Registry registry = buildEngine(options);
+        Server server = newServer(options, registry);
         try {
             server.start();
         } catch (Exception e) {
             stopQuietly(server, e);
             registry.close();
-            String where = settings.host() + ":" + settings.port();
+            String where = options.host() + ":" + options.port();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot listen on " + where + ": " + io.getMessage(), io);
             }
             throw new IllegalStateException("cannot start the registry on " + where, e);
         }
         int boundPort = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        return new TestRegistry(server, registry, settings.host(), boundPort);
+        return new TestRegistry(server, registry, options.host(), boundPort);
     }
 
     /** The registry's root, {@code http://127.0.0.1:PORT}; the API lives under {@code /v2/}. */
@@ -103,11 +114,19 @@ public final class TestRegistry implements AutoCloseable {
      * bound to a wildcard address reports 127.0.0.1, the address a client on this machine should use.
      */
     public String hostPort() {
-        return authority(WILDCARD_HOSTS.contains(host) ? Settings.DEFAULT_HOST : host, port);
+        return authority(WILDCARD_HOSTS.contains(host) ? TestRegistryOptions.DEFAULT_HOST : host, port);
+    }
+
+    /**
+     * {@code HOST:PORT} the registry is bound to, the host as it was given (a wildcard such as {@code 0.0.0.0}
+     * stays one): where it listens, for logs and messages. {@link #hostPort()} is the address to connect to.
+     */
+    public String boundHostPort() {
+        return authority(host, port);
     }
 
     /** {@code host:port}, with an IPv6 literal in brackets. */
-    static String authority(String host, int port) {
+    private static String authority(String host, int port) {
         boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
         return (ipv6 ? "[" + host + "]" : host) + ":" + port;
     }
@@ -149,11 +168,6 @@ public final class TestRegistry implements AutoCloseable {
         return closed.get();
     }
 
-    /** Blocks until the server has stopped (the launcher's main thread waits here). */
-    void awaitStop() throws InterruptedException {
-        server.join();
-    }
-
     @Override
     public String toString() {
         return "TestRegistry[" + baseUri() + (closed.get() ? ", closed]" : "]");
@@ -164,13 +178,13 @@ public final class TestRegistry implements AutoCloseable {
      * (an opened RocksDB it replaced would otherwise stay locked and unclosed); the data directory's stores
      * fill whatever it left unset.
      */
-    private static Registry buildEngine(Settings settings) {
+    private static Registry buildEngine(TestRegistryOptions options) {
         RegistryBuilder builder = Registry.builder();
-        settings.engine().accept(builder);
-        if (settings.dataDirectory().isEmpty()) {
+        options.engine().accept(builder);
+        if (options.dataDirectory().isEmpty()) {
             return builder.build();
         }
-        Path dir = settings.dataDirectory().get();
+        Path dir = options.dataDirectory().get();
         RegistryConfig chosen = builder.config();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -198,7 +212,7 @@ public final class TestRegistry implements AutoCloseable {
         return store;
     }
 
-    private static Server newServer(Settings settings, Registry registry) {
+    private static Server newServer(TestRegistryOptions options, Registry registry) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("wharf-registry");
         threads.setDaemon(true);
@@ -212,8 +226,8 @@ public final class TestRegistry implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setRelativeRedirectAllowed(true); // Location headers stay relative, as the servlet writes them
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(settings.host());
-        connector.setPort(settings.port());
+        connector.setHost(options.host());
+        connector.setPort(options.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         server.addConnector(connector);
 
@@ -235,25 +249,26 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /**
-     * Options for {@link TestRegistry}. Every option has a default: 127.0.0.1, an ephemeral port, in-memory
-     * storage, the engine's own defaults. {@link #start()} may be called more than once; each call starts a
-     * new, independent registry.
+     * Options for {@link TestRegistry}, one call each, ending in {@link #start()}; a mutable front for
+     * {@link TestRegistryOptions}, whose documentation each method shares. Every option has a default:
+     * 127.0.0.1, an ephemeral port, in-memory storage, the engine's own defaults. {@link #start()} may be called
+     * more than once; each call starts a new, independent registry.
      */
     public static final class Builder {
-        private Settings settings = Settings.DEFAULTS;
+        private TestRegistryOptions options = TestRegistryOptions.defaults();
 
         private Builder() {
         }
 
-        /** The TCP port; 0 (the default) picks a free one. */
+        /** The TCP port; 0 (the default) picks a free one. See {@link TestRegistryOptions#withPort(int)}. */
         public Builder port(int port) {
-            settings = settings.withPort(port);
+            options = options.withPort(port);
             return this;
         }
 
-        /** The address to bind; 127.0.0.1 by default. */
+        /** The address to bind; 127.0.0.1 by default. See {@link TestRegistryOptions#withHost(String)}. */
         public Builder host(String host) {
-            settings = settings.withHost(host);
+            options = options.withHost(host);
             return this;
         }
 
@@ -263,7 +278,7 @@ public final class TestRegistry implements AutoCloseable {
          * under {@code directory/blobs} and {@code directory/staging}. One running registry per directory.
          */
         public Builder dataDirectory(Path directory) {
-            settings = settings.withDataDirectory(directory);
+            options = options.withDataDirectory(directory);
             return this;
         }
 
@@ -276,17 +291,13 @@ public final class TestRegistry implements AutoCloseable {
          * }</pre>
          */
         public Builder engine(Consumer<RegistryBuilder> customizer) {
-            settings = settings.withEngine(customizer);
+            options = options.withEngine(customizer);
             return this;
         }
 
         /** Starts a registry with these options. */
         public TestRegistry start() {
-            return TestRegistry.start(settings);
-        }
-
-        Settings settings() {
-            return settings;
+            return TestRegistry.start(options);
         }
     }
 }

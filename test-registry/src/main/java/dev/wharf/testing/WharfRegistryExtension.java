@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -50,23 +51,27 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
+ * <p>Options written once as {@link TestRegistryOptions} serve both the extension and registries started
+ * directly: {@code WharfRegistryExtension.builder().options(OPTIONS).build()} and
+ * {@code TestRegistry.start(OPTIONS)}.
+ *
  * <p>One extension instance per test class: two registered extensions would both offer a
  * {@link TestRegistry} parameter, which JUnit refuses as ambiguous; use their fields instead.
  */
 public final class WharfRegistryExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
     private static final Namespace NAMESPACE = Namespace.create(WharfRegistryExtension.class);
 
-    private final Settings settings;
+    private final TestRegistryOptions options;
     /** The registry most recently obtained, for the accessors used from test code. */
     private volatile TestRegistry current;
 
     /** Defaults: in memory, 127.0.0.1, ephemeral port. This is the constructor {@code @ExtendWith} uses. */
     public WharfRegistryExtension() {
-        this(Settings.DEFAULTS);
+        this(TestRegistryOptions.defaults());
     }
 
-    private WharfRegistryExtension(Settings settings) {
-        this.settings = settings;
+    private WharfRegistryExtension(TestRegistryOptions options) {
+        this.options = options;
     }
 
     /** Options for the registries this extension starts. */
@@ -131,7 +136,7 @@ public final class WharfRegistryExtension implements BeforeAllCallback, BeforeEa
 
     private TestRegistry obtain(ExtensionContext context) {
         Handle handle = context.getStore(NAMESPACE)
-                .getOrComputeIfAbsent(this, key -> new Handle(TestRegistry.start(settings)), Handle.class);
+                .getOrComputeIfAbsent(this, key -> new Handle(TestRegistry.start(options)), Handle.class);
         current = handle.registry();
         return handle.registry();
     }
@@ -149,42 +154,55 @@ public final class WharfRegistryExtension implements BeforeAllCallback, BeforeEa
         }
     }
 
-    /** Options for {@link WharfRegistryExtension}; the same ones {@link TestRegistry.Builder} offers. */
+    /**
+     * Options for {@link WharfRegistryExtension}: a {@link TestRegistryOptions} value, the same one
+     * {@link TestRegistry#start(TestRegistryOptions)} takes, refined one call at a time if need be.
+     */
     public static final class Builder {
-        private Settings settings = Settings.DEFAULTS;
+        private TestRegistryOptions options = TestRegistryOptions.defaults();
 
         private Builder() {
         }
 
+        /**
+         * Starts from {@code options}, replacing whatever was set before; later calls refine them. This is how a
+         * suite shares one set of options between the extension and {@link TestRegistry#start(TestRegistryOptions)}.
+         */
+        public Builder options(TestRegistryOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
         /** A fixed TCP port; by default each registry gets a free ephemeral one. */
         public Builder port(int port) {
-            settings = settings.withPort(port);
+            options = options.withPort(port);
             return this;
         }
 
         /** The address to bind; 127.0.0.1 by default. */
         public Builder host(String host) {
-            settings = settings.withHost(host);
+            options = options.withHost(host);
             return this;
         }
 
         /**
-         * Keeps metadata and blobs on disk in {@code directory}; see {@link TestRegistry.Builder#dataDirectory}.
+         * Keeps metadata and blobs on disk in {@code directory}; see {@link TestRegistryOptions#withDataDirectory}.
          * Registries started one after another on the same directory see each other's content.
          */
         public Builder dataDirectory(Path directory) {
-            settings = settings.withDataDirectory(directory);
+            options = options.withDataDirectory(directory);
             return this;
         }
 
-        /** Customises the engine of each registry started; see {@link TestRegistry.Builder#engine(Consumer)}. */
+        /** Customises the engine of each registry started; see {@link TestRegistryOptions#withEngine(Consumer)}. */
         public Builder engine(Consumer<RegistryBuilder> customizer) {
-            settings = settings.withEngine(customizer);
+            options = options.withEngine(customizer);
             return this;
         }
 
+        /** An extension that starts its registries with these options. */
         public WharfRegistryExtension build() {
-            return new WharfRegistryExtension(settings);
+            return new WharfRegistryExtension(options);
         }
     }
 }

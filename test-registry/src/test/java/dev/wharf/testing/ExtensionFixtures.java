@@ -7,6 +7,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -51,6 +52,25 @@ final class ExtensionFixtures {
         void second() {
             assertThat(registry.hostPort()).isEqualTo("127.0.0.1:" + registry.port());
             see(registry.testRegistry());
+        }
+    }
+
+    /** Written once, used by {@link SharedOptions} and by {@link TestRegistry#start(TestRegistryOptions)}. */
+    static final TestRegistryOptions SHARED = TestRegistryOptions.defaults()
+            .withEngine(engine -> engine.pageSizes(10, 20))
+            .withEngine(engine -> engine.deletesEnabled(false));
+
+    static class SharedOptions {
+        @RegisterExtension
+        static WharfRegistryExtension registry = WharfRegistryExtension.builder()
+                .engine(engine -> engine.maxManifestBytes(1024)) // forgotten: options(...) replaces it
+                .options(SHARED)
+                .engine(engine -> engine.uploadExpiry(Duration.ofMinutes(5))) // refines the shared options
+                .build();
+
+        @Test
+        void shared(TestRegistry injected) {
+            see(injected);
         }
     }
 

@@ -11,9 +11,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 
-/** The bits of plain HTTP the tests share: one HTTP/1.1 client, monolithic blob pushes, sha256. */
-final class Http {
-    static final HttpClient CLIENT = HttpClient.newBuilder()
+/**
+ * The bits of plain HTTP the tests share: one HTTP/1.1 client, monolithic blob pushes, sha256. Public for the
+ * launcher's tests in {@code dev.wharf.testing.launcher}.
+ */
+public final class Http {
+    public static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
@@ -21,20 +24,20 @@ final class Http {
     private Http() {
     }
 
-    static HttpResponse<byte[]> get(URI uri) {
+    public static HttpResponse<byte[]> get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET().build());
     }
 
-    static HttpResponse<byte[]> head(URI uri) {
+    public static HttpResponse<byte[]> head(URI uri) {
         return send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
     }
 
-    static HttpResponse<byte[]> delete(URI uri) {
+    public static HttpResponse<byte[]> delete(URI uri) {
         return send(HttpRequest.newBuilder(uri).DELETE().build());
     }
 
     /** {@code POST /v2/<repository>/blobs/uploads/?digest=...} with the whole blob as the body. */
-    static HttpResponse<byte[]> pushBlob(URI base, String repository, byte[] blob) {
+    public static HttpResponse<byte[]> pushBlob(URI base, String repository, byte[] blob) {
         URI uri = base.resolve("/v2/" + repository + "/blobs/uploads/?digest=" + sha256Digest(blob));
         return send(HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/octet-stream")
@@ -42,7 +45,7 @@ final class Http {
                 .build());
     }
 
-    static HttpResponse<byte[]> send(HttpRequest request) {
+    public static HttpResponse<byte[]> send(HttpRequest request) {
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -54,12 +57,12 @@ final class Http {
     }
 
     /** {@code sha256:<hex>} of {@code bytes}. */
-    static String sha256Digest(byte[] bytes) {
+    public static String sha256Digest(byte[] bytes) {
         MessageDigest sha256 = sha256();
         return "sha256:" + HexFormat.of().formatHex(sha256.digest(bytes));
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -67,7 +70,7 @@ final class Http {
         }
     }
 
-    static String body(HttpResponse<byte[]> response) {
+    public static String body(HttpResponse<byte[]> response) {
         return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -48,6 +48,15 @@ class TestRegistryTest {
     }
 
     @Test
+    void shouldReportWildcardAsBoundButLoopbackToConnectToWhenBoundToEveryInterface() {
+        try (TestRegistry registry = TestRegistry.start(TestRegistryOptions.defaults().withHost("0.0.0.0"))) {
+            assertThat(registry.boundHostPort()).isEqualTo("0.0.0.0:" + registry.port());
+            assertThat(registry.hostPort()).isEqualTo("127.0.0.1:" + registry.port());
+            assertThat(Http.get(registry.baseUri().resolve("/v2/")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldStartInMillisecondsWhenJettyIsLoaded() {
         TestRegistry.start().close(); // the first start in a JVM pays for class loading
 

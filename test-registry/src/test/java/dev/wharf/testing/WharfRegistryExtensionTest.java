@@ -1,11 +1,13 @@
 package dev.wharf.testing;
 
+import dev.wharf.api.RegistryConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +70,23 @@ class WharfRegistryExtensionTest {
         List<TestRegistry> seen = ExtensionFixtures.SEEN;
         assertThat(seen).hasSize(2).doesNotHaveDuplicates();
         assertThat(seen).allSatisfy(registry -> assertThat(registry.isClosed()).isTrue());
+    }
+
+    @Test
+    void shouldStartRegistryWithSharedOptionsAndLaterRefinementsWhenGivenOptions() {
+        run(ExtensionFixtures.SharedOptions.class).assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        List<TestRegistry> seen = ExtensionFixtures.SEEN;
+        assertThat(seen).hasSize(1);
+        RegistryConfig config = seen.get(0).registry().config();
+        assertThat(config.maxPageSize()).isEqualTo(20);
+        assertThat(config.deletesEnabled()).isFalse();
+        assertThat(config.uploadExpiry()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.maxManifestBytes()).as("set before options(...), so replaced").isNotEqualTo(1024);
+        try (TestRegistry direct = TestRegistry.start(ExtensionFixtures.SHARED)) {
+            assertThat(direct.registry().config().maxPageSize()).isEqualTo(20);
+            assertThat(direct.registry().config().deletesEnabled()).isFalse();
+        }
     }
 
     @Test

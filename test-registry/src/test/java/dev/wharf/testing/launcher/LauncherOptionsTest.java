@@ -1,5 +1,7 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
+import dev.wharf.testing.TestRegistry;
+import dev.wharf.testing.TestRegistryOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,6 +65,27 @@ class LauncherOptionsTest {
     void shouldAskForHelpWhenHelpIsGivenAnywhere() {
         assertThat(LauncherOptions.parse("--port", "1", "--help").help()).isTrue();
         assertThat(LauncherOptions.parse("-h").help()).isTrue();
+    }
+
+    @Test
+    void shouldStartRegistryTheFlagsDescribeWhenTurnedIntoRegistryOptions() {
+        TestRegistryOptions options = LauncherOptions.parse("--port", "0", "--host=localhost", "--in-memory",
+                "--upload-expiry", "PT5M").registryOptions();
+
+        assertThat(options.host()).isEqualTo("localhost");
+        assertThat(options.port()).isZero();
+        assertThat(options.dataDirectory()).isEmpty();
+        try (TestRegistry registry = TestRegistry.start(options)) {
+            assertThat(registry.registry().config().uploadExpiry()).isEqualTo(Duration.ofMinutes(5));
+        }
+    }
+
+    @Test
+    void shouldKeepRegistryInDataDirectoryWhenTurnedIntoRegistryOptions() {
+        assertThat(LauncherOptions.parse("--data-dir=/srv/oci/../oci").registryOptions().dataDirectory())
+                .hasValue(Path.of("/srv/oci"));
+        assertThat(LauncherOptions.parse().registryOptions().dataDirectory())
+                .hasValue(Path.of("registry-data").toAbsolutePath());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

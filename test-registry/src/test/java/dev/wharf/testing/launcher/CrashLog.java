@@ -1,4 +1,4 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import java.util.ArrayList;
 import java.util.List;

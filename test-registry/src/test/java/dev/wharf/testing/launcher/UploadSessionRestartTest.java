@@ -1,8 +1,9 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import dev.wharf.servlet.suite.Content;
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
+import dev.wharf.testing.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,7 +38,7 @@ final class LauncherProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java <jvmOptions> -cp <test class path> dev.wharf.testing.Launcher <args>} in
+     * Starts {@code java <jvmOptions> -cp <test class path> dev.wharf.testing.launcher.Launcher <args>} in
      * {@code workingDirectory}.
      */
     static LauncherProcess start(Path workingDirectory, List<String> jvmOptions, String... args) {

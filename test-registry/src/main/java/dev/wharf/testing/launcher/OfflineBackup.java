@@ -1,6 +1,7 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import dev.wharf.rocksdb.RocksDbMetadataStore;
+import dev.wharf.testing.DataLayout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,9 +83,9 @@ final class OfflineBackup {
         try (RocksDbMetadataStore store = openStopped(metadata)) {
             Files.createDirectories(target);
             store.checkpoint(DataLayout.metadata(target));
-            copyTree(source.resolve(DataLayout.BLOBS), true);
-            long staged = copyTree(source.resolve(DataLayout.STAGING), false);
-            Files.createDirectories(target.resolve(DataLayout.STAGING));
+            copyTree(DataLayout.blobs(source), true);
+            long staged = copyTree(DataLayout.staging(source), false);
+            Files.createDirectories(DataLayout.staging(target));
             fsyncDirectories(target);
             return new Result(linked, copied, staged);
         } catch (IOException | UncheckedIOException e) {

@@ -1,4 +1,4 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,8 +1,9 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import dev.wharf.servlet.suite.MediaTypes;
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
+import dev.wharf.testing.Http;
 
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,5 +1,7 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
+import dev.wharf.testing.Http;
+import dev.wharf.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

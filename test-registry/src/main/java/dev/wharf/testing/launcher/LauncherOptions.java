@@ -1,4 +1,7 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
+
+import dev.wharf.testing.TestRegistry;
+import dev.wharf.testing.TestRegistryOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +65,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
      * @throws IllegalArgumentException with a message for the user when the command line is wrong
      */
     static LauncherOptions parse(String... args) {
-        String host = Settings.DEFAULT_HOST;
+        String host = TestRegistryOptions.DEFAULT_HOST;
         int port = DEFAULT_PORT;
         Path dataDirectory = null;
         Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
@@ -125,6 +128,13 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 : Optional.of(dataDirectory != null ? dataDirectory : DEFAULT_DATA_DIRECTORY);
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help);
+    }
+
+    /** The registry these flags describe, as {@link TestRegistry} takes it. */
+    TestRegistryOptions registryOptions() {
+        TestRegistryOptions options = TestRegistryOptions.defaults().withHost(host).withPort(port)
+                .withEngine(engine -> engine.uploadExpiry(uploadExpiry));
+        return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 
     private static Path absolute(Path path) {

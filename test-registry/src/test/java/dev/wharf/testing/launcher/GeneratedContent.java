@@ -1,4 +1,4 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import java.io.InputStream;
 import java.util.SplittableRandom;

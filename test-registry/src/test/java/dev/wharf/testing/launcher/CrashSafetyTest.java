@@ -1,5 +1,6 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
+import dev.wharf.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

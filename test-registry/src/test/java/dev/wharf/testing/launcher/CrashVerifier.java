@@ -1,7 +1,8 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
+import dev.wharf.testing.Http;
 
 import java.io.IOException;
 import java.io.InputStream;

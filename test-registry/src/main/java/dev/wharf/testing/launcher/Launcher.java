@@ -1,15 +1,20 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
+
+import dev.wharf.testing.DataLayout;
+import dev.wharf.testing.TestRegistry;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a registry on this machine: {@code java -jar wharf-registry.jar [--port N] [--host H]
  * [--data-dir DIR | --in-memory] [--upload-expiry D]}, durable under {@code ./registry-data} by default
  * ({@link DataLayout}); or backs a stopped one up with {@code --backup-to BACKUP} ({@link OfflineBackup}).
- * See {@link LauncherOptions#USAGE} for the options.
+ * See {@link LauncherOptions#USAGE} for the options. The registry is a {@link TestRegistry} started with the
+ * options the flags give ({@link LauncherOptions#registryOptions()}).
  *
  * <p>Exit codes: 0 after {@code --help}, a clean stop or a finished backup, 2 for a wrong command line, 1
  * when the registry cannot start (port taken, data directory not writable or in use by another registry)
@@ -26,6 +31,7 @@ public final class Launcher {
     private Launcher() {
     }
 
+    /** The {@code wharf-registry.jar} command: serves until stopped, or backs up and exits; see {@link Launcher}. */
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         if (status != 0) {
@@ -59,17 +65,21 @@ public final class Launcher {
 
         TestRegistry registry;
         try {
-            registry = start(options);
+            registry = TestRegistry.start(options.registryOptions());
         } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
             err.println(PROGRAM + ": " + e.getMessage());
             err.flush();
             return EXIT_FAILURE;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(registry::close, PROGRAM + "-shutdown"));
+        // Jetty's threads are daemons, so this thread keeps the JVM running until the hook has closed the registry.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            registry.close();
+            stopped.countDown();
+        }, PROGRAM + "-shutdown"));
 
         String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
-        out.println("Wharf registry listening on http://" + TestRegistry.authority(options.host(), registry.port())
-                + " (data: " + data + ")");
+        out.println("Wharf registry listening on http://" + registry.boundHostPort() + " (data: " + data + ")");
         out.flush();
         if (!isLoopback(options.host())) {
             err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()
@@ -78,19 +88,12 @@ public final class Launcher {
         }
 
         try {
-            registry.awaitStop();
+            stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             registry.close();
         }
         return 0;
-    }
-
-    private static TestRegistry start(LauncherOptions options) {
-        TestRegistry.Builder builder = TestRegistry.builder().host(options.host()).port(options.port())
-                .engine(engine -> engine.uploadExpiry(options.uploadExpiry()));
-        options.dataDirectory().ifPresent(builder::dataDirectory);
-        return builder.start();
     }
 
     private static int backup(LauncherOptions options, PrintStream out, PrintStream err) {

@@ -1,4 +1,4 @@
-package dev.wharf.testing;
+package dev.wharf.testing.launcher;
 
 import dev.wharf.servlet.suite.Content;
 import dev.wharf.servlet.suite.PushedImage;

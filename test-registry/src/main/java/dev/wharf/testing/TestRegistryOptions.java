@@ -1,0 +1,127 @@
+package dev.wharf.testing;
+
+import dev.wharf.api.RegistryBuilder;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What a {@link TestRegistry} is started with: the address it listens on, where it keeps its data and how its
+ * engine is customised. The same options start a registry directly ({@link TestRegistry#start(TestRegistryOptions)})
+ * or through JUnit ({@link WharfRegistryExtension.Builder#options(TestRegistryOptions)}), so a test suite
+ * writes them once:
+ *
+ * <pre>{@code
+ * static final TestRegistryOptions OPTIONS = TestRegistryOptions.defaults()
+ *         .withEngine(engine -> engine.deletesEnabled(false));
+ *
+ * @RegisterExtension
+ * static WharfRegistryExtension registry = WharfRegistryExtension.builder().options(OPTIONS).build();
+ *
+ * try (TestRegistry onDisk = TestRegistry.start(OPTIONS.withDataDirectory(tempDir))) { ... }
+ * }</pre>
+ *
+ * <p>Immutable: every {@code withX} returns new options and leaves these as they were, so one value can be
+ * shared as a constant and start any number of registries (the extension starts one per class or per test
+ * from the same options). Values are checked when they are given, not when a registry starts.
+ */
+public final class TestRegistryOptions {
+    /** The address a registry binds unless told otherwise: loopback only, as suits a registry without authentication. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    private static final TestRegistryOptions DEFAULTS = new TestRegistryOptions(DEFAULT_HOST, 0, Optional.empty(),
+            builder -> { });
+
+    private final String host;
+    private final int port;
+    private final Optional<Path> dataDirectory;
+    private final Consumer<RegistryBuilder> engine;
+
+    private TestRegistryOptions(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine) {
+        this.host = host;
+        this.port = port;
+        this.dataDirectory = dataDirectory;
+        this.engine = engine;
+    }
+
+    /** 127.0.0.1, an ephemeral port, everything in memory, the engine's own defaults. */
+    public static TestRegistryOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The address to bind, {@value #DEFAULT_HOST} by default; {@code 0.0.0.0} for every interface.
+     *
+     * @throws IllegalArgumentException when {@code host} is blank
+     */
+    public TestRegistryOptions withHost(String host) {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        return new TestRegistryOptions(host, port, dataDirectory, engine);
+    }
+
+    /**
+     * The TCP port; 0 (the default) picks a free one, which {@link TestRegistry#port()} then reports.
+     *
+     * @throws IllegalArgumentException when {@code port} is outside 0 to 65535
+     */
+    public TestRegistryOptions withPort(int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        }
+        return new TestRegistryOptions(host, port, dataDirectory, engine);
+    }
+
+    /**
+     * Keeps everything on disk in {@code directory} (created if needed), laid out as {@link DataLayout} says, so
+     * that a registry started again on it finds what the last one stored. One running registry per directory.
+     */
+    public TestRegistryOptions withDataDirectory(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        return new TestRegistryOptions(host, port, Optional.of(directory), engine);
+    }
+
+    /**
+     * Adds a customiser of the engine: stores, authorizer, listeners, limits. Customisers accumulate: each runs,
+     * on every start, after the ones given before it. A store one of them sets replaces the data directory's,
+     * which is then not opened.
+     *
+     * <pre>{@code
+     * options.withEngine(engine -> engine.deletesEnabled(false).maxManifestBytes(65_536))
+     * }</pre>
+     */
+    public TestRegistryOptions withEngine(Consumer<RegistryBuilder> customizer) {
+        Objects.requireNonNull(customizer, "customizer");
+        return new TestRegistryOptions(host, port, dataDirectory, engine.andThen(customizer));
+    }
+
+    /** The address to bind. */
+    public String host() {
+        return host;
+    }
+
+    /** The TCP port to bind, 0 for an ephemeral one. */
+    public int port() {
+        return port;
+    }
+
+    /** Where metadata and blobs live on disk; empty when they live in memory. */
+    public Optional<Path> dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Every customiser given, in order, as one. */
+    Consumer<RegistryBuilder> engine() {
+        return engine;
+    }
+
+    @Override
+    public String toString() {
+        return "TestRegistryOptions[" + host + ":" + port + ", data: "
+                + dataDirectory.map(Path::toString).orElse("in memory") + "]";
+    }
+}
