@@ -34,7 +34,7 @@ class ModuleRulesTest {
         // A rule over no classes passes vacuously: make sure each module's main classes were imported.
         for (String pkg : new String[] {"dev.wharf.api", "dev.wharf.spi", "dev.wharf.core", "dev.wharf.core.internal",
                 "dev.wharf.core.storage", "dev.wharf.testkit", "dev.wharf.rocksdb", "dev.wharf.servlet",
-                "dev.wharf.testing"}) {
+                "dev.wharf.testing", "dev.wharf.testing.launcher"}) {
             assertThat(wharf.containPackage(pkg)).as(pkg).isTrue();
             assertThat(wharf.getPackage(pkg).getClasses()).as(pkg).isNotEmpty();
         }
@@ -86,6 +86,12 @@ class ModuleRulesTest {
     void shouldKeepReferenceStoresIndependentOfTheEngine() {
         check(noClasses().that().resideInAPackage("dev.wharf.core.storage..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.wharf.core", "dev.wharf.core.internal.."));
+    }
+
+    @Test
+    void shouldKeepTheTestRegistryLibraryFreeOfTheLauncher() {
+        check(noClasses().that().resideInAPackage("dev.wharf.testing")
+                .should().dependOnClassesThat().resideInAPackage("dev.wharf.testing.launcher.."));
     }
 
     @Test

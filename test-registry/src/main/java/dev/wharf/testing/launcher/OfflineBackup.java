@@ -1,6 +1,7 @@
 package dev.wharf.testing.launcher;
 
 import dev.wharf.rocksdb.RocksDbMetadataStore;
+import dev.wharf.spi.StorageException;
 import dev.wharf.testing.DataLayout;
 
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class OfflineBackup {
             Files.createDirectories(DataLayout.staging(target));
             fsyncDirectories(target);
             return new Result(linked, copied, staged);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | StorageException e) {
             throw new BackupException("backup into " + target + " failed (" + e.getMessage()
                     + "); delete it before trying again", e);
         }
@@ -113,7 +114,7 @@ final class OfflineBackup {
     private RocksDbMetadataStore openStopped(Path metadata) {
         try {
             return RocksDbMetadataStore.open(metadata);
-        } catch (UncheckedIOException e) {
+        } catch (StorageException e) {
             String message = String.valueOf(e.getMessage());
             if (message.toLowerCase(Locale.ROOT).contains("lock")) {
                 throw new BackupException("the registry in " + source + " is running (its metadata is locked by"
