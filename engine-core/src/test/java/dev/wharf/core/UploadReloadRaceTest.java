@@ -6,6 +6,7 @@ import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.Registry;
+import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
 import dev.wharf.core.storage.FileSystemBlobStore;
@@ -55,7 +56,7 @@ class UploadReloadRaceTest {
         try (Registry second = Registry.builder().blobStore(racing).metadataStore(metadata).build()) {
             String session = id;
             assertThatThrownBy(() -> second.uploadStatus(ME, REPO, session))
-                    .hasFieldOrPropertyWithValue("code", ErrorCode.BLOB_UPLOAD_UNKNOWN);
+                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN));
             assertThat(metadata.upload(session)).isEmpty();
         }
         try (Stream<Path> staged = Files.list(dir.resolve("staging"))) {

@@ -124,7 +124,7 @@ class UploadSemanticsTest {
                     assertThat(e.httpStatus()).isEqualTo(416);
                 });
         assertThatThrownBy(() -> registry.appendUpload(ME, REPO, id, chunk(data, 0, 10_000)))
-                .hasFieldOrPropertyWithValue("code", ErrorCode.RANGE_INVALID);
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RANGE_INVALID));
         assertThat(registry.uploadStatus(ME, REPO, id).offset()).isEqualTo(10_000);
         registry.appendUpload(ME, REPO, id, chunk(data, 10_000, data.length));
         Digest digest = DigestAlgorithm.SHA256.digest(data);
@@ -140,7 +140,7 @@ class UploadSemanticsTest {
         UploadChunk lying = new UploadChunk(new ByteArrayInputStream(part), OptionalLong.of(10_000),
                 Optional.of(new ByteRange(10_000, 19_999)));
         assertThatThrownBy(() -> registry.appendUpload(ME, REPO, id, lying))
-                .hasFieldOrPropertyWithValue("code", ErrorCode.SIZE_INVALID);
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SIZE_INVALID));
         assertThat(registry.uploadStatus(ME, REPO, id).offset()).isEqualTo(10_000);
         registry.appendUpload(ME, REPO, id, chunk(data, 10_000, data.length));
         Digest digest = DigestAlgorithm.SHA256.digest(data);
@@ -163,7 +163,7 @@ class UploadSemanticsTest {
             }
         };
         assertThatThrownBy(() -> registry.appendUpload(ME, REPO, id, UploadChunk.of(broken)))
-                .hasFieldOrPropertyWithValue("code", ErrorCode.SIZE_INVALID);
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SIZE_INVALID));
         assertThat(registry.uploadStatus(ME, REPO, id).offset()).isZero();
     }
 
@@ -173,10 +173,10 @@ class UploadSemanticsTest {
         registry.appendUpload(ME, REPO, id, chunk(data, 0, data.length));
         Digest wrong = DigestAlgorithm.SHA256.digest(new byte[] {1});
         assertThatThrownBy(() -> registry.completeUpload(ME, REPO, id, wrong, UploadChunk.empty()))
-                .hasFieldOrPropertyWithValue("code", ErrorCode.DIGEST_INVALID);
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DIGEST_INVALID));
         assertThat(registry.statBlob(ME, REPO, DigestAlgorithm.SHA256.digest(data))).isEmpty();
         assertThatThrownBy(() -> registry.uploadStatus(ME, REPO, id))
-                .hasFieldOrPropertyWithValue("code", ErrorCode.BLOB_UPLOAD_UNKNOWN);
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN));
         assertThat(stagingFiles()).isEmpty();
     }
 
@@ -219,14 +219,14 @@ class UploadSemanticsTest {
         assertThat(((DefaultRegistry) registry).expireIdleUploads()).isEqualTo(1);
         assertThat(stagingFiles()).isEmpty();
         assertThatThrownBy(() -> registry.uploadStatus(ME, REPO, id))
-                .hasFieldOrPropertyWithValue("code", ErrorCode.BLOB_UPLOAD_UNKNOWN);
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN));
     }
 
     @Test
     void shouldNotFindSessionThroughAnotherRepository() {
         String id = start();
         assertThatThrownBy(() -> registry.uploadStatus(ME, RepositoryName.of("other"), id))
-                .hasFieldOrPropertyWithValue("code", ErrorCode.BLOB_UPLOAD_UNKNOWN);
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN));
     }
 
     @Test

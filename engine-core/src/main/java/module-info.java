@@ -1,0 +1,16 @@
+/**
+ * The Wharf engine: {@code dev.wharf.core} (the {@code Registry} implementation, found by
+ * {@code Registry.builder()} through the service it provides) and {@code dev.wharf.core.storage} (the in-memory and
+ * filesystem reference stores). The engine's parts live in {@code dev.wharf.core.internal}, which this module
+ * does not export.
+ */
+module dev.wharf.core {
+    requires transitive dev.wharf.api;
+    requires com.fasterxml.jackson.databind;
+    requires java.logging;
+
+    exports dev.wharf.core;
+    exports dev.wharf.core.storage;
+
+    provides dev.wharf.spi.RegistryEngineProvider with dev.wharf.core.CoreEngineProvider;
+}
