@@ -2,11 +2,14 @@ package dev.wharf.servlet;
 
 import dev.wharf.api.Registry;
 import dev.wharf.servlet.suite.ContainerQuirk;
+import jakarta.servlet.Filter;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +46,14 @@ public final class TomcatRegistryServer implements RegistryServer {
 
     /** Starts Tomcat serving {@code registry}; the returned server owns the registry and closes it. */
     public static TomcatRegistryServer start(Registry registry) throws Exception {
+        return start(registry, null);
+    }
+
+    /**
+     * Starts Tomcat serving {@code registry} behind {@code filter} (for example one that authenticates the
+     * caller), or no filter when null; the returned server owns the registry and closes it.
+     */
+    public static TomcatRegistryServer start(Registry registry, Filter filter) throws Exception {
         Objects.requireNonNull(registry, "registry");
         Path baseDir = Files.createTempDirectory("wharf-tomcat");
         Tomcat tomcat = new Tomcat();
@@ -57,6 +68,16 @@ public final class TomcatRegistryServer implements RegistryServer {
         Wrapper wharf = Tomcat.addServlet(context, "wharf", new RegistryServlet(registry));
         wharf.setAsyncSupported(true);
         context.addServletMappingDecoded("/v2/*", "wharf");
+        if (filter != null) {
+            FilterDef definition = new FilterDef();
+            definition.setFilterName("test");
+            definition.setFilter(filter);
+            context.addFilterDef(definition);
+            FilterMap mapping = new FilterMap();
+            mapping.setFilterName("test");
+            mapping.addURLPatternDecoded("/*");
+            context.addFilterMap(mapping);
+        }
         try {
             tomcat.start();
         } catch (LifecycleException | RuntimeException e) {

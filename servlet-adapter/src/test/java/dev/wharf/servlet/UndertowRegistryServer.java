@@ -9,6 +9,8 @@ import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletContainer;
 import io.undertow.servlet.util.ImmediateInstanceFactory;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,6 +43,14 @@ public final class UndertowRegistryServer implements RegistryServer {
 
     /** Starts Undertow serving {@code registry}; the returned server owns the registry and closes it. */
     public static UndertowRegistryServer start(Registry registry) throws Exception {
+        return start(registry, null);
+    }
+
+    /**
+     * Starts Undertow serving {@code registry} behind {@code filter} (for example one that authenticates the
+     * caller), or no filter when null; the returned server owns the registry and closes it.
+     */
+    public static UndertowRegistryServer start(Registry registry, Filter filter) throws Exception {
         Objects.requireNonNull(registry, "registry");
         RegistryServlet servlet = new RegistryServlet(registry);
         DeploymentInfo info = Servlets.deployment()
@@ -50,6 +60,10 @@ public final class UndertowRegistryServer implements RegistryServer {
                 .addServlet(Servlets.servlet("wharf", RegistryServlet.class, new ImmediateInstanceFactory<>(servlet))
                         .addMapping("/v2/*")
                         .setAsyncSupported(true));
+        if (filter != null) {
+            info.addFilter(Servlets.filter("test", Filter.class, new ImmediateInstanceFactory<>(filter)))
+                    .addFilterUrlMapping("test", "/*", DispatcherType.REQUEST);
+        }
         ServletContainer container = ServletContainer.Factory.newInstance();
         DeploymentManager deployment = container.addDeployment(info);
         Undertow server = null;
