@@ -132,7 +132,12 @@ public interface Registry extends AutoCloseable {
     /** Manifests in {@code repository} whose {@code subject} is {@code subject}, optionally by artifact type. */
     ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject, Optional<String> artifactType);
 
-    /** A page of repository names the caller may see, in order, after {@code last} (exclusive). */
+    /**
+     * A page of the repository names the caller may read, in order, after {@code last} (exclusive): a
+     * repository is listed only if the caller may both {@link Action#CATALOG} and {@link Action#PULL} it,
+     * and {@link Page#hasMore()} is true only if another such name follows, so that neither the names nor the
+     * continuation reveal a repository the caller cannot read.
+     */
     Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit);
 
     // ---- maintenance ----

@@ -247,18 +247,17 @@ final class Manifests {
         while (true) {
             Page<RepositoryName> page = meta.repositories(cursor, limit);
             for (RepositoryName name : page.items()) {
-                if (visible.size() == limit) {
-                    return new Page<>(visible, true);
-                }
-                if (access.permits(caller, Action.CATALOG, name)) {
+                // Listed only if readable, and "more" only if another listable name follows: neither the
+                // names nor the page's continuation may reveal a repository the caller cannot read.
+                if (access.permits(caller, Action.CATALOG, name) && access.permits(caller, Action.PULL, name)) {
+                    if (visible.size() == limit) {
+                        return new Page<>(visible, true);
+                    }
                     visible.add(name);
                 }
             }
             if (!page.hasMore()) {
                 return new Page<>(visible, false);
-            }
-            if (visible.size() == limit) {
-                return new Page<>(visible, true);
             }
             cursor = Optional.of(page.last().value());
         }
