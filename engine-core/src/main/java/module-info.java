@@ -1,7 +1,8 @@
 /**
  * The Wharf engine: {@code dev.wharf.core} (the {@code Registry} implementation, found by
- * {@code Registry.builder()} through the service it provides) and {@code dev.wharf.core.storage} (the in-memory and
- * filesystem reference stores). The engine's parts live in {@code dev.wharf.core.internal}, which this module
+ * {@code Registry.builder()} through the service it provides), {@code dev.wharf.core.storage} (the in-memory and
+ * filesystem reference stores) and {@code dev.wharf.core.manifest} (manifest parsing into the facts a
+ * {@code ManifestRecord} holds, for tools and store migrations). The engine's parts live in {@code dev.wharf.core.internal}, which this module
  * does not export.
  */
 module dev.wharf.core {
@@ -11,6 +12,7 @@ module dev.wharf.core {
 
     exports dev.wharf.core;
     exports dev.wharf.core.storage;
+    exports dev.wharf.core.manifest;
 
     provides dev.wharf.spi.RegistryEngineProvider with dev.wharf.core.CoreEngineProvider;
 }

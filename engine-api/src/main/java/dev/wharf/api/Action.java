@@ -8,6 +8,6 @@ public enum Action {
     PUSH,
     /** Delete tags, manifests and blob links. */
     DELETE,
-    /** See the repository listed in the catalog. */
+    /** See the repository listed in the catalog; listing also needs {@link #PULL} (read access). */
     CATALOG
 }

@@ -157,9 +157,10 @@ public interface Registry extends AutoCloseable {
                              Optional<Digest> last, int limit);
 
     /**
-     * A page of repository names the caller may read, in order, after {@code last} (exclusive): a repository is
-     * listed only when the {@link dev.wharf.spi.Authorizer} permits the caller both {@link Action#CATALOG} and
-     * {@link Action#PULL} on it, and neither the page nor its continuation reveals any other.
+     * A page of the repository names the caller may read, in order, after {@code last} (exclusive): a
+     * repository is listed only if the caller may both {@link Action#CATALOG} and {@link Action#PULL} it,
+     * and {@link Page#hasMore()} is true only if another such name follows, so that neither the names nor the
+     * continuation reveal a repository the caller cannot read.
      */
     Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit);
 

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The catalog, {@code GET /v2/_catalog[?n=<int>&last=<name>]} (not in the OCI spec's endpoint table; the
  * CNCF distribution API every client knows): {@code {"repositories": [...]}} in name order, limited to the
- * repositories the caller may see, paged exactly like the tag list ({@link Pagination}).
+ * repositories the caller may read (see {@link Registry#catalog}), paged exactly like the tag list
+ * ({@link Pagination}); a {@code Link} follows only when another readable repository does.
  */
 final class CatalogHandler {
     private final Registry registry;

@@ -6,9 +6,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -37,7 +34,6 @@ final class ErrorWriter {
     static final String DEFAULT_CHALLENGE = "Basic realm=\"wharf\"";
 
     private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
-    private static final String INTERNAL_CODE = "UNKNOWN";
     /** The most of an unneeded request body read to keep the connection open for the next request. */
     static final long DRAIN_LIMIT = 1024 * 1024;
 
@@ -122,8 +118,8 @@ final class ErrorWriter {
             }
             throw new IOException("response aborted", failure);
         }
-        write(exchange, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, INTERNAL_CODE, "internal error",
-                Optional.empty());
+        write(exchange, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, ErrorEnvelope.SERVER_FAULT_CODE,
+                ErrorEnvelope.SERVER_FAULT_MESSAGE, Optional.empty());
     }
 
     private static void write(Exchange exchange, int status, String code, String message, Optional<Object> detail)
@@ -131,22 +127,14 @@ final class ErrorWriter {
         exchange.response().resetBuffer();
         byte[] body;
         try {
-            body = Json.bytes(envelope(code, message, detail));
+            body = ErrorEnvelope.json(code, message, detail);
         } catch (UncheckedIOException unserialisable) {
-            body = Json.bytes(envelope(code, message, detail.map(String::valueOf)));
+            body = ErrorEnvelope.json(code, message, detail.map(String::valueOf));
         }
         try {
-            exchange.send(status, "application/json", body);
+            exchange.send(status, ErrorEnvelope.MEDIA_TYPE, body);
         } catch (ClientIOException gone) {
             LOG.log(Level.FINE, () -> exchange + ": client went away before the error was written");
         }
-    }
-
-    private static Map<String, Object> envelope(String code, String message, Optional<?> detail) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("code", code);
-        entry.put("message", message);
-        detail.ifPresent(d -> entry.put("detail", d));
-        return Map.of("errors", List.of(entry));
     }
 }

@@ -1,5 +1,6 @@
 package dev.wharf.servlet;
 
+import dev.wharf.api.RegistryConfig;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -24,6 +25,13 @@ final class ExtensionsHandler {
     private static final String OCI_EXTENSIONS_URL =
             "https://github.com/opencontainers/distribution-spec/blob/main/extensions/_oci.md";
 
+    private final RegistryConfig config;
+
+    /** @param config the registry's configuration, which the discovery document reports */
+    ExtensionsHandler(RegistryConfig config) {
+        this.config = config;
+    }
+
     /** end-1: GET {@code /v2/}. */
     void base(Exchange ex) throws IOException {
         ex.sendJson(HttpServletResponse.SC_OK, Map.of());
@@ -41,19 +49,36 @@ final class ExtensionsHandler {
     }
 
     /**
-     * Wharf's behaviour beyond the core spec that clients may rely on: automatic mounting ({@code POST
-     * ?mount=<digest>} without {@code from}, and {@code POST ?digest=<digest>} with an empty body, link a
-     * blob from any repository the caller may pull) and conditional tag updates ({@code If-Match} /
-     * {@code If-None-Match} on manifest PUT). It adds no endpoints.
+     * Wharf's behaviour beyond the core spec that clients may rely on, as this registry is configured, in
+     * {@code features}:
+     * <ul>
+     *   <li>{@code automaticMount}: {@code POST ?mount=<digest>} without {@code from}, and {@code POST
+     *       ?digest=<digest>} with an empty body, link a blob from any repository the caller may pull;</li>
+     *   <li>{@code conditionalTagUpdates}: {@code If-Match} / {@code If-None-Match} on manifest PUT;</li>
+     *   <li>{@code deletes}: false when every delete answers 405 UNSUPPORTED
+     *       ({@link RegistryConfig#deletesEnabled()});</li>
+     *   <li>{@code immutableTags}: true when some tags can never move or be deleted
+     *       ({@link RegistryConfig#immutableTags()});</li>
+     *   <li>{@code taggedManifestProtection}: true when a manifest cannot be deleted by digest while tagged
+     *       ({@link RegistryConfig#protectTaggedManifests()}).</li>
+     * </ul>
+     * It adds no endpoints.
      */
-    private static Map<String, Object> wharfFeatures() {
+    private Map<String, Object> wharfFeatures() {
+        Map<String, Object> features = new LinkedHashMap<>();
+        features.put("automaticMount", true);
+        features.put("conditionalTagUpdates", true);
+        features.put("deletes", config.deletesEnabled());
+        features.put("immutableTags", !config.immutableTags().isEmpty());
+        features.put("taggedManifestProtection", config.protectTaggedManifests());
         Map<String, Object> extension = new LinkedHashMap<>();
         extension.put("name", "_wharf");
         extension.put("description", "Wharf registry features: automatic blob mounting without 'from' (from any"
-                + " repository the caller may pull) and conditional tag updates with If-Match/If-None-Match");
+                + " repository the caller may pull), conditional tag updates with If-Match/If-None-Match, and the"
+                + " delete and tag policies this registry is configured with");
         extension.put("url", MOUNT_SPEC_URL);
         extension.put("endpoints", List.of());
-        extension.put("features", Map.of("automaticMount", true, "conditionalTagUpdates", true));
+        extension.put("features", features);
         return extension;
     }
 

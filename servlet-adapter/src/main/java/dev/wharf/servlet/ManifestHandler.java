@@ -45,7 +45,7 @@ final class ManifestHandler {
     /** end-3: GET/HEAD {@code /v2/<name>/manifests/<reference>}. */
     void read(Exchange ex) throws IOException {
         RepositoryName name = ex.name();
-        Reference reference = Reference.parse(ex.param("reference"));
+        Reference reference = existingReference(ex);
         Manifest manifest = registry.manifest(ex.caller(), name, reference);
         AcceptHeader accept = AcceptHeader.parse(Collections.list(ex.request().getHeaders("Accept")));
         if (!accept.accepts(manifest.mediaType())) {
@@ -92,12 +92,34 @@ final class ManifestHandler {
         ex.sendEmpty(HttpServletResponse.SC_CREATED);
     }
 
-    /** end-9: DELETE by tag removes the tag only; by digest the manifest, its tags and its referrers entry. */
+    /**
+     * end-9: DELETE by tag removes the tag only; by digest the manifest, its tags and its referrers entry. A
+     * reference that is neither a tag nor a digest is not found, as for a pull ({@link #existingReference}).
+     */
     void delete(Exchange ex) {
         RepositoryName name = ex.name();
-        Reference reference = Reference.parse(ex.param("reference"));
+        // With deletes disabled every delete is refused, and the spec allows 400 for that (end-9): a malformed
+        // reference keeps its own 400 there rather than a 404 that suggests a delete could succeed.
+        Reference reference = registry.config().deletesEnabled() ? existingReference(ex)
+                : Reference.parse(ex.param("reference"));
         registry.deleteManifest(ex.caller(), name, reference);
         ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
+    }
+
+    /**
+     * The reference of a pull or a delete. One that is neither a valid tag nor a valid digest names no
+     * manifest that can exist, so it is not found (spec "Pulling manifests": 404 when the manifest is not in
+     * the repository), and the message says which grammar it breaks. Only a push, which would create the
+     * manifest, refuses such a reference as bad input (400 TAG_INVALID or DIGEST_INVALID).
+     */
+    private static Reference existingReference(Exchange ex) {
+        String raw = ex.param("reference");
+        try {
+            return Reference.parse(raw);
+        } catch (RegistryException malformed) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "no such manifest: " + malformed.getMessage(),
+                    Map.of("reference", raw)).withCause(malformed);
+        }
     }
 
     /** The request body, refusing with 413 as soon as it is known to exceed {@code max} bytes. */

@@ -186,7 +186,7 @@ public class RegistryServlet extends HttpServlet {
         TagHandler tags = new TagHandler(registry);
         ReferrersHandler referrers = new ReferrersHandler(registry);
         CatalogHandler catalog = new CatalogHandler(registry);
-        ExtensionsHandler extensions = new ExtensionsHandler();
+        ExtensionsHandler extensions = new ExtensionsHandler(registry.config());
 
         Map<Endpoint, Handler> table = new EnumMap<>(Endpoint.class);
         table.put(Endpoint.BASE, extensions::base);

@@ -9,7 +9,8 @@
  *       repository names may contain segments such as {@code blobs} or {@code manifests};</li>
  *   <li>one handler per resource ({@code BlobHandler}, {@code UploadHandler}, {@code ManifestHandler},
  *       {@code TagHandler}, {@code ReferrersHandler}, {@code CatalogHandler}, {@code ExtensionsHandler});</li>
- *   <li>{@code ErrorWriter}: the one place that turns a failure into a response;</li>
+ *   <li>{@code ErrorWriter}: the one place that turns a failure into a response, in the envelope that
+ *       {@link dev.wharf.servlet.ErrorEnvelope} also gives a container for the requests it refuses itself;</li>
  *   <li>pure header and query parsers ({@code RangeHeaders}, {@code AcceptHeader}, {@code QueryParams},
  *       {@code Pagination}) that need no container to test.</li>
  * </ul>

@@ -2,12 +2,15 @@ package dev.wharf.servlet;
 
 import dev.wharf.api.Registry;
 import dev.wharf.servlet.suite.ContainerQuirk;
+import jakarta.servlet.Filter;
 import jakarta.servlet.ServletContainerInitializer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,8 +48,16 @@ public final class TomcatRegistryServer implements RegistryServer {
 
     /** Starts Tomcat serving {@code registry}; the returned server owns the registry and closes it. */
     public static TomcatRegistryServer start(Registry registry) throws Exception {
+        return start(registry, null);
+    }
+
+    /**
+     * Starts Tomcat serving {@code registry} behind {@code filter} (for example one that authenticates the
+     * caller), or no filter when null; the returned server owns the registry and closes it.
+     */
+    public static TomcatRegistryServer start(Registry registry, Filter filter) throws Exception {
         Objects.requireNonNull(registry, "registry");
-        return startWith(registry, context -> Tomcat.addServlet(context, "wharf", new RegistryServlet(registry)));
+        return startWith(registry, filter, context -> Tomcat.addServlet(context, "wharf", new RegistryServlet(registry)));
     }
 
     /**
@@ -57,13 +68,14 @@ public final class TomcatRegistryServer implements RegistryServer {
     public static TomcatRegistryServer startDeclared(Registry registry, Class<? extends RegistryServlet> servlet,
                                                      ServletContainerInitializer setup) throws Exception {
         Objects.requireNonNull(registry, "registry");
-        return startWith(registry, context -> {
+        return startWith(registry, null, context -> {
             context.addServletContainerInitializer(setup, null);
             return Tomcat.addServlet(context, "wharf", servlet.getName());
         });
     }
 
-    private static TomcatRegistryServer startWith(Registry registry, Function<Context, Wrapper> deploy) throws Exception {
+    private static TomcatRegistryServer startWith(Registry registry, Filter filter, Function<Context, Wrapper> deploy)
+            throws Exception {
         Path baseDir = Files.createTempDirectory("wharf-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -77,6 +89,16 @@ public final class TomcatRegistryServer implements RegistryServer {
         Wrapper wharf = deploy.apply(context);
         wharf.setAsyncSupported(true);
         context.addServletMappingDecoded("/v2/*", "wharf");
+        if (filter != null) {
+            FilterDef definition = new FilterDef();
+            definition.setFilterName("test");
+            definition.setFilter(filter);
+            context.addFilterDef(definition);
+            FilterMap mapping = new FilterMap();
+            mapping.setFilterName("test");
+            mapping.addURLPatternDecoded("/*");
+            context.addFilterMap(mapping);
+        }
         try {
             tomcat.start();
         } catch (LifecycleException | RuntimeException e) {

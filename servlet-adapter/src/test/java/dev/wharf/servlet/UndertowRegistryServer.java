@@ -11,6 +11,8 @@ import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletContainerInitializerInfo;
 import io.undertow.servlet.api.ServletContainer;
 import io.undertow.servlet.util.ImmediateInstanceFactory;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -44,12 +46,20 @@ public final class UndertowRegistryServer implements RegistryServer {
 
     /** Starts Undertow serving {@code registry}; the returned server owns the registry and closes it. */
     public static UndertowRegistryServer start(Registry registry) throws Exception {
+        return start(registry, null);
+    }
+
+    /**
+     * Starts Undertow serving {@code registry} behind {@code filter} (for example one that authenticates the
+     * caller), or no filter when null; the returned server owns the registry and closes it.
+     */
+    public static UndertowRegistryServer start(Registry registry, Filter filter) throws Exception {
         Objects.requireNonNull(registry, "registry");
         RegistryServlet servlet = new RegistryServlet(registry);
         return startWith(registry, Servlets.deployment()
                 .addServlet(Servlets.servlet("wharf", RegistryServlet.class, new ImmediateInstanceFactory<>(servlet))
                         .addMapping("/v2/*")
-                        .setAsyncSupported(true)));
+                        .setAsyncSupported(true)), filter);
     }
 
     /**
@@ -63,14 +73,19 @@ public final class UndertowRegistryServer implements RegistryServer {
         return startWith(registry, Servlets.deployment()
                 .addServletContainerInitializer(new ServletContainerInitializerInfo(setup.getClass(),
                         new ImmediateInstanceFactory<>(setup), Set.of()))
-                .addServlet(Servlets.servlet("wharf", servlet).addMapping("/v2/*").setAsyncSupported(true)));
+                .addServlet(Servlets.servlet("wharf", servlet).addMapping("/v2/*").setAsyncSupported(true)), null);
     }
 
-    private static UndertowRegistryServer startWith(Registry registry, DeploymentInfo servlets) throws Exception {
+    private static UndertowRegistryServer startWith(Registry registry, DeploymentInfo servlets, Filter filter)
+            throws Exception {
         DeploymentInfo info = servlets
                 .setClassLoader(UndertowRegistryServer.class.getClassLoader())
                 .setContextPath("/")
                 .setDeploymentName("wharf");
+        if (filter != null) {
+            info.addFilter(Servlets.filter("test", Filter.class, new ImmediateInstanceFactory<>(filter)))
+                    .addFilterUrlMapping("test", "/*", DispatcherType.REQUEST);
+        }
         ServletContainer container = ServletContainer.Factory.newInstance();
         DeploymentManager deployment = container.addDeployment(info);
         Undertow server = null;

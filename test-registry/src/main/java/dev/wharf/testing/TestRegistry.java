@@ -7,6 +7,7 @@ import dev.wharf.rocksdb.RocksDbMetadataStore;
 import dev.wharf.servlet.RegistryServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -35,7 +36,9 @@ import java.util.function.Consumer;
  *
  * <p>Starting costs a few milliseconds once Jetty's classes are loaded: one connector with one acceptor
  * and one selector, one servlet context without sessions, security or classpath scanning, and the
- * {@link RegistryServlet} at {@code /v2/*}. Each instance owns its engine ({@link #registry()}); nothing is
+ * {@link RegistryServlet} at {@code /v2/*}. What Jetty refuses on its own (a malformed request, an ambiguous
+ * path, headers too large, a path outside {@code /v2/}) is answered in the registry's JSON error envelope
+ * too ({@code EnvelopeErrorHandler}). Each instance owns its engine ({@link #registry()}); nothing is
  * shared between instances, so tests can run several side by side. Jetty's threads are daemons, so a
  * forgotten instance never keeps a JVM alive, but {@link #close()} is what frees the port and the stores.
  */
@@ -222,6 +225,8 @@ public final class TestRegistry implements AutoCloseable {
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
 
         HttpConfiguration http = new HttpConfiguration();
+        // An empty segment (/v2/a//b/...) reaches the servlet, which judges the name as sent: 400 NAME_INVALID.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("wharf", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRelativeRedirectAllowed(true); // Location headers stay relative, as the servlet writes them
@@ -236,6 +241,11 @@ public final class TestRegistry implements AutoCloseable {
         ServletHolder holder = new ServletHolder("wharf", new RegistryServlet(registry));
         holder.setAsyncSupported(true); // the servlet may stream large bodies with async I/O
         context.addServlet(holder, "/v2/*");
+        context.getServletHandler().setDecodeAmbiguousURIs(true); // only what the URI compliance above lets in
+        context.getServletHandler().setEnsureDefaultServlet(false); // outside /v2/: 404 for every method
+        // Jetty's refusals (bad requests, ambiguous paths, unknown paths) in the registry's error envelope.
+        context.setErrorHandler(new EnvelopeErrorHandler());
+        server.setErrorHandler(new EnvelopeErrorHandler());
         server.setHandler(context);
         return server;
     }

@@ -4,12 +4,12 @@ import dev.wharf.api.BlobInfo;
 import dev.wharf.api.Digest;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StorageException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * A {@link BlobStore} that reads every staged byte, the way {@code FileSystemBlobStore} does (256 KiB
@@ -25,8 +25,8 @@ public final class DiscardingBlobStore implements BlobStore {
     }
 
     @Override
-    public InputStream open(Digest digest, long offset, long length) throws IOException {
-        throw new java.nio.file.NoSuchFileException(digest.toString());
+    public Optional<InputStream> open(Digest digest, long offset, long length) {
+        return Optional.empty();
     }
 
     @Override
@@ -37,16 +37,6 @@ public final class DiscardingBlobStore implements BlobStore {
     @Override
     public Optional<StagedBlob> resume(String stagedId) {
         return Optional.empty();
-    }
-
-    @Override
-    public boolean delete(Digest digest) {
-        return false;
-    }
-
-    @Override
-    public void forEach(Consumer<BlobInfo> visitor) {
-        // stores nothing
     }
 
     @Override
@@ -74,12 +64,16 @@ public final class DiscardingBlobStore implements BlobStore {
         }
 
         @Override
-        public long append(InputStream in, boolean durable) throws IOException {
+        public long append(InputStream in, boolean durable) {
             byte[] buffer = new byte[BUFFER_SIZE];
             long total = 0;
             int n;
-            while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
-                total += n;
+            try {
+                while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
+                    total += n;
+                }
+            } catch (IOException e) {
+                throw new StorageException("cannot read the bytes to stage", e);
             }
             size += total;
             return total;
@@ -91,8 +85,8 @@ public final class DiscardingBlobStore implements BlobStore {
         }
 
         @Override
-        public InputStream read() throws IOException {
-            throw new IOException("a discarding store cannot read staged bytes back");
+        public InputStream read() {
+            throw new StorageException("a discarding store cannot read staged bytes back");
         }
 
         @Override

@@ -112,7 +112,7 @@ public final class Errors {
     }
 
     /** A malformed or unsupported manifest; {@code message} names the problem. */
-    static RegistryException manifestInvalid(String message) {
+    public static RegistryException manifestInvalid(String message) {
         return new RegistryException(ErrorCode.MANIFEST_INVALID, message);
     }
 

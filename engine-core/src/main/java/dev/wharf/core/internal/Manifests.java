@@ -14,6 +14,7 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
+import dev.wharf.core.manifest.ManifestParser;
 import dev.wharf.spi.MetadataStore;
 
 import java.util.ArrayList;

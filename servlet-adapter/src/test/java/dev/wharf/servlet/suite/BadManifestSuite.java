@@ -195,4 +195,17 @@ public abstract class BadManifestSuite extends RegistrySuite {
         assertError(http().get(manifestPath(image.repo(), claimed)), 404, "MANIFEST_UNKNOWN");
         assertError(http().get(manifestPath(image.repo(), Content.sha256(manifest))), 404, "MANIFEST_UNKNOWN");
     }
+
+    @Test
+    void shouldAnswerDigestInvalidWhenManifestBytesDoNotMatchSha512DigestInUrl() {
+        PushedImage image = http().pushImage(Content.uniqueRepo("wrongsha512"), "v1");
+        byte[] manifest = ManifestJson.ociManifest().config(image.config()).layer(image.layers().get(1)).bytes();
+        String claimed = Content.sha512(Content.randomBytes(64));
+
+        Response r = http().putManifest(image.repo(), claimed, MediaTypes.OCI_MANIFEST, manifest);
+
+        assertError(r, 400, "DIGEST_INVALID");
+        assertError(http().get(manifestPath(image.repo(), claimed)), 404, "MANIFEST_UNKNOWN");
+        assertError(http().get(manifestPath(image.repo(), Content.sha512(manifest))), 404, "MANIFEST_UNKNOWN");
+    }
 }

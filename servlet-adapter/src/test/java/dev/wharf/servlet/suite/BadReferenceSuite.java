@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.wharf.servlet.suite.ApiAssertions.assertError;
+import static dev.wharf.servlet.suite.ApiAssertions.assertHeadError;
 import static dev.wharf.servlet.suite.ApiAssertions.assertStatus;
 import static dev.wharf.servlet.suite.RegistryHttp.withQuery;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Malformed names, tags and digests, each sent to every endpoint that takes one: the spec's grammar for
  * {@code <name>} and tags, and the image spec's for digests (registered algorithm, exact lowercase hex
- * length). Every case expects 400 with the matching code, never a 404 or 500.
+ * length). A malformed name, or a malformed reference where the client creates something (a manifest push,
+ * a blob digest), is 400 with the matching code; a manifest reference that is neither a tag nor a digest
+ * names nothing that can exist, so pulling or deleting it is 404 MANIFEST_UNKNOWN. Never a 500.
  */
 public abstract class BadReferenceSuite extends RegistrySuite {
 
@@ -111,33 +114,72 @@ public abstract class BadReferenceSuite extends RegistrySuite {
 
     // ---- tags ----
 
-    static Stream<Arguments> invalidTags() {
+    /** Strings that break the tag grammar (and are no digests either). */
+    private static Map<String, String> invalidTagValues() {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("leading dash", "-tag");
         tags.put("leading dot", ".tag");
+        tags.put("conformance suite's nonexistent manifest", ".INVALID_MANIFEST_NAME");
+        tags.put("dash only", "-x");
         tags.put("129 characters", "t".repeat(129));
+        tags.put("200 characters", "t".repeat(200));
         tags.put("space", "my%20tag");
         tags.put("non-ASCII letter", "t%C3%A4g");
         tags.put("plus sign", "a+b");
         tags.put("exclamation mark", "tag!");
+        return tags;
+    }
+
+    static Stream<Arguments> invalidTags() {
         Map<String, Probe> probes = new LinkedHashMap<>();
-        probes.put("GET manifest", (h, a, t) -> h.get(manifestPath(a.repo(), t)));
         probes.put("PUT manifest", (h, a, t) -> h.putManifest(a.repo(), t, MediaTypes.OCI_MANIFEST, a.freshManifest()));
-        probes.put("DELETE manifest", (h, a, t) -> h.delete(manifestPath(a.repo(), t)));
         probes.put("PUT by digest with tag parameter", (h, a, t) -> h.put(
                 manifestPath(a.repo(), Content.sha256(a.freshManifest())) + "?tag=ok&tag=" + t, a.freshManifest(),
                 "Content-Type", MediaTypes.OCI_MANIFEST));
-        return cross(tags, probes);
+        return cross(invalidTagValues(), probes);
     }
 
     @ParameterizedTest
     @MethodSource("invalidTags")
-    void shouldAnswerTagInvalidWhenTagBreaksTheGrammar(Case c) {
+    void shouldAnswerTagInvalidWhenPushedTagBreaksTheGrammar(Case c) {
         Arranged a = arrange();
         Response r = c.probe().send(http(), a, c.value());
         assertError(r, 400, "TAG_INVALID");
         assertError(http().get(manifestPath(a.repo(), Content.sha256(a.freshManifest()))), 404, "MANIFEST_UNKNOWN");
         assertError(http().get(manifestPath(a.repo(), "ok")), 404, "MANIFEST_UNKNOWN");
+    }
+
+    /** Every reference that is neither a valid tag nor a valid digest, pulled or deleted. */
+    static Stream<Arguments> impossibleReferences() {
+        Map<String, String> references = new LinkedHashMap<>(invalidTagValues());
+        references.putAll(invalidDigestValues());
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        probes.put("GET manifest", (h, a, ref) -> h.get(manifestPath(a.repo(), ref)));
+        probes.put("DELETE manifest", (h, a, ref) -> h.delete(manifestPath(a.repo(), ref)));
+        return cross(references, probes);
+    }
+
+    @ParameterizedTest
+    @MethodSource("impossibleReferences")
+    void shouldAnswerManifestUnknownWhenPulledOrDeletedReferenceIsNeitherTagNorDigest(Case c) {
+        Arranged a = arrange();
+        Response r = c.probe().send(http(), a, c.value());
+        assertError(r, 404, "MANIFEST_UNKNOWN");
+        assertStatus(http().get(manifestPath(a.repo(), "seed")), 200);
+    }
+
+    @Test
+    void shouldAnswerNotFoundWithoutBodyWhenHeadReferenceIsNeitherTagNorDigest() {
+        Arranged a = arrange();
+        for (String reference : List.of(".INVALID_MANIFEST_NAME", "-x", "t".repeat(200), "sha256:abc")) {
+            assertHeadError(http().head(manifestPath(a.repo(), reference)), 404);
+        }
+    }
+
+    @Test
+    void shouldAnswerNameInvalidBeforeManifestUnknownWhenNameAndReferenceAreBothMalformed() {
+        assertError(http().get(manifestPath("Not..Valid", ".INVALID_MANIFEST_NAME")), 400, "NAME_INVALID");
+        assertError(http().delete(manifestPath("Not..Valid", "-x")), 400, "NAME_INVALID");
     }
 
     @Test
@@ -154,7 +196,8 @@ public abstract class BadReferenceSuite extends RegistrySuite {
 
     // ---- digests ----
 
-    static Stream<Arguments> invalidDigests() {
+    /** Strings that look like digests but are malformed or of an unsupported algorithm. */
+    private static Map<String, String> invalidDigestValues() {
         String hex = Content.unknownDigest().substring("sha256:".length());
         Map<String, String> digests = new LinkedHashMap<>();
         digests.put("unsupported sha1", "sha1:" + hex.substring(0, 40));
@@ -165,12 +208,14 @@ public abstract class BadReferenceSuite extends RegistrySuite {
         digests.put("sha256 not hex", "sha256:" + "g".repeat(64));
         digests.put("sha512 of sha256 length", "sha512:" + hex);
         digests.put("empty encoded part", "sha256:");
+        return digests;
+    }
+
+    static Stream<Arguments> invalidDigests() {
         Map<String, Probe> probes = new LinkedHashMap<>();
         probes.put("GET blob", (h, a, d) -> h.get(blobPath(a.repo(), d)));
         probes.put("DELETE blob", (h, a, d) -> h.delete(blobPath(a.repo(), d)));
-        probes.put("GET manifest", (h, a, d) -> h.get(manifestPath(a.repo(), d)));
         probes.put("PUT manifest", (h, a, d) -> h.putManifest(a.repo(), d, MediaTypes.OCI_MANIFEST, a.freshManifest()));
-        probes.put("DELETE manifest", (h, a, d) -> h.delete(manifestPath(a.repo(), d)));
         probes.put("single POST", (h, a, d) -> h.post(withQuery(uploadsPath(a.repo()), "digest=" + d),
                 Content.randomBytes(100), "Content-Type", MediaTypes.OCTET_STREAM));
         probes.put("POST mount", (h, a, d) -> h.post(withQuery(uploadsPath(a.repo()), "mount=" + d + "&from="
@@ -178,7 +223,7 @@ public abstract class BadReferenceSuite extends RegistrySuite {
         probes.put("closing PUT", (h, a, d) -> h.put(withQuery(h.startUpload(a.repo()), "digest=" + d),
                 Content.randomBytes(100), "Content-Type", MediaTypes.OCTET_STREAM));
         probes.put("GET referrers", (h, a, d) -> h.get("/v2/" + a.repo() + "/referrers/" + d));
-        return cross(digests, probes);
+        return cross(invalidDigestValues(), probes);
     }
 
     @ParameterizedTest

@@ -1,9 +1,19 @@
 package dev.wharf.servlet.suite;
 
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import static dev.wharf.servlet.suite.ApiAssertions.assertDigestHeader;
 import static dev.wharf.servlet.suite.ApiAssertions.assertError;
@@ -16,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The spec's Push workflow for blobs: POST then PUT (end-4a, end-6), single POST (end-4b), sha512
  * sessions (end-4c), chunks (end-5) with session status (end-13), cancel (end-14) and cross-repository
- * mount (end-11, with and without {@code from}).
+ * mount (end-11, with and without {@code from}). Every way of uploading stores the body byte for byte,
+ * whatever its {@code Content-Type}, forms included.
  */
 public abstract class BlobPushSuite extends RegistrySuite {
 
@@ -103,6 +114,83 @@ public abstract class BlobPushSuite extends RegistrySuite {
         assertThat(locationPath(http(), close)).isEqualTo(blobPath(repo, digest));
         assertDigestHeader(close, digest);
         assertThat(http().get(blobPath(repo, digest)).body()).isEqualTo(blob);
+    }
+
+    // ---- bodies a container could take for a form ----
+
+    /** How an upload is made: returns the final answer (201 expected) for {@code body} sent as {@code type}. */
+    @FunctionalInterface
+    interface UploadFlow {
+        Response upload(RegistryHttp http, String repo, byte[] body, String digest, String[] typeHeader);
+    }
+
+    /**
+     * Upload bodies that look like forms, sent as forms: a container parses such a body as request
+     * parameters if the servlet asks for one, and the bytes are then gone. The form carries a {@code digest}
+     * field of its own (wrong) so that a registry reading parameters from the body would also fail the push.
+     */
+    static Stream<Arguments> formLikeUploads() {
+        String boundary = "wharf-" + Content.randomId();
+        Map<String, Object[]> bodies = new LinkedHashMap<>();
+        bodies.put("url-encoded form", new Object[] {"application/x-www-form-urlencoded",
+                Content.utf8("a=b&c=d&digest=" + Content.unknownDigest() + "&e=%41%zz+f&mount=x&=")});
+        bodies.put("multipart form", new Object[] {"multipart/form-data; boundary=" + boundary,
+                Content.concat(Content.utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"digest\"\r\n\r\n"
+                        + Content.unknownDigest() + "\r\n--" + boundary + "\r\nContent-Disposition: form-data;"
+                        + " name=\"layer\"; filename=\"layer.tar\"\r\nContent-Type: application/octet-stream\r\n\r\n"),
+                        Content.randomBytes(1500), Content.utf8("\r\n--" + boundary + "--\r\n"))});
+        bodies.put("form bytes without Content-Type", new Object[] {null, Content.utf8("a=b&c=d&digest=x")});
+
+        Map<String, UploadFlow> flows = new LinkedHashMap<>();
+        flows.put("POST then PUT", (h, repo, body, digest, type) -> {
+            Response start = h.post(uploadsPath(repo), new byte[0], type);
+            assertStatus(start, 202);
+            return h.put(withQuery(start.header("Location").orElseThrow(), "digest=" + digest), body, type);
+        });
+        flows.put("PATCH chunks then PUT", (h, repo, body, digest, type) -> {
+            int half = body.length / 2;
+            Response first = h.patch(h.startUpload(repo), Content.slice(body, 0, half),
+                    with(type, "Content-Range", "0-" + (half - 1)));
+            assertStatus(first, 202);
+            Response second = h.patch(first.header("Location").orElseThrow(), Content.slice(body, half, body.length),
+                    with(type, "Content-Range", half + "-" + (body.length - 1)));
+            assertStatus(second, 202);
+            return h.put(withQuery(second.header("Location").orElseThrow(), "digest=" + digest), new byte[0], type);
+        });
+        flows.put("streamed PATCH then PUT", (h, repo, body, digest, type) -> {
+            Response patch = h.send("PATCH", h.startUpload(repo),
+                    BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)), type);
+            assertStatus(patch, 202);
+            return h.put(withQuery(patch.header("Location").orElseThrow(), "digest=" + digest), new byte[0], type);
+        });
+        flows.put("single POST", (h, repo, body, digest, type) ->
+                h.post(withQuery(uploadsPath(repo), "digest=" + digest), body, type));
+
+        List<Arguments> out = new ArrayList<>();
+        bodies.forEach((bodyName, body) -> flows.forEach((flowName, flow) -> out.add(Arguments.of(
+                Named.of(bodyName + " / " + flowName, flow), body[0], body[1]))));
+        return out.stream();
+    }
+
+    private static String[] with(String[] headers, String... more) {
+        String[] all = Arrays.copyOf(headers, headers.length + more.length);
+        System.arraycopy(more, 0, all, headers.length, more.length);
+        return all;
+    }
+
+    @ParameterizedTest
+    @MethodSource("formLikeUploads")
+    void shouldStoreBodyByteForByteWhenItIsSentAsAForm(UploadFlow flow, String contentType, byte[] body) {
+        String repo = Content.uniqueRepo("form");
+        String digest = Content.sha256(body);
+        String[] type = contentType == null ? new String[0] : new String[] {"Content-Type", contentType};
+
+        Response done = flow.upload(http(), repo, body, digest, type);
+        assertStatus(done, 201);
+        assertDigestHeader(done, digest);
+        Response pulled = http().get(blobPath(repo, digest));
+        assertStatus(pulled, 200);
+        assertThat(pulled.body()).as("the pulled bytes are the pushed bytes").isEqualTo(body);
     }
 
     @Test

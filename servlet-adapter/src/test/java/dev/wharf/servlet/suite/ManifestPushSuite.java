@@ -13,6 +13,7 @@ import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import static dev.wharf.servlet.suite.ApiAssertions.assertDigestHeader;
+import static dev.wharf.servlet.suite.ApiAssertions.assertError;
 import static dev.wharf.servlet.suite.ApiAssertions.assertStatus;
 import static dev.wharf.servlet.suite.ApiAssertions.locationPath;
 import static dev.wharf.servlet.suite.PullSuite.assertManifestResponse;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The spec's Push workflow for manifests: PUT by tag or digest (end-7a), several tags at once with
  * {@code OCI-Tag} (end-7b), {@code OCI-Subject} for a manifest whose subject does not exist yet, tag moves,
- * the size the spec says every registry should take, and the exact-bytes rule.
+ * the size the spec says every registry should take, the exact-bytes rule, and manifests addressed by sha512.
  */
 public abstract class ManifestPushSuite extends RegistrySuite {
 
@@ -71,6 +72,54 @@ public abstract class ManifestPushSuite extends RegistrySuite {
             assertManifestResponse(http().get(manifestPath(repo, tag)), manifest, MediaTypes.OCI_MANIFEST);
         }
         assertThat(tags(repo)).containsExactly("1", "1.2", "1.2.3", "latest", "seed");
+    }
+
+    @Test
+    void shouldStoreAndServeManifestWhenPushedBySha512Digest() {
+        String repo = Content.uniqueRepo("sha512");
+        PushedImage image = http().pushImage(repo, "seed");
+        byte[] layer = Content.randomBytes(1200);
+        String layerDigest = Content.sha512(layer);
+        assertStatus(http().post(uploadsPath(repo) + "?digest=" + layerDigest, layer), 201);
+        byte[] manifest = ManifestJson.ociManifest().config(image.config())
+                .layer(new Descriptor(MediaTypes.OCI_LAYER, layerDigest, layer.length)).bytes();
+        String digest = Content.sha512(manifest);
+
+        Response r = http().put(manifestPath(repo, digest) + "?tag=v512", manifest,
+                "Content-Type", MediaTypes.OCI_MANIFEST);
+        assertStatus(r, 201);
+        assertThat(locationPath(http(), r)).isEqualTo(manifestPath(repo, digest));
+        assertDigestHeader(r, digest);
+        assertThat(r.headerElements("OCI-Tag")).as(r::describe).containsExactly("v512");
+        for (String reference : List.of(digest, "v512")) {
+            Response get = http().get(manifestPath(repo, reference));
+            assertStatus(get, 200);
+            assertThat(get.body()).as(get::describe).isEqualTo(manifest);
+            assertThat(get.mediaType()).as(get::describe).isEqualTo(MediaTypes.OCI_MANIFEST);
+            assertDigestHeader(get, digest);
+            Response head = http().head(manifestPath(repo, reference));
+            assertStatus(head, 200);
+            assertDigestHeader(head, digest);
+            assertThat(head.header("Content-Length")).as(head::describe).contains(String.valueOf(manifest.length));
+        }
+
+        byte[] index = ManifestJson.ociIndex()
+                .manifest(new Descriptor(MediaTypes.OCI_MANIFEST, digest, manifest.length), "amd64").bytes();
+        assertStatus(http().putManifest(repo, "multi", MediaTypes.OCI_INDEX, index), 201);
+        byte[] referrer = ManifestJson.ociManifest().artifactType("application/vnd.wharf.test.sbom")
+                .config(image.config()).subject(new Descriptor(MediaTypes.OCI_MANIFEST, digest, manifest.length))
+                .bytes();
+        Response signed = http().putManifest(repo, Content.sha256(referrer), MediaTypes.OCI_MANIFEST, referrer);
+        assertStatus(signed, 201);
+        assertThat(signed.header("OCI-Subject")).as(signed::describe).contains(digest);
+        Response referrers = http().get("/v2/" + repo + "/referrers/" + digest);
+        assertStatus(referrers, 200);
+        assertThat(referrers.json().path("manifests").findValuesAsText("digest")).containsExactly(Content.sha256(referrer));
+
+        assertStatus(http().delete(manifestPath(repo, "multi")), 202);
+        assertStatus(http().delete(manifestPath(repo, digest)), 202);
+        assertError(http().get(manifestPath(repo, digest)), 404, "MANIFEST_UNKNOWN");
+        assertError(http().get(manifestPath(repo, "v512")), 404, "MANIFEST_UNKNOWN");
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.Optional;
 
 /**
  * HTTP/1.1 over a bare socket, for requests {@code java.net.http} refuses to send: a {@code Content-Length}
- * that disagrees with the bytes sent. The request is written exactly as given (plus {@code Host} and
- * {@code Connection: close}); the response is read to end of stream.
+ * that disagrees with the bytes sent, or ({@link #sendVerbatim}) a request line or path no client would
+ * form. The request is written exactly as given (plus {@code Host} and {@code Connection: close}, except
+ * verbatim); the response is read to end of stream.
  */
 public final class RawHttp {
     private static final int READ_TIMEOUT_MILLIS = 15_000;
@@ -38,23 +39,41 @@ public final class RawHttp {
     public static Optional<Response> exchange(URI base, String method, String path, List<String> headerLines,
                                               byte[] body, boolean halfClose) {
         URI uri = base.resolve(path);
+        StringBuilder head = new StringBuilder();
+        head.append(method).append(' ').append(uri.getRawPath());
+        if (uri.getRawQuery() != null) {
+            head.append('?').append(uri.getRawQuery());
+        }
+        head.append(" HTTP/1.1\r\n");
+        head.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
+        head.append("Connection: close\r\n");
+        for (String line : headerLines) {
+            head.append(line).append("\r\n");
+        }
+        head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, request, headBytes.length, body.length);
+        return send(uri, method, request, halfClose);
+    }
+
+    /**
+     * Sends {@code request} byte for byte (request line, headers and body as given, nothing added) to the
+     * server of {@code base} and reads the answer, for requests no client would form: a malformed request
+     * line, a path with {@code //} or {@code %2F} that a client would normalise, oversized headers.
+     *
+     * @param method the request's method as the answer should be read ({@code HEAD} answers have no body)
+     * @return the response, or empty if the server closed the connection without answering
+     */
+    public static Optional<Response> sendVerbatim(URI base, String method, String request) {
+        return send(base, method, request.getBytes(StandardCharsets.ISO_8859_1), true);
+    }
+
+    private static Optional<Response> send(URI uri, String method, byte[] request, boolean halfClose) {
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
-            StringBuilder head = new StringBuilder();
-            head.append(method).append(' ').append(uri.getRawPath());
-            if (uri.getRawQuery() != null) {
-                head.append('?').append(uri.getRawQuery());
-            }
-            head.append(" HTTP/1.1\r\n");
-            head.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
-            head.append("Connection: close\r\n");
-            for (String line : headerLines) {
-                head.append(line).append("\r\n");
-            }
-            head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
+            out.write(request);
             out.flush();
             if (halfClose) {
                 socket.shutdownOutput();

@@ -29,6 +29,7 @@ public final class RegistryHttp {
     private final URI base;
     private final Set<ContainerQuirk> quirks;
     private final HttpClient client;
+    private final List<String> defaultHeaders;
 
     /** A client for the registry at {@code base}, served by a container without quirks. */
     public RegistryHttp(URI base) {
@@ -37,13 +38,31 @@ public final class RegistryHttp {
 
     /** A client for the registry at {@code base}, served by a container with these {@code quirks}. */
     public RegistryHttp(URI base, Set<ContainerQuirk> quirks) {
-        this.base = base;
-        this.quirks = Set.copyOf(quirks);
-        this.client = HttpClient.newBuilder()
+        this(base, Set.copyOf(quirks), HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
-                .build();
+                .build(), List.of());
+    }
+
+    private RegistryHttp(URI base, Set<ContainerQuirk> quirks, HttpClient client, List<String> defaultHeaders) {
+        this.base = base;
+        this.quirks = quirks;
+        this.client = client;
+        this.defaultHeaders = defaultHeaders;
+    }
+
+    /**
+     * This client, sending {@code headers} (alternating names and values) with every request as well, for
+     * example the header a test's filter names its caller by; the helpers that arrange state send them too.
+     */
+    public RegistryHttp withHeaders(String... headers) {
+        if (headers.length % 2 != 0) {
+            throw new IllegalArgumentException("headers come in name/value pairs");
+        }
+        List<String> all = new ArrayList<>(defaultHeaders);
+        all.addAll(List.of(headers));
+        return new RegistryHttp(base, quirks, client, List.copyOf(all));
     }
 
     public URI base() {
@@ -97,6 +116,9 @@ public final class RegistryHttp {
         }
         URI uri = resolve(path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body);
+        for (int i = 0; i < defaultHeaders.size(); i += 2) {
+            request.header(defaultHeaders.get(i), defaultHeaders.get(i + 1));
+        }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

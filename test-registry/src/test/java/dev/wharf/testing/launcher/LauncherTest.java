@@ -1,5 +1,6 @@
 package dev.wharf.testing.launcher;
 
+import dev.wharf.servlet.suite.RawHttp;
 import dev.wharf.testing.Http;
 import dev.wharf.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.wharf.servlet.suite.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The launcher as a user runs it: a separate JVM, its exit status, its output, its signals. */
@@ -115,6 +117,9 @@ class LauncherTest {
             assertThat(launcher.readyData(START)).isEqualTo("in-memory");
             assertThat(base.toString()).matches("http://localhost:\\d+");
             assertThat(Http.get(base.resolve("/v2/")).statusCode()).isEqualTo(200);
+            // Refused by Jetty before the servlet runs, still in the registry's error envelope.
+            assertError(RawHttp.sendVerbatim(base, "GET", "GET /v2/a%2Fb/tags/list HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .orElseThrow(), 400, "UNSUPPORTED");
             assertThat(launcher.process().isAlive()).isTrue();
         }
         assertThat(workingDirectory.resolve("registry-data")).doesNotExist();

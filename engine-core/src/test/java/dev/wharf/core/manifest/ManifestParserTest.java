@@ -1,4 +1,4 @@
-package dev.wharf.core.internal;
+package dev.wharf.core.manifest;
 
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;

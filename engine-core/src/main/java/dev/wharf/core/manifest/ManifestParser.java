@@ -1,4 +1,4 @@
-package dev.wharf.core.internal;
+package dev.wharf.core.manifest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +10,7 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.MediaTypes;
 import dev.wharf.api.RegistryException;
+import dev.wharf.core.internal.Errors;
 import dev.wharf.spi.ManifestRecord;
 
 import java.io.IOException;

@@ -1,0 +1,36 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.Registry;
+import jakarta.servlet.Filter;
+
+/**
+ * The containers every HTTP behaviour is tested on, for tests that need a registry of their own (a policy,
+ * an authorizer, a setting the shared workflow suite's registry does not have): {@code @EnumSource} over
+ * this enum runs such a test on each.
+ */
+enum ContainerUnderTest {
+    JETTY {
+        @Override
+        RegistryServer start(Registry registry, Filter filter) throws Exception {
+            return JettyRegistryServer.start(registry, filter);
+        }
+    },
+    TOMCAT {
+        @Override
+        RegistryServer start(Registry registry, Filter filter) throws Exception {
+            return TomcatRegistryServer.start(registry, filter);
+        }
+    },
+    UNDERTOW {
+        @Override
+        RegistryServer start(Registry registry, Filter filter) throws Exception {
+            return UndertowRegistryServer.start(registry, filter);
+        }
+    };
+
+    /**
+     * Starts this container serving {@code registry} behind {@code filter} (none when null); the server owns
+     * the registry and closes it.
+     */
+    abstract RegistryServer start(Registry registry, Filter filter) throws Exception;
+}
