@@ -7,6 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -33,7 +34,7 @@ class ModuleRulesTest {
     void shouldSeeEveryModulesClasses() {
         // A rule over no classes passes vacuously: make sure each module's main classes were imported.
         for (String pkg : new String[] {"dev.wharf.api", "dev.wharf.spi", "dev.wharf.core", "dev.wharf.core.internal",
-                "dev.wharf.core.storage", "dev.wharf.testkit", "dev.wharf.rocksdb", "dev.wharf.servlet",
+                "dev.wharf.core.storage", "dev.wharf.core.manifest", "dev.wharf.testkit", "dev.wharf.rocksdb", "dev.wharf.servlet",
                 "dev.wharf.testing", "dev.wharf.testing.launcher"}) {
             assertThat(wharf.containPackage(pkg)).as(pkg).isTrue();
             assertThat(wharf.getPackage(pkg).getClasses()).as(pkg).isNotEmpty();
@@ -94,9 +95,14 @@ class ModuleRulesTest {
                 .should().dependOnClassesThat().resideInAPackage("dev.wharf.testing.launcher.."));
     }
 
+    /**
+     * No two packages depend on each other, except the values and the SPIs of {@code engine-api}, which are one
+     * vocabulary: stores take values, and the builder takes stores.
+     */
     @Test
     void shouldHaveNoCyclesBetweenPackages() {
-        check(slices().matching("dev.wharf.(**)").should().beFreeOfCycles());
+        check(slices().matching("dev.wharf.(**)").should().beFreeOfCycles()
+                .ignoreDependency(resideInAPackage("dev.wharf.api.."), resideInAPackage("dev.wharf.spi..")));
     }
 
     private static void check(ArchRule rule) {

@@ -112,7 +112,7 @@ public final class Errors {
     }
 
     /** A malformed or unsupported manifest; {@code message} names the problem. */
-    public static RegistryException manifestInvalid(String message) {
+    static RegistryException manifestInvalid(String message) {
         return new RegistryException(ErrorCode.MANIFEST_INVALID, message);
     }
 

@@ -73,7 +73,12 @@ public final class Manifests {
         } else {
             digest = DigestAlgorithm.SHA256.digest(bytes);
         }
-        ManifestRecord record = ManifestParser.parse(digest, contentType, bytes).withPushedAt(config.clock().instant());
+        ManifestRecord record;
+        try {
+            record = ManifestParser.parse(digest, contentType, bytes).withPushedAt(config.clock().instant());
+        } catch (ManifestParser.InvalidManifestException e) {
+            throw Errors.manifestInvalid(e.getMessage());
+        }
         Set<Tag> tagged = new LinkedHashSet<>();
         if (reference instanceof Tag tag) {
             tagged.add(tag);

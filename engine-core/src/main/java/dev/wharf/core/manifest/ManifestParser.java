@@ -10,7 +10,6 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.MediaTypes;
 import dev.wharf.api.RegistryException;
-import dev.wharf.core.internal.Errors;
 import dev.wharf.spi.ManifestRecord;
 
 import java.io.IOException;
@@ -51,7 +50,7 @@ public final class ManifestParser {
      * @param digest      the digest it will be stored under
      * @param contentType the request's Content-Type, parameters allowed; may be null or empty
      * @param bytes       the exact bytes pushed
-     * @throws RegistryException MANIFEST_INVALID with a message naming the problem
+     * @throws InvalidManifestException with a message naming the problem
      */
     public static ManifestRecord parse(Digest digest, String contentType, byte[] bytes) {
         JsonNode root = readTree(bytes);
@@ -193,7 +192,19 @@ public final class ManifestParser {
         return Optional.of(v.textValue());
     }
 
-    private static RegistryException invalid(String message) {
-        return Errors.manifestInvalid(message);
+    private static InvalidManifestException invalid(String message) {
+        return new InvalidManifestException(message);
+    }
+
+    /**
+     * The manifest cannot be stored: malformed JSON, a missing or malformed field, an unsupported media type
+     * or Docker schema 1. The message names the problem; the engine reports it as {@code MANIFEST_INVALID}.
+     */
+    public static final class InvalidManifestException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidManifestException(String message) {
+            super(message);
+        }
     }
 }

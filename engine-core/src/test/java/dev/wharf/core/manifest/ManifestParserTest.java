@@ -2,9 +2,7 @@ package dev.wharf.core.manifest;
 
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
-import dev.wharf.api.ErrorCode;
 import dev.wharf.api.MediaTypes;
-import dev.wharf.api.RegistryException;
 import dev.wharf.spi.ManifestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,7 +100,7 @@ class ManifestParserTest {
     @MethodSource("invalidManifests")
     void shouldRefuseInvalidManifestWithManifestInvalid(String name, String contentType, String json, String why) {
         assertThatThrownBy(() -> parse(contentType, json))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MANIFEST_INVALID))
+                .isInstanceOf(ManifestParser.InvalidManifestException.class)
                 .hasMessageContaining(why);
     }
 }
