@@ -1,6 +1,7 @@
 package dev.wharf.testing;
 
 import dev.wharf.rocksdb.RocksDbMetadataStore;
+import dev.wharf.spi.StorageException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +88,7 @@ final class OfflineBackup {
             Files.createDirectories(target.resolve(DataLayout.STAGING));
             fsyncDirectories(target);
             return new Result(linked, copied, staged);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | StorageException e) {
             throw new BackupException("backup into " + target + " failed (" + e.getMessage()
                     + "); delete it before trying again", e);
         }
@@ -112,7 +113,7 @@ final class OfflineBackup {
     private RocksDbMetadataStore openStopped(Path metadata) {
         try {
             return RocksDbMetadataStore.open(metadata);
-        } catch (UncheckedIOException e) {
+        } catch (StorageException e) {
             String message = String.valueOf(e.getMessage());
             if (message.toLowerCase(Locale.ROOT).contains("lock")) {
                 throw new BackupException("the registry in " + source + " is running (its metadata is locked by"

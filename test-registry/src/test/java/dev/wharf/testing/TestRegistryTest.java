@@ -8,6 +8,7 @@ import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.servlet.suite.PushedImage;
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
+import dev.wharf.spi.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,7 +144,7 @@ class TestRegistryTest {
     void shouldRefuseSecondRegistryOnDataDirectoryWhenOneIsRunning(@TempDir Path dataDirectory) {
         try (TestRegistry first = TestRegistry.builder().dataDirectory(dataDirectory).start()) {
             assertThatThrownBy(() -> TestRegistry.builder().dataDirectory(dataDirectory).start())
-                    .isInstanceOf(UncheckedIOException.class)
+                    .isInstanceOf(StorageException.class)
                     .hasMessageContaining("in use by another");
             assertThat(Http.pushBlob(first.baseUri(), "still/serving", BLOB).statusCode()).isEqualTo(201);
         }
