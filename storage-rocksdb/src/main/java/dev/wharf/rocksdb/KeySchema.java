@@ -1,13 +1,22 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.UploadRecord;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
+import java.util.function.Function;
 
 /**
- * The one place the RocksDB key schema is defined. Every key is UTF-8 text (repository names, tags and
- * digests are ASCII) with {@code \0} between parts, so byte order equals the ASCII order the listings need
- * and a prefix ending in {@code \0} selects exactly one parent.
+ * The one place the RocksDB key schema is defined: one typed {@link Column} per {@link Family}, saying how
+ * its keys and values are encoded. Every key is UTF-8 text (repository names, tags and digests are ASCII)
+ * with {@code \0} between parts, so byte order equals the ASCII order the listings need and a prefix ending
+ * in {@code \0} selects exactly one parent.
  *
  * <pre>
  * column family   key                                   value
@@ -24,83 +33,134 @@ import java.util.List;
  * uploads         upload id                             RecordCodec upload record
  * </pre>
  *
- * <p>A schema change bumps {@link #FORMAT_VERSION}; opening a store with another version fails with a
- * message instead of misreading data, until a migration is written.
+ * <p>In each column the last key part is the <em>child</em> and the parts before it the <em>parent</em>:
+ * a listing is the children of one parent ({@link Scans}). A schema change bumps {@link #FORMAT_VERSION};
+ * opening a store with another version fails with a message instead of misreading data, until a migration
+ * is written.
  */
 final class KeySchema {
     static final int FORMAT_VERSION = 1;
-    static final byte[] FORMAT_KEY = bytes("wharf.format");
+    /** The key, in {@link #SETTINGS}, of the format version. */
+    static final String FORMAT_KEY = "wharf.format";
 
-    static final String REPOSITORIES = "repositories";
-    static final String LINKS = "links";
-    static final String LINKERS = "linkers";
-    static final String MANIFESTS = "manifests";
-    static final String TAGS = "tags";
-    static final String TAG_INDEX = "tag_index";
-    static final String REFERRERS = "referrers";
-    static final String UPLOADS = "uploads";
-    static final String TAG_HISTORY = "tag_history";
+    private static final char SEP = '\0';
 
-    /** Column families in declaration order (after {@code default}); handles are indexed by this order. */
-    static final List<String> FAMILIES = List.of(REPOSITORIES, LINKS, LINKERS, MANIFESTS, TAGS, TAG_INDEX, REFERRERS,
-            UPLOADS, TAG_HISTORY);
+    /** The parent of the top-level columns ({@code default}, {@code repositories}, {@code uploads}). */
+    enum Root { ROOT }
 
-    private static final byte SEP = 0;
+    /** The value of a column whose keys alone are the facts: stored as zero bytes. */
+    enum Marker { PRESENT }
+
+    /** The parent of a manifest's tag index entries (repo, manifest) or of a subject's referrers (repo, subject). */
+    record RepoDigest(RepositoryName repository, Digest digest) {
+    }
+
+    /** The parent of a tag's history entries. */
+    record RepoTag(RepositoryName repository, Tag tag) {
+    }
+
+    /**
+     * How a typed value is written as key text and read back. Only {@link #TOP} has empty text (names, tags,
+     * digests and upload ids never are), and an empty parent adds no part to a key.
+     */
+    record Part<T>(Function<T, String> text, Function<String, T> parse) {
+    }
+
+    /** How a typed value is written as a RocksDB value and read back. */
+    record Codec<V>(Function<V, byte[]> encode, Function<byte[], V> decode) {
+    }
+
+    private static final Part<Root> TOP = new Part<>(root -> "", text -> Root.ROOT);
+    private static final Part<RepositoryName> REPOSITORY = new Part<>(RepositoryName::value, RepositoryName::of);
+    private static final Part<Digest> DIGEST = new Part<>(Digest::toString, Digest::parse);
+    private static final Part<Tag> TAG = new Part<>(Tag::value, Tag::of);
+    private static final Part<String> TEXT = new Part<>(Function.identity(), Function.identity());
+    /** Fixed-width hex, so the key order is the numeric order. */
+    private static final Part<Long> SEQUENCE = new Part<>(n -> String.format("%016x", n), s -> Long.parseLong(s, 16));
+    private static final Part<RepoDigest> REPO_DIGEST = new Part<>(
+            k -> k.repository().value() + SEP + k.digest(),
+            text -> new RepoDigest(RepositoryName.of(before(text)), Digest.parse(after(text))));
+    private static final Part<RepoTag> REPO_TAG = new Part<>(
+            k -> k.repository().value() + SEP + k.tag().value(),
+            text -> new RepoTag(RepositoryName.of(before(text)), Tag.of(after(text))));
+
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final Codec<Marker> EMPTY = new Codec<>(marker -> NO_BYTES, bytes -> Marker.PRESENT);
+    private static final Codec<String> ASCII = new Codec<>(KeySchema::bytes, b -> string(b, 0, b.length));
+    private static final Codec<Digest> DIGEST_VALUE = new Codec<>(d -> bytes(d.toString()),
+            b -> Digest.parse(string(b, 0, b.length)));
+
+    static final Column<Root, String, String> SETTINGS = new Column<>(Family.DEFAULT, TOP, TEXT, ASCII);
+    static final Column<Root, RepositoryName, Marker> REPOSITORIES =
+            new Column<>(Family.REPOSITORIES, TOP, REPOSITORY, EMPTY);
+    static final Column<RepositoryName, Digest, Marker> LINKS = new Column<>(Family.LINKS, REPOSITORY, DIGEST, EMPTY);
+    static final Column<Digest, RepositoryName, Marker> LINKERS =
+            new Column<>(Family.LINKERS, DIGEST, REPOSITORY, EMPTY);
+    static final Column<RepositoryName, Digest, ManifestRecord> MANIFESTS = new Column<>(Family.MANIFESTS,
+            REPOSITORY, DIGEST, new Codec<>(RecordCodec::manifest, RecordCodec::manifest));
+    static final Column<RepositoryName, Tag, Digest> TAGS = new Column<>(Family.TAGS, REPOSITORY, TAG, DIGEST_VALUE);
+    static final Column<RepoDigest, Tag, Marker> TAG_INDEX = new Column<>(Family.TAG_INDEX, REPO_DIGEST, TAG, EMPTY);
+    static final Column<RepoDigest, Digest, Descriptor> REFERRERS = new Column<>(Family.REFERRERS, REPO_DIGEST,
+            DIGEST, new Codec<>(RecordCodec::descriptor, RecordCodec::descriptor));
+    static final Column<RepoTag, Long, TagMove> TAG_HISTORY = new Column<>(Family.TAG_HISTORY, REPO_TAG, SEQUENCE,
+            new Codec<>(RecordCodec::tagMove, RecordCodec::tagMove));
+    static final Column<Root, String, UploadRecord> UPLOADS = new Column<>(Family.UPLOADS, TOP, TEXT,
+            new Codec<>(RecordCodec::upload, RecordCodec::upload));
 
     private KeySchema() {
     }
 
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /** Parent text and child text as one key. */
+    static byte[] join(String parent, String child) {
+        return bytes(parent.isEmpty() ? child : parent + SEP + child);
     }
 
-    static String string(byte[] b, int from, int to) {
-        return new String(b, from, to - from, StandardCharsets.UTF_8);
+    /** The prefix of every key under {@code parent}: its text and a separator (nothing for the top level). */
+    static byte[] prefix(String parent) {
+        return parent.isEmpty() ? NO_BYTES : bytes(parent + SEP);
     }
 
-    /** Parts joined with {@code \0}. */
-    static byte[] key(String... parts) {
-        int len = parts.length - 1;
-        byte[][] encoded = new byte[parts.length][];
-        for (int i = 0; i < parts.length; i++) {
-            encoded[i] = bytes(parts[i]);
-            len += encoded[i].length;
+    /** Where the child of {@code key} starts: just after its last separator (0 at the top level). */
+    static int childStart(byte[] key) {
+        int i = key.length - 1;
+        while (i >= 0 && key[i] != SEP) {
+            i--;
         }
-        byte[] out = new byte[len];
-        int pos = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            if (i > 0) {
-                out[pos++] = SEP;
-            }
-            System.arraycopy(encoded[i], 0, out, pos, encoded[i].length);
-            pos += encoded[i].length;
-        }
-        return out;
+        return i + 1;
     }
 
-    /** Parts joined with {@code \0}, plus a trailing {@code \0}: the prefix of all children. */
-    static byte[] prefix(String... parts) {
-        byte[] k = key(parts);
-        byte[] out = Arrays.copyOf(k, k.length + 1);
-        out[k.length] = SEP;
-        return out;
+    /** The parent text of {@code key}: everything before {@link #childStart} and its separator. */
+    static String parentText(byte[] key) {
+        int childStart = childStart(key);
+        return childStart == 0 ? "" : string(key, 0, childStart - 1);
     }
 
-    static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-    }
-
-    /** A history sequence number as its fixed-width key part. */
-    static String sequence(long n) {
-        return String.format("%016x", n);
-    }
-
-    /** The text after {@code prefix} up to the next separator (or the end). */
+    /** The text after {@code prefixLength} bytes up to the next separator (or the end). */
     static String partAfter(byte[] key, int prefixLength) {
         int end = prefixLength;
         while (end < key.length && key[end] != SEP) {
             end++;
         }
         return string(key, prefixLength, end);
+    }
+
+    static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private static String before(String twoParts) {
+        return twoParts.substring(0, twoParts.indexOf(SEP));
+    }
+
+    private static String after(String twoParts) {
+        return twoParts.substring(twoParts.indexOf(SEP) + 1);
     }
 }

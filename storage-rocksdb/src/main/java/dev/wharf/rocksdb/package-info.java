@@ -1,6 +1,9 @@
 /**
  * {@link dev.wharf.rocksdb.RocksDbMetadataStore}: Wharf's durable {@link dev.wharf.spi.MetadataStore} on
- * RocksDB. The key schema is documented once, in {@link dev.wharf.rocksdb.KeySchema}; record encodings in
- * {@link dev.wharf.rocksdb.RecordCodec}.
+ * RocksDB, opened with {@link dev.wharf.rocksdb.RocksDbOptions}. Inside, one {@code Database} owns the RocksDB
+ * instance and its native handles; one class per SPI role ({@code RocksDbRepositoryLinks},
+ * {@code RocksDbManifests}, {@code RocksDbTags}, {@code RocksDbUploadSessions}) works on it, and the public
+ * store composes them. The key schema is documented once, in {@code KeySchema}; record encodings are in
+ * {@code RecordCodec}.
  */
 package dev.wharf.rocksdb;

@@ -21,6 +21,10 @@ class GroupCommitTest {
     @TempDir
     Path dir;
 
+    private RocksDbMetadataStore openWithStatistics() {
+        return RocksDbMetadataStore.open(dir, RocksDbOptions.defaults().withStatistics(true));
+    }
+
     private static void link(RocksDbMetadataStore store, int i) {
         store.linkBlob(RepositoryName.of("repo" + (i % 7)),
                 DigestAlgorithm.SHA256.digest(("blob" + i).getBytes(StandardCharsets.UTF_8)));
@@ -28,7 +32,7 @@ class GroupCommitTest {
 
     @Test
     void shouldSyncTheWalOnceForEachSequentialChange() {
-        try (RocksDbMetadataStore store = RocksDbMetadataStore.openWithStatistics(dir)) {
+        try (RocksDbMetadataStore store = openWithStatistics()) {
             long before = store.walSyncs();
             for (int i = 0; i < 20; i++) {
                 link(store, i);
@@ -42,7 +46,7 @@ class GroupCommitTest {
 
     @Test
     void shouldShareSyncsBetweenConcurrentWriters() throws Exception {
-        try (RocksDbMetadataStore store = RocksDbMetadataStore.openWithStatistics(dir)) {
+        try (RocksDbMetadataStore store = openWithStatistics()) {
             long before = store.walSyncs();
             int writers = 16;
             int perWriter = 25;
@@ -79,7 +83,7 @@ class GroupCommitTest {
 
     @Test
     void shouldMakeEveryAcknowledgedEngineChangeDurable() {
-        RocksDbMetadataStore store = RocksDbMetadataStore.openWithStatistics(dir);
+        RocksDbMetadataStore store = openWithStatistics();
         try (dev.wharf.api.Registry registry = dev.wharf.api.Registry.builder().metadataStore(store).build()) {
             dev.wharf.api.Caller me = dev.wharf.api.Caller.anonymous();
             RepositoryName repo = RepositoryName.of("team/app");

@@ -41,8 +41,9 @@ class HotCacheCoherenceTest {
     void shouldSeeEveryCompletedMoveWhileReadersRace(long cacheBytes) throws Exception {
         RepositoryName repo = RepositoryName.of("hot/repo");
         Tag tag = Tag.of("latest");
-        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir, false,
-                cacheBytes < 0 ? RocksDbMetadataStore.defaultReadCacheBytes() : cacheBytes)) {
+        RocksDbOptions options = RocksDbOptions.defaults().withSyncWrites(false);
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir,
+                cacheBytes < 0 ? options : options.withReadCacheBytes(cacheBytes))) {
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> readers = new ArrayList<>();
             for (int r = 0; r < 4; r++) {

@@ -22,7 +22,7 @@ class JettyRocksDbDistributionApiTest extends DistributionApiSuite {
     @Override
     protected RegistryServer startServer() throws Exception {
         return JettyRegistryServer.start(Registry.builder()
-                .metadataStore(RocksDbMetadataStore.open(dataDirectory.resolve("metadata"), true))
+                .metadataStore(RocksDbMetadataStore.open(dataDirectory.resolve("metadata")))
                 .blobStore(new FileSystemBlobStore(dataDirectory))
                 .build());
     }

@@ -9,6 +9,7 @@ import dev.wharf.api.TagMove;
 import dev.wharf.core.manifest.ManifestParser;
 import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.rocksdb.RocksDbMetadataStore;
+import dev.wharf.rocksdb.RocksDbOptions;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 
@@ -66,7 +67,8 @@ final class MetadataFixture implements AutoCloseable {
             case "rocksdb" -> {
                 Path dir = tempDirectory();
                 try {
-                    try (MetadataStore loading = RocksDbMetadataStore.open(dir, false)) {
+                    RocksDbOptions unsynced = RocksDbOptions.defaults().withSyncWrites(false);
+                    try (MetadataStore loading = RocksDbMetadataStore.open(dir, unsynced)) {
                         fill(loading, tags, repos);
                     }
                     return new MetadataFixture(RocksDbMetadataStore.open(dir), tags, repos, dir);

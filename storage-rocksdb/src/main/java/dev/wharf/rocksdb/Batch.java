@@ -1,0 +1,43 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.rocksdb.KeySchema.Marker;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * One logical change: typed puts and deletes collected in a RocksDB {@link WriteBatch} and written at once by
+ * {@link #commit()}, so the change is all there or not at all. Made by {@link Database#batch()} inside a
+ * guarded call and closed (try-with-resources) before that call ends; a change that spans roles (a manifest
+ * push moves tags and adds a referrer) passes its batch to each role that adds to it.
+ */
+final class Batch implements AutoCloseable {
+    private final Database database;
+    private final WriteBatch batch = new WriteBatch();
+
+    Batch(Database database) {
+        this.database = database;
+    }
+
+    <P, C, V> void put(Column<P, C, V> column, P parent, C child, V value) throws RocksDBException {
+        batch.put(database.handle(column.family()), column.key(parent, child), column.encode(value));
+    }
+
+    /** Puts a key whose presence is the fact. */
+    <P, C> void put(Column<P, C, Marker> column, P parent, C child) throws RocksDBException {
+        put(column, parent, child, Marker.PRESENT);
+    }
+
+    <P, C, V> void delete(Column<P, C, V> column, P parent, C child) throws RocksDBException {
+        batch.delete(database.handle(column.family()), column.key(parent, child));
+    }
+
+    /** Writes the change atomically. */
+    void commit() throws RocksDBException {
+        database.write(batch);
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+    }
+}

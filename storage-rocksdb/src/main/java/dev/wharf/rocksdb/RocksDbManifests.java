@@ -1,0 +1,113 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.Descriptor;
+import dev.wharf.api.Digest;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.Page;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
+import dev.wharf.rocksdb.KeySchema.RepoDigest;
+import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.ManifestStore;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+import static dev.wharf.rocksdb.KeySchema.MANIFESTS;
+import static dev.wharf.rocksdb.KeySchema.REFERRERS;
+
+/**
+ * The {@link ManifestStore} role on RocksDB: {@code manifests} and the {@code referrers} index (see
+ * {@link KeySchema}). A push or a delete is one {@link Batch} that also carries the repository marker
+ * ({@link RocksDbRepositoryLinks}) and the tag changes ({@link RocksDbTags}); the {@link ReadCache} is
+ * invalidated after the write, before the call returns. Manifest content for pulls is served from the cache.
+ */
+final class RocksDbManifests implements ManifestStore {
+    private final Database database;
+    private final RepositoryLocks locks;
+    private final ReadCache cache;
+    private final RocksDbRepositoryLinks repositories;
+    private final RocksDbTags tags;
+
+    RocksDbManifests(Database database, RepositoryLocks locks, ReadCache cache, RocksDbRepositoryLinks repositories,
+                     RocksDbTags tags) {
+        this.database = database;
+        this.locks = locks;
+        this.cache = cache;
+        this.repositories = repositories;
+        this.tags = tags;
+    }
+
+    @Override
+    public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
+        return database.guarded(() -> database.get(MANIFESTS, repository, digest));
+    }
+
+    /** Decodes only what serving needs ({@link RecordCodec#manifestContent}), through the read cache. */
+    @Override
+    public Optional<Manifest> manifestContent(RepositoryName repository, Digest digest) {
+        database.checkOpen();
+        return cache.manifest(repository, digest, () -> database.guarded(
+                () -> database.get(MANIFESTS, repository, digest, RecordCodec::manifestContent)));
+    }
+
+    @Override
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+        Digest digest = manifest.digest();
+        locks.locked(repository, () -> {
+            try (Batch batch = database.batch()) {
+                repositories.markRepository(batch, repository);
+                batch.put(MANIFESTS, repository, digest, manifest);
+                for (TagMove move : moves) {
+                    tags.move(batch, repository, digest, move);
+                }
+                if (manifest.subject().isPresent()) {
+                    batch.put(REFERRERS, new RepoDigest(repository, manifest.subject().get()), digest,
+                            manifest.referrerDescriptor());
+                }
+                batch.commit();
+                cache.invalidate(repository.value(), digest, moves.stream().map(TagMove::tag).toList());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
+        return locks.locked(repository, () -> {
+            Optional<ManifestRecord> record = database.get(MANIFESTS, repository, digest);
+            if (record.isEmpty()) {
+                return false;
+            }
+            try (Batch batch = database.batch()) {
+                batch.delete(MANIFESTS, repository, digest);
+                List<Tag> removedTags = tags.removeAll(batch, repository, digest, at);
+                if (record.get().subject().isPresent()) {
+                    batch.delete(REFERRERS, new RepoDigest(repository, record.get().subject().get()), digest);
+                }
+                repositories.dropRepositoryIfEmpty(batch, repository, MANIFESTS, digest);
+                batch.commit();
+                cache.invalidate(repository.value(), digest, removedTags);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public Page<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<Digest> after, int limit) {
+        return database.guarded(() -> Scans.values(database, REFERRERS, new RepoDigest(repository, subject),
+                after.map(Digest::toString), limit));
+    }
+
+    @Override
+    public void forEachManifest(BiConsumer<RepositoryName, ManifestRecord> visitor) {
+        database.guarded(() -> {
+            Scans.forEach(database, MANIFESTS, (repository, digest, record) -> visitor.accept(repository, record));
+            return null;
+        });
+    }
+}

@@ -1,0 +1,107 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.Digest;
+import dev.wharf.api.Page;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.TagMove;
+import dev.wharf.rocksdb.KeySchema.RepoDigest;
+import dev.wharf.spi.TagStore;
+import org.rocksdb.RocksDBException;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.wharf.rocksdb.KeySchema.TAGS;
+import static dev.wharf.rocksdb.KeySchema.TAG_INDEX;
+
+/**
+ * The {@link TagStore} role on RocksDB: {@code tags} and their reverse {@code tag_index}, kept in step, and
+ * each tag's bounded {@link TagHistory} (see {@link KeySchema}). Tags resolve through the {@link ReadCache}.
+ * The manifests role moves and removes tags through {@link #move} and {@link #removeAll}, inside its own
+ * batch, so a push or a delete stays one write.
+ */
+final class RocksDbTags implements TagStore {
+    private final Database database;
+    private final RepositoryLocks locks;
+    private final ReadCache cache;
+    private final TagHistory history;
+
+    RocksDbTags(Database database, RepositoryLocks locks, ReadCache cache) {
+        this.database = database;
+        this.locks = locks;
+        this.cache = cache;
+        this.history = new TagHistory(database);
+    }
+
+    @Override
+    public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+        database.checkOpen();
+        return cache.tag(repository, tag, () -> database.guarded(() -> database.get(TAGS, repository, tag)));
+    }
+
+    @Override
+    public Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit) {
+        return database.guarded(() -> Scans.children(database, TAGS, repository, after, limit));
+    }
+
+    @Override
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
+        return locks.locked(repository, () -> {
+            Optional<Digest> from = database.get(TAGS, repository, tag);
+            if (from.isEmpty()) {
+                return false;
+            }
+            try (Batch batch = database.batch()) {
+                batch.delete(TAGS, repository, tag);
+                batch.delete(TAG_INDEX, new RepoDigest(repository, from.get()), tag);
+                history.append(batch, repository, new TagMove(tag, from, Optional.empty(), at));
+                batch.commit();
+                cache.invalidate(repository.value(), null, List.of(tag));
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public List<Tag> tagsOf(RepositoryName repository, Digest digest, int limit) {
+        return database.guarded(() -> Scans.children(database, TAG_INDEX, new RepoDigest(repository, digest),
+                Optional.empty(), limit).items());
+    }
+
+    @Override
+    public List<TagMove> tagHistory(RepositoryName repository, Tag tag) {
+        return database.guarded(() -> history.read(repository, tag));
+    }
+
+    /**
+     * Adds to {@code batch} the move of {@code move}'s tag to {@code digest}: the tag, its index entry (the
+     * old one removed) and its history. Call under the repository's lock; the caller invalidates the cache.
+     */
+    void move(Batch batch, RepositoryName repository, Digest digest, TagMove move) throws RocksDBException {
+        Tag tag = move.tag();
+        Optional<Digest> old = database.get(TAGS, repository, tag);
+        if (old.isPresent()) {
+            batch.delete(TAG_INDEX, new RepoDigest(repository, old.get()), tag);
+        }
+        batch.put(TAGS, repository, tag, digest);
+        batch.put(TAG_INDEX, new RepoDigest(repository, digest), tag);
+        history.append(batch, repository, move);
+    }
+
+    /**
+     * Adds to {@code batch} the removal of every tag pointing at {@code digest}, each recorded in its history
+     * at {@code at}; returns the tags. Call under the repository's lock; the caller invalidates the cache.
+     */
+    List<Tag> removeAll(Batch batch, RepositoryName repository, Digest digest, Instant at) throws RocksDBException {
+        RepoDigest manifest = new RepoDigest(repository, digest);
+        List<Tag> removed = Scans.allChildren(database, TAG_INDEX, manifest);
+        for (Tag tag : removed) {
+            batch.delete(TAGS, repository, tag);
+            batch.delete(TAG_INDEX, manifest, tag);
+            history.append(batch, repository, new TagMove(tag, Optional.of(digest), Optional.empty(), at));
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.rocksdb.KeySchema.RepoDigest;
+import dev.wharf.rocksdb.KeySchema.RepoTag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static dev.wharf.rocksdb.KeySchema.Root.ROOT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The on-disk schema stays byte for byte what format version 1 wrote: existing data directories must open
+ * unchanged, so a change here needs a format version bump and a migration, not a new expectation.
+ */
+class KeySchemaTest {
+    private static final RepositoryName REPO = RepositoryName.of("team/app");
+    private static final Digest DIGEST = DigestAlgorithm.SHA256.digest("m".getBytes(StandardCharsets.UTF_8));
+    private static final Digest SUBJECT = DigestAlgorithm.SHA256.digest("s".getBytes(StandardCharsets.UTF_8));
+    private static final Tag TAG = Tag.of("v1");
+
+    @TempDir
+    Path dir;
+
+    private static String text(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldEncodeEveryKeyAsFormatVersionOneDid() {
+        String d = DIGEST.toString();
+        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(1);
+        assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.FORMAT_KEY))).isEqualTo("wharf.format");
+        assertThat(text(KeySchema.REPOSITORIES.key(ROOT, REPO))).isEqualTo("team/app");
+        assertThat(text(KeySchema.LINKS.key(REPO, DIGEST))).isEqualTo("team/app\0" + d);
+        assertThat(text(KeySchema.LINKERS.key(DIGEST, REPO))).isEqualTo(d + "\0team/app");
+        assertThat(text(KeySchema.MANIFESTS.key(REPO, DIGEST))).isEqualTo("team/app\0" + d);
+        assertThat(text(KeySchema.TAGS.key(REPO, TAG))).isEqualTo("team/app\0v1");
+        assertThat(text(KeySchema.TAG_INDEX.key(new RepoDigest(REPO, DIGEST), TAG)))
+                .isEqualTo("team/app\0" + d + "\0v1");
+        assertThat(text(KeySchema.REFERRERS.key(new RepoDigest(REPO, SUBJECT), DIGEST)))
+                .isEqualTo("team/app\0" + SUBJECT + "\0" + d);
+        assertThat(text(KeySchema.TAG_HISTORY.key(new RepoTag(REPO, TAG), Long.MAX_VALUE)))
+                .isEqualTo("team/app\0v1\0" + "7fffffffffffffff");
+        assertThat(text(KeySchema.TAG_HISTORY.key(new RepoTag(REPO, TAG), 10L))).endsWith("\0" + "000000000000000a");
+        assertThat(text(KeySchema.UPLOADS.key(ROOT, "abc"))).isEqualTo("abc");
+        assertThat(text(KeySchema.TAGS.encode(DIGEST))).isEqualTo(d);
+        assertThat(KeySchema.LINKS.encode(KeySchema.Marker.PRESENT)).isEmpty();
+    }
+
+    @Test
+    void shouldReadBackTheParentAndChildOfAKey() {
+        byte[] link = KeySchema.LINKS.key(REPO, DIGEST);
+        assertThat(KeySchema.LINKS.parent(link)).isEqualTo(REPO);
+        assertThat(KeySchema.LINKS.child(link)).isEqualTo(DIGEST);
+        byte[] history = KeySchema.TAG_HISTORY.key(new RepoTag(REPO, TAG), 42L);
+        assertThat(KeySchema.TAG_HISTORY.parent(history)).isEqualTo(new RepoTag(REPO, TAG));
+        assertThat(KeySchema.TAG_HISTORY.child(history)).isEqualTo(42L);
+        byte[] upload = KeySchema.UPLOADS.key(ROOT, "id-1");
+        assertThat(KeySchema.UPLOADS.parent(upload)).isEqualTo(ROOT);
+        assertThat(KeySchema.UPLOADS.child(upload)).isEqualTo("id-1");
+        byte[] prefix = KeySchema.TAG_INDEX.prefix(new RepoDigest(REPO, DIGEST));
+        assertThat(KeySchema.TAG_INDEX.child(KeySchema.TAG_INDEX.key(new RepoDigest(REPO, DIGEST), TAG), prefix.length))
+                .isEqualTo(TAG);
+        assertThat(KeySchema.REPOSITORIES.prefix(ROOT)).isEmpty();
+    }
+
+    @Test
+    void shouldCreateTheColumnFamiliesFormatVersionOneNamed() throws Exception {
+        RocksDbMetadataStore.open(dir).close();
+        List<String> onDisk;
+        try (Options options = new Options()) {
+            onDisk = RocksDB.listColumnFamilies(options, dir.toString()).stream()
+                    .map(name -> new String(name, StandardCharsets.UTF_8)).toList();
+        }
+        assertThat(onDisk).containsExactlyInAnyOrder("default", "repositories", "links", "linkers", "manifests",
+                "tags", "tag_index", "referrers", "uploads", "tag_history");
+        assertThat(Arrays.stream(Family.values()).map(f -> new String(f.onDiskName(), StandardCharsets.UTF_8)))
+                .containsExactlyInAnyOrderElementsOf(onDisk);
+    }
+}
