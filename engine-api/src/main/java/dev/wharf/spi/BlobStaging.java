@@ -36,7 +36,7 @@ public interface BlobStaging {
     /**
      * The smallest chunk, except the last, that an upload session may append: object stores that compose an
      * upload from parts have one (S3's is 5 MiB). Empty when any size works. The HTTP layer announces it to
-     * clients as {@code OCI-Chunk-Min-Length}.
+     * clients as {@code OCI-Chunk-Min-Length}. Constant for the store's lifetime, and positive when present.
      */
     default OptionalLong minimumChunkSize() {
         return OptionalLong.empty();
