@@ -20,6 +20,6 @@ public interface BlobDeletion {
     /** Removes a blob's bytes; false if it was not stored. Only garbage collection calls this. */
     boolean delete(Digest digest);
 
-    /** Visits every stored blob, in no particular order. */
+    /** Visits every published blob with its size, in no particular order; staged writes are not blobs yet. */
     void forEach(Consumer<BlobInfo> visitor);
 }

@@ -20,9 +20,13 @@ public interface BlobReader {
 
     /**
      * Reads {@code length} bytes of a stored blob starting at {@code offset}, or empty if the blob is not
-     * stored. The caller closes the stream.
+     * stored (whatever the range). The caller closes the stream. A zero-length range anywhere from the start to
+     * the end of the blob is valid.
      *
-     * @throws IllegalArgumentException if the range does not lie within the blob
+     * @throws IllegalArgumentException if the range does not lie within the blob: {@code offset} or
+     *                                  {@code length} negative, or the range ending past the blob (however
+     *                                  large {@code length} is: {@code offset + length} must not overflow into
+     *                                  a valid range)
      */
     Optional<InputStream> open(Digest digest, long offset, long length);
 }

@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public interface BlobRedirects {
 
-    /** A URI that serves the stored blob's bytes to anyone holding it, or empty to serve them through Wharf. */
+    /**
+     * An absolute {@code http} or {@code https} URI that serves the stored blob's bytes to anyone holding it, or
+     * empty to serve them through Wharf.
+     */
     Optional<URI> readRedirect(Digest digest);
 }

@@ -36,7 +36,10 @@ public interface BlobStaging {
     /**
      * The smallest chunk, except the last, that an upload session may append: object stores that compose an
      * upload from parts have one (S3's is 5 MiB). Empty when any size works. The HTTP layer announces it to
-     * clients as {@code OCI-Chunk-Min-Length}.
+     * clients as {@code OCI-Chunk-Min-Length}. Constant for the store's lifetime, and positive when present.
+     * It is advice to clients, not a limit on {@link StagedBlob#append(java.io.InputStream, boolean) append}:
+     * the engine does not refuse a chunk that ignores it, so a store with a minimum still accepts smaller
+     * appends (buffering them until it has a part's worth, say).
      */
     default OptionalLong minimumChunkSize() {
         return OptionalLong.empty();

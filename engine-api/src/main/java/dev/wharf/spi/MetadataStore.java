@@ -18,6 +18,8 @@ package dev.wharf.spi;
  *       so compare-then-write sequences need no store-level transactions.</li>
  *   <li>Absence is {@link java.util.Optional#empty()}, {@code false} or an empty page; storage failures are
  *       {@link StorageException}s.</li>
+ *   <li>Instants (push times, tag moves, upload times) are kept to the millisecond at least: a store may drop
+ *       finer parts, never coarser ones.</li>
  * </ul>
  * The contract kits in {@code engine-testkit} check each role; a store runs them unchanged.
  */

@@ -10,12 +10,16 @@ import java.io.InputStream;
  * Two-phase: every staged write ends in exactly one {@code commit} or {@link #discard()}.
  *
  * <p>Instances are used by one thread at a time (the engine serialises calls per upload session). Storage
- * failures are {@link StorageException}s; once the write is gone (discarded, here or by another instance
- * resumed from the same id), every method but {@code discard} throws one.
+ * failures are {@link StorageException}s; once the write is gone (committed, or discarded here or by another
+ * instance resumed from the same id), every method but {@code discard} throws one.
  */
 public interface StagedBlob {
 
-    /** Identifier to {@link BlobStaging#resume(String)} this write with; opaque, filesystem-safe. */
+    /**
+     * Identifier to {@link BlobStaging#resume(String)} this write with; opaque, unique among the store's staged
+     * writes, and filesystem-safe: letters, digits, {@code .}, {@code _} and {@code -}, at most 255 characters,
+     * never {@code .} or {@code ..}.
+     */
     String id();
 
     /** Bytes staged so far. */
@@ -55,6 +59,9 @@ public interface StagedBlob {
      */
     BlobInfo commit(Digest digest);
 
-    /** Drops the staged bytes. Idempotent. */
+    /**
+     * Drops the staged bytes. Idempotent, and harmless after {@link #commit(Digest)}: it never touches a
+     * published blob.
+     */
     void discard();
 }

@@ -26,7 +26,10 @@ public interface TagStore {
     /** Tags in ASCII order, strictly after {@code after} (any string, not necessarily a tag). */
     Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit);
 
-    /** Removes a tag only and records the removal (at {@code at}) in its history; false if it did not exist. */
+    /**
+     * Removes a tag only and records the removal (at {@code at}) in its history; false, recording nothing, if it
+     * did not exist.
+     */
     boolean deleteTag(RepositoryName repository, Tag tag, Instant at);
 
     /** Tags pointing at {@code digest}, in ASCII order, at most {@code limit}. */

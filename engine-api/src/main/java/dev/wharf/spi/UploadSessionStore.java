@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * The upload-session role of a {@link MetadataStore}: the records of open upload sessions, so a session
- * survives a restart (its bytes are the {@link BlobStaging}'s staged write named in the record).
+ * survives a restart (its bytes are the {@link BlobStaging}'s staged write named in the record). Records are
+ * keyed by their exact id and live apart from repositories: a record neither creates nor keeps a repository
+ * ({@link RepositoryLinks}), nor goes with one.
  */
 public interface UploadSessionStore {
 

@@ -2,8 +2,6 @@ package dev.wharf.testkit;
 
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.core.storage.FileSystemBlobStore;
-import dev.wharf.core.storage.InMemoryBlobStore;
-import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.StagedBlob;
 import org.junit.jupiter.api.Test;
@@ -24,6 +22,11 @@ class FileSystemBlobStoreContractTest extends BlobStoreContract {
 
     @Override
     protected BlobStore openStore() {
+        return new FileSystemBlobStore(root);
+    }
+
+    @Override
+    protected BlobStore reopenStore() {
         return new FileSystemBlobStore(root);
     }
 

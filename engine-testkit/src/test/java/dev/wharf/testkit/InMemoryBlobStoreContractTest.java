@@ -1,8 +1,6 @@
 package dev.wharf.testkit;
 
-import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.core.storage.InMemoryBlobStore;
-import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.spi.BlobStore;
 
 /** The blob store contract against {@link InMemoryBlobStore}. */

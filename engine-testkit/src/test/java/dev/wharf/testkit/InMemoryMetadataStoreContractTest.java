@@ -1,7 +1,5 @@
 package dev.wharf.testkit;
 
-import dev.wharf.core.storage.FileSystemBlobStore;
-import dev.wharf.core.storage.InMemoryBlobStore;
 import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.spi.MetadataStore;
 

@@ -143,7 +143,9 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
             throw new StorageException("blob store: cannot open " + digest + ": " + e, e);
         }
         try {
-            if (offset < 0 || length < 0 || offset + length > channel.size()) {
+            long size = channel.size();
+            // Never offset + length: it overflows for a huge length, and the range would pass.
+            if (offset < 0 || length < 0 || offset > size || length > size - offset) {
                 throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob " + digest);
             }
             return Optional.of(new FileRangeStream(channel, offset, length));

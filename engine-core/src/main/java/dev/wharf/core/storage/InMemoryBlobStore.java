@@ -38,7 +38,8 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
         if (bytes == null) {
             return Optional.empty();
         }
-        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+        // Never offset + length: it overflows for a huge length, and the range would pass.
+        if (offset < 0 || length < 0 || offset > bytes.length || length > bytes.length - offset) {
             throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob of " + bytes.length);
         }
         return Optional.of(new ByteArrayInputStream(bytes, (int) offset, (int) length));
