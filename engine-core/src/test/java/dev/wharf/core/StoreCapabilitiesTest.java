@@ -12,11 +12,11 @@ import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
 import dev.wharf.core.storage.InMemoryBlobStore;
+import dev.wharf.spi.BlobDeletion;
 import dev.wharf.spi.BlobStore;
-import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.ForwardingBlobStore;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,32 +64,14 @@ class StoreCapabilitiesTest {
     }
 
     /** The in-memory store without its deletion role, as a write-once archive would be. */
-    private static final class WriteOnceStore implements BlobStore {
-        private final InMemoryBlobStore delegate = new InMemoryBlobStore();
-
-        @Override
-        public Optional<BlobInfo> stat(Digest digest) {
-            return delegate.stat(digest);
+    private static final class WriteOnceStore extends ForwardingBlobStore {
+        WriteOnceStore() {
+            super(new InMemoryBlobStore());
         }
 
         @Override
-        public Optional<InputStream> open(Digest digest, long offset, long length) {
-            return delegate.open(digest, offset, length);
-        }
-
-        @Override
-        public StagedBlob stage() {
-            return delegate.stage();
-        }
-
-        @Override
-        public Optional<StagedBlob> resume(String stagedId) {
-            return delegate.resume(stagedId);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+        public Optional<BlobDeletion> deletion() {
+            return Optional.empty();
         }
     }
 }

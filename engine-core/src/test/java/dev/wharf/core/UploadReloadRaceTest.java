@@ -12,6 +12,7 @@ import dev.wharf.api.UploadChunk;
 import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.ForwardingBlobStore;
 import dev.wharf.spi.StagedBlob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,40 +66,18 @@ class UploadReloadRaceTest {
     }
 
     /** Deletes a staged file right after resuming it, as a concurrent expiry would. */
-    private static final class VanishingStagedBytes implements BlobStore {
-        private final FileSystemBlobStore delegate;
-
+    private static final class VanishingStagedBytes extends ForwardingBlobStore {
         VanishingStagedBytes(FileSystemBlobStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public Optional<StagedBlob> resume(String stagedId) {
-            Optional<StagedBlob> staged = delegate.resume(stagedId);
+            Optional<StagedBlob> staged = delegate().resume(stagedId);
             if (staged.isPresent()) {
                 staged.get().discard();
             }
             return staged;
-        }
-
-        @Override
-        public Optional<BlobInfo> stat(Digest digest) {
-            return delegate.stat(digest);
-        }
-
-        @Override
-        public Optional<InputStream> open(Digest digest, long offset, long length) {
-            return delegate.open(digest, offset, length);
-        }
-
-        @Override
-        public StagedBlob stage() {
-            return delegate.stage();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

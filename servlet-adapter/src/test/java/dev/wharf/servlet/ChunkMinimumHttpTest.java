@@ -1,20 +1,15 @@
 package dev.wharf.servlet;
 
-import dev.wharf.api.BlobInfo;
-import dev.wharf.api.Digest;
 import dev.wharf.api.Registry;
 import dev.wharf.core.storage.InMemoryBlobStore;
 import dev.wharf.servlet.suite.Content;
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
-import dev.wharf.spi.BlobStore;
-import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.ForwardingBlobStore;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.InputStream;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -65,42 +60,17 @@ class ChunkMinimumHttpTest {
     }
 
     /** The in-memory store, declaring an object store's minimum part size. */
-    private static final class PartSizedStore implements BlobStore {
-        private final InMemoryBlobStore delegate = new InMemoryBlobStore();
+    private static final class PartSizedStore extends ForwardingBlobStore {
         private final long minimum;
 
         PartSizedStore(long minimum) {
+            super(new InMemoryBlobStore());
             this.minimum = minimum;
         }
 
         @Override
         public OptionalLong minimumChunkSize() {
             return OptionalLong.of(minimum);
-        }
-
-        @Override
-        public Optional<BlobInfo> stat(Digest digest) {
-            return delegate.stat(digest);
-        }
-
-        @Override
-        public Optional<InputStream> open(Digest digest, long offset, long length) {
-            return delegate.open(digest, offset, length);
-        }
-
-        @Override
-        public StagedBlob stage() {
-            return delegate.stage();
-        }
-
-        @Override
-        public Optional<StagedBlob> resume(String stagedId) {
-            return delegate.resume(stagedId);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
