@@ -47,7 +47,7 @@ final class ReferrersHandler {
         Optional<Digest> last = page.last().map(Digest::parse);
         ReferrersQuery result;
         try {
-            result = registry.referrers(ex.caller(), name, subject, artifactType, last, Math.max(page.n(), 1));
+            result = registry.referrers(ex.caller(), name, subject, artifactType, last, page.n());
         } catch (RegistryException e) {
             if (e.code() != ErrorCode.NAME_UNKNOWN && e.code() != ErrorCode.MANIFEST_UNKNOWN) {
                 throw e;

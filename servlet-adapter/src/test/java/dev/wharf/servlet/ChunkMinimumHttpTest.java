@@ -7,11 +7,9 @@ import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
 import dev.wharf.spi.ForwardingBlobStore;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 
 import static dev.wharf.servlet.suite.ApiAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,22 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChunkMinimumHttpTest {
     private static final long FIVE_MIB = 5L * 1024 * 1024;
 
-    /** Starts a container hosting a registry. */
-    interface Container {
-        RegistryServer start(Registry registry) throws Exception;
-    }
-
-    static Stream<Arguments> containers() {
-        return Stream.of(Arguments.of("jetty", (Container) JettyRegistryServer::start),
-                Arguments.of("tomcat", (Container) TomcatRegistryServer::start),
-                Arguments.of("undertow", (Container) UndertowRegistryServer::start));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("containers")
-    void shouldAnnounceTheStoresMinimumChunkSizeWhenItHasOne(String name, Container container) throws Exception {
+    @ParameterizedTest
+    @EnumSource(ContainerUnderTest.class)
+    void shouldAnnounceTheStoresMinimumChunkSizeWhenItHasOne(ContainerUnderTest container) throws Exception {
         Registry registry = Registry.builder().blobStore(new PartSizedStore(FIVE_MIB)).build();
-        try (RegistryServer server = container.start(registry)) {
+        try (RegistryServer server = container.start(registry, null)) {
             RegistryHttp http = new RegistryHttp(server.baseUri());
             Response started = http.post("/v2/team/app/blobs/uploads/", new byte[0]);
             assertStatus(started, 202);
@@ -49,10 +36,10 @@ class ChunkMinimumHttpTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("containers")
-    void shouldSayNothingWhenAnyChunkSizeWorks(String name, Container container) throws Exception {
-        try (RegistryServer server = container.start(Registry.builder().build())) {
+    @ParameterizedTest
+    @EnumSource(ContainerUnderTest.class)
+    void shouldSayNothingWhenAnyChunkSizeWorks(ContainerUnderTest container) throws Exception {
+        try (RegistryServer server = container.start(Registry.builder().build(), null)) {
             Response started = new RegistryHttp(server.baseUri()).post("/v2/team/app/blobs/uploads/", new byte[0]);
             assertStatus(started, 202);
             assertThat(started.header("OCI-Chunk-Min-Length")).as(started::describe).isEmpty();
