@@ -30,8 +30,10 @@ final class FilteredPages {
         }
         List<T> kept = new ArrayList<>(Math.min(limit, 1024));
         Optional<C> cursor = after;
+        int want = limit;
+        int lookahead = 1;
         while (true) {
-            Page<T> page = listing.after(cursor, limit);
+            Page<T> page = listing.after(cursor, want);
             for (T item : page.items()) {
                 if (keep.test(item)) {
                     if (kept.size() == limit) {
@@ -44,6 +46,14 @@ final class FilteredPages {
                 return new Page<>(kept, false);
             }
             cursor = Optional.of(cursorOf.apply(page.last()));
+            if (kept.size() < limit) {
+                want = limit;
+            } else {
+                // The page is full: look ahead for one kept item, reading twice as many each time the filter
+                // drops all it read (up to a page), so an unfiltered listing pays one extra key, not a page.
+                want = lookahead;
+                lookahead = Math.min(limit, lookahead * 2);
+            }
         }
     }
 
