@@ -30,7 +30,9 @@ final class FilteredPages {
         }
         List<T> kept = new ArrayList<>(Math.min(limit, 1024));
         Optional<C> cursor = after;
-        int want = limit;
+        // One more than the page: when nothing is filtered, that item alone says whether a next page exists.
+        int full = limit == Integer.MAX_VALUE ? limit : limit + 1;
+        int want = full;
         int lookahead = 1;
         while (true) {
             Page<T> page = listing.after(cursor, want);
@@ -47,10 +49,10 @@ final class FilteredPages {
             }
             cursor = Optional.of(cursorOf.apply(page.last()));
             if (kept.size() < limit) {
-                want = limit;
+                want = full;
             } else {
-                // The page is full: look ahead for one kept item, reading twice as many each time the filter
-                // drops all it read (up to a page), so an unfiltered listing pays one extra key, not a page.
+                // The page is full and what followed it was dropped: look ahead for one kept item, reading twice
+                // as many each time the filter drops all it read (up to a page).
                 want = lookahead;
                 lookahead = Math.min(limit, lookahead * 2);
             }
