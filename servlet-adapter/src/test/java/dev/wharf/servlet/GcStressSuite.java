@@ -82,6 +82,8 @@ public abstract class GcStressSuite {
                 workers.add(worker("puller-" + i, failures, deadline, () -> {
                     if (pull(http, alive)) {
                         pulled.incrementAndGet();
+                    } else {
+                        Thread.sleep(5); // nothing pushed yet: spinning here would starve the pushers on 2 cores
                     }
                 }));
             }
