@@ -38,7 +38,12 @@ public enum ErrorCode {
     /** A manifest over the configured size limit: {@code MANIFEST_INVALID} on the wire, with 413 (spec end-7). */
     MANIFEST_TOO_LARGE(413, "MANIFEST_INVALID", "manifest too large"),
     /** A path that names no endpoint of the API: {@code UNSUPPORTED} on the wire, with 404. */
-    ENDPOINT_UNKNOWN(404, "UNSUPPORTED", "no such endpoint");
+    ENDPOINT_UNKNOWN(404, "UNSUPPORTED", "no such endpoint"),
+    /**
+     * Wharf's addition: the registry's storage is full; nothing of the request was kept. Reads go on, and writes
+     * work again once space is freed. 507 Insufficient Storage.
+     */
+    STORAGE_FULL(507, "storage is full");
 
     private final int httpStatus;
     private final String wireCode;

@@ -123,7 +123,7 @@ public final class DefaultRegistry implements Registry {
     public UploadStart startUpload(Caller caller, RepositoryName repository, Optional<DigestAlgorithm> algorithm) {
         // Not waiting for the session to be durable: it holds no bytes yet, a process crash keeps it anyway,
         // and its first acknowledged chunk (or the closing PUT) syncs it along with that chunk.
-        return UploadStart.session(uploads.start(caller, repository, algorithm));
+        return UploadStart.session(durable.withoutSync(() -> uploads.start(caller, repository, algorithm)));
     }
 
     @Override

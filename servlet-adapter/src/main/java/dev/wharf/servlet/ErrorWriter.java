@@ -67,8 +67,9 @@ final class ErrorWriter {
             serverFault(exchange, failure);
             return;
         }
-        LOG.log(Level.FINE, () -> exchange + " -> " + error.httpStatus() + " " + error.code() + ": "
-                + error.getMessage());
+        // A condition of the server itself (a full store) is worth an operator's attention; a client's error is not.
+        LOG.log(error.httpStatus() >= 500 ? Level.WARNING : Level.FINE, () -> exchange + " -> " + error.httpStatus()
+                + " " + error.code() + ": " + error.getMessage());
         HttpServletResponse response = exchange.response();
         if (response.isCommitted() && brokenBody) {
             // Tomcat answers a broken request body itself (sendError(400) inside the read), which makes the

@@ -177,7 +177,7 @@ final class Database implements AutoCloseable {
             checkOpen();
             return call.run();
         } catch (RocksDBException e) {
-            throw new StorageException("RocksDB: " + e.getMessage(), e);
+            throw failure("RocksDB: " + e.getMessage(), e);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -274,5 +274,14 @@ final class Database implements AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
+    }
+
+    /** A RocksDB failure as the SPI's exception: {@code FULL} when RocksDB ran out of space. */
+    static StorageException failure(String message, RocksDBException e) {
+        org.rocksdb.Status status = e.getStatus();
+        boolean full = status != null && status.getSubCode() == org.rocksdb.Status.SubCode.NoSpace
+                || String.valueOf(e.getMessage()).contains("No space left on device");
+        return new StorageException(full ? StorageException.Condition.FULL : StorageException.Condition.FAILED,
+                message, e);
     }
 }

@@ -53,7 +53,7 @@ final class GroupCommit {
                 try {
                     db.syncWal();
                 } catch (RocksDBException e) {
-                    failure = new StorageException("RocksDB WAL sync failed: " + e.getMessage(), e);
+                    failure = Database.failure("RocksDB WAL sync failed: " + e.getMessage(), e);
                 } finally {
                     lock.lock();
                     syncing = false;

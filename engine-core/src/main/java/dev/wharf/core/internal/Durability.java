@@ -1,6 +1,7 @@
 package dev.wharf.core.internal;
 
 import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.StorageException;
 
 import java.util.function.Supplier;
 
@@ -8,7 +9,8 @@ import java.util.function.Supplier;
  * Makes a change durable before it is acknowledged: runs it, then waits until the metadata it wrote is
  * durable ({@link MetadataStore#sync()}), after the change has released its locks, so concurrent changes
  * share one flush (group commit). A failed change is synced too, for whatever it did write (a cancelled
- * upload session, say).
+ * upload session, say). A store failure the server can name is answered as such: a full store is
+ * {@code STORAGE_FULL} (507), not an internal error.
  */
 public final class Durability {
     private final MetadataStore meta;
@@ -28,10 +30,30 @@ public final class Durability {
             } catch (RuntimeException syncFailure) {
                 e.addSuppressed(syncFailure);
             }
-            throw e;
+            throw named(e);
         }
-        meta.sync();
+        try {
+            meta.sync();
+        } catch (RuntimeException e) {
+            throw named(e);
+        }
         return result;
+    }
+
+    /** Runs a change that need not wait for durability, answering named store failures as {@link #of} does. */
+    public <T> T withoutSync(Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (RuntimeException e) {
+            throw named(e);
+        }
+    }
+
+    private static RuntimeException named(RuntimeException e) {
+        if (e instanceof StorageException storage && storage.condition() == StorageException.Condition.FULL) {
+            return Errors.storageFull(e);
+        }
+        return e;
     }
 
     /** Runs {@code change} and returns once what it wrote is durable. */

@@ -46,6 +46,12 @@ public final class Errors {
                 "this registry's blob storage keeps every blob; blobs cannot be deleted");
     }
 
+    /** The storage has no room: nothing of the request was kept; reads go on. */
+    static RegistryException storageFull(Throwable cause) {
+        return new RegistryException(ErrorCode.STORAGE_FULL, "storage is full: the registry cannot store this now;"
+                + " nothing of the request was kept, and it can be retried once space is freed").withCause(cause);
+    }
+
     // ---- unknown content ----
 
     static RegistryException nameUnknown(RepositoryName repo) {

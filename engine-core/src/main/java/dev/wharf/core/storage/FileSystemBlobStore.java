@@ -104,7 +104,7 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
         try {
             return call.run();
         } catch (IOException e) {
-            throw new StorageException("blob store: cannot " + what + ": " + e, e);
+            throw StorageException.ofIo("blob store: cannot " + what + ": " + e, e);
         }
     }
 
@@ -121,7 +121,7 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StorageException("blob store: cannot stat " + digest + ": " + e, e);
+            throw StorageException.ofIo("blob store: cannot stat " + digest + ": " + e, e);
         }
     }
 
