@@ -87,9 +87,44 @@ class StorageFaultHttpTest {
         }
     }
 
-    /** The in-memory store with a switch that makes every write fail as a full disk would. */
+    @ParameterizedTest
+    @EnumSource(ContainerUnderTest.class)
+    void shouldRollBackAWriteThatFailsHalfwayAndAcceptItAgainAfterwards(ContainerUnderTest container)
+            throws Exception {
+        FillableStore store = new FillableStore();
+        try (RegistryServer server = container.start(Registry.builder().blobStore(store).build(), null)) {
+            RegistryHttp http = new RegistryHttp(server.baseUri());
+            byte[] blob = Content.randomBytes(6000);
+            String digest = Content.sha256(blob);
+            String location = http.startUpload(REPO);
+            Response accepted = http.patch(location, Arrays.copyOfRange(blob, 0, 2000), "Content-Range", "0-1999");
+            assertStatus(accepted, 202);
+            location = accepted.header("Location").orElse(location);
+
+            store.failMidWrite.set(true);
+            byte[] rest = Arrays.copyOfRange(blob, 2000, blob.length);
+            assertError(http.patch(location, rest, "Content-Range", "2000-5999"), 500, "UNKNOWN");
+            assertThat(http.get(location).header("Range")).as("the half-written chunk is rolled back").contains("0-1999");
+            assertError(http.post("/v2/" + REPO + "/blobs/uploads/?digest=" + digest, blob), 500, "UNKNOWN");
+            assertThat(store.stat(Digest.parse(digest))).as("nothing partial is published").isEmpty();
+
+            store.failMidWrite.set(false);
+            Response resumed = http.patch(location, rest, "Content-Range", "2000-5999");
+            assertStatus(resumed, 202);
+            location = resumed.header("Location").orElse(location);
+            assertStatus(http.put(RegistryHttp.withQuery(location, "digest=" + digest), new byte[0]), 201);
+            assertThat(Arrays.equals(http.get("/v2/" + REPO + "/blobs/" + digest).body(), blob)).isTrue();
+            assertThat(store.liveStagedWrites()).as("no staged write is left behind").isZero();
+        }
+    }
+
+    /**
+     * The in-memory store with switches: {@code full} makes every write fail as a full disk would;
+     * {@code failMidWrite} makes an append store half of its bytes and then fail with an I/O error.
+     */
     private static final class FillableStore extends ForwardingBlobStore {
         final AtomicBoolean full = new AtomicBoolean();
+        final AtomicBoolean failMidWrite = new AtomicBoolean();
         private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         FillableStore() {
@@ -134,6 +169,16 @@ class StorageFaultHttpTest {
                 @Override
                 public long append(InputStream in, boolean durable) {
                     refuseWhenFull();
+                    if (failMidWrite.get()) {
+                        byte[] half;
+                        try {
+                            half = in.readNBytes(Math.max(1, in.available() / 2));
+                        } catch (java.io.IOException e) {
+                            throw new StorageException("cannot read the bytes to stage", e);
+                        }
+                        staged.append(new java.io.ByteArrayInputStream(half), durable);
+                        throw new StorageException("Input/output error (injected after " + half.length + " bytes)");
+                    }
                     return staged.append(in, durable);
                 }
 
