@@ -42,6 +42,7 @@ import dev.wharf.spi.MetadataStore;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -124,6 +125,12 @@ public final class DefaultRegistry implements Registry {
         // Not waiting for the session to be durable: it holds no bytes yet, a process crash keeps it anyway,
         // and its first acknowledged chunk (or the closing PUT) syncs it along with that chunk.
         return UploadStart.session(durable.withoutSync(() -> uploads.start(caller, repository, algorithm)));
+    }
+
+    /** The minimum of the blob store actually in use (the in-memory default has none). */
+    @Override
+    public OptionalLong minimumChunkSize() {
+        return blobStore.minimumChunkSize();
     }
 
     @Override

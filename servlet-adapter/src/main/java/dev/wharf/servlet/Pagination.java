@@ -5,6 +5,7 @@ import dev.wharf.api.RegistryException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,8 +48,19 @@ record Pagination(int n, Optional<String> last) {
      * @param path the listing's path, e.g. {@code /v2/team/app/tags/list}
      */
     String nextLink(String path, String lastServed) {
-        return "<" + path + "?n=" + n + "&last=" + URLEncoder.encode(lastServed, StandardCharsets.UTF_8)
-                + ">; rel=\"next\"";
+        return nextLink(path, lastServed, Map.of());
+    }
+
+    /**
+     * The {@code Link} header value pointing at the page after {@code lastServed}, carrying {@code kept} (a
+     * filter the next page must apply too, say) as further query parameters.
+     */
+    String nextLink(String path, String lastServed, Map<String, String> kept) {
+        StringBuilder link = new StringBuilder("<").append(path).append("?n=").append(n).append("&last=")
+                .append(URLEncoder.encode(lastServed, StandardCharsets.UTF_8));
+        kept.forEach((name, value) -> link.append('&').append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return link.append(">; rel=\"next\"").toString();
     }
 
     private static String abbreviate(String s) {

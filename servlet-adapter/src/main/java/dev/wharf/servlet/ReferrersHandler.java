@@ -62,10 +62,9 @@ final class ReferrersHandler {
             ex.setHeader("OCI-Filters-Applied", "artifactType");
         }
         if (result.hasMore()) {
-            String next = page.nextLink(ex.repositoryPath("/referrers/" + subject), result.referrers()
-                    .get(result.referrers().size() - 1).digest().toString());
-            ex.setHeader("Link", artifactType.map(type -> next.replace(">;", "&artifactType="
-                    + java.net.URLEncoder.encode(type, java.nio.charset.StandardCharsets.UTF_8) + ">;")).orElse(next));
+            String lastServed = result.referrers().get(result.referrers().size() - 1).digest().toString();
+            ex.setHeader("Link", page.nextLink(ex.repositoryPath("/referrers/" + subject), lastServed,
+                    artifactType.map(type -> Map.of("artifactType", type)).orElse(Map.of())));
         }
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("schemaVersion", 2);
