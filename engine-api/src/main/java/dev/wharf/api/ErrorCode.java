@@ -40,6 +40,14 @@ public enum ErrorCode {
     /** A path that names no endpoint of the API: {@code UNSUPPORTED} on the wire, with 404. */
     ENDPOINT_UNKNOWN(404, "UNSUPPORTED", "no such endpoint"),
     /**
+     * A request body that stalled or arrived slower than the server's minimum data rate and was cut off:
+     * {@code BLOB_UPLOAD_INVALID} on the wire, with 408 Request Timeout. The upload session keeps the bytes it had
+     * acknowledged before the request, so the client can resume.
+     */
+    REQUEST_TOO_SLOW(408, "BLOB_UPLOAD_INVALID", "request body too slow"),
+    /** A request with more header fields than the server accepts: {@code UNSUPPORTED} on the wire, with 431. */
+    TOO_MANY_HEADERS(431, "UNSUPPORTED", "request header fields too large"),
+    /**
      * Wharf's addition: the registry's storage is full; nothing of the request was kept. Reads go on, and writes
      * work again once space is freed. 507 Insufficient Storage.
      */

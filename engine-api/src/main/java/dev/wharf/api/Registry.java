@@ -91,6 +91,28 @@ public interface Registry extends AutoCloseable {
     /** Cancels a session and frees its staged bytes. */
     void cancelUpload(Caller caller, RepositoryName repository, String uploadId);
 
+    /**
+     * {@link #pushBlob} for a body that arrives piece by piece ({@link UploadSink}): nothing is read here; the
+     * body's bytes are {@link UploadSink#write written} to the sink as they arrive. Access is checked now.
+     */
+    UploadSink<UploadStart> openBlobPush(Caller caller, RepositoryName repository, Digest digest,
+                                         OptionalLong contentLength);
+
+    /**
+     * {@link #appendUpload} for a body that arrives piece by piece. The session and the declared range are
+     * checked now (416 for a chunk out of order), and the session is held by the sink until it is finished or
+     * aborted.
+     */
+    UploadSink<UploadStatus> openUploadAppend(Caller caller, RepositoryName repository, String uploadId,
+                                              OptionalLong contentLength, Optional<ByteRange> contentRange);
+
+    /**
+     * {@link #completeUpload} with a final chunk that arrives piece by piece; the digest is checked when the
+     * sink is {@link UploadSink#finish finished}.
+     */
+    UploadSink<BlobInfo> openUploadComplete(Caller caller, RepositoryName repository, String uploadId, Digest digest,
+                                            OptionalLong contentLength, Optional<ByteRange> contentRange);
+
     // ---- manifests and tags (end-3, end-7a/7b, end-8a/8b, end-9) ----
 
     /**

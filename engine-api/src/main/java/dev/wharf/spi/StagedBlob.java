@@ -4,6 +4,7 @@ import dev.wharf.api.BlobInfo;
 import dev.wharf.api.Digest;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 
 /**
  * Bytes being written for one upload session, invisible to readers until {@link #commit(Digest)}.
@@ -45,6 +46,33 @@ public interface StagedBlob {
      * @return the number of bytes appended
      */
     long append(InputStream in, boolean durable);
+
+    /**
+     * A writer that appends pushed bytes ({@link StagedWriter}), for bodies that arrive piece by piece.
+     * Only one writer or {@link #append} is active at a time. The default turns each write into an
+     * {@link #append(InputStream, boolean) append}; a store that can keep its file or connection open
+     * between pieces should override it.
+     */
+    default StagedWriter writer() {
+        StagedBlob staged = this;
+        return new StagedWriter() {
+            @Override
+            public void write(ByteBuffer bytes) {
+                staged.append(new ByteBufferInputStream(bytes), false);
+            }
+
+            @Override
+            public void finish(boolean durable) {
+                if (durable) {
+                    staged.append(InputStream.nullInputStream(), true);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 
     /** Cuts the staged bytes back to {@code size} (rolling back a failed chunk). */
     void truncate(long size);

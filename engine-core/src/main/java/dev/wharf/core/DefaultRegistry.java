@@ -19,6 +19,7 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.api.UploadChunk;
+import dev.wharf.api.UploadSink;
 import dev.wharf.api.UploadStart;
 import dev.wharf.api.UploadStatus;
 import dev.wharf.core.internal.Access;
@@ -157,6 +158,27 @@ public final class DefaultRegistry implements Registry {
     public BlobInfo completeUpload(Caller caller, RepositoryName repository, String uploadId, Digest digest,
                                    UploadChunk finalChunk) {
         return durable.of(() -> uploads.complete(caller, repository, uploadId, digest, finalChunk));
+    }
+
+    @Override
+    public UploadSink<UploadStart> openBlobPush(Caller caller, RepositoryName repository, Digest digest,
+                                                OptionalLong contentLength) {
+        return durable.of(durable.withoutSync(() -> ingest.openPush(caller, repository, digest, contentLength)));
+    }
+
+    @Override
+    public UploadSink<UploadStatus> openUploadAppend(Caller caller, RepositoryName repository, String uploadId,
+                                                     OptionalLong contentLength, Optional<ByteRange> contentRange) {
+        return durable.of(durable.withoutSync(
+                () -> uploads.openAppend(caller, repository, uploadId, contentLength, contentRange)));
+    }
+
+    @Override
+    public UploadSink<BlobInfo> openUploadComplete(Caller caller, RepositoryName repository, String uploadId,
+                                                   Digest digest, OptionalLong contentLength,
+                                                   Optional<ByteRange> contentRange) {
+        return durable.of(durable.withoutSync(
+                () -> uploads.openComplete(caller, repository, uploadId, digest, contentLength, contentRange)));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.wharf.api.Digest;
 import dev.wharf.spi.BlobStaging;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StagedWriter;
 import dev.wharf.spi.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -110,6 +111,42 @@ public interface BlobStagingContract extends BlobStoreUnderTest {
         StagedBlob staged = store().stage();
         assertThat(staged.append(trickle(data, null))).isEqualTo(data.length);
         assertThat(read(staged)).isEqualTo(data);
+    }
+
+    @Test
+    default void shouldAppendPiecesPushedThroughAWriter() {
+        byte[] data = random(200_000, 5);
+        StagedBlob staged = store().stage();
+        staged.append(in(java.util.Arrays.copyOf(data, 1000)));
+        StagedWriter writer = staged.writer();
+        for (int i = 1000; i < data.length; i += 4097) {
+            java.nio.ByteBuffer piece = java.nio.ByteBuffer.wrap(data, i, Math.min(4097, data.length - i));
+            writer.write(piece);
+            assertThat(piece.hasRemaining()).as("a write consumes its buffer").isFalse();
+        }
+        writer.finish(true);
+        writer.close(); // harmless after finish
+        assertThat(staged.size()).isEqualTo(data.length);
+        assertThat(read(staged)).isEqualTo(data);
+        Digest d = sha256(data);
+        assertThat(staged.commit(d)).isEqualTo(new BlobInfo(d, data.length));
+        assertThat(read(store(), d)).isEqualTo(data);
+    }
+
+    @Test
+    default void shouldCutBackWhatAnAbandonedWriterWrote() {
+        StagedBlob staged = store().stage();
+        staged.append(in(bytes("kept")));
+        StagedWriter writer = staged.writer();
+        writer.write(java.nio.ByteBuffer.wrap(bytes("-abandoned")));
+        writer.close();
+        writer.close(); // idempotent
+        staged.truncate(4);
+        assertThat(read(staged)).isEqualTo(bytes("kept"));
+        StagedWriter next = staged.writer();
+        next.write(java.nio.ByteBuffer.wrap(bytes("+more")));
+        next.finish(false);
+        assertThat(read(staged)).isEqualTo(bytes("kept+more"));
     }
 
     @Test

@@ -24,6 +24,10 @@ import java.util.Optional;
  * blob of any size is served in constant memory. A single {@code Range} is honoured with 206; an
  * unsatisfiable one answers 416 with {@code Content-Range: bytes *&#47;<size>}; anything else the server
  * does not understand is ignored and the whole blob is served (RFC 9110 section 14.2).
+ *
+ * <p>A body of {@link #NON_BLOCKING_THRESHOLD} bytes or more is sent with non-blocking I/O where the servlet runs
+ * asynchronously ({@link BlobSender}), so a slow reader holds no thread; smaller ones fit the socket's buffers
+ * and are written at once, which is faster.
  */
 final class BlobHandler {
     /** Copy buffer: large enough to keep syscalls few, small enough for thousands of parallel pulls. */
@@ -34,10 +38,18 @@ final class BlobHandler {
      */
     static final int BUFFER_SIZE = 256 * 1024;
 
-    private final Registry registry;
+    /**
+     * Bodies at least this large are sent with non-blocking I/O. Below it, a write completes into the kernel's
+     * socket buffers without waiting for the client, however slowly it reads.
+     */
+    static final long NON_BLOCKING_THRESHOLD = 64 * 1024;
 
-    BlobHandler(Registry registry) {
+    private final Registry registry;
+    private final Transfers transfers;
+
+    BlobHandler(Registry registry, Transfers transfers) {
         this.registry = registry;
+        this.transfers = transfers;
     }
 
     /** end-2: GET (body, optionally ranged) and HEAD (headers only) of {@code /v2/<name>/blobs/<digest>}. */
@@ -91,7 +103,9 @@ final class BlobHandler {
 
     private void serve(Exchange ex, RepositoryName name, Digest digest, Optional<ByteRange> range)
             throws IOException {
-        try (BlobContent content = registry.readBlob(ex.caller(), name, digest, range)) {
+        BlobContent content = registry.readBlob(ex.caller(), name, digest, range);
+        boolean handedOver = false;
+        try {
             BlobInfo blob = content.blob();
             HttpServletResponse response = ex.response();
             blobHeaders(ex, blob);
@@ -106,11 +120,20 @@ final class BlobHandler {
             if (ex.isHead()) {
                 return;
             }
+            if (content.length() >= NON_BLOCKING_THRESHOLD && ex.request().isAsyncSupported()) {
+                BlobSender.send(ex, transfers, content, content.stream());
+                handedOver = true;
+                return;
+            }
             try (InputStream in = content.stream()) {
                 if (content.length() < BUFFER_SIZE || !(in instanceof java.nio.channels.ReadableByteChannel channel)
                         || !ByteBufferWrites.copy(channel, response.getOutputStream())) {
                     copy(in, response.getOutputStream(), content.length());
                 }
+            }
+        } finally {
+            if (!handedOver) {
+                content.close();
             }
         }
     }

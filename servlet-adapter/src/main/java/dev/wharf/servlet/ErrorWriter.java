@@ -38,10 +38,15 @@ final class ErrorWriter {
     static final long DRAIN_LIMIT = 1024 * 1024;
 
     private final String challenge;
+    private final Transfers transfers;
 
-    /** @param challenge the {@code WWW-Authenticate} value for 401 responses */
-    ErrorWriter(String challenge) {
+    /**
+     * @param challenge the {@code WWW-Authenticate} value for 401 responses
+     * @param transfers where a body drained after the answer is watched
+     */
+    ErrorWriter(String challenge, Transfers transfers) {
         this.challenge = Objects.requireNonNull(challenge, "challenge");
+        this.transfers = Objects.requireNonNull(transfers, "transfers");
     }
 
     /**
@@ -81,31 +86,63 @@ final class ErrorWriter {
             LOG.log(Level.FINE, () -> exchange + ": response already committed; closing the connection");
             throw new IOException("cannot report " + error.code() + " on a committed response", error);
         }
-        settleBody(exchange, brokenBody);
+        boolean drainAfter = settleBody(exchange, brokenBody, error.code() == ErrorCode.TOOMANYREQUESTS);
         if (error.code() == ErrorCode.UNAUTHORIZED && !response.containsHeader("WWW-Authenticate")) {
             response.setHeader("WWW-Authenticate", challenge);
         }
         write(exchange, error.httpStatus(), error.code().wireCode(),
                 Optional.ofNullable(error.getMessage()).orElse(error.code().description()), error.detail());
+        if (drainAfter) {
+            try {
+                BodyDrain.start(exchange, transfers, DRAIN_LIMIT);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, e, () -> exchange + ": the unneeded body could not be drained");
+            }
+        }
     }
 
     /**
-     * Reads and discards what the client is still sending of a body the answer does not need (a bad digest
-     * refused before the bytes were read, say), up to {@link #DRAIN_LIMIT} bytes, so the connection can
-     * carry the client's next request. Otherwise the container closes the connection after the answer,
-     * without saying so when the answer went out first, and a client reusing it sees it drop. Past the limit,
-     * or when the body is broken, the answer says {@code Connection: close}.
+     * Settles what the client is still sending of a body the answer does not need (a bad digest refused before
+     * the bytes were read, say), so the connection can carry the client's next request. Otherwise the container
+     * closes the connection after the answer, without saying so when the answer went out first, and a client
+     * reusing it sees it drop. A body of known length up to {@link #DRAIN_LIMIT} bytes is read away after the
+     * answer, with non-blocking I/O where the servlet runs asynchronously ({@link BodyDrain}, no thread waits
+     * for a slow client; on Tomcat, which then closes the connection, with a blocking read), else only as far as
+     * it has already arrived. Past the limit, when the body is broken,
+     * already being read without blocking, or comes from a client refused for sending too many, the answer
+     * says {@code Connection: close}.
+     *
+     * @return true if the body is to be drained with non-blocking I/O once the answer is written
      */
-    private static void settleBody(Exchange exchange, boolean brokenBody) {
-        boolean hasBody = exchange.contentLength().orElse(0) > 0
-                || exchange.request().getHeader("Transfer-Encoding") != null;
-        if (!hasBody) {
-            return;
+    private static boolean settleBody(Exchange exchange, boolean brokenBody, boolean tooMany) {
+        if (!exchange.hasBody()) {
+            return false;
         }
-        boolean settled = !brokenBody && exchange.discardBody(DRAIN_LIMIT);
-        if (!settled) {
-            exchange.response().setHeader("Connection", "close");
+        long length = exchange.request().getContentLengthLong();
+        boolean drainable = !brokenBody && !tooMany && !exchange.isBodyNonBlocking()
+                && length > 0 && length <= DRAIN_LIMIT;
+        if (drainable && exchange.discardBody(DRAIN_LIMIT)) {
+            return false; // it had all arrived
         }
+        if (drainable && exchange.request().isAsyncSupported() && !exchange.request().isAsyncStarted()) {
+            if (!closesAfterDrainingAsync(exchange)) {
+                return true;
+            }
+            if (exchange.drainBody(DRAIN_LIMIT)) {
+                return false;
+            }
+        }
+        exchange.response().setHeader("Connection", "close");
+        return false;
+    }
+
+    /**
+     * Tomcat closes the connection after an answer whose unneeded body was read away with non-blocking I/O, without
+     * saying so; there the body is read away with a blocking read, as far as {@link #DRAIN_LIMIT}.
+     */
+    private static boolean closesAfterDrainingAsync(Exchange exchange) {
+        String server = exchange.request().getServletContext().getServerInfo();
+        return server != null && server.startsWith("Apache Tomcat");
     }
 
     private void serverFault(Exchange exchange, Throwable failure) throws IOException {

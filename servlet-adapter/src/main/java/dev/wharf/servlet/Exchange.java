@@ -30,6 +30,7 @@ final class Exchange {
     private final boolean head;
     private RepositoryName name;
     private RequestBody body;
+    private boolean nonBlockingBody;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Map<String, String> params) {
         this.request = request;
@@ -88,12 +89,13 @@ final class Exchange {
     }
 
     /**
-     * Reads and discards the rest of the client's body, at most {@code budget} bytes, so that an answer
-     * that does not need it still leaves the connection able to carry the next request.
+     * Reads and discards the rest of the client's body, at most {@code budget} bytes, waiting for it to arrive:
+     * for bodies the server reads with a blocking read anyway (manifests), so that a client still sending receives
+     * the answer instead of a connection reset.
      *
      * @return true if the body's end was reached; false if more remains or reading it failed
      */
-    boolean discardBody(long budget) {
+    boolean drainBody(long budget) {
         try {
             InputStream in = body();
             byte[] sink = new byte[8192];
@@ -106,6 +108,71 @@ final class Exchange {
         } catch (IOException e) {
             return false; // the client went away or broke the body off
         }
+    }
+
+    /**
+     * Reads and discards the rest of the client's body, if it has already arrived and is at most {@code budget}
+     * bytes, so that an answer that does not need it still leaves the connection able to carry the next request.
+     * Never waits for the client: a body still on its way (or of unknown length) is left alone, and the caller
+     * closes the connection instead, so a slow client cannot hold a thread here.
+     *
+     * @return true if the whole body has been read; false if some remains or reading it failed
+     */
+    boolean discardBody(long budget) {
+        long length = request.getContentLengthLong();
+        if (length < 0 || length > budget) {
+            return false;
+        }
+        try {
+            RequestBody in = body();
+            long left = length - in.bytesRead();
+            byte[] sink = new byte[(int) Math.max(1, Math.min(8192, left))];
+            while (left > 0) {
+                int available = in.available();
+                if (available <= 0) {
+                    return false;
+                }
+                int n = in.read(sink, 0, (int) Math.min(sink.length, Math.min(available, left)));
+                if (n <= 0) {
+                    return false;
+                }
+                left -= n;
+            }
+            return true;
+        } catch (IOException e) {
+            return false; // the client went away or broke the body off
+        }
+    }
+
+    /**
+     * True if the request carries a body: a positive {@code Content-Length}, or a {@code Transfer-Encoding}
+     * without one.
+     */
+    boolean hasBody() {
+        long length = request.getContentLengthLong();
+        return length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
+    }
+
+    /** Marks the body as read with non-blocking I/O: it can no longer be read or drained with a blocking read. */
+    void bodyIsNonBlocking() {
+        nonBlockingBody = true;
+    }
+
+
+    /** True once the body is read with non-blocking I/O ({@link #bodyIsNonBlocking()}). */
+    boolean isBodyNonBlocking() {
+        return nonBlockingBody;
+    }
+
+    /** Whose uploads count together against a per-caller cap: the user's name, else the client's address. */
+    String callerKey() {
+        Principal principal = request.getUserPrincipal();
+        return principal != null ? "user:" + principal.getName() : "address:" + request.getRemoteAddr();
+    }
+
+    /** The declared {@code Content-Range} of an upload chunk, if any. */
+    Optional<dev.wharf.api.ByteRange> contentRange() {
+        return RangeHeaders.contentRange(request.getHeader("Content-Range"));
     }
 
     /** True if reading the client's body failed during this exchange. */
@@ -125,7 +192,7 @@ final class Exchange {
      * @throws RegistryException BLOB_UPLOAD_INVALID for a malformed Content-Range
      */
     UploadChunk chunk() throws IOException {
-        return new UploadChunk(body(), contentLength(), RangeHeaders.contentRange(request.getHeader("Content-Range")));
+        return new UploadChunk(body(), contentLength(), contentRange());
     }
 
     /** A required query parameter, or 400 with {@code code}. */

@@ -144,7 +144,7 @@ final class ManifestHandler {
      * may close the connection; a client sending that much has to cope with it.
      */
     private static void drain(Exchange ex, int max) {
-        ex.discardBody((long) max * DRAIN_FACTOR); // the 413 is the answer whether or not the end came
+        ex.drainBody((long) max * DRAIN_FACTOR); // the 413 is the answer whether or not the end came
     }
 
     private static RegistryException tooLarge(String what, int max) {

@@ -69,7 +69,10 @@ import java.util.Optional;
  * {@link Routes}), parses headers and query, calls the registry on behalf of
  * {@code request.getUserPrincipal()} (anonymous when there is none; authenticating is the container's job)
  * and turns {@link RegistryException}s into the spec's JSON error envelope. Bodies
- * stream in both directions; a blob is never held in memory. Every response carries
+ * stream in both directions; a blob is never held in memory. Declared with async support (as above), the servlet
+ * moves blob bodies with non-blocking I/O, so a slow client holds a connection and a buffer but no thread, and
+ * holds them to its {@link TransferLimits}; without it, bodies are read and written with blocking I/O. Every
+ * response carries
  * {@code Docker-Distribution-API-Version: registry/2.0}; {@code Location} headers are relative to the host.
  *
  * <p>The servlet does not own the registry and never closes it.
@@ -87,19 +90,28 @@ public class RegistryServlet extends HttpServlet {
     private static final String API_VERSION = "registry/2.0";
 
     private transient Registry registry;
+    private transient TransferLimits limits;
     private transient Map<Endpoint, Handler> handlers;
     private transient ErrorWriter errors;
+    private transient Transfers transfers;
 
-    /** A servlet over {@code registry}. */
+    /** A servlet over {@code registry}, with the default {@link TransferLimits}. */
     public RegistryServlet(Registry registry) {
+        this(registry, TransferLimits.defaults());
+    }
+
+    /** A servlet over {@code registry} holding transfers to {@code limits}. */
+    public RegistryServlet(Registry registry, TransferLimits limits) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
      * A servlet for containers that create it from its class name: it serves the registry {@link #attach attached}
-     * to its servlet context, which it takes when it is initialised.
+     * to its servlet context, which it takes when it is initialised, with the default {@link TransferLimits}.
      */
     public RegistryServlet() {
+        this.limits = TransferLimits.defaults();
     }
 
     /**
@@ -144,8 +156,18 @@ public class RegistryServlet extends HttpServlet {
                 throw new ServletException(e.getMessage(), e);
             }
         }
-        errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE);
-        handlers = handlers(registry);
+        transfers = new Transfers(limits);
+        errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE, transfers);
+        handlers = handlers(registry, errors, transfers);
+    }
+
+    /** Cuts the transfers still in flight and stops watching them; the registry stays open. */
+    @Override
+    public void destroy() {
+        if (transfers != null) {
+            transfers.close();
+        }
+        super.destroy();
     }
 
     /** Dispatches every method, PATCH included, through the route table. */
@@ -158,6 +180,7 @@ public class RegistryServlet extends HttpServlet {
         Exchange exchange = new Exchange(request, response,
                 route instanceof Routes.Found found ? found.params() : Map.of());
         try {
+            checkHeaderCount(request);
             if (route instanceof Routes.Found found) {
                 handlers.get(found.endpoint()).handle(exchange);
             } else if (route instanceof Routes.MethodNotAllowed notAllowed) {
@@ -172,6 +195,21 @@ public class RegistryServlet extends HttpServlet {
         }
     }
 
+    /** 431 for a request with more header fields than {@link TransferLimits#maxRequestHeaders()}. */
+    private void checkHeaderCount(HttpServletRequest request) {
+        int max = limits.maxRequestHeaders();
+        int count = 0;
+        for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            for (java.util.Enumeration<String> values = request.getHeaders(names.nextElement());
+                 values.hasMoreElements(); values.nextElement()) {
+                if (++count > max) {
+                    throw new RegistryException(ErrorCode.TOO_MANY_HEADERS, "the request has more than " + max
+                            + " header fields, this registry's limit", Map.of("limit", max));
+                }
+            }
+        }
+    }
+
     /** Serves one endpoint; failures propagate to the {@link ErrorWriter}. */
     @FunctionalInterface
     interface Handler {
@@ -179,9 +217,10 @@ public class RegistryServlet extends HttpServlet {
     }
 
     /** The endpoint-to-handler table; every {@link Endpoint} must have one. */
-    private static Map<Endpoint, Handler> handlers(Registry registry) throws ServletException {
-        BlobHandler blobs = new BlobHandler(registry);
-        UploadHandler uploads = new UploadHandler(registry);
+    private static Map<Endpoint, Handler> handlers(Registry registry, ErrorWriter errors, Transfers transfers)
+            throws ServletException {
+        BlobHandler blobs = new BlobHandler(registry, transfers);
+        UploadHandler uploads = new UploadHandler(registry, errors, transfers);
         ManifestHandler manifests = new ManifestHandler(registry);
         TagHandler tags = new TagHandler(registry);
         ReferrersHandler referrers = new ReferrersHandler(registry);

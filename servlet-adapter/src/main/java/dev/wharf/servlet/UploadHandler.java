@@ -8,12 +8,14 @@ import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
+import dev.wharf.api.UploadSink;
 import dev.wharf.api.UploadStart;
 import dev.wharf.api.UploadStatus;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Blob uploads (spec "Pushing blobs", "Pushing a blob in chunks", "Mounting a blob", "Cancel a blob
@@ -28,12 +30,22 @@ import java.util.Optional;
  * 0-<last accepted byte>} ({@code 0-0} while empty, as CNCF distribution answers) and
  * {@code Docker-Upload-UUID}. A 416 for an out-of-order chunk carries the same headers, read back from the
  * session after the refusal, so the client can resume without another request.
+ *
+ * <p>A body (chunk, final chunk or single-request push) is received with non-blocking I/O where the servlet
+ * runs asynchronously ({@link BodyReceiver}): the engine's {@link UploadSink} is opened first, so a refusal
+ * that needs no bytes (unknown session, chunk out of order, no access) is answered before any arrive; a body
+ * takes a slot within the upload caps first (429 with {@code Retry-After} beyond them). Without async support
+ * the body is read with a blocking read, within the same caps.
  */
 final class UploadHandler {
     private final Registry registry;
+    private final ErrorWriter errors;
+    private final Transfers transfers;
 
-    UploadHandler(Registry registry) {
+    UploadHandler(Registry registry, ErrorWriter errors, Transfers transfers) {
         this.registry = registry;
+        this.errors = errors;
+        this.transfers = transfers;
     }
 
     /**
@@ -53,12 +65,31 @@ final class UploadHandler {
             started = registry.mount(ex.caller(), name, Digest.parse(mount.get()), from);
         } else if (digest.isPresent()) {
             Digest expected = Digest.parse(digest.get());
-            UploadChunk body = new UploadChunk(ex.body(), ex.contentLength(), Optional.empty());
-            started = registry.pushBlob(ex.caller(), name, expected, body);
+            if (ex.hasBody()) {
+                Transfers.Slot slot = reserve(ex);
+                if (nonBlocking(ex)) {
+                    UploadSink<UploadStart> sink = open(slot, () -> registry.openBlobPush(ex.caller(), name,
+                            expected, ex.contentLength()));
+                    BodyReceiver.receive(ex, errors, transfers, slot, sink, pushed -> answerStart(ex, pushed),
+                            refusal -> { });
+                    return;
+                }
+                try (slot) {
+                    started = registry.pushBlob(ex.caller(), name, expected,
+                            new UploadChunk(ex.body(), ex.contentLength(), Optional.empty()));
+                }
+            } else {
+                started = registry.pushBlob(ex.caller(), name, expected, UploadChunk.empty());
+            }
         } else {
             Optional<DigestAlgorithm> algorithm = query.first("digest-algorithm").map(DigestAlgorithm::of);
             started = registry.startUpload(ex.caller(), name, algorithm);
         }
+        answerStart(ex, started);
+    }
+
+    /** 201 for a blob now linked, 202 with the session to upload into otherwise. */
+    private void answerStart(Exchange ex, UploadStart started) {
         if (started.blob().isPresent()) {
             linked(ex, started.blob().get());
         } else {
@@ -80,13 +111,20 @@ final class UploadHandler {
     void append(Exchange ex) throws IOException {
         RepositoryName name = ex.name();
         String id = ex.param("id");
-        UploadChunk chunk = ex.chunk();
+        if (ex.hasBody() && nonBlocking(ex)) {
+            Transfers.Slot slot = reserve(ex);
+            UploadSink<UploadStatus> sink = refusable(ex, name, id, () -> open(slot, () -> registry.openUploadAppend(
+                    ex.caller(), name, id, ex.contentLength(), ex.contentRange())));
+            BodyReceiver.receive(ex, errors, transfers, slot, sink, session -> {
+                sessionHeaders(ex, session);
+                ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
+            }, refusal -> describeAfterRefusal(ex, name, id, refusal));
+            return;
+        }
         UploadStatus session;
-        try {
-            session = registry.appendUpload(ex.caller(), name, id, chunk);
-        } catch (RegistryException e) {
-            describeAfterRefusal(ex, name, id, e);
-            throw e;
+        try (Transfers.Slot slot = ex.hasBody() ? reserve(ex) : null) {
+            UploadChunk chunk = ex.chunk();
+            session = refusable(ex, name, id, () -> registry.appendUpload(ex.caller(), name, id, chunk));
         }
         sessionHeaders(ex, session);
         ex.sendEmpty(HttpServletResponse.SC_ACCEPTED);
@@ -101,15 +139,55 @@ final class UploadHandler {
         String id = ex.param("id");
         Digest digest = Digest.parse(ex.requiredQuery("digest", ErrorCode.DIGEST_INVALID,
                 "closing an upload needs the whole blob's digest: PUT <location>?digest=<digest>"));
-        UploadChunk chunk = ex.chunk();
+        if (ex.hasBody() && nonBlocking(ex)) {
+            Transfers.Slot slot = reserve(ex);
+            UploadSink<BlobInfo> sink = refusable(ex, name, id, () -> open(slot, () -> registry.openUploadComplete(
+                    ex.caller(), name, id, digest, ex.contentLength(), ex.contentRange())));
+            BodyReceiver.receive(ex, errors, transfers, slot, sink, blob -> linked(ex, blob),
+                    refusal -> describeAfterRefusal(ex, name, id, refusal));
+            return;
+        }
         BlobInfo blob;
+        try (Transfers.Slot slot = ex.hasBody() ? reserve(ex) : null) {
+            UploadChunk chunk = ex.chunk();
+            blob = refusable(ex, name, id, () -> registry.completeUpload(ex.caller(), name, id, digest, chunk));
+        }
+        linked(ex, blob);
+    }
+
+    /** True if this request's body can be received without holding a thread (the servlet runs async). */
+    private static boolean nonBlocking(Exchange ex) {
+        return ex.request().isAsyncSupported();
+    }
+
+    /** A slot within the upload caps for this request's body, or 429 with {@code Retry-After}. */
+    private Transfers.Slot reserve(Exchange ex) {
         try {
-            blob = registry.completeUpload(ex.caller(), name, id, digest, chunk);
+            return transfers.reserveUpload(ex.callerKey());
+        } catch (RegistryException e) {
+            ex.setHeader("Retry-After", Long.toString(Math.max(1, transfers.limits().retryAfter().toSeconds())));
+            throw e;
+        }
+    }
+
+    /** Opens an engine sink for a body, giving {@code slot} back if the engine refuses. */
+    private static <T> UploadSink<T> open(Transfers.Slot slot, Supplier<UploadSink<T>> opener) {
+        try {
+            return opener.get();
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
+    }
+
+    /** Runs a session call; a refusal (416 above all) is answered with where the session stands. */
+    private <T> T refusable(Exchange ex, RepositoryName name, String id, Supplier<T> call) {
+        try {
+            return call.get();
         } catch (RegistryException e) {
             describeAfterRefusal(ex, name, id, e);
             throw e;
         }
-        linked(ex, blob);
     }
 
     /** end-14: {@code DELETE <location>}; 204. */

@@ -14,17 +14,32 @@ enum ContainerUnderTest {
         RegistryServer start(Registry registry, Filter filter) throws Exception {
             return JettyRegistryServer.start(registry, filter);
         }
+
+        @Override
+        RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
+            return JettyRegistryServer.start(registry, filter, limits);
+        }
     },
     TOMCAT {
         @Override
         RegistryServer start(Registry registry, Filter filter) throws Exception {
             return TomcatRegistryServer.start(registry, filter);
         }
+
+        @Override
+        RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
+            return TomcatRegistryServer.start(registry, filter, limits);
+        }
     },
     UNDERTOW {
         @Override
         RegistryServer start(Registry registry, Filter filter) throws Exception {
             return UndertowRegistryServer.start(registry, filter);
+        }
+
+        @Override
+        RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
+            return UndertowRegistryServer.start(registry, filter, limits);
         }
     };
 
@@ -33,4 +48,10 @@ enum ContainerUnderTest {
      * the registry and closes it.
      */
     abstract RegistryServer start(Registry registry, Filter filter) throws Exception;
+
+    /**
+     * Starts this container serving {@code registry} behind {@code filter} (none when null), with the servlet
+     * holding transfers to {@code limits}.
+     */
+    abstract RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception;
 }

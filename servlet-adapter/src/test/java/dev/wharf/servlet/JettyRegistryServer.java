@@ -46,13 +46,22 @@ public final class JettyRegistryServer implements RegistryServer {
      * caller), or no filter when null; the returned server owns the registry and closes it.
      */
     public static JettyRegistryServer start(Registry registry, jakarta.servlet.Filter filter) throws Exception {
+        return start(registry, filter, TransferLimits.defaults());
+    }
+
+    /** As {@link #start(Registry, jakarta.servlet.Filter)}, with the servlet holding transfers to {@code limits}. */
+    public static JettyRegistryServer start(Registry registry, jakarta.servlet.Filter filter, TransferLimits limits)
+            throws Exception {
         Objects.requireNonNull(registry, "registry");
         return startWith(registry, context -> {
             if (filter != null) {
-                context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
-                        java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+                org.eclipse.jetty.ee10.servlet.FilterHolder holder = new org.eclipse.jetty.ee10.servlet.FilterHolder(filter);
+                holder.setAsyncSupported(true); // so the servlet behind it can use non-blocking I/O
+                context.addFilter(holder, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
             }
-            context.addServlet(new ServletHolder(new RegistryServlet(registry)), "/v2/*");
+            ServletHolder holder = new ServletHolder(new RegistryServlet(registry, limits));
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, "/v2/*");
         });
     }
 

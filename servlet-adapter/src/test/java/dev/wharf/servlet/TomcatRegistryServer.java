@@ -56,8 +56,14 @@ public final class TomcatRegistryServer implements RegistryServer {
      * caller), or no filter when null; the returned server owns the registry and closes it.
      */
     public static TomcatRegistryServer start(Registry registry, Filter filter) throws Exception {
+        return start(registry, filter, TransferLimits.defaults());
+    }
+
+    /** As {@link #start(Registry, Filter)}, with the servlet holding transfers to {@code limits}. */
+    public static TomcatRegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
         Objects.requireNonNull(registry, "registry");
-        return startWith(registry, filter, context -> Tomcat.addServlet(context, "wharf", new RegistryServlet(registry)));
+        return startWith(registry, filter,
+                context -> Tomcat.addServlet(context, "wharf", new RegistryServlet(registry, limits)));
     }
 
     /**
@@ -93,6 +99,7 @@ public final class TomcatRegistryServer implements RegistryServer {
             FilterDef definition = new FilterDef();
             definition.setFilterName("test");
             definition.setFilter(filter);
+            definition.setAsyncSupported("true"); // so the servlet behind it can use non-blocking I/O
             context.addFilterDef(definition);
             FilterMap mapping = new FilterMap();
             mapping.setFilterName("test");
@@ -119,7 +126,8 @@ public final class TomcatRegistryServer implements RegistryServer {
     /** Tomcat answers a truncated request body with its own 400 (see {@link ContainerQuirk}). */
     @Override
     public Set<ContainerQuirk> quirks() {
-        return Set.of(ContainerQuirk.ANSWERS_TRUNCATED_BODY_ITSELF);
+        return Set.of(ContainerQuirk.ANSWERS_TRUNCATED_BODY_ITSELF,
+                ContainerQuirk.CLOSES_TRUNCATED_NON_BLOCKING_BODY_UNANSWERED);
     }
 
     @Override

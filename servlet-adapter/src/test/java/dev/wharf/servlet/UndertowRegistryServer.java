@@ -54,8 +54,14 @@ public final class UndertowRegistryServer implements RegistryServer {
      * caller), or no filter when null; the returned server owns the registry and closes it.
      */
     public static UndertowRegistryServer start(Registry registry, Filter filter) throws Exception {
+        return start(registry, filter, TransferLimits.defaults());
+    }
+
+    /** As {@link #start(Registry, Filter)}, with the servlet holding transfers to {@code limits}. */
+    public static UndertowRegistryServer start(Registry registry, Filter filter, TransferLimits limits)
+            throws Exception {
         Objects.requireNonNull(registry, "registry");
-        RegistryServlet servlet = new RegistryServlet(registry);
+        RegistryServlet servlet = new RegistryServlet(registry, limits);
         return startWith(registry, Servlets.deployment()
                 .addServlet(Servlets.servlet("wharf", RegistryServlet.class, new ImmediateInstanceFactory<>(servlet))
                         .addMapping("/v2/*")
@@ -83,7 +89,8 @@ public final class UndertowRegistryServer implements RegistryServer {
                 .setContextPath("/")
                 .setDeploymentName("wharf");
         if (filter != null) {
-            info.addFilter(Servlets.filter("test", Filter.class, new ImmediateInstanceFactory<>(filter)))
+            info.addFilter(Servlets.filter("test", Filter.class, new ImmediateInstanceFactory<>(filter))
+                            .setAsyncSupported(true)) // so the servlet behind it can use non-blocking I/O
                     .addFilterUrlMapping("test", "/*", DispatcherType.REQUEST);
         }
         ServletContainer container = ServletContainer.Factory.newInstance();

@@ -10,6 +10,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -225,6 +226,7 @@ public final class TestRegistry implements AutoCloseable {
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
 
         HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(options.maxRequestHeaderBytes()); // beyond it Jetty answers 431 (in the envelope)
         // An empty segment (/v2/a//b/...) reaches the servlet, which judges the name as sent: 400 NAME_INVALID.
         http.setUriCompliance(UriCompliance.DEFAULT.with("wharf", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         http.setSendServerVersion(false);
@@ -235,10 +237,12 @@ public final class TestRegistry implements AutoCloseable {
         connector.setPort(options.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         server.addConnector(connector);
+        // Past the limit Jetty stops accepting; further clients wait in the kernel's accept queue.
+        server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        ServletHolder holder = new ServletHolder("wharf", new RegistryServlet(registry));
+        ServletHolder holder = new ServletHolder("wharf", new RegistryServlet(registry, options.transferLimits()));
         holder.setAsyncSupported(true); // the servlet may stream large bodies with async I/O
         context.addServlet(holder, "/v2/*");
         context.getServletHandler().setDecodeAmbiguousURIs(true); // only what the URI compliance above lets in

@@ -1,6 +1,7 @@
 package dev.wharf.testing;
 
 import dev.wharf.api.RegistryBuilder;
+import dev.wharf.servlet.TransferLimits;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -31,19 +32,31 @@ public final class TestRegistryOptions {
     /** The address a registry binds unless told otherwise: loopback only, as suits a registry without authentication. */
     public static final String DEFAULT_HOST = "127.0.0.1";
 
+    /** The most connections a registry holds open unless told otherwise; more wait in the accept queue. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    /** The largest request head (request line and header fields) a registry accepts unless told otherwise: 16 KiB. */
+    public static final int DEFAULT_MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+
     private static final TestRegistryOptions DEFAULTS = new TestRegistryOptions(DEFAULT_HOST, 0, Optional.empty(),
-            builder -> { });
+            builder -> { }, TransferLimits.defaults(), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUEST_HEADER_BYTES);
 
     private final String host;
     private final int port;
     private final Optional<Path> dataDirectory;
     private final Consumer<RegistryBuilder> engine;
+    private final TransferLimits transferLimits;
+    private final int maxConnections;
+    private final int maxRequestHeaderBytes;
 
-    private TestRegistryOptions(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine) {
+    private TestRegistryOptions(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine,
+                                TransferLimits transferLimits, int maxConnections, int maxRequestHeaderBytes) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
         this.engine = engine;
+        this.transferLimits = transferLimits;
+        this.maxConnections = maxConnections;
+        this.maxRequestHeaderBytes = maxRequestHeaderBytes;
     }
 
     /** 127.0.0.1, an ephemeral port, everything in memory, the engine's own defaults. */
@@ -61,7 +74,8 @@ public final class TestRegistryOptions {
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes);
     }
 
     /**
@@ -73,7 +87,8 @@ public final class TestRegistryOptions {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes);
     }
 
     /**
@@ -82,7 +97,8 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withDataDirectory(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        return new TestRegistryOptions(host, port, Optional.of(directory), engine);
+        return new TestRegistryOptions(host, port, Optional.of(directory), engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes);
     }
 
     /**
@@ -96,7 +112,59 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withEngine(Consumer<RegistryBuilder> customizer) {
         Objects.requireNonNull(customizer, "customizer");
-        return new TestRegistryOptions(host, port, dataDirectory, engine.andThen(customizer));
+        return new TestRegistryOptions(host, port, dataDirectory, engine.andThen(customizer), transferLimits,
+                maxConnections, maxRequestHeaderBytes);
+    }
+
+    /**
+     * How slowly clients may move bodies, how many uploads may flow at once and how many header fields a request
+     * may carry ({@link TransferLimits}; its defaults unless given).
+     */
+    public TestRegistryOptions withTransferLimits(TransferLimits limits) {
+        Objects.requireNonNull(limits, "limits");
+        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes);
+    }
+
+    /**
+     * The most connections held open at once, {@value #DEFAULT_MAX_CONNECTIONS} by default; further clients wait
+     * in the operating system's accept queue until one closes. Each connection is a file descriptor: raise the
+     * process's limit ({@code ulimit -n}) above this.
+     *
+     * @throws IllegalArgumentException unless {@code max} is positive
+     */
+    public TestRegistryOptions withMaxConnections(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max connections must be positive, was " + max);
+        }
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes);
+    }
+
+    /**
+     * The largest request head (request line plus header fields) accepted, {@value #DEFAULT_MAX_REQUEST_HEADER_BYTES}
+     * bytes by default; a larger one is answered 431 in the error envelope.
+     *
+     * @throws IllegalArgumentException unless {@code bytes} is at least 1024
+     */
+    public TestRegistryOptions withMaxRequestHeaderBytes(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("max request header bytes must be at least 1024, was " + bytes);
+        }
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes);
+    }
+
+    /** The limits the registry's servlet holds transfers to. */
+    public TransferLimits transferLimits() {
+        return transferLimits;
+    }
+
+    /** The most connections held open at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** The largest request head accepted, in bytes. */
+    public int maxRequestHeaderBytes() {
+        return maxRequestHeaderBytes;
     }
 
     /** The address to bind. */

@@ -74,6 +74,27 @@ class JettyRefusalsTest {
     }
 
     @Test
+    void shouldHoldRequestHeadsToTheConfiguredSizeAndCount() {
+        TestRegistryOptions strict = TestRegistryOptions.defaults().withMaxRequestHeaderBytes(2048)
+                .withTransferLimits(dev.wharf.servlet.TransferLimits.defaults().withMaxRequestHeaders(12));
+        try (TestRegistry limited = TestRegistry.start(strict)) {
+            Response big = RawHttp.sendVerbatim(limited.baseUri(), "GET", "GET /v2/ HTTP/1.1\r\n" + HOST
+                    + "X-Padding: " + "p".repeat(3000) + "\r\n\r\n").orElseThrow();
+            assertError(big, 431, "UNSUPPORTED");
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                many.append("X-Field-").append(i).append(": ").append(i).append("\r\n");
+            }
+            Response crowded = RawHttp.sendVerbatim(limited.baseUri(), "GET", "GET /v2/ HTTP/1.1\r\n" + HOST
+                    + many + "\r\n").orElseThrow();
+            assertThat(assertError(crowded, 431, "UNSUPPORTED").path("message").asText()).contains("more than 12");
+            Response fine = RawHttp.sendVerbatim(limited.baseUri(), "GET", "GET /v2/ HTTP/1.1\r\n" + HOST
+                    + "X-Padding: " + "p".repeat(1000) + "\r\n\r\n").orElseThrow();
+            assertThat(fine.status()).as(fine::describe).isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldAnswerInErrorEnvelopeWhenUriIsTooLong() {
         Response r = send("GET", "GET /v2/" + "a".repeat(64 * 1024) + "/tags/list HTTP/1.1\r\n" + HOST + "\r\n");
         assertError(r, 414, "UNSUPPORTED");

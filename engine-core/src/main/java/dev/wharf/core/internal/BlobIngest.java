@@ -8,13 +8,16 @@ import dev.wharf.api.Page;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
+import dev.wharf.api.UploadSink;
 import dev.wharf.api.UploadStart;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.RepositoryLinks;
 import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StagedWriter;
 
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Blobs arriving without an upload session (spec "Pushing blobs": end-4b single-request push, end-11 mount):
@@ -72,22 +75,57 @@ public final class BlobIngest {
         try {
             MessageDigest hasher = digest.algorithm().newMessageDigest();
             long n = BlobPublisher.receive(staged, body.body(), hasher, body.contentLength(), false);
-            Digest actual = Digest.of(digest.algorithm(), hasher.digest());
-            if (n == 0 && !actual.equals(digest)) {
-                // POST ?digest=D with no body: a request to link existing content (mount without from).
-                staged.discard();
-                return mount(caller, repo, digest, Optional.empty());
-            }
-            if (!actual.equals(digest)) {
-                throw Errors.blobDigestMismatch(digest, actual, false);
-            }
-            BlobInfo info = publisher.publish(staged, repo, digest);
-            events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
-            return UploadStart.linked(info);
+            return published(caller, repo, digest, staged, n, Digest.of(digest.algorithm(), hasher.digest()));
         } catch (RuntimeException e) {
             BlobPublisher.discardQuietly(staged, e);
             throw e;
         }
+    }
+
+    /** {@link #push} for a body pushed piece by piece; the digest is checked when the sink finishes. */
+    public UploadSink<UploadStart> openPush(Caller caller, RepositoryName repo, Digest digest, OptionalLong length) {
+        access.require(caller, Action.PUSH, repo);
+        StagedBlob staged = blobs.stage();
+        MessageDigest hasher = digest.algorithm().newMessageDigest();
+        StagedWriter writer;
+        try {
+            writer = staged.writer();
+        } catch (RuntimeException e) {
+            BlobPublisher.discardQuietly(staged, e);
+            throw e;
+        }
+        return new StagingSink<>(writer, hasher, length, false) {
+            @Override
+            protected UploadStart complete(long count) {
+                try {
+                    return published(caller, repo, digest, staged, count, Digest.of(digest.algorithm(), hasher.digest()));
+                } catch (RuntimeException e) {
+                    BlobPublisher.discardQuietly(staged, e);
+                    throw e;
+                }
+            }
+
+            @Override
+            protected void rollback(Throwable primary) {
+                BlobPublisher.discardQuietly(staged, primary);
+            }
+        };
+    }
+
+    /** A single-request body has been staged: publish it, or treat an empty one as a mount. */
+    private UploadStart published(Caller caller, RepositoryName repo, Digest digest, StagedBlob staged, long count,
+                                  Digest actual) {
+        if (count == 0 && !actual.equals(digest)) {
+            // POST ?digest=D with no body: a request to link existing content (mount without from).
+            staged.discard();
+            return mount(caller, repo, digest, Optional.empty());
+        }
+        if (!actual.equals(digest)) {
+            throw Errors.blobDigestMismatch(digest, actual, false);
+        }
+        BlobInfo info = publisher.publish(staged, repo, digest);
+        events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
+        return UploadStart.linked(info);
     }
 
     private boolean readableLink(Caller caller, RepositoryName source, Digest digest) {

@@ -1,8 +1,10 @@
 package dev.wharf.core.internal;
 
+import dev.wharf.api.UploadSink;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.StorageException;
 
+import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +56,40 @@ public final class Durability {
             return Errors.storageFull(e);
         }
         return e;
+    }
+
+    /**
+     * A sink whose failures are named as {@link #withoutSync} names them and whose {@link UploadSink#finish()}
+     * returns once what it wrote is durable, as {@link #of} does.
+     */
+    public <T> UploadSink<T> of(UploadSink<T> sink) {
+        return new UploadSink<>() {
+            @Override
+            public void write(ByteBuffer bytes) {
+                withoutSync(() -> {
+                    sink.write(bytes);
+                    return null;
+                });
+            }
+
+            @Override
+            public long written() {
+                return sink.written();
+            }
+
+            @Override
+            public T finish() {
+                return Durability.this.of(sink::finish);
+            }
+
+            @Override
+            public void abort() {
+                withoutSync(() -> {
+                    sink.abort();
+                    return null;
+                });
+            }
+        };
     }
 
     /** Runs {@code change} and returns once what it wrote is durable. */

@@ -105,6 +105,12 @@ public final class Errors {
                 + " bytes have been accepted; the next chunk must start at " + offset, Map.of("offset", offset));
     }
 
+    static RegistryException uploadBusy(String id, long offset) {
+        return new RegistryException(ErrorCode.RANGE_INVALID, "upload " + id + " is receiving another request's body;"
+                + " send the next chunk once that one is answered (" + offset + " bytes accepted so far)",
+                Map.of("offset", offset));
+    }
+
     static RegistryException contentRangeLength(long first, long last, long contentLength) {
         return new RegistryException(ErrorCode.SIZE_INVALID, "Content-Range " + first + "-" + last + " is "
                 + (last - first + 1) + " bytes but Content-Length is " + contentLength);

@@ -9,9 +9,11 @@ import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
+import dev.wharf.api.UploadSink;
 import dev.wharf.api.UploadStatus;
 import dev.wharf.spi.BlobStaging;
 import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StagedWriter;
 import dev.wharf.spi.StorageException;
 import dev.wharf.spi.UploadRecord;
 import dev.wharf.spi.UploadSessionStore;
@@ -27,7 +29,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -39,8 +43,16 @@ import java.util.regex.Pattern;
  * staged bytes are truncated and the running hash restored to where they were. Calls on one session are
  * serialised by its lock; different sessions proceed in parallel. Bytes are received and published by
  * {@link BlobPublisher}.
+ *
+ * <p>A body pushed piece by piece ({@link UploadSink}, from {@link #openAppend}/{@link #openComplete}) holds the
+ * session's lock from the moment it is opened until it is finished or aborted, possibly across threads, so the
+ * lock is a semaphore rather than an owned lock. A request that finds its session held waits briefly, then is
+ * refused as out of order (416 with the acknowledged offset): chunks of one session are sent one after another,
+ * and a second body while the first still flows cannot start where the first will end.
  */
 public final class UploadSessions {
+    /** How long a request waits for a session another request is writing before it is refused. */
+    private static final long BUSY_WAIT_MILLIS = 2_000;
     private static final Pattern UUID_PATTERN =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -53,11 +65,11 @@ public final class UploadSessions {
     private final Duration expiry;
     private final Map<String, Session> live = new ConcurrentHashMap<>();
 
-    /** Live state of one session; guarded by {@link #lock}. */
+    /** Live state of one session; guarded by {@link #lock}, except that {@link #record} may be read without it. */
     private static final class Session {
-        final ReentrantLock lock = new ReentrantLock();
+        final Semaphore lock = new Semaphore(1);
         final StagedBlob staged;
-        UploadRecord record;
+        volatile UploadRecord record;
         /** Hash of the acknowledged bytes, or null until recomputed (after a restart or a failed rollback). */
         MessageDigest hasher;
         boolean closed;
@@ -100,14 +112,25 @@ public final class UploadSessions {
         return status(record);
     }
 
+    /**
+     * The acknowledged state of a session. Read without waiting for a body another request is still writing:
+     * what that body has not finished is not acknowledged, so it is not part of the answer.
+     */
     public UploadStatus status(Caller caller, RepositoryName repo, String id) {
         access.require(caller, Action.PUSH, repo);
-        Session s = acquire(id, repo);
-        try {
-            return status(s.record);
-        } finally {
-            s.lock.unlock();
+        Session s = find(id);
+        if (s.lock.tryAcquire()) {
+            try {
+                checkOpen(s, id, repo);
+                return status(s.record);
+            } finally {
+                s.lock.release();
+            }
         }
+        if (s.closed || !s.record.repository().equals(repo)) {
+            throw Errors.uploadUnknown(id);
+        }
+        return status(s.record);
     }
 
     public UploadStatus append(Caller caller, RepositoryName repo, String id, UploadChunk chunk) {
@@ -117,7 +140,7 @@ public final class UploadSessions {
             appendLocked(s, chunk, true);
             return status(s.record);
         } finally {
-            s.lock.unlock();
+            s.lock.release();
         }
     }
 
@@ -128,20 +151,57 @@ public final class UploadSessions {
             if (finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent()) {
                 appendLocked(s, finalChunk, false); // commit makes it durable
             }
-            Digest actual = finalDigest(s, digest.algorithm());
-            if (!actual.equals(digest)) {
-                closeLocked(s);
-                throw Errors.blobDigestMismatch(digest, actual, true);
-            }
-            BlobInfo info = publisher.publish(s.staged, repo, digest);
-            meta.deleteUpload(id);
-            s.closed = true;
-            live.remove(id);
-            events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
-            return info;
+            return completeLocked(s, caller, repo, digest);
         } finally {
-            s.lock.unlock();
+            s.lock.release();
         }
+    }
+
+    /**
+     * {@link #append} for a body pushed piece by piece: checks the session and the declared range now and
+     * holds the session until the sink is finished or aborted.
+     */
+    public UploadSink<UploadStatus> openAppend(Caller caller, RepositoryName repo, String id, OptionalLong length,
+                                               Optional<ByteRange> range) {
+        access.require(caller, Action.PUSH, repo);
+        Session s = acquire(id, repo);
+        try {
+            return new ChunkSink<>(s, expectedLength(length, range, s.record.offset()), true,
+                    locked -> status(locked.record));
+        } catch (RuntimeException e) {
+            s.lock.release();
+            throw e;
+        }
+    }
+
+    /** {@link #complete} with a final chunk pushed piece by piece; the digest is checked when it finishes. */
+    public UploadSink<BlobInfo> openComplete(Caller caller, RepositoryName repo, String id, Digest digest,
+                                             OptionalLong length, Optional<ByteRange> range) {
+        access.require(caller, Action.PUSH, repo);
+        Session s = acquire(id, repo);
+        try {
+            return new ChunkSink<>(s, expectedLength(length, range, s.record.offset()), false,
+                    locked -> completeLocked(locked, caller, repo, digest));
+        } catch (RuntimeException e) {
+            s.lock.release();
+            throw e;
+        }
+    }
+
+    /** Checks the digest of the session's bytes and publishes them; the session ends either way but on a store failure. */
+    private BlobInfo completeLocked(Session s, Caller caller, RepositoryName repo, Digest digest) {
+        String id = s.record.id();
+        Digest actual = finalDigest(s, digest.algorithm());
+        if (!actual.equals(digest)) {
+            closeLocked(s);
+            throw Errors.blobDigestMismatch(digest, actual, true);
+        }
+        BlobInfo info = publisher.publish(s.staged, repo, digest);
+        meta.deleteUpload(id);
+        s.closed = true;
+        live.remove(id);
+        events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
+        return info;
     }
 
     public void cancel(Caller caller, RepositoryName repo, String id) {
@@ -150,7 +210,7 @@ public final class UploadSessions {
         try {
             closeLocked(s);
         } finally {
-            s.lock.unlock();
+            s.lock.release();
         }
     }
 
@@ -162,7 +222,7 @@ public final class UploadSessions {
                 continue;
             }
             Session s = live.computeIfAbsent(record.id(), this::load);
-            if (s == null || !s.lock.tryLock()) {
+            if (s == null || !s.lock.tryAcquire()) {
                 continue;
             }
             try {
@@ -171,7 +231,7 @@ public final class UploadSessions {
                     expired++;
                 }
             } finally {
-                s.lock.unlock();
+                s.lock.release();
             }
         }
         return expired;
@@ -187,8 +247,36 @@ public final class UploadSessions {
         return new UploadStatus(record.id(), record.repository(), record.offset());
     }
 
-    /** Finds and locks a session of {@code repo}; the caller must unlock it. */
+    /**
+     * Finds and locks a session of {@code repo}, waiting up to {@link #BUSY_WAIT_MILLIS} for a body another
+     * request is writing to it; the caller must release it.
+     */
     private Session acquire(String id, RepositoryName repo) {
+        Session s = find(id);
+        boolean acquired;
+        try {
+            acquired = s.lock.tryAcquire(BUSY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.uploadBusy(id, s.record.offset());
+        }
+        if (!acquired) {
+            if (s.closed || !s.record.repository().equals(repo)) {
+                throw Errors.uploadUnknown(id);
+            }
+            throw Errors.uploadBusy(id, s.record.offset());
+        }
+        try {
+            checkOpen(s, id, repo);
+        } catch (RuntimeException e) {
+            s.lock.release();
+            throw e;
+        }
+        return s;
+    }
+
+    /** The live session {@code id}, not locked; UPLOAD_UNKNOWN if there is none. */
+    private Session find(String id) {
         if (id == null || !UUID_PATTERN.matcher(id).matches()) {
             throw Errors.uploadUnknown(String.valueOf(id));
         }
@@ -196,20 +284,18 @@ public final class UploadSessions {
         if (s == null) {
             throw Errors.uploadUnknown(id);
         }
-        s.lock.lock();
+        return s;
+    }
+
+    /** With the lock held: UPLOAD_UNKNOWN for a session closed, of another repository or expired (closed now). */
+    private void checkOpen(Session s, String id, RepositoryName repo) {
         if (s.closed || !s.record.repository().equals(repo)) {
-            s.lock.unlock();
             throw Errors.uploadUnknown(id);
         }
         if (isExpired(s.record)) {
-            try {
-                closeLocked(s);
-            } finally {
-                s.lock.unlock();
-            }
+            closeLocked(s);
             throw Errors.uploadUnknown(id);
         }
-        return s;
     }
 
     /** Rebuilds a session from the metadata store (after a restart), or null if it is gone. */
@@ -242,36 +328,50 @@ public final class UploadSessions {
 
     private void appendLocked(Session s, UploadChunk chunk, boolean durable) {
         long start = s.record.offset();
-        OptionalLong expected = expectedLength(chunk, start);
+        OptionalLong expected = expectedLength(chunk.contentLength(), chunk.contentRange(), start);
         MessageDigest hasher = hasher(s);
         MessageDigest before = cloneOf(hasher);
         try {
             long n = BlobPublisher.receive(s.staged, chunk.body(), hasher, expected, durable);
-            s.record = s.record.advancedTo(start + n, clock.instant());
-            meta.putUpload(s.record);
+            advance(s, start + n);
         } catch (RuntimeException e) {
-            try {
-                s.staged.truncate(start);
-                s.hasher = before;
-            } catch (RuntimeException rollback) {
-                e.addSuppressed(rollback);
-                s.hasher = null;
-            }
+            restore(s, start, before, e);
             throw e;
         }
     }
 
-    /** Checks a chunk's declared range and length against the session; returns the length to expect. */
-    private static OptionalLong expectedLength(UploadChunk chunk, long offset) {
-        if (chunk.contentRange().isEmpty()) {
-            return chunk.contentLength();
+    /** Acknowledges the session's bytes up to {@code offset}. */
+    private void advance(Session s, long offset) {
+        UploadRecord advanced = s.record.advancedTo(offset, clock.instant());
+        meta.putUpload(advanced);
+        s.record = advanced;
+    }
+
+    /** Puts a session back to {@code start} acknowledged bytes after a failed chunk, recording failures on {@code primary}. */
+    private static void restore(Session s, long start, MessageDigest before, Throwable primary) {
+        try {
+            s.staged.truncate(start);
+            s.hasher = before;
+        } catch (RuntimeException rollback) {
+            if (primary != null) {
+                primary.addSuppressed(rollback);
+            }
+            s.hasher = null;
         }
-        ByteRange range = chunk.contentRange().get();
+    }
+
+    /** Checks a chunk's declared range and length against the session; returns the length to expect. */
+    private static OptionalLong expectedLength(OptionalLong contentLength, Optional<ByteRange> contentRange,
+                                               long offset) {
+        if (contentRange.isEmpty()) {
+            return contentLength;
+        }
+        ByteRange range = contentRange.get();
         if (range.first() != offset) {
             throw Errors.chunkOutOfOrder(range.first(), offset);
         }
-        if (chunk.contentLength().isPresent() && chunk.contentLength().getAsLong() != range.length()) {
-            throw Errors.contentRangeLength(range.first(), range.last(), chunk.contentLength().getAsLong());
+        if (contentLength.isPresent() && contentLength.getAsLong() != range.length()) {
+            throw Errors.contentRangeLength(range.first(), range.last(), contentLength.getAsLong());
         }
         return OptionalLong.of(range.length());
     }
@@ -317,6 +417,56 @@ public final class UploadSessions {
             return (MessageDigest) h.clone();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("JDK digest not cloneable", e);
+        }
+    }
+
+    /**
+     * A chunk pushed piece by piece into a locked session. The session stays locked until the sink is finished
+     * or aborted; a failure anywhere rolls the session back to {@code start} and releases it.
+     */
+    private final class ChunkSink<T> extends StagingSink<T> {
+        private final Session s;
+        private final long start;
+        private final MessageDigest before;
+        private final Function<Session, T> completion;
+
+        ChunkSink(Session s, OptionalLong expected, boolean durable, Function<Session, T> completion) {
+            this(s, expected, durable, completion, hasher(s));
+        }
+
+        private ChunkSink(Session s, OptionalLong expected, boolean durable, Function<Session, T> completion,
+                          MessageDigest hasher) {
+            super(s.staged.writer(), hasher, expected, durable);
+            this.s = s;
+            this.start = s.record.offset();
+            this.before = cloneOf(hasher);
+            this.completion = completion;
+        }
+
+        @Override
+        protected T complete(long count) {
+            try {
+                try {
+                    if (count > 0) {
+                        advance(s, start + count);
+                    }
+                } catch (RuntimeException e) {
+                    restore(s, start, before, e);
+                    throw e;
+                }
+                return completion.apply(s);
+            } finally {
+                s.lock.release();
+            }
+        }
+
+        @Override
+        protected void rollback(Throwable primary) {
+            try {
+                restore(s, start, before, primary);
+            } finally {
+                s.lock.release();
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.spi.BlobDeletion;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StagedWriter;
 import dev.wharf.spi.StorageException;
 
 import java.io.IOException;
@@ -317,6 +318,77 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
                 }
             }
             return total;
+        }
+
+        /** Keeps the staged file open between pieces, flushing in the background as {@link #append} does. */
+        @Override
+        public StagedWriter writer() {
+            FileChannel ch = io("open staged write " + id, () ->
+                    FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+            return new StagedWriter() {
+                private Future<?> flushing;
+                private long unflushed;
+                private boolean closed;
+
+                @Override
+                public void write(ByteBuffer bytes) {
+                    io("append to staged write " + id, () -> {
+                        int n = bytes.remaining();
+                        while (bytes.hasRemaining()) {
+                            ch.write(bytes);
+                        }
+                        unflushed += n;
+                        if (unflushed >= BACKGROUND_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
+                            awaitFlush(flushing);
+                            flushing = flusher.submit(() -> {
+                                ch.force(false);
+                                return null;
+                            });
+                            unflushed = 0;
+                        }
+                        return null;
+                    });
+                }
+
+                @Override
+                public void finish(boolean durable) {
+                    io("finish staged write " + id, () -> {
+                        try {
+                            awaitFlush(flushing);
+                            if (durable) {
+                                ch.force(false);
+                                if (!nameDurable) {
+                                    fsyncDirectory(stagingDir);
+                                    nameDurable = true;
+                                }
+                            }
+                        } finally {
+                            closed = true;
+                            ch.close();
+                        }
+                        return null;
+                    });
+                }
+
+                @Override
+                public void close() {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                    try {
+                        awaitFlush(flushing); // never close the channel under a running force
+                    } catch (IOException e) {
+                        // the write is being abandoned; the engine truncates or discards it next
+                    } finally {
+                        try {
+                            ch.close();
+                        } catch (IOException e) {
+                            // nothing more to release
+                        }
+                    }
+                }
+            };
         }
 
         @Override

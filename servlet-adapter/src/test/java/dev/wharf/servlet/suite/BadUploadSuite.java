@@ -119,8 +119,7 @@ public abstract class BadUploadSuite extends RegistrySuite {
         Optional<Response> answer = RawHttp.exchange(http().base(), "PATCH", s.location(),
                 List.of("Content-Type: " + MediaTypes.OCTET_STREAM, "Content-Range: 1024-2047",
                         "Content-Length: 1024"), s.part(1024, 1624), true);
-        assertThat(answer).as("an answer to the truncated request").isPresent();
-        assertTruncatedBodyAnswer(answer.get());
+        assertTruncatedBodyAnswer(answer);
         assertSessionCanStillFinish(s);
     }
 
@@ -134,17 +133,23 @@ public abstract class BadUploadSuite extends RegistrySuite {
                 withQuery(uploadsPath(repo), "digest=" + digest),
                 List.of("Content-Type: " + MediaTypes.OCTET_STREAM, "Content-Length: 2000"),
                 Content.slice(blob, 0, 1200), true);
-        assertThat(answer).as("an answer to the truncated request").isPresent();
-        assertTruncatedBodyAnswer(answer.get());
+        assertTruncatedBodyAnswer(answer);
         assertHeadError(http().head(blobPath(repo, digest)), 404);
     }
 
     /**
      * A body shorter than its Content-Length: 400 SIZE_INVALID, or the container's own 400 where it answers
      * such a request before the servlet can ({@link ContainerQuirk#ANSWERS_TRUNCATED_BODY_ITSELF}). Either
-     * way never a 500, and the caller goes on to check that the registry rolled the upload back.
+     * way never a 500, and the caller goes on to check that the registry rolled the upload back. A container
+     * that closes such a connection unanswered ({@link ContainerQuirk#CLOSES_TRUNCATED_NON_BLOCKING_BODY_UNANSWERED})
+     * may give no answer at all.
      */
-    private void assertTruncatedBodyAnswer(Response answer) {
+    private void assertTruncatedBodyAnswer(Optional<Response> received) {
+        if (received.isEmpty() && http().containerHas(ContainerQuirk.CLOSES_TRUNCATED_NON_BLOCKING_BODY_UNANSWERED)) {
+            return;
+        }
+        assertThat(received).as("an answer to the truncated request").isPresent();
+        Response answer = received.get();
         if (http().containerHas(ContainerQuirk.ANSWERS_TRUNCATED_BODY_ITSELF)) {
             assertStatus(answer, 400);
         } else {

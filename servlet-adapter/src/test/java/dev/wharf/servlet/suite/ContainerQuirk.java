@@ -12,5 +12,11 @@ public enum ContainerQuirk {
      * committed and cannot write {@code SIZE_INVALID}. The status is still 400 and the registry still rolls
      * the upload back.
      */
-    ANSWERS_TRUNCATED_BODY_ITSELF
+    ANSWERS_TRUNCATED_BODY_ITSELF,
+    /**
+     * A request body read with non-blocking I/O that ends before its {@code Content-Length} (the client shut its
+     * side of the connection) is a connection error to Tomcat: it calls {@code ReadListener.onError} and closes
+     * the connection without sending the answer the servlet writes. The registry still rolls the upload back.
+     */
+    CLOSES_TRUNCATED_NON_BLOCKING_BODY_UNANSWERED
 }

@@ -1,6 +1,7 @@
 package dev.wharf.testing.launcher;
 
 import dev.wharf.testing.TestRegistry;
+import dev.wharf.servlet.TransferLimits;
 import dev.wharf.testing.TestRegistryOptions;
 
 import java.nio.file.Path;
@@ -18,9 +19,23 @@ import java.util.Optional;
  * @param uploadExpiry  how long an upload session may stay idle
  * @param backupTo      when present, back up the (stopped) data directory there and exit instead of serving
  * @param help          {@code --help} was given: print {@link #USAGE} and exit
+ * @param limits        connection, header and transfer limits (the flags below {@code --backup-to} in the usage)
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
-                       Optional<Path> backupTo, boolean help) {
+                       Optional<Path> backupTo, boolean help, ServerLimits limits) {
+
+    /**
+     * The launcher's limits on clients, as flags give them.
+     *
+     * @param transfers         slow bodies, upload caps, header count ({@link TransferLimits})
+     * @param maxConnections    {@code --max-connections}
+     * @param maxHeaderBytes    {@code --max-header-bytes}
+     */
+    record ServerLimits(TransferLimits transfers, int maxConnections, int maxHeaderBytes) {
+        static final ServerLimits DEFAULTS = new ServerLimits(TransferLimits.defaults(),
+                TestRegistryOptions.DEFAULT_MAX_CONNECTIONS, TestRegistryOptions.DEFAULT_MAX_REQUEST_HEADER_BYTES);
+    }
+
     static final int DEFAULT_PORT = 5000;
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("registry-data");
     static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(1);
@@ -41,6 +56,21 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --backup-to BACKUP   do not serve: copy the stopped registry in DIR to the new directory
                                    BACKUP (a RocksDB checkpoint, then the blob files, hard-linked
                                    where the filesystem allows) and exit
+
+            Limits on clients (bodies move without holding a thread; these keep slow or greedy
+            clients from holding everything else):
+              --idle-timeout D     cut a blob body (upload or download) that moves no byte for D
+                                   (default PT60S)
+              --min-data-rate N    cut a blob body slower than N bytes/s on average over 30 s
+                                   (default 1024; 0 turns the check off)
+              --max-uploads N      upload bodies received at once, in total (default 1024)
+              --max-uploads-per-client N
+                                   upload bodies at once per user, or per address for anonymous
+                                   clients (default 512); beyond either cap: 429 with Retry-After
+              --max-connections N  connections held open at once (default 4096); more wait to be
+                                   accepted. Raise the file-descriptor limit (ulimit -n) above it
+              --max-header-bytes N largest request line plus headers, in bytes (default 16384; 431)
+              --max-headers N      most header fields in one request (default 100; 431)
               --help               print this help and exit
 
             Whatever the registry acknowledged (201, or 202 for an upload chunk) survives a restart,
@@ -72,6 +102,11 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Path backupTo = null;
         boolean inMemory = false;
         boolean help = false;
+        TransferLimits transfers = TransferLimits.defaults();
+        int maxUploads = transfers.maxUploads();
+        int maxUploadsPerClient = transfers.maxUploadsPerCaller();
+        int maxConnections = ServerLimits.DEFAULTS.maxConnections();
+        int maxHeaderBytes = ServerLimits.DEFAULTS.maxHeaderBytes();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -103,7 +138,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 }
                 case "--upload-expiry" -> {
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
-                    uploadExpiry = parseDuration(value);
+                    uploadExpiry = parseDuration(name, value);
                 }
                 case "--backup-to" -> {
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
@@ -112,6 +147,20 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     }
                     backupTo = Path.of(value);
                 }
+                case "--idle-timeout" -> transfers = transfers.withIdleTimeout(parseDuration(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
+                case "--min-data-rate" -> transfers = transfers.withMinimumDataRate(parseCount(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name), 0), transfers.rateWindow());
+                case "--max-uploads" -> maxUploads = (int) parseCount(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name), 1);
+                case "--max-uploads-per-client" -> maxUploadsPerClient = (int) parseCount(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name), 1);
+                case "--max-connections" -> maxConnections = (int) parseCount(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name), 1);
+                case "--max-header-bytes" -> maxHeaderBytes = (int) parseCount(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name), 1024);
+                case "--max-headers" -> transfers = transfers.withMaxRequestHeaders((int) parseCount(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name), 10));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory"))) {
@@ -126,14 +175,22 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         }
         Optional<Path> data = inMemory ? Optional.empty()
                 : Optional.of(dataDirectory != null ? dataDirectory : DEFAULT_DATA_DIRECTORY);
+        if (maxUploadsPerClient > maxUploads) {
+            throw new IllegalArgumentException("--max-uploads-per-client (" + maxUploadsPerClient
+                    + ") cannot exceed --max-uploads (" + maxUploads + ")");
+        }
+        transfers = transfers.withMaxUploads(maxUploads, maxUploadsPerClient);
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
-                Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help);
+                Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help,
+                new ServerLimits(transfers, maxConnections, maxHeaderBytes));
     }
 
     /** The registry these flags describe, as {@link TestRegistry} takes it. */
     TestRegistryOptions registryOptions() {
         TestRegistryOptions options = TestRegistryOptions.defaults().withHost(host).withPort(port)
-                .withEngine(engine -> engine.uploadExpiry(uploadExpiry));
+                .withEngine(engine -> engine.uploadExpiry(uploadExpiry))
+                .withTransferLimits(limits.transfers()).withMaxConnections(limits.maxConnections())
+                .withMaxRequestHeaderBytes(limits.maxHeaderBytes());
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 
@@ -148,8 +205,21 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         return args[index + 1];
     }
 
-    /** {@code PT1H}-style ISO-8601 durations, or a plain number of seconds; must be positive. */
-    static Duration parseDuration(String value) {
+    /** A whole number of at least {@code min}, for flag {@code name}. */
+    static long parseCount(String name, String value, long min) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= Integer.MAX_VALUE) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the same message as an out-of-range number
+        }
+        throw new IllegalArgumentException(name + " must be a whole number of at least " + min + ", was '" + value + "'");
+    }
+
+    /** {@code PT1H}-style ISO-8601 durations, or a plain number of seconds, for flag {@code name}; must be positive. */
+    static Duration parseDuration(String name, String value) {
         Duration duration = null;
         try {
             duration = value.matches("\\d{1,12}") ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
@@ -157,7 +227,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             // reported below, with the same message as a duration that is not positive
         }
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("--upload-expiry must be a positive duration such as PT1H, PT30M or 3600"
+            throw new IllegalArgumentException(name + " must be a positive duration such as PT1H, PT30M or 3600"
                     + " (seconds), was '" + value + "'");
         }
         return duration;

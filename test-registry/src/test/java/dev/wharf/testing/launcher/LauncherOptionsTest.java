@@ -26,6 +26,38 @@ class LauncherOptionsTest {
         assertThat(options.help()).isFalse();
     }
 
+    @Test
+    void shouldCarryTheClientLimitsIntoTheRegistryOptions() {
+        TestRegistryOptions options = LauncherOptions.parse("--idle-timeout", "PT20S", "--min-data-rate=4096",
+                "--max-uploads", "300", "--max-uploads-per-client=30", "--max-connections", "2000",
+                "--max-header-bytes=32768", "--max-headers", "64").registryOptions();
+
+        assertThat(options.transferLimits().idleTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(options.transferLimits().minimumDataRate()).isEqualTo(4096);
+        assertThat(options.transferLimits().maxUploads()).isEqualTo(300);
+        assertThat(options.transferLimits().maxUploadsPerCaller()).isEqualTo(30);
+        assertThat(options.transferLimits().maxRequestHeaders()).isEqualTo(64);
+        assertThat(options.maxConnections()).isEqualTo(2000);
+        assertThat(options.maxRequestHeaderBytes()).isEqualTo(32768);
+        assertThat(LauncherOptions.parse("--min-data-rate", "0").registryOptions().transferLimits().minimumDataRate())
+                .as("0 turns the rate check off").isZero();
+    }
+
+    @Test
+    void shouldKeepTheDocumentedLimitsByDefault() {
+        TestRegistryOptions options = LauncherOptions.parse().registryOptions();
+
+        assertThat(options.transferLimits().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(options.transferLimits().minimumDataRate()).isEqualTo(1024);
+        assertThat(options.transferLimits().maxUploads()).isEqualTo(1024);
+        assertThat(options.transferLimits().maxUploadsPerCaller()).isEqualTo(512);
+        assertThat(options.transferLimits().maxRequestHeaders()).isEqualTo(100);
+        assertThat(options.maxConnections()).isEqualTo(4096);
+        assertThat(options.maxRequestHeaderBytes()).isEqualTo(16384);
+        assertThat(LauncherOptions.USAGE).contains("--idle-timeout", "--min-data-rate", "--max-uploads",
+                "--max-uploads-per-client", "--max-connections", "--max-header-bytes", "--max-headers");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
             2       | PT2S
@@ -107,6 +139,13 @@ class LauncherOptionsTest {
             --upload-expiry=1h             | --upload-expiry must be a positive duration such as PT1H, PT30M or 3600 (seconds), was '1h'
             --backup-to                    | --backup-to needs a value
             --backup-to /tmp/b --in-memory | --backup-to copies a data directory; --in-memory has none
+            --idle-timeout 0               | --idle-timeout must be a positive duration such as PT1H, PT30M or 3600 (seconds), was '0'
+            --min-data-rate -5             | --min-data-rate must be a whole number of at least 0, was '-5'
+            --max-uploads 0                | --max-uploads must be a whole number of at least 1, was '0'
+            --max-uploads 10 --max-uploads-per-client 20 | --max-uploads-per-client (20) cannot exceed --max-uploads (10)
+            --max-connections many         | --max-connections must be a whole number of at least 1, was 'many'
+            --max-header-bytes 100         | --max-header-bytes must be a whole number of at least 1024, was '100'
+            --max-headers 5                | --max-headers must be a whole number of at least 10, was '5'
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");

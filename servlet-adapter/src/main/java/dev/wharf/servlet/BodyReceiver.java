@@ -1,0 +1,196 @@
+package dev.wharf.servlet;
+
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.UploadSink;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Receives one upload body with Servlet non-blocking I/O: the container calls back when bytes have arrived,
+ * they go straight into the engine's {@link UploadSink}, and no thread waits for the client in between. A slow
+ * client therefore holds a connection and one small buffer, not a thread.
+ *
+ * <p>The body ends in exactly one of three ways: it arrives whole (the sink is finished and the handler's answer
+ * written), the client breaks it off (400 {@code SIZE_INVALID}, as on the blocking path), or the watcher cuts it
+ * for stalling or crawling (408, see {@link TransferLimits}). In the last two the sink is aborted first, so the
+ * upload session is back where it was before this request. Every callback and the cut hold this object's
+ * monitor, so they never overlap.
+ */
+final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
+    private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
+    /** Read buffer: a network read rarely delivers more; thousands of slow bodies stay within a few tens of MiB. */
+    static final int BUFFER_SIZE = 32 * 1024;
+
+    /** Writes the answer for a body that arrived whole and was accepted. */
+    @FunctionalInterface
+    interface Responder<T> {
+        void respond(T result) throws IOException;
+    }
+
+    private final Exchange exchange;
+    private final ErrorWriter errors;
+    private final Transfers transfers;
+    private final Transfers.Slot slot;
+    private final UploadSink<T> sink;
+    private final Responder<T> responder;
+    private final Consumer<RegistryException> onRefusal;
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private AsyncContext async;
+    private ServletInputStream in;
+    private boolean done;
+
+    private BodyReceiver(Exchange exchange, ErrorWriter errors, Transfers transfers, Transfers.Slot slot,
+                         UploadSink<T> sink, Responder<T> responder, Consumer<RegistryException> onRefusal) {
+        this.exchange = exchange;
+        this.errors = errors;
+        this.transfers = transfers;
+        this.slot = slot;
+        this.sink = sink;
+        this.responder = responder;
+        this.onRefusal = onRefusal;
+    }
+
+    /**
+     * Puts the request in asynchronous mode and receives its body into {@code sink}; returns at once. From here
+     * on the receiver owns {@code sink} and {@code slot} and releases both however the body ends.
+     *
+     * @param onRefusal told of an engine refusal before it is answered, to add headers to the answer
+     */
+    static <T> void receive(Exchange exchange, ErrorWriter errors, Transfers transfers, Transfers.Slot slot,
+                            UploadSink<T> sink, Responder<T> responder, Consumer<RegistryException> onRefusal)
+            throws IOException {
+        BodyReceiver<T> receiver = new BodyReceiver<>(exchange, errors, transfers, slot, sink, responder, onRefusal);
+        try {
+            receiver.start();
+        } catch (IOException | RuntimeException e) {
+            sink.abort();
+            slot.close();
+            throw e;
+        }
+    }
+
+    private void start() throws IOException {
+        exchange.bodyIsNonBlocking();
+        synchronized (this) {
+            async = exchange.request().startAsync();
+            async.setTimeout(0); // the watcher, not the container, decides when a body is too slow
+            in = exchange.request().getInputStream();
+            transfers.watch(this);
+            in.setReadListener(this);
+        }
+    }
+
+    @Override
+    public synchronized void onDataAvailable() {
+        if (done) {
+            return;
+        }
+        try {
+            while (in.isReady()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return; // onAllDataRead follows
+                }
+                if (n > 0) {
+                    sink.write(ByteBuffer.wrap(buffer, 0, n));
+                    progressed(n);
+                }
+            }
+        } catch (IOException e) {
+            fail(clientBroke(e));
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public synchronized void onAllDataRead() {
+        if (done) {
+            return;
+        }
+        T result;
+        try {
+            result = sink.finish();
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        try {
+            responder.respond(result);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> exchange + ": the answer to an accepted body could not be written");
+        }
+        end();
+    }
+
+    @Override
+    public synchronized void onError(Throwable failure) {
+        if (done) {
+            return;
+        }
+        if (failure instanceof TimeoutException) {
+            fail(new RegistryException(ErrorCode.REQUEST_TOO_SLOW, "the request body stalled after " + bytes()
+                    + " bytes and the connection timed out"));
+        } else {
+            fail(failure instanceof IOException io ? clientBroke(io) : failure);
+        }
+    }
+
+    @Override
+    synchronized void cut(String why) {
+        if (done) {
+            return;
+        }
+        LOG.log(Level.FINE, () -> exchange + ": request body cut: " + why);
+        fail(new RegistryException(ErrorCode.REQUEST_TOO_SLOW, "the request body was too slow and was cut off after "
+                + bytes() + " bytes: " + why + "; what the upload had acknowledged before this request is kept"));
+    }
+
+    private ClientIOException clientBroke(IOException e) {
+        return e instanceof ClientIOException client ? client : new ClientIOException(
+                ClientIOException.Direction.READING_REQUEST,
+                "request body ended before it was complete, after " + bytes() + " bytes", e);
+    }
+
+    /** Rolls the body back, answers the failure (the connection closes after it) and ends the request. */
+    private void fail(Throwable failure) {
+        try {
+            sink.abort();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        if (failure instanceof RegistryException refusal) {
+            try {
+                onRefusal.accept(refusal);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            errors.handle(exchange, failure);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> exchange + ": the failure could not be answered; closing the connection");
+        }
+        end();
+    }
+
+    private void end() {
+        done = true;
+        slot.close();
+        finish(transfers, async);
+    }
+
+    @Override
+    public String toString() {
+        return "request body of " + exchange;
+    }
+}
