@@ -28,6 +28,8 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -39,8 +41,14 @@ import java.util.regex.Pattern;
  * staged bytes are truncated and the running hash restored to where they were. Calls on one session are
  * serialised by its lock; different sessions proceed in parallel. Bytes are received and published by
  * {@link BlobPublisher}.
+ *
+ * <p>The closing {@code PUT}'s final chunk is acknowledged only by the 201: if closing fails, the session is
+ * left exactly as the last {@code PATCH} left it. If it fails after the bytes were published (their link or
+ * the metadata after it failed), the staged write is gone, so the session remembers the published digest and
+ * a retried close links those bytes instead of receiving them again.
  */
 public final class UploadSessions {
+    private static final Logger LOG = Logger.getLogger(UploadSessions.class.getName());
     private static final Pattern UUID_PATTERN =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -60,6 +68,8 @@ public final class UploadSessions {
         UploadRecord record;
         /** Hash of the acknowledged bytes, or null until recomputed (after a restart or a failed rollback). */
         MessageDigest hasher;
+        /** The digest the staged bytes were published under by a close that failed afterwards, or null. */
+        Digest published;
         boolean closed;
 
         Session(UploadRecord record, StagedBlob staged, MessageDigest hasher) {
@@ -124,23 +134,71 @@ public final class UploadSessions {
     public BlobInfo complete(Caller caller, RepositoryName repo, String id, Digest digest, UploadChunk finalChunk) {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
+        UploadRecord acknowledged = s.record;
+        MessageDigest acknowledgedHash = s.hasher == null ? null : cloneOf(s.hasher);
         try {
-            if (finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent()) {
+            boolean hasFinalChunk = finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent();
+            if (hasFinalChunk && s.published == null) {
                 appendLocked(s, finalChunk, false); // commit makes it durable
             }
-            Digest actual = finalDigest(s, digest.algorithm());
+            Digest actual = s.published != null ? s.published : finalDigest(s, digest.algorithm());
             if (!actual.equals(digest)) {
                 closeLocked(s);
                 throw Errors.blobDigestMismatch(digest, actual, true);
             }
-            BlobInfo info = publisher.publish(s.staged, repo, digest);
-            meta.deleteUpload(id);
+            BlobInfo info;
+            if (s.published == null) {
+                info = publisher.publish(s.staged, repo, digest, () -> s.published = digest);
+            } else {
+                Optional<BlobInfo> stored = publisher.linkStored(repo, digest);
+                if (stored.isEmpty()) { // collected as garbage meanwhile: the session has nothing left
+                    closeLocked(s);
+                    throw Errors.uploadUnknown(id);
+                }
+                info = stored.get();
+            }
             s.closed = true;
             live.remove(id);
+            removeFinished(id);
             events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
             return info;
+        } catch (RuntimeException e) {
+            if (!s.closed && s.record != acknowledged) {
+                rollBack(s, acknowledged, acknowledgedHash, e);
+            }
+            throw e;
         } finally {
             s.lock.unlock();
+        }
+    }
+
+    /**
+     * Removes a finished session's record. The blob is linked by now, so the upload has succeeded: a store
+     * failure here only leaves a record whose staged write is gone, which the next look-up ({@link #load}) or
+     * expiry drops.
+     */
+    private void removeFinished(String id) {
+        try {
+            meta.deleteUpload(id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "upload " + id + " is finished, but its record could not be removed yet;"
+                    + " it is dropped at its next look-up or expiry", e);
+        }
+    }
+
+    /** Puts the session back to what it had acknowledged, after a close that did not publish the final chunk. */
+    private static void rollBack(Session s, UploadRecord acknowledged, MessageDigest acknowledgedHash,
+                                 RuntimeException failure) {
+        s.record = acknowledged;
+        if (s.published != null) {
+            return; // the staged write is gone: its bytes are the published blob
+        }
+        try {
+            s.staged.truncate(acknowledged.offset());
+            s.hasher = acknowledgedHash;
+        } catch (RuntimeException rollback) {
+            failure.addSuppressed(rollback);
+            s.hasher = null;
         }
     }
 
@@ -247,8 +305,11 @@ public final class UploadSessions {
         MessageDigest before = cloneOf(hasher);
         try {
             long n = BlobPublisher.receive(s.staged, chunk.body(), hasher, expected, durable);
-            s.record = s.record.advancedTo(start + n, clock.instant());
-            meta.putUpload(s.record);
+            UploadRecord advanced = s.record.advancedTo(start + n, clock.instant());
+            if (durable) {
+                meta.putUpload(advanced); // a PATCH acknowledges its chunk; a closing PUT's counts once published
+            }
+            s.record = advanced;
         } catch (RuntimeException e) {
             try {
                 s.staged.truncate(start);
@@ -302,14 +363,12 @@ public final class UploadSessions {
         return h;
     }
 
+    /** Ends a session: its record first, so that a store refusing that leaves the session whole and open. */
     private void closeLocked(Session s) {
+        meta.deleteUpload(s.record.id());
         s.closed = true;
         live.remove(s.record.id());
-        try {
-            s.staged.discard();
-        } finally {
-            meta.deleteUpload(s.record.id());
-        }
+        s.staged.discard();
     }
 
     private static MessageDigest cloneOf(MessageDigest h) {
