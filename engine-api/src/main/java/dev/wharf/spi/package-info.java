@@ -8,5 +8,7 @@
  * hears about changes ({@link dev.wharf.spi.RegistryListener}). Each contract is written on its interface and
  * checked by the contract kits of {@code engine-testkit}, which every implementation runs unchanged.
  * Stores fail with {@link dev.wharf.spi.StorageException} and report absence with {@code Optional}.
+ * {@link dev.wharf.spi.ForwardingBlobStore} and {@link dev.wharf.spi.ForwardingMetadataStore} are the bases of
+ * decorators that change one thing about a store and pass everything else through.
  */
 package dev.wharf.spi;

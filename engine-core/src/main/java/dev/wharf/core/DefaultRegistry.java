@@ -146,7 +146,10 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public UploadStatus uploadStatus(Caller caller, RepositoryName repository, String uploadId) {
-        return durable.of(() -> uploads.status(caller, repository, uploadId));
+        // A read: not waiting for durability, so that it cannot fail on this thread's earlier unsynced writes
+        // (an opened session's). What it may write itself (closing an expired session, dropping one whose
+        // bytes are lost) is done again if a crash forgets it.
+        return durable.withoutSync(() -> uploads.status(caller, repository, uploadId));
     }
 
     @Override

@@ -33,10 +33,35 @@ public final class BlobPublisher {
 
     /** Commits verified staged bytes and links them into {@code repo}. */
     BlobInfo publish(StagedBlob staged, RepositoryName repo, Digest digest) {
+        return publish(staged, repo, digest, () -> { });
+    }
+
+    /**
+     * Commits verified staged bytes and links them into {@code repo}, running {@code committed} between the two:
+     * if the link then fails, the bytes are published (invisible until linked, collectable as garbage) and the
+     * staged write is gone, which the caller needs to know to retry with {@link #linkStored} instead.
+     */
+    BlobInfo publish(StagedBlob staged, RepositoryName repo, Digest digest, Runnable committed) {
         return blobLocks.with(digest, () -> {
             BlobInfo info = staged.commit(digest);
+            committed.run();
             links.linkBlob(repo, digest);
             return info;
+        });
+    }
+
+    /**
+     * Links bytes already published under {@code digest} into {@code repo}: the retry of a {@link #publish}
+     * whose link failed, for bytes the engine verified then. Empty if they are no longer stored (garbage
+     * collection took them meanwhile).
+     */
+    Optional<BlobInfo> linkStored(RepositoryName repo, Digest digest) {
+        return blobLocks.with(digest, () -> {
+            Optional<BlobInfo> stat = blobs.stat(digest);
+            if (stat.isPresent()) {
+                links.linkBlob(repo, digest);
+            }
+            return stat;
         });
     }
 

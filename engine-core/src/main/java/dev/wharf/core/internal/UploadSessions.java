@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +46,11 @@ import java.util.regex.Pattern;
  * serialised by its lock; different sessions proceed in parallel. Bytes are received and published by
  * {@link BlobPublisher}.
  *
+ * <p>The closing {@code PUT}'s final chunk is acknowledged only by the 201: if closing fails, the session is
+ * left exactly as the last {@code PATCH} left it. If it fails after the bytes were published (their link or
+ * the metadata after it failed), the staged write is gone, so the session remembers the published digest and
+ * a retried close links those bytes instead of receiving them again.
+ *
  * <p>A body pushed piece by piece ({@link UploadSink}, from {@link #openAppend}/{@link #openComplete}) holds the
  * session's lock from the moment it is opened until it is finished or aborted, possibly across threads, so the
  * lock is a semaphore rather than an owned lock. A request that finds its session held waits briefly, then is
@@ -51,8 +58,24 @@ import java.util.regex.Pattern;
  * and a second body while the first still flows cannot start where the first will end.
  */
 public final class UploadSessions {
+    private static final Logger LOG = Logger.getLogger(UploadSessions.class.getName());
     /** How long a request waits for a session another request is writing before it is refused. */
     private static final long BUSY_WAIT_MILLIS = 2_000;
+    /** Where a retried close of an already published session puts its body: nowhere. */
+    private static final StagedWriter DISCARDING = new StagedWriter() {
+        @Override
+        public void write(java.nio.ByteBuffer bytes) {
+            bytes.position(bytes.limit());
+        }
+
+        @Override
+        public void finish(boolean durable) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private static final Pattern UUID_PATTERN =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -72,6 +95,8 @@ public final class UploadSessions {
         volatile UploadRecord record;
         /** Hash of the acknowledged bytes, or null until recomputed (after a restart or a failed rollback). */
         MessageDigest hasher;
+        /** The digest the staged bytes were published under by a close that failed afterwards, or null. */
+        Digest published;
         boolean closed;
 
         Session(UploadRecord record, StagedBlob staged, MessageDigest hasher) {
@@ -147,11 +172,14 @@ public final class UploadSessions {
     public BlobInfo complete(Caller caller, RepositoryName repo, String id, Digest digest, UploadChunk finalChunk) {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
+        UploadRecord acknowledged = s.record;
+        MessageDigest acknowledgedHash = s.hasher == null ? null : cloneOf(s.hasher);
         try {
-            if (finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent()) {
+            boolean hasFinalChunk = finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent();
+            if (hasFinalChunk && s.published == null) {
                 appendLocked(s, finalChunk, false); // commit makes it durable
             }
-            return completeLocked(s, caller, repo, digest);
+            return completeLocked(s, caller, repo, digest, acknowledged, acknowledgedHash);
         } finally {
             s.lock.release();
         }
@@ -180,28 +208,81 @@ public final class UploadSessions {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
         try {
+            UploadRecord acknowledged = s.record;
+            MessageDigest acknowledgedHash = s.hasher == null ? null : cloneOf(s.hasher);
             return new ChunkSink<>(s, expectedLength(length, range, s.record.offset()), false,
-                    locked -> completeLocked(locked, caller, repo, digest));
+                    locked -> completeLocked(locked, caller, repo, digest, acknowledged, acknowledgedHash));
         } catch (RuntimeException e) {
             s.lock.release();
             throw e;
         }
     }
 
-    /** Checks the digest of the session's bytes and publishes them; the session ends either way but on a store failure. */
-    private BlobInfo completeLocked(Session s, Caller caller, RepositoryName repo, Digest digest) {
+    /**
+     * Checks the digest of the session's bytes and publishes them; the session ends either way but on a store
+     * failure, which puts it back to {@code acknowledged}.
+     */
+    private BlobInfo completeLocked(Session s, Caller caller, RepositoryName repo, Digest digest,
+                                    UploadRecord acknowledged, MessageDigest acknowledgedHash) {
         String id = s.record.id();
-        Digest actual = finalDigest(s, digest.algorithm());
-        if (!actual.equals(digest)) {
-            closeLocked(s);
-            throw Errors.blobDigestMismatch(digest, actual, true);
+        try {
+            Digest actual = s.published != null ? s.published : finalDigest(s, digest.algorithm());
+            if (!actual.equals(digest)) {
+                closeLocked(s);
+                throw Errors.blobDigestMismatch(digest, actual, true);
+            }
+            BlobInfo info;
+            if (s.published == null) {
+                info = publisher.publish(s.staged, repo, digest, () -> s.published = digest);
+            } else {
+                Optional<BlobInfo> stored = publisher.linkStored(repo, digest);
+                if (stored.isEmpty()) { // collected as garbage meanwhile: the session has nothing left
+                    closeLocked(s);
+                    throw Errors.uploadUnknown(id);
+                }
+                info = stored.get();
+            }
+            s.closed = true;
+            live.remove(id);
+            removeFinished(id);
+            events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
+            return info;
+        } catch (RuntimeException e) {
+            if (!s.closed && s.record != acknowledged) {
+                rollBack(s, acknowledged, acknowledgedHash, e);
+            }
+            throw e;
         }
-        BlobInfo info = publisher.publish(s.staged, repo, digest);
-        meta.deleteUpload(id);
-        s.closed = true;
-        live.remove(id);
-        events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
-        return info;
+    }
+
+    /**
+     * Removes a finished session's record. The blob is linked by now, so the upload has succeeded: a store
+     * failure here only leaves a record whose staged write is gone, which the next look-up ({@link #load}) or
+     * expiry drops.
+     */
+    private void removeFinished(String id) {
+        try {
+            meta.deleteUpload(id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "upload " + id + " is finished, but its record could not be removed yet;"
+                    + " it is dropped at its next look-up or expiry", e);
+        }
+    }
+
+    /** Puts the session back to what it had acknowledged, after a close that did not publish the final chunk. */
+    private static void rollBack(Session s, UploadRecord acknowledged, MessageDigest acknowledgedHash,
+                                 RuntimeException failure) {
+        s.record = acknowledged;
+        if (s.published != null) {
+            return; // the staged write is gone: its bytes are the published blob
+        }
+        try {
+            s.staged.truncate(acknowledged.offset());
+            s.hasher = acknowledgedHash;
+        } catch (RuntimeException rollback) {
+            failure.addSuppressed(rollback);
+            s.hasher = null;
+        }
     }
 
     public void cancel(Caller caller, RepositoryName repo, String id) {
@@ -333,17 +414,19 @@ public final class UploadSessions {
         MessageDigest before = cloneOf(hasher);
         try {
             long n = BlobPublisher.receive(s.staged, chunk.body(), hasher, expected, durable);
-            advance(s, start + n);
+            advance(s, start + n, durable); // a PATCH acknowledges its chunk; a closing PUT's counts once published
         } catch (RuntimeException e) {
             restore(s, start, before, e);
             throw e;
         }
     }
 
-    /** Acknowledges the session's bytes up to {@code offset}. */
-    private void advance(Session s, long offset) {
+    /** Moves the session to {@code offset} bytes, recording it (acknowledging them) if {@code durable}. */
+    private void advance(Session s, long offset, boolean durable) {
         UploadRecord advanced = s.record.advancedTo(offset, clock.instant());
-        meta.putUpload(advanced);
+        if (durable) {
+            meta.putUpload(advanced);
+        }
         s.record = advanced;
     }
 
@@ -402,14 +485,12 @@ public final class UploadSessions {
         return h;
     }
 
+    /** Ends a session: its record first, so that a store refusing that leaves the session whole and open. */
     private void closeLocked(Session s) {
+        meta.deleteUpload(s.record.id());
         s.closed = true;
         live.remove(s.record.id());
-        try {
-            s.staged.discard();
-        } finally {
-            meta.deleteUpload(s.record.id());
-        }
+        s.staged.discard();
     }
 
     private static MessageDigest cloneOf(MessageDigest h) {
@@ -429,17 +510,21 @@ public final class UploadSessions {
         private final long start;
         private final MessageDigest before;
         private final Function<Session, T> completion;
+        private final boolean durable;
 
         ChunkSink(Session s, OptionalLong expected, boolean durable, Function<Session, T> completion) {
-            this(s, expected, durable, completion, hasher(s));
+            this(s, expected, durable, completion, s.published != null ? null : hasher(s));
         }
 
         private ChunkSink(Session s, OptionalLong expected, boolean durable, Function<Session, T> completion,
                           MessageDigest hasher) {
-            super(s.staged.writer(), hasher, expected, durable);
+            // A session whose bytes a failed close already published takes a retried close's body unread.
+            super(hasher == null ? DISCARDING : s.staged.writer(),
+                    hasher == null ? DigestAlgorithm.SHA256.newMessageDigest() : hasher, expected, durable);
+            this.durable = durable;
             this.s = s;
             this.start = s.record.offset();
-            this.before = cloneOf(hasher);
+            this.before = hasher == null ? null : cloneOf(hasher);
             this.completion = completion;
         }
 
@@ -447,8 +532,8 @@ public final class UploadSessions {
         protected T complete(long count) {
             try {
                 try {
-                    if (count > 0) {
-                        advance(s, start + count);
+                    if (count > 0 && s.published == null) {
+                        advance(s, start + count, durable);
                     }
                 } catch (RuntimeException e) {
                     restore(s, start, before, e);
@@ -463,7 +548,9 @@ public final class UploadSessions {
         @Override
         protected void rollback(Throwable primary) {
             try {
-                restore(s, start, before, primary);
+                if (s.published == null) {
+                    restore(s, start, before, primary);
+                }
             } finally {
                 s.lock.release();
             }
