@@ -163,14 +163,9 @@ final class Probe implements AutoCloseable {
     static Response exchange(Target target, Request request, long timeoutNanos, ScheduledExecutorService timer,
                              byte[] scratch) throws IOException {
         Request closing = request.header("Connection", "close");
-        try (Socket socket = new Socket()) {
-            ScheduledFuture<?> alarm = timer.schedule(() -> {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // the probe thread sees the closed socket
-                }
-            }, timeoutNanos, TimeUnit.NANOSECONDS);
+        Socket socket = new Socket(); // closed here at the end, or by the alarm early, from the timer thread
+        try {
+            ScheduledFuture<?> alarm = timer.schedule(() -> closeQuietly(socket), timeoutNanos, TimeUnit.NANOSECONDS);
             try {
                 socket.setTcpNoDelay(true);
                 socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
@@ -184,6 +179,16 @@ final class Probe implements AutoCloseable {
             } finally {
                 alarm.cancel(false);
             }
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // the probe thread sees the closed socket
         }
     }
 
