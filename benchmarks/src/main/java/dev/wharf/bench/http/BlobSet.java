@@ -1,6 +1,5 @@
 package dev.wharf.bench.http;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,8 +43,7 @@ public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig,
         if (small.size() < 2) {
             throw new IllegalArgumentException("--small-blobs must be at least 2 (a manifest references two)");
         }
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/bin\"]},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+        byte[] config = OciManifest.config();
         BlobSet set = new BlobSet(new PatternBlob(o.blobSize(), 1), new PatternBlob(o.blobSize(), 2),
                 new PatternBlob(warm, 3), new PatternBlob(warm, 4), small, warmSmall, config, RegistryClient.sha256(config));
         set.big.digest();

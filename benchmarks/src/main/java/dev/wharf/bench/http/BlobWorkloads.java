@@ -46,7 +46,7 @@ final class BlobWorkloads {
         List<PatternBlob> small = run.blobs.warmSmall();
         ParallelRunner.run(run.target, o.clients(), small.size(), ServerRun.PHASE_DEADLINE_SECONDS,
                 ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> c.pushMonolithic(WARM, small.get(i)));
-        byte[] manifest = ListingWorkloads.manifest(small.get(0).digest(), small.get(0).size(), small.subList(1, 2));
+        byte[] manifest = OciManifest.of(small.get(0).digest(), small.get(0).size(), small.subList(1, 2));
         ParallelRunner.run(run.target, o.clients(), small.size(), ServerRun.PHASE_DEADLINE_SECONDS,
                 ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> c.putManifest(WARM, "warm-" + i,
                         ListingWorkloads.MEDIA_TYPE, manifest));

@@ -10,26 +10,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a reader of the results needs to judge them: when, on what machine (cores, CPU, kernel, load at the
- * start), with which Java, registry versions and load tools, on which filesystem, with which sizes.
+ * start), with which Java, registry versions and load tools, on which filesystem, with which sizes. The
+ * machine, version and filesystem lines are shared with the slow-client harness.
  */
-final class Environment {
+public final class Environment {
     private Environment() {
     }
 
     static List<String> describe(HarnessOptions o, Path scratch) {
         List<String> lines = new ArrayList<>();
         lines.add("date: " + HarnessMain.now());
-        lines.add("machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc), "
-                + firstLine(Path.of("/proc/cpuinfo"), "model name").orElse("cpu unknown") + ", kernel "
-                + read(Path.of("/proc/sys/kernel/osrelease")).orElse("?") + ", load average at start "
-                + read(Path.of("/proc/loadavg")).map(s -> String.join(" ", List.of(s.split(" ")).subList(0, 3))).orElse("?"));
-        lines.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
-                + " for the harness and the launcher; launcher options " + String.join(" ", o.wharfJavaOptions()));
+        lines.add("machine: " + machine());
+        lines.add(java() + " for the harness and the launcher; launcher options " + String.join(" ", o.wharfJavaOptions())
+                + (o.wharfArgs().isEmpty() ? "" : "; launcher flags " + String.join(" ", o.wharfArgs())));
         if (o.targets().contains("wharf")) {
             lines.add("Wharf: " + o.wharfJar() + " (launcher defaults for storage)");
         }
         if (o.targets().contains("distribution")) {
-            lines.add("distribution: " + command(o.distribution().toString(), "--version").orElse(o.distribution().toString())
+            lines.add("distribution: " + distributionVersion(o.distribution())
                     + ", filesystem storage, blobdescriptor cache inmemory");
         }
         lines.add("load client for manifest GET: " + o.wrk().map(w -> "wrk (" + command(w.toString(), "-v")
@@ -46,6 +44,24 @@ final class Environment {
         return lines;
     }
 
+    /** Cores, CPU model, kernel and the load average now. */
+    public static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores (nproc), "
+                + firstLine(Path.of("/proc/cpuinfo"), "model name").orElse("cpu unknown") + ", kernel "
+                + read(Path.of("/proc/sys/kernel/osrelease")).orElse("?") + ", load average at start "
+                + read(Path.of("/proc/loadavg")).map(s -> String.join(" ", List.of(s.split(" ")).subList(0, 3))).orElse("?");
+    }
+
+    /** This JVM's version and name. */
+    public static String java() {
+        return "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")";
+    }
+
+    /** What {@code docker-registry --version} prints, or the binary's path when it prints nothing. */
+    public static String distributionVersion(Path binary) {
+        return command(binary.toString(), "--version").orElse(binary.toString());
+    }
+
     private static java.util.Optional<String> read(Path p) {
         try {
             return java.util.Optional.of(Files.readString(p, StandardCharsets.UTF_8).trim());
@@ -60,7 +76,7 @@ final class Environment {
     }
 
     /** The filesystem type of the mount holding {@code p}, from /proc/mounts. */
-    static String filesystem(Path p) {
+    public static String filesystem(Path p) {
         String path = p.toAbsolutePath().toString();
         String best = "";
         String type = "unknown filesystem";

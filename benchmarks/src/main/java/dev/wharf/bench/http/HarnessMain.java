@@ -78,8 +78,8 @@ public final class HarnessMain {
                 }
                 for (String name : order) {
                     try (ServerProcess server = name.equals("wharf")
-                            ? ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), scratch)
-                            : ServerProcess.distribution(o.distribution(), scratch)) {
+                            ? ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), o.wharfArgs(), scratch)
+                            : ServerProcess.distribution(o.distribution(), o.distributionEnv(), scratch)) {
                         log.println(prefix + " " + server.target().name() + " started on port " + server.target().port());
                         new ServerRun(o, server, results, blobs, disk, log, prefix).runAll();
                     }

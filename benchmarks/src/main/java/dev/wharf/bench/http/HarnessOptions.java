@@ -3,8 +3,10 @@ package dev.wharf.bench.http;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,7 +14,11 @@ import java.util.Optional;
  *
  * @param wharfJar     the launcher jar
  * @param wharfJavaOptions JVM options for the launcher (default {@link #DEFAULT_WHARF_JAVA_OPTIONS})
+ * @param wharfArgs    launcher flags added after the harness's own ({@code --host}, {@code --port},
+ *                     {@code --data-dir}), e.g. limits under test; none by default
  * @param distribution the {@code docker-registry} binary
+ * @param distributionEnv environment variables for distribution, which reads {@code REGISTRY_*} variables as
+ *                     configuration overrides; none by default
  * @param wrk          the wrk binary for manifest GETs, or empty to use the Java client
  * @param targets      which registries to run, in first-round order
  * @param rounds       rounds; each starts every target afresh, first target alternating
@@ -31,7 +37,8 @@ import java.util.Optional;
  * @param out          the Markdown results file
  * @param help         print usage and exit
  */
-public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path distribution, Optional<Path> wrk,
+public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<String> wharfArgs, Path distribution,
+                             Map<String, String> distributionEnv, Optional<Path> wrk,
                              List<String> targets, int rounds, long blobSize, long chunkSize, int smallBlobs,
                              long smallBlobSize, int clients, int connections, long seconds, long warmupSeconds,
                              int tags, int repositories, int pageSize, Path workDir, Path out, boolean help) {
@@ -55,7 +62,11 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
                                       -Xmx128m -Xms32m -XX:+UseSerialGC
+              --wharf-arg ARG         launcher flag added after --host/--port/--data-dir, repeatable
+                                      (e.g. --wharf-arg --some-limit=100)
               --distribution PATH     docker-registry binary (default: docker-registry on PATH)
+              --distribution-env N=V  environment variable for docker-registry, repeatable; it reads
+                                      REGISTRY_* variables as configuration overrides
               --wrk PATH|none         wrk for manifest GETs (default: wrk on PATH, else the Java client)
               --targets LIST          wharf,distribution (default both)
               --rounds N              rounds (default 3)
@@ -79,6 +90,8 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
     public static HarnessOptions parse(String... args) {
         Path wharfJar = Path.of("test-registry/target/wharf-registry.jar");
         List<String> javaOptions = new ArrayList<>();
+        List<String> wharfArgs = new ArrayList<>();
+        Map<String, String> distributionEnv = new LinkedHashMap<>();
         Path distribution = null;
         String wrk = null;
         List<String> targets = List.of("wharf", "distribution");
@@ -110,7 +123,9 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
             switch (name) {
                 case "--wharf-jar" -> wharfJar = Path.of(v);
                 case "--wharf-java-opt" -> javaOptions.add(v);
+                case "--wharf-arg" -> wharfArgs.add(v);
                 case "--distribution" -> distribution = Path.of(v);
+                case "--distribution-env" -> environmentVariable(distributionEnv, v);
                 case "--wrk" -> wrk = v;
                 case "--targets" -> targets = targets(v);
                 case "--rounds" -> rounds = positive(name, v);
@@ -141,13 +156,14 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
         }
         Optional<Path> wrkPath = wrk == null ? onPath("wrk") : wrk.equals("none") ? Optional.empty() : Optional.of(Path.of(wrk));
         Path distributionPath = distribution != null ? distribution : onPath("docker-registry").orElse(Path.of("docker-registry"));
-        return new HarnessOptions(wharfJar, List.copyOf(javaOptions), distributionPath, wrkPath, targets, rounds,
+        return new HarnessOptions(wharfJar, List.copyOf(javaOptions), List.copyOf(wharfArgs), distributionPath,
+                Map.copyOf(distributionEnv), wrkPath, targets, rounds,
                 blobSize, chunkSize, smallBlobs, smallBlobSize, clients, connections, seconds, warmup, tags,
                 repositories, pageSize, workDir, out, help);
     }
 
     /** {@code 4096}, {@code 4k}, {@code 16m}, {@code 1g} (binary multiples). */
-    static long size(String v) {
+    public static long size(String v) {
         String s = v.trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
         long unit = 1;
         if (!s.isEmpty()) {
@@ -171,7 +187,7 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
     }
 
     /** A size for humans: {@code 1 GiB}, {@code 16 MiB}, {@code 4 KiB}, {@code 1000 B}. */
-    static String human(long bytes) {
+    public static String human(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB"};
         int u = 0;
         double v = bytes;
@@ -182,7 +198,17 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
         return (long) v + " " + units[u];
     }
 
-    private static List<String> targets(String v) {
+    /** Adds {@code NAME=VALUE} to {@code env}; a missing or empty name throws IllegalArgumentException. */
+    public static void environmentVariable(Map<String, String> env, String v) {
+        int equals = v.indexOf('=');
+        if (equals <= 0) {
+            throw new IllegalArgumentException("--distribution-env needs NAME=VALUE, got '" + v + "'");
+        }
+        env.put(v.substring(0, equals), v.substring(equals + 1));
+    }
+
+    /** {@code wharf,distribution} in the order given, without repeats. */
+    public static List<String> targets(String v) {
         List<String> out = new ArrayList<>();
         for (String t : v.split(",")) {
             String name = t.trim().toLowerCase(Locale.ROOT);
@@ -199,7 +225,8 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
         return List.copyOf(out);
     }
 
-    private static int positive(String name, String v) {
+    /** A positive integer given for option {@code name}. */
+    public static int positive(String name, String v) {
         int n = nonNegative(name, v);
         if (n == 0) {
             throw new IllegalArgumentException(name + " must be positive");
@@ -207,7 +234,8 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
         return n;
     }
 
-    private static int nonNegative(String name, String v) {
+    /** A non-negative integer given for option {@code name}. */
+    public static int nonNegative(String name, String v) {
         try {
             int n = Integer.parseInt(v.trim());
             if (n < 0) {
@@ -219,7 +247,8 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, Path 
         }
     }
 
-    private static Optional<Path> onPath(String program) {
+    /** The first executable {@code program} in a directory of {@code PATH}. */
+    public static Optional<Path> onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();

@@ -50,7 +50,7 @@ public final class HttpConnection implements AutoCloseable {
     }
 
     /** The request line and headers as sent to {@code host:port}, ending with the blank line. */
-    static byte[] head(Request request, String host, int port) {
+    public static byte[] head(Request request, String host, int port) {
         StringBuilder head = new StringBuilder(256);
         head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
         head.append("Host: ").append(host).append(':').append(port).append("\r\n");

@@ -1,6 +1,5 @@
 package dev.wharf.bench.http;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.TreeSet;
 final class ListingWorkloads {
     static final String TAGS = "bench/tags";
     static final String CATALOG_PREFIX = "catalog/r";
-    static final String MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
+    static final String MEDIA_TYPE = OciManifest.MEDIA_TYPE;
     /** Repeat a walk until this much time has passed (at least once), to smooth out short walks. */
     private static final long WALK_NANOS = 3_000_000_000L;
     private static final int MAX_WALKS = 20;
@@ -31,21 +30,7 @@ final class ListingWorkloads {
 
     /** An OCI image manifest: the config and the first two small blobs as layers. */
     static byte[] manifest(BlobSet blobs) {
-        return manifest(blobs.configDigest(), blobs.config().length, blobs.small().subList(0, 2));
-    }
-
-    /** An OCI image manifest with the given config blob and layers. */
-    static byte[] manifest(String configDigest, long configSize, List<PatternBlob> layers) {
-        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"").append(MEDIA_TYPE)
-                .append("\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"")
-                .append(configDigest).append("\",\"size\":").append(configSize).append("},\"layers\":[");
-        for (int i = 0; i < layers.size(); i++) {
-            PatternBlob layer = layers.get(i);
-            json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",")
-                    .append("\"digest\":\"").append(layer.digest()).append("\",\"size\":").append(layer.size()).append('}');
-        }
-        json.append("],\"annotations\":{\"org.opencontainers.image.title\":\"wharf-bench\"}}");
-        return json.toString().getBytes(StandardCharsets.UTF_8);
+        return OciManifest.of(blobs.configDigest(), blobs.config().length, blobs.small().subList(0, 2));
     }
 
     void manifestLoad() {

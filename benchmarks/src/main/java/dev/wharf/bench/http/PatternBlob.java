@@ -86,9 +86,47 @@ public final class PatternBlob {
 
     private void stamp(byte[] block, long blockNumber, int length) {
         for (int i = 0; i < Math.min(STAMP, length); i++) {
-            long v = i < 8 ? seed : blockNumber;
-            block[i] = (byte) (v >>> (8 * (i % 8)));
+            block[i] = stampByte(blockNumber, i);
         }
+    }
+
+    /** Byte {@code i} (below {@link #STAMP}) of a block's stamp: the seed, then the block number, little-endian. */
+    private byte stampByte(long blockNumber, int i) {
+        long v = i < 8 ? seed : blockNumber;
+        return (byte) (v >>> (8 * (i % 8)));
+    }
+
+    /**
+     * Where {@code length} bytes received as the blob's bytes from {@code position} on first differ from it:
+     * the index into the received bytes (counted from {@code offset}), or -1 when every one matches. Bytes
+     * past the blob's end are a mismatch. Allocates nothing and keeps no state, so thousands of connections
+     * can check their partial downloads against one blob.
+     */
+    public int mismatch(long position, byte[] buffer, int offset, int length) {
+        int done = 0;
+        while (done < length) {
+            long pos = position + done;
+            if (pos >= size) {
+                return done;
+            }
+            long block = pos / BLOCK;
+            int inBlock = (int) (pos % BLOCK);
+            int n = (int) Math.min(length - done, Math.min(BLOCK, size - block * BLOCK) - inBlock);
+            int i = 0;
+            for (; i < n && inBlock + i < STAMP; i++) {
+                if (buffer[offset + done + i] != stampByte(block, inBlock + i)) {
+                    return done + i;
+                }
+            }
+            if (i < n) {
+                int m = Arrays.mismatch(buffer, offset + done + i, offset + done + n, PATTERN, inBlock + i, inBlock + n);
+                if (m >= 0) {
+                    return done + i + m;
+                }
+            }
+            done += n;
+        }
+        return -1;
     }
 
     /** The bytes {@code [from, to)} as a request body. */

@@ -4,16 +4,49 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 
-/** Reads memory figures from Linux's {@code /proc/PID/status}. */
-final class ProcStatus {
+/**
+ * Reads a process's memory, thread count and open-file limit from Linux's {@code /proc/PID/status} and
+ * {@code /proc/PID/limits}. The thread count is the kernel's: every OS thread of a JVM (Jetty's pool, the JIT
+ * compiler, the collector) and of a Go program (its runtime's threads, not its goroutines).
+ */
+public final class ProcStatus {
     private ProcStatus() {
     }
 
+    /**
+     * One reading of a process.
+     *
+     * @param threads its OS threads ({@code Threads})
+     * @param rssKiB  its resident set size now ({@code VmRSS}), KiB
+     */
+    public record Sample(int threads, long rssKiB) {
+    }
+
     /** The value of a {@code kB} line such as {@code VmHWM:   123456 kB}. */
-    static long kib(long pid, String field) {
+    public static long kib(long pid, String field) {
+        return parse(status(pid), field);
+    }
+
+    /** Thread count and resident set, from one read of the status file. */
+    public static Sample sample(long pid) {
+        List<String> lines = status(pid);
+        return new Sample((int) count(lines, "Threads"), parse(lines, "VmRSS"));
+    }
+
+    /** The soft limit on open files ({@code Max open files} in /proc/PID/limits); empty when unlimited. */
+    public static OptionalLong openFileLimit(long pid) {
         try {
-            return parse(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")), field);
+            return parseOpenFileLimit(Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits")));
+        } catch (IOException e) {
+            throw new BenchmarkFailure("cannot read /proc/" + pid + "/limits: " + e, e);
+        }
+    }
+
+    private static List<String> status(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
         } catch (IOException e) {
             throw new BenchmarkFailure("cannot read /proc/" + pid + "/status: " + e, e);
         }
@@ -29,5 +62,26 @@ final class ProcStatus {
             }
         }
         throw new BenchmarkFailure("no " + field + " line in /proc status");
+    }
+
+    /** The value of a unit-less line such as {@code Threads:\t12}. */
+    static long count(List<String> lines, String field) {
+        for (String line : lines) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        throw new BenchmarkFailure("no " + field + " line in /proc status");
+    }
+
+    /** Parses {@code Max open files   20000   65536   files}: the soft limit, the first number. */
+    static OptionalLong parseOpenFileLimit(List<String> lines) {
+        for (String line : lines) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(soft));
+            }
+        }
+        throw new BenchmarkFailure("no 'Max open files' line in /proc limits");
     }
 }

@@ -176,7 +176,7 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /** {@code http://host:port/p?q} or {@code /p?q} to {@code /p?q}. */
-    static String originForm(String uri) {
+    public static String originForm(String uri) {
         if (uri.startsWith("/")) {
             return uri;
         }
@@ -199,7 +199,8 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    static String sha256(byte[] bytes) {
+    /** {@code sha256:<hex>} of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

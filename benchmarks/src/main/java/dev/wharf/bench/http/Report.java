@@ -79,7 +79,7 @@ public final class Report {
     }
 
     /** Three significant figures or so, without scientific notation. */
-    static String num(double v) {
+    public static String num(double v) {
         double a = Math.abs(v);
         return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code Content-Length}, {@code Transfer-Encoding: chunked} or (with {@code Connection: close}) the end of
  * the stream. HEAD, 1xx, 204 and 304 answers have no body whatever their headers say.
  */
-final class ResponseReader {
+public final class ResponseReader {
     /** Bodies collected into memory are refused beyond this size; larger ones need a {@link BodySink}. */
     static final int MAX_COLLECTED = 16 * 1024 * 1024;
     private static final int MAX_LINE = 64 * 1024;
@@ -25,11 +25,20 @@ final class ResponseReader {
     private ResponseReader() {
     }
 
-    /** The response and whether the connection may carry another request. */
-    record Result(Response response, boolean keepAlive) {
+    /**
+     * The response and whether the connection may carry another request.
+     *
+     * @param response  the response read
+     * @param keepAlive false when the server asked to close, or the body ran to the end of the stream
+     */
+    public record Result(Response response, boolean keepAlive) {
     }
 
-    static Result read(InputStream in, boolean head, Optional<BodySink> sink, byte[] scratch) throws IOException {
+    /**
+     * Reads one response from {@code in}; {@code head} when it answers a HEAD request (no body follows), the
+     * body to {@code sink} or collected, {@code scratch} a copy buffer. Blocks as long as {@code in} does.
+     */
+    public static Result read(InputStream in, boolean head, Optional<BodySink> sink, byte[] scratch) throws IOException {
         String statusLine = line(in);
         while (statusLine.isEmpty()) {
             statusLine = line(in); // tolerate a stray CRLF between responses

@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A registry under test, started as a child process on a free 127.0.0.1 port with a fresh data directory:
- * the Wharf launcher ({@code java -Xmx128m -jar wharf-registry.jar --host 127.0.0.1 --port P --data-dir D}, whatever storage
- * it uses by default) or CNCF distribution ({@code docker-registry serve config.yml}). The process measured is
+ * the Wharf launcher ({@code java -Xmx128m -jar wharf-registry.jar --host 127.0.0.1 --port P --data-dir D},
+ * whatever storage it uses by default, then any flags the caller adds) or CNCF distribution
+ * ({@code docker-registry serve config.yml}, with any {@code REGISTRY_*} overrides in its environment). The
+ * child inherits the harness's limits, its open-file limit included. The process measured is
  * the one started here, never a system service: the port is checked to be free before the start, and the
  * child to be alive once the port answers. {@link #close()} stops it and deletes its directory.
  */
@@ -34,8 +37,11 @@ public final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the Wharf launcher jar with {@code javaOptions} (e.g. {@code -Xmx128m}). */
-    public static ServerProcess wharf(Path jar, List<String> javaOptions, Path workDir) {
+    /**
+     * Starts the Wharf launcher jar with {@code javaOptions} (e.g. {@code -Xmx128m}) and {@code launcherArgs}
+     * after the host, port and data directory flags (e.g. a limit under test).
+     */
+    public static ServerProcess wharf(Path jar, List<String> javaOptions, List<String> launcherArgs, Path workDir) {
         Path dir = tempDir(workDir, "wharf-");
         int port = freePort();
         List<String> command = new ArrayList<>();
@@ -43,11 +49,15 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--host", "127.0.0.1",
                 "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString()));
-        return start("Wharf", command, dir, port);
+        command.addAll(launcherArgs);
+        return start("Wharf", command, Map.of(), dir, port);
     }
 
-    /** Starts CNCF distribution from {@code binary} with a generated configuration. */
-    public static ServerProcess distribution(Path binary, Path workDir) {
+    /**
+     * Starts CNCF distribution from {@code binary} with a generated configuration and {@code environment}
+     * added to its environment (distribution reads {@code REGISTRY_HTTP_...}-style variables as overrides).
+     */
+    public static ServerProcess distribution(Path binary, Map<String, String> environment, Path workDir) {
         Path dir = tempDir(workDir, "distribution-");
         int port = freePort();
         Path config = dir.resolve("config.yml");
@@ -57,10 +67,11 @@ public final class ServerProcess implements AutoCloseable {
             TempDirs.delete(dir);
             throw new UncheckedIOException(e);
         }
-        return start("distribution", List.of(binary.toString(), "serve", config.toString()), dir, port);
+        return start("distribution", List.of(binary.toString(), "serve", config.toString()), environment, dir, port);
     }
 
-    private static ServerProcess start(String name, List<String> command, Path dir, int port) {
+    private static ServerProcess start(String name, List<String> command, Map<String, String> environment, Path dir,
+                                       int port) {
         if (answers(port)) {
             TempDirs.delete(dir);
             throw new BenchmarkFailure("something already listens on 127.0.0.1:" + port);
@@ -68,7 +79,9 @@ public final class ServerProcess implements AutoCloseable {
         Path log = dir.resolve("server.log");
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            p = builder.start();
         } catch (IOException e) {
             TempDirs.delete(dir);
             throw new BenchmarkFailure("cannot start " + name + " (" + String.join(" ", command) + "): " + e, e);
@@ -140,6 +153,21 @@ public final class ServerProcess implements AutoCloseable {
     /** Where its data lives, for disk-usage notes. */
     public Path directory() {
         return directory;
+    }
+
+    /** The process id, for /proc readings. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Its thread count and resident set now. */
+    public ProcStatus.Sample sample() {
+        return ProcStatus.sample(process.pid());
+    }
+
+    /** Whether it still runs. */
+    public boolean alive() {
+        return process.isAlive();
     }
 
     /** Peak resident set size so far ({@code VmHWM} in /proc/PID/status), in KiB. */

@@ -7,11 +7,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Deletes the harness's temporary directories, best effort: a leftover is reported, never fatal. */
-final class TempDirs {
+public final class TempDirs {
     private TempDirs() {
     }
 
-    static void delete(Path root) {
+    /** Deletes {@code root} and everything under it; a missing or null root is nothing to do. */
+    public static void delete(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }

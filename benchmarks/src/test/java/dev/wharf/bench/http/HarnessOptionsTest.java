@@ -56,6 +56,19 @@ class HarnessOptionsTest {
         assertThat(o.targets()).containsExactly("distribution", "wharf");
         assertThat(o.wharfJavaOptions()).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
         assertThat(o.out()).isEqualTo(Path.of("/tmp/x.md"));
+        assertThat(o.wharfArgs()).isEmpty();
+        assertThat(o.distributionEnv()).isEmpty();
+    }
+
+    @Test
+    void shouldPassLauncherFlagsAndDistributionEnvironmentWhenGiven() {
+        HarnessOptions o = HarnessOptions.parse("--wharf-arg", "--upload-expiry", "--wharf-arg", "PT5M",
+                "--distribution-env", "REGISTRY_HTTP_SECRET=a=b", "--distribution-env", "REGISTRY_LOG_LEVEL=info");
+        assertThat(o.wharfArgs()).containsExactly("--upload-expiry", "PT5M");
+        assertThat(o.distributionEnv()).containsEntry("REGISTRY_HTTP_SECRET", "a=b")
+                .containsEntry("REGISTRY_LOG_LEVEL", "info").hasSize(2);
+        assertThatThrownBy(() -> HarnessOptions.parse("--distribution-env", "NOVALUE"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

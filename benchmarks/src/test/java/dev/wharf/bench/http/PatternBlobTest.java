@@ -61,4 +61,35 @@ class PatternBlobTest {
         System.arraycopy(written(blob, 0, SIZE), 0, longer, 0, (int) SIZE);
         assertThatThrownBy(() -> blob.verifier().accept(longer, 0, longer.length)).isInstanceOf(BenchmarkFailure.class);
     }
+
+    @Test
+    void shouldMatchAnyPieceOfItselfWithoutStateWhenCompared() throws IOException {
+        PatternBlob blob = new PatternBlob(SIZE, 5);
+        byte[] whole = written(blob, 0, SIZE);
+        // Pieces that start inside a block's stamp, straddle a block boundary, and end the blob.
+        long[][] pieces = {{0, 10}, {3, 40}, {PatternBlob.BLOCK - 7, PatternBlob.BLOCK + 20},
+                {PatternBlob.BLOCK + 15, 2L * PatternBlob.BLOCK + 1}, {SIZE - 100, SIZE}};
+        for (long[] p : pieces) {
+            int length = (int) (p[1] - p[0]);
+            byte[] buffer = new byte[length + 8];
+            System.arraycopy(whole, (int) p[0], buffer, 8, length);
+            assertThat(blob.mismatch(p[0], buffer, 8, length)).as("%d-%d", p[0], p[1]).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldPointAtTheFirstWrongByteWhenCompared() throws IOException {
+        PatternBlob blob = new PatternBlob(SIZE, 5);
+        byte[] piece = written(blob, PatternBlob.BLOCK - 100, PatternBlob.BLOCK + 100);
+        piece[100 + 9] ^= 1; // inside the next block's stamp: its block number
+        assertThat(blob.mismatch(PatternBlob.BLOCK - 100, piece, 0, piece.length)).isEqualTo(109);
+        piece[100 + 9] ^= 1;
+        piece[150] ^= (byte) 0x80; // in the pattern
+        assertThat(blob.mismatch(PatternBlob.BLOCK - 100, piece, 0, piece.length)).isEqualTo(150);
+        assertThat(new PatternBlob(SIZE, 6).mismatch(0, written(blob, 0, 16), 0, 16)).isZero(); // another seed
+        assertThat(blob.mismatch(SIZE - 4, new byte[8], 0, 8)).isBetween(0, 4); // past the end at the latest
+        byte[] tail = written(blob, SIZE - 4, SIZE);
+        byte[] longer = java.util.Arrays.copyOf(tail, 5);
+        assertThat(blob.mismatch(SIZE - 4, longer, 0, 5)).isEqualTo(4);
+    }
 }

@@ -18,6 +18,27 @@ class ProcAndConfigTest {
     }
 
     @Test
+    void shouldReadThreadsAndRssFromOneStatusWhenSampled() {
+        List<String> status = List.of("Name:\tregistry", "Threads:\t17", "VmRSS:\t   65536 kB");
+        assertThat(ProcStatus.count(status, "Threads")).isEqualTo(17);
+        assertThat(ProcStatus.parse(status, "VmRSS")).isEqualTo(65_536);
+        ProcStatus.Sample own = ProcStatus.sample(ProcessHandle.current().pid());
+        assertThat(own.threads()).isGreaterThan(1);
+        assertThat(own.rssKiB()).isPositive();
+    }
+
+    @Test
+    void shouldReadTheSoftOpenFileLimitWhenListed() {
+        List<String> limits = List.of("Limit                     Soft Limit           Hard Limit           Units     ",
+                "Max processes             95000                95000                processes ",
+                "Max open files            20000                65536                files     ");
+        assertThat(ProcStatus.parseOpenFileLimit(limits)).hasValue(20_000);
+        assertThat(ProcStatus.parseOpenFileLimit(List.of("Max open files            unlimited            unlimited            files")))
+                .isEmpty();
+        assertThat(ProcStatus.openFileLimit(ProcessHandle.current().pid())).isPresent();
+    }
+
+    @Test
     void shouldReadOwnPeakRssWhenOnLinux() {
         assertThat(ProcStatus.kib(ProcessHandle.current().pid(), "VmHWM")).isPositive();
     }
