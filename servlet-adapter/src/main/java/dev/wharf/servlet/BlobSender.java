@@ -1,7 +1,6 @@
 package dev.wharf.servlet;
 
 import dev.wharf.api.BlobContent;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
@@ -26,18 +25,15 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
     static final int BUFFER_SIZE = 64 * 1024;
 
     private final Exchange exchange;
-    private final Transfers transfers;
     private final BlobContent content;
     private final InputStream in;
     private final byte[] buffer;
     private long remaining;
-    private AsyncContext async;
     private ServletOutputStream out;
     private boolean done;
 
-    private BlobSender(Exchange exchange, Transfers transfers, BlobContent content, InputStream in) {
+    private BlobSender(Exchange exchange, BlobContent content, InputStream in) {
         this.exchange = exchange;
-        this.transfers = transfers;
         this.content = content;
         this.in = in;
         this.remaining = content.length();
@@ -49,12 +45,10 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
      * sender owns both from here on and closes them when the body ends.
      */
     static void send(Exchange exchange, Transfers transfers, BlobContent content, InputStream in) throws IOException {
-        BlobSender sender = new BlobSender(exchange, transfers, content, in);
+        BlobSender sender = new BlobSender(exchange, content, in);
         synchronized (sender) {
-            sender.async = exchange.request().startAsync();
-            sender.async.setTimeout(0);
+            sender.begin(transfers, exchange.request());
             sender.out = exchange.response().getOutputStream();
-            transfers.watch(sender);
             sender.out.setWriteListener(sender);
         }
     }
@@ -122,7 +116,7 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, e, () -> exchange + ": closing the blob failed");
         }
-        finish(transfers, async);
+        finish();
     }
 
     @Override

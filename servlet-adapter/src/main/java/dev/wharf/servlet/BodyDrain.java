@@ -1,6 +1,5 @@
 package dev.wharf.servlet;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 
@@ -19,28 +18,23 @@ final class BodyDrain extends Transfers.Transfer implements ReadListener {
     private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
 
     private final Exchange exchange;
-    private final Transfers transfers;
     private final long budget;
     private final byte[] sink = new byte[8192];
-    private AsyncContext async;
     private ServletInputStream in;
     private boolean done;
 
-    private BodyDrain(Exchange exchange, Transfers transfers, long budget) {
+    private BodyDrain(Exchange exchange, long budget) {
         this.exchange = exchange;
-        this.transfers = transfers;
         this.budget = budget;
     }
 
     /** Drains the body of {@code exchange}, whose answer is written, at most {@code budget} bytes, then completes it. */
     static void start(Exchange exchange, Transfers transfers, long budget) throws IOException {
         exchange.bodyIsNonBlocking();
-        BodyDrain drain = new BodyDrain(exchange, transfers, budget);
+        BodyDrain drain = new BodyDrain(exchange, budget);
         synchronized (drain) {
-            drain.async = exchange.request().startAsync();
-            drain.async.setTimeout(0);
+            drain.begin(transfers, exchange.request());
             drain.in = exchange.request().getInputStream();
-            transfers.watch(drain);
             drain.in.setReadListener(drain);
         }
     }
@@ -91,7 +85,7 @@ final class BodyDrain extends Transfers.Transfer implements ReadListener {
 
     private void end() {
         done = true;
-        finish(transfers, async);
+        finish();
     }
 
     @Override

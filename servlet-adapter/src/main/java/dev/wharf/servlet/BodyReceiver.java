@@ -3,7 +3,6 @@ package dev.wharf.servlet;
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.RegistryException;
 import dev.wharf.api.UploadSink;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 
@@ -38,21 +37,18 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
 
     private final Exchange exchange;
     private final ErrorWriter errors;
-    private final Transfers transfers;
     private final Transfers.Slot slot;
     private final UploadSink<T> sink;
     private final Responder<T> responder;
     private final Consumer<RegistryException> onRefusal;
     private final byte[] buffer = new byte[BUFFER_SIZE];
-    private AsyncContext async;
     private ServletInputStream in;
     private boolean done;
 
-    private BodyReceiver(Exchange exchange, ErrorWriter errors, Transfers transfers, Transfers.Slot slot,
+    private BodyReceiver(Exchange exchange, ErrorWriter errors, Transfers.Slot slot,
                          UploadSink<T> sink, Responder<T> responder, Consumer<RegistryException> onRefusal) {
         this.exchange = exchange;
         this.errors = errors;
-        this.transfers = transfers;
         this.slot = slot;
         this.sink = sink;
         this.responder = responder;
@@ -68,9 +64,9 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
     static <T> void receive(Exchange exchange, ErrorWriter errors, Transfers transfers, Transfers.Slot slot,
                             UploadSink<T> sink, Responder<T> responder, Consumer<RegistryException> onRefusal)
             throws IOException {
-        BodyReceiver<T> receiver = new BodyReceiver<>(exchange, errors, transfers, slot, sink, responder, onRefusal);
+        BodyReceiver<T> receiver = new BodyReceiver<>(exchange, errors, slot, sink, responder, onRefusal);
         try {
-            receiver.start();
+            receiver.start(transfers);
         } catch (IOException | RuntimeException e) {
             sink.abort();
             slot.close();
@@ -78,13 +74,11 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
         }
     }
 
-    private void start() throws IOException {
+    private void start(Transfers transfers) throws IOException {
         exchange.bodyIsNonBlocking();
         synchronized (this) {
-            async = exchange.request().startAsync();
-            async.setTimeout(0); // the watcher, not the container, decides when a body is too slow
+            begin(transfers, exchange.request());
             in = exchange.request().getInputStream();
-            transfers.watch(this);
             in.setReadListener(this);
         }
     }
@@ -186,7 +180,7 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
     private void end() {
         done = true;
         slot.close();
-        finish(transfers, async);
+        finish();
     }
 
     @Override

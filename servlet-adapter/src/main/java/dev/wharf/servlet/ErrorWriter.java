@@ -2,6 +2,7 @@ package dev.wharf.servlet;
 
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.RegistryException;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -39,14 +40,28 @@ final class ErrorWriter {
 
     private final String challenge;
     private final Transfers transfers;
+    private final boolean drainsWithoutBlocking;
 
     /**
-     * @param challenge the {@code WWW-Authenticate} value for 401 responses
-     * @param transfers where a body drained after the answer is watched
+     * @param challenge             the {@code WWW-Authenticate} value for 401 responses
+     * @param transfers             where a body drained after the answer is watched
+     * @param drainsWithoutBlocking whether the container keeps a connection whose unneeded body was read away
+     *                              with non-blocking I/O ({@link #drainsWithoutBlocking(ServletContext)})
      */
-    ErrorWriter(String challenge, Transfers transfers) {
+    ErrorWriter(String challenge, Transfers transfers, boolean drainsWithoutBlocking) {
         this.challenge = Objects.requireNonNull(challenge, "challenge");
         this.transfers = Objects.requireNonNull(transfers, "transfers");
+        this.drainsWithoutBlocking = drainsWithoutBlocking;
+    }
+
+    /**
+     * False for Tomcat, which closes the connection after an answer whose unneeded body was read away with
+     * non-blocking I/O, without saying so; there the body is read away with a blocking read, as far as
+     * {@link #DRAIN_LIMIT}.
+     */
+    static boolean drainsWithoutBlocking(ServletContext context) {
+        String server = context.getServerInfo();
+        return server == null || !server.startsWith("Apache Tomcat");
     }
 
     /**
@@ -114,7 +129,7 @@ final class ErrorWriter {
      *
      * @return true if the body is to be drained with non-blocking I/O once the answer is written
      */
-    private static boolean settleBody(Exchange exchange, boolean brokenBody, boolean tooMany) {
+    private boolean settleBody(Exchange exchange, boolean brokenBody, boolean tooMany) {
         if (!exchange.hasBody()) {
             return false;
         }
@@ -125,7 +140,7 @@ final class ErrorWriter {
             return false; // it had all arrived
         }
         if (drainable && exchange.request().isAsyncSupported() && !exchange.request().isAsyncStarted()) {
-            if (!closesAfterDrainingAsync(exchange)) {
+            if (drainsWithoutBlocking) {
                 return true;
             }
             if (exchange.drainBody(DRAIN_LIMIT)) {
@@ -136,14 +151,6 @@ final class ErrorWriter {
         return false;
     }
 
-    /**
-     * Tomcat closes the connection after an answer whose unneeded body was read away with non-blocking I/O, without
-     * saying so; there the body is read away with a blocking read, as far as {@link #DRAIN_LIMIT}.
-     */
-    private static boolean closesAfterDrainingAsync(Exchange exchange) {
-        String server = exchange.request().getServletContext().getServerInfo();
-        return server != null && server.startsWith("Apache Tomcat");
-    }
 
     private void serverFault(Exchange exchange, Throwable failure) throws IOException {
         LOG.log(Level.SEVERE, failure, () -> exchange + " failed");

@@ -157,7 +157,8 @@ public class RegistryServlet extends HttpServlet {
             }
         }
         transfers = new Transfers(limits);
-        errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE, transfers);
+        errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE, transfers,
+                ErrorWriter.drainsWithoutBlocking(getServletContext()));
         handlers = handlers(registry, errors, transfers);
     }
 

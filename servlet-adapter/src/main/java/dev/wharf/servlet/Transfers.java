@@ -2,6 +2,8 @@ package dev.wharf.servlet;
 
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.RegistryException;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
 
 import java.time.Duration;
 import java.util.Map;
@@ -73,13 +75,18 @@ final class Transfers implements AutoCloseable {
             return count;
         });
         if (mine.get() > limits.maxUploadsPerCaller()) {
-            Slot refused = new Slot(caller);
-            refused.close();
+            release(caller);
             throw new RegistryException(ErrorCode.TOOMANYREQUESTS, "this client is already sending "
                     + limits.maxUploadsPerCaller() + " upload bodies, its limit; retry when one has finished",
                     Map.of("limit", limits.maxUploadsPerCaller()));
         }
         return new Slot(caller);
+    }
+
+    /** Gives back one upload place of {@code caller}'s. */
+    private void release(String caller) {
+        uploads.decrementAndGet();
+        uploadsByCaller.computeIfPresent(caller, (k, v) -> v.decrementAndGet() == 0 ? null : v);
     }
 
     /** Starts watching {@code transfer} for stalls and slowness. */
@@ -133,8 +140,7 @@ final class Transfers implements AutoCloseable {
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
-                uploads.decrementAndGet();
-                uploadsByCaller.computeIfPresent(caller, (k, v) -> v.decrementAndGet() == 0 ? null : v);
+                release(caller);
             }
         }
     }
@@ -144,6 +150,8 @@ final class Transfers implements AutoCloseable {
      * is too slow. Callbacks and {@link #cut} may come from different threads; subclasses serialise them.
      */
     abstract static class Transfer {
+        private Transfers owner;
+        private AsyncContext async;
         private volatile long lastProgress;
         private volatile long bytes;
         private long windowStart;
@@ -188,9 +196,21 @@ final class Transfers implements AutoCloseable {
         /** Ends the transfer because it is too slow (or the server stops); {@code why} says which. */
         abstract void cut(String why);
 
+        /**
+         * Puts {@code request} in asynchronous mode with no container timeout (the watcher, not the container,
+         * decides when a body is too slow) and starts watching this transfer. Called with the transfer's monitor
+         * held, before its listener is set.
+         */
+        final void begin(Transfers transfers, HttpServletRequest request) {
+            async = request.startAsync();
+            async.setTimeout(0);
+            owner = transfers;
+            transfers.watch(this);
+        }
+
         /** Stops watching this transfer and completes its request, unless the container already has. */
-        final void finish(Transfers transfers, jakarta.servlet.AsyncContext async) {
-            transfers.unwatch(this);
+        final void finish() {
+            owner.unwatch(this);
             try {
                 async.complete();
             } catch (IllegalStateException alreadyEnded) {

@@ -11,21 +11,11 @@ import jakarta.servlet.Filter;
 enum ContainerUnderTest {
     JETTY {
         @Override
-        RegistryServer start(Registry registry, Filter filter) throws Exception {
-            return JettyRegistryServer.start(registry, filter);
-        }
-
-        @Override
         RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
             return JettyRegistryServer.start(registry, filter, limits);
         }
     },
     TOMCAT {
-        @Override
-        RegistryServer start(Registry registry, Filter filter) throws Exception {
-            return TomcatRegistryServer.start(registry, filter);
-        }
-
         @Override
         RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
             return TomcatRegistryServer.start(registry, filter, limits);
@@ -33,21 +23,18 @@ enum ContainerUnderTest {
     },
     UNDERTOW {
         @Override
-        RegistryServer start(Registry registry, Filter filter) throws Exception {
-            return UndertowRegistryServer.start(registry, filter);
-        }
-
-        @Override
         RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
             return UndertowRegistryServer.start(registry, filter, limits);
         }
     };
 
     /**
-     * Starts this container serving {@code registry} behind {@code filter} (none when null); the server owns
-     * the registry and closes it.
+     * Starts this container serving {@code registry} behind {@code filter} (none when null), with the default
+     * {@link TransferLimits}; the server owns the registry and closes it.
      */
-    abstract RegistryServer start(Registry registry, Filter filter) throws Exception;
+    RegistryServer start(Registry registry, Filter filter) throws Exception {
+        return start(registry, filter, TransferLimits.defaults());
+    }
 
     /**
      * Starts this container serving {@code registry} behind {@code filter} (none when null), with the servlet

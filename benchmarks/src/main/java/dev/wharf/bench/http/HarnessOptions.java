@@ -3,7 +3,6 @@ package dev.wharf.bench.http;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,13 +87,8 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
 
     /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
     public static HarnessOptions parse(String... args) {
-        Path wharfJar = Path.of("test-registry/target/wharf-registry.jar");
-        List<String> javaOptions = new ArrayList<>();
-        List<String> wharfArgs = new ArrayList<>();
-        Map<String, String> distributionEnv = new LinkedHashMap<>();
-        Path distribution = null;
+        ServerFlags servers = new ServerFlags();
         String wrk = null;
-        List<String> targets = List.of("wharf", "distribution");
         int rounds = 3;
         long blobSize = size("1g");
         long chunkSize = size("16m");
@@ -107,7 +101,6 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
         int tags = 10_000;
         int repositories = 1000;
         int pageSize = 100;
-        Path workDir = Files.isDirectory(Path.of("/var/tmp")) ? Path.of("/var/tmp") : Path.of(System.getProperty("java.io.tmpdir"));
         Path out = Path.of("benchmarks/target/http-results.md");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -120,14 +113,11 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
                 throw new IllegalArgumentException(name + " needs a value");
             }
             String v = args[++i];
+            if (servers.accept(name, v)) {
+                continue;
+            }
             switch (name) {
-                case "--wharf-jar" -> wharfJar = Path.of(v);
-                case "--wharf-java-opt" -> javaOptions.add(v);
-                case "--wharf-arg" -> wharfArgs.add(v);
-                case "--distribution" -> distribution = Path.of(v);
-                case "--distribution-env" -> environmentVariable(distributionEnv, v);
                 case "--wrk" -> wrk = v;
-                case "--targets" -> targets = targets(v);
                 case "--rounds" -> rounds = positive(name, v);
                 case "--blob-size" -> blobSize = size(v);
                 case "--chunk-size" -> chunkSize = size(v);
@@ -140,13 +130,9 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
                 case "--tags" -> tags = positive(name, v);
                 case "--repositories" -> repositories = positive(name, v);
                 case "--page-size" -> pageSize = positive(name, v);
-                case "--work-dir" -> workDir = Path.of(v);
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
-        }
-        if (javaOptions.isEmpty()) {
-            javaOptions.addAll(DEFAULT_WHARF_JAVA_OPTIONS);
         }
         if (chunkSize > blobSize) {
             throw new IllegalArgumentException("--chunk-size is larger than --blob-size");
@@ -155,11 +141,10 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
             throw new IllegalArgumentException("--small-blob-size is at most 64m");
         }
         Optional<Path> wrkPath = wrk == null ? onPath("wrk") : wrk.equals("none") ? Optional.empty() : Optional.of(Path.of(wrk));
-        Path distributionPath = distribution != null ? distribution : onPath("docker-registry").orElse(Path.of("docker-registry"));
-        return new HarnessOptions(wharfJar, List.copyOf(javaOptions), List.copyOf(wharfArgs), distributionPath,
-                Map.copyOf(distributionEnv), wrkPath, targets, rounds,
+        return new HarnessOptions(servers.wharfJar(), servers.wharfJavaOptions(), servers.wharfArgs(),
+                servers.distribution(), servers.distributionEnv(), wrkPath, servers.targets(), rounds,
                 blobSize, chunkSize, smallBlobs, smallBlobSize, clients, connections, seconds, warmup, tags,
-                repositories, pageSize, workDir, out, help);
+                repositories, pageSize, servers.workDir(), out, help);
     }
 
     /** {@code 4096}, {@code 4k}, {@code 16m}, {@code 1g} (binary multiples). */

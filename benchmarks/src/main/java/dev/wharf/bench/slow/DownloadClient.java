@@ -16,24 +16,11 @@ import java.nio.channels.SocketChannel;
  * away and is counted. A download that finishes starts again on the same connection, unless the server asked
  * to close it.
  */
-final class DownloadClient implements SlowClient {
+final class DownloadClient extends PacedClient {
     private final byte[] request;
     private final PatternBlob blob;
-    private final String targetName;
-    private final long bytesPerSecond;
-    private final long tickNanos;
-    private final ResponseHead head = new ResponseHead();
-    private SocketChannel channel;
-    private ByteBudget budget;
-    private ByteBuffer pending;
-    private State state = State.CONNECTING;
-    private boolean answered;
     private boolean finished;
-    private int refusedStatus;
     private long position;
-    private long bodyBytes;
-    private long completed;
-    private long lastBodyNanos;
 
     /**
      * @param request        the GET request as bytes on the wire
@@ -43,11 +30,9 @@ final class DownloadClient implements SlowClient {
      * @param tickNanos      the loop's tick, which sizes the budget
      */
     DownloadClient(byte[] request, PatternBlob blob, String targetName, long bytesPerSecond, long tickNanos) {
+        super(targetName, bytesPerSecond, tickNanos);
         this.request = request.clone();
         this.blob = blob;
-        this.targetName = targetName;
-        this.bytesPerSecond = bytesPerSecond;
-        this.tickNanos = tickNanos;
     }
 
     @Override
@@ -55,24 +40,16 @@ final class DownloadClient implements SlowClient {
         channel = ch;
         budget = new ByteBudget(bytesPerSecond, tickNanos, nowNanos);
         state = State.WAITING;
-        send();
-    }
-
-    private void send() throws IOException {
-        pending = ByteBuffer.wrap(request);
-        channel.write(pending);
+        send(request);
     }
 
     @Override
     public void tick(long nowNanos, ByteBuffer scratch) throws IOException {
-        if (channel == null || finished || state == State.REFUSED || state == State.DROPPED) {
+        if (stopped() || finished) {
             return;
         }
-        if (pending.hasRemaining()) {
-            channel.write(pending);
-            if (pending.hasRemaining()) {
-                return; // the request first; a few hundred bytes, so this hardly ever waits a tick
-            }
+        if (!flushPending()) {
+            return; // the request first; a few hundred bytes, so this hardly ever waits a tick
         }
         long allowance = budget.refill(nowNanos);
         while (allowance > 0 && !finished && state != State.REFUSED) {
@@ -99,9 +76,7 @@ final class DownloadClient implements SlowClient {
                     return;
                 }
                 if (head.status() != 200) {
-                    refusedStatus = head.status();
-                    state = State.REFUSED;
-                    close();
+                    refused(head.status());
                     return;
                 }
                 long declared = head.contentLength().orElseThrow(() -> new BenchmarkFailure(
@@ -122,9 +97,8 @@ final class DownloadClient implements SlowClient {
                         + (position + bad));
             }
             position += take;
-            bodyBytes += take;
+            bodyMoved(take, nowNanos);
             i += take;
-            lastBodyNanos = nowNanos;
             if (position == blob.size()) {
                 completed++;
                 if (i < length) {
@@ -136,52 +110,9 @@ final class DownloadClient implements SlowClient {
                     finished = true;
                     close();
                 } else {
-                    send();
+                    send(request);
                 }
             }
         }
-    }
-
-    @Override
-    public void failed() {
-        state = channel == null ? State.CONNECT_FAILED : State.DROPPED;
-        close();
-    }
-
-    private void close() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the connection is being given up: nothing more to learn from it
-            }
-        }
-    }
-
-    @Override
-    public void report(SlowLoadResult.Tally tally, long nowNanos) {
-        switch (state) {
-            case CONNECTING, CONNECT_FAILED -> tally.connectFailed++;
-            case WAITING -> tally.waiting++;
-            case REFUSED -> tally.refused(refusedStatus);
-            case DROPPED -> tally.dropped++;
-            case STREAMING -> {
-                // counted below
-            }
-        }
-        if (state != State.CONNECTING && state != State.CONNECT_FAILED) {
-            tally.connected++;
-        }
-        if (answered) {
-            tally.answered++;
-        }
-        if (bodyBytes > 0) {
-            tally.withBytes++;
-            if (nowNanos - lastBodyNanos <= tally.activeWindowNanos) {
-                tally.movingAtEnd++;
-            }
-        }
-        tally.bodyBytes += bodyBytes;
-        tally.completed += completed;
     }
 }

@@ -1,11 +1,10 @@
 package dev.wharf.bench.slow;
 
 import dev.wharf.bench.http.HarnessOptions;
+import dev.wharf.bench.http.ServerFlags;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,12 +96,7 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
 
     /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
     public static SlowClientOptions parse(String... args) {
-        Path wharfJar = Path.of("test-registry/target/wharf-registry.jar");
-        List<String> javaOptions = new ArrayList<>();
-        List<String> wharfArgs = new ArrayList<>();
-        Path distribution = null;
-        Map<String, String> distributionEnv = new LinkedHashMap<>();
-        List<String> targets = List.of("wharf", "distribution");
+        ServerFlags servers = new ServerFlags();
         List<Phase> phases = List.of(Phase.DOWNLOADS, Phase.UPLOADS);
         int clients = 1000;
         long rate = HarnessOptions.size("256k");
@@ -115,7 +109,6 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
         long tickMillis = 50;
         double probeRate = 10;
         long probeTimeoutMillis = 5000;
-        Path workDir = Files.isDirectory(Path.of("/var/tmp")) ? Path.of("/var/tmp") : Path.of(System.getProperty("java.io.tmpdir"));
         Path out = Path.of("benchmarks/target/slow-clients.md");
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -128,13 +121,10 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
                 throw new IllegalArgumentException(name + " needs a value");
             }
             String v = args[++i];
+            if (servers.accept(name, v)) {
+                continue;
+            }
             switch (name) {
-                case "--wharf-jar" -> wharfJar = Path.of(v);
-                case "--wharf-java-opt" -> javaOptions.add(v);
-                case "--wharf-arg" -> wharfArgs.add(v);
-                case "--distribution" -> distribution = Path.of(v);
-                case "--distribution-env" -> HarnessOptions.environmentVariable(distributionEnv, v);
-                case "--targets" -> targets = HarnessOptions.targets(v);
                 case "--phases" -> phases = phases(v);
                 case "--clients" -> clients = HarnessOptions.positive(name, v);
                 case "--rate" -> rate = HarnessOptions.size(v);
@@ -147,13 +137,9 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
                 case "--tick-ms" -> tickMillis = HarnessOptions.positive(name, v);
                 case "--probe-rate" -> probeRate = positiveNumber(name, v);
                 case "--probe-timeout" -> probeTimeoutMillis = Math.round(positiveNumber(name, v) * 1000);
-                case "--work-dir" -> workDir = Path.of(v);
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
-        }
-        if (javaOptions.isEmpty()) {
-            javaOptions.addAll(HarnessOptions.DEFAULT_WHARF_JAVA_OPTIONS);
         }
         if (tickMillis > 1000) {
             throw new IllegalArgumentException("--tick-ms is at most 1000");
@@ -173,11 +159,9 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
         if (clients > MAX_CONNECTIONS || uploads > MAX_CONNECTIONS) {
             throw new IllegalArgumentException("--clients and --uploads are at most " + MAX_CONNECTIONS);
         }
-        Path distributionPath = distribution != null ? distribution
-                : HarnessOptions.onPath("docker-registry").orElse(Path.of("docker-registry"));
-        return new SlowClientOptions(wharfJar, List.copyOf(javaOptions), List.copyOf(wharfArgs), distributionPath,
-                Map.copyOf(distributionEnv), targets, phases, clients, rate, blobSize, receiveBuffer, uploads,
-                uploadRate, uploadSize, seconds, tickMillis, probeRate, probeTimeoutMillis, workDir, out, help);
+        return new SlowClientOptions(servers.wharfJar(), servers.wharfJavaOptions(), servers.wharfArgs(),
+                servers.distribution(), servers.distributionEnv(), servers.targets(), phases, clients, rate, blobSize, receiveBuffer, uploads,
+                uploadRate, uploadSize, seconds, tickMillis, probeRate, probeTimeoutMillis, servers.workDir(), out, help);
     }
 
     /** The connections a phase opens, the most the harness needs file descriptors for at once. */

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * thread reading for as long as the body trickles in. An answer before the body is complete (a timeout, a
  * refusal) counts as the server turning the client away; a POST answered with anything but 202 too.
  */
-final class UploadClient implements SlowClient {
+final class UploadClient extends PacedClient {
     private static final byte[] FILL = filled(64 * 1024);
 
     private enum Step { SESSION, BODY, ANSWER, DONE }
@@ -29,21 +29,9 @@ final class UploadClient implements SlowClient {
     private final int port;
     private final String repository;
     private final long chunkSize;
-    private final long bytesPerSecond;
-    private final long tickNanos;
-    private final String targetName;
-    private final ResponseHead head = new ResponseHead();
-    private SocketChannel channel;
-    private ByteBudget budget;
-    private ByteBuffer pending;
     private Step step = Step.SESSION;
-    private State state = State.CONNECTING;
-    private boolean answered;
-    private int refusedStatus;
     private long skip;
     private long sent;
-    private long completed;
-    private long lastBodyNanos;
 
     /**
      * @param host           the server's address, for the {@code Host} header
@@ -56,13 +44,11 @@ final class UploadClient implements SlowClient {
      */
     UploadClient(String host, int port, String repository, long chunkSize, long bytesPerSecond, long tickNanos,
                  String targetName) {
+        super(targetName, bytesPerSecond, tickNanos);
         this.host = host;
         this.port = port;
         this.repository = repository;
         this.chunkSize = chunkSize;
-        this.bytesPerSecond = bytesPerSecond;
-        this.tickNanos = tickNanos;
-        this.targetName = targetName;
     }
 
     private static byte[] filled(int n) {
@@ -79,21 +65,13 @@ final class UploadClient implements SlowClient {
                 host, port));
     }
 
-    private void send(byte[] wire) throws IOException {
-        pending = ByteBuffer.wrap(wire);
-        channel.write(pending);
-    }
-
     @Override
     public void tick(long nowNanos, ByteBuffer scratch) throws IOException {
-        if (channel == null || step == Step.DONE || state == State.REFUSED || state == State.DROPPED) {
+        if (stopped() || step == Step.DONE) {
             return;
         }
-        if (pending.hasRemaining()) {
-            channel.write(pending);
-            if (pending.hasRemaining()) {
-                return;
-            }
+        if (!flushPending()) {
+            return;
         }
         // Whatever the server says arrives at full speed: only the body this client sends is slow.
         int n;
@@ -124,7 +102,7 @@ final class UploadClient implements SlowClient {
             budget.spend(written);
             allowance -= written;
             sent += written;
-            lastBodyNanos = nowNanos;
+            bodyMoved(written, nowNanos);
         }
         if (sent == chunkSize) {
             step = Step.ANSWER;
@@ -178,52 +156,7 @@ final class UploadClient implements SlowClient {
             step = Step.DONE;
             return;
         }
-        refusedStatus = status;
-        state = State.REFUSED;
-        close();
-    }
-
-    @Override
-    public void failed() {
-        state = channel == null ? State.CONNECT_FAILED : State.DROPPED;
-        close();
-    }
-
-    private void close() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the connection is being given up: nothing more to learn from it
-            }
-        }
-    }
-
-    @Override
-    public void report(SlowLoadResult.Tally tally, long nowNanos) {
-        switch (state) {
-            case CONNECTING, CONNECT_FAILED -> tally.connectFailed++;
-            case WAITING -> tally.waiting++;
-            case REFUSED -> tally.refused(refusedStatus);
-            case DROPPED -> tally.dropped++;
-            case STREAMING -> {
-                // counted below
-            }
-        }
-        if (state != State.CONNECTING && state != State.CONNECT_FAILED) {
-            tally.connected++;
-        }
-        if (answered) {
-            tally.answered++;
-        }
-        if (sent > 0) {
-            tally.withBytes++;
-            if (nowNanos - lastBodyNanos <= tally.activeWindowNanos) {
-                tally.movingAtEnd++;
-            }
-        }
-        tally.bodyBytes += sent;
-        tally.completed += completed;
+        refused(status);
     }
 
     /** A body whose length goes into the PATCH head; its bytes are written by {@link #trickle}, not by this. */

@@ -276,46 +276,25 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
 
         private long appendChecked(InputStream in, boolean durable) throws IOException {
             long total = 0;
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                Future<?> flushing = null;
-                try {
-                    // Small first: most blobs are small, and zeroing a large buffer per request showed in
-                    // the profile of concurrent 4 KiB pushes. A body that fills it gets the large one.
-                    byte[] buf = new byte[FIRST_BUFFER_SIZE];
-                    ByteBuffer bb = ByteBuffer.wrap(buf);
-                    long unflushed = 0;
-                    int n;
-                    while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-                        bb.clear().limit(n);
-                        while (bb.hasRemaining()) {
-                            ch.write(bb);
-                        }
-                        if (n == buf.length && buf.length < BUFFER_SIZE) {
-                            buf = new byte[BUFFER_SIZE];
-                            bb = ByteBuffer.wrap(buf);
-                        }
-                        total += n;
-                        unflushed += n;
-                        if (unflushed >= BACKGROUND_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
-                            awaitFlush(flushing);
-                            // Write back what we have while we keep receiving, so the final fsync is short.
-                            flushing = flusher.submit(() -> {
-                                ch.force(false);
-                                return null;
-                            });
-                            unflushed = 0;
-                        }
+            OpenWrite out = new OpenWrite();
+            try {
+                // Small first: most blobs are small, and zeroing a large buffer per request showed in
+                // the profile of concurrent 4 KiB pushes. A body that fills it gets the large one.
+                byte[] buf = new byte[FIRST_BUFFER_SIZE];
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                int n;
+                while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                    bb.clear().limit(n);
+                    out.put(bb);
+                    if (n == buf.length && buf.length < BUFFER_SIZE) {
+                        buf = new byte[BUFFER_SIZE];
+                        bb = ByteBuffer.wrap(buf);
                     }
-                } finally {
-                    awaitFlush(flushing); // never close the channel under a running force
+                    total += n;
                 }
-                if (durable) {
-                    ch.force(false); // the session offset that acknowledges these bytes is recorded next
-                    if (!nameDurable) {
-                        fsyncDirectory(stagingDir); // or a power loss could drop the file with the chunk
-                        nameDurable = true;
-                    }
-                }
+                out.end(durable);
+            } finally {
+                out.close(); // after a failure; nothing left to do after end
             }
             return total;
         }
@@ -323,72 +302,91 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
         /** Keeps the staged file open between pieces, flushing in the background as {@link #append} does. */
         @Override
         public StagedWriter writer() {
-            FileChannel ch = io("open staged write " + id, () ->
-                    FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
-            return new StagedWriter() {
-                private Future<?> flushing;
-                private long unflushed;
-                private boolean closed;
+            return io("open staged write " + id, OpenWrite::new);
+        }
 
-                @Override
-                public void write(ByteBuffer bytes) {
-                    io("append to staged write " + id, () -> {
-                        int n = bytes.remaining();
-                        while (bytes.hasRemaining()) {
-                            ch.write(bytes);
-                        }
-                        unflushed += n;
-                        if (unflushed >= BACKGROUND_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
-                            awaitFlush(flushing);
-                            flushing = flusher.submit(() -> {
-                                ch.force(false);
-                                return null;
-                            });
-                            unflushed = 0;
-                        }
+        /**
+         * The staged file open for appending, for one {@link #append} or one {@link #writer()}: its dirty pages
+         * are written back in the background every {@link #BACKGROUND_FLUSH_BYTES}, so receiving and writing back
+         * overlap and the fsync that ends the write has little left to do.
+         */
+        private final class OpenWrite implements StagedWriter {
+            private final FileChannel ch;
+            private Future<?> flushing;
+            private long unflushed;
+            private boolean closed;
+
+            OpenWrite() throws IOException {
+                ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
+
+            void put(ByteBuffer bytes) throws IOException {
+                int n = bytes.remaining();
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                unflushed += n;
+                if (unflushed >= BACKGROUND_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
+                    awaitFlush(flushing);
+                    flushing = flusher.submit(() -> {
+                        ch.force(false);
                         return null;
                     });
+                    unflushed = 0;
                 }
+            }
 
-                @Override
-                public void finish(boolean durable) {
-                    io("finish staged write " + id, () -> {
-                        try {
-                            awaitFlush(flushing);
-                            if (durable) {
-                                ch.force(false);
-                                if (!nameDurable) {
-                                    fsyncDirectory(stagingDir);
-                                    nameDurable = true;
-                                }
-                            }
-                        } finally {
-                            closed = true;
-                            ch.close();
+            /** Waits for the background write-back, fsyncs if {@code durable}, and closes the file. */
+            void end(boolean durable) throws IOException {
+                try {
+                    awaitFlush(flushing); // never close the channel under a running force
+                    if (durable) {
+                        ch.force(false); // the session offset that acknowledges these bytes is recorded next
+                        if (!nameDurable) {
+                            fsyncDirectory(stagingDir); // or a power loss could drop the file with the chunk
+                            nameDurable = true;
                         }
-                        return null;
-                    });
-                }
-
-                @Override
-                public void close() {
-                    if (closed) {
-                        return;
                     }
+                } finally {
                     closed = true;
+                    ch.close();
+                }
+            }
+
+            @Override
+            public void write(ByteBuffer bytes) {
+                io("append to staged write " + id, () -> {
+                    put(bytes);
+                    return null;
+                });
+            }
+
+            @Override
+            public void finish(boolean durable) {
+                io("finish staged write " + id, () -> {
+                    end(durable);
+                    return null;
+                });
+            }
+
+            @Override
+            public void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    awaitFlush(flushing); // never close the channel under a running force
+                } catch (IOException e) {
+                    // the write is being abandoned; the engine truncates or discards it next
+                } finally {
                     try {
-                        awaitFlush(flushing); // never close the channel under a running force
+                        ch.close();
                     } catch (IOException e) {
-                        // the write is being abandoned; the engine truncates or discards it next
-                    } finally {
-                        try {
-                            ch.close();
-                        } catch (IOException e) {
-                            // nothing more to release
-                        }
+                        // nothing more to release
                     }
                 }
-            };
+            }
         }
 
         @Override
