@@ -54,7 +54,12 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
     }
 
     @Override
-    public synchronized void onWritePossible() {
+    public void onWritePossible() {
+        callStore(this::sendWhileReady);
+    }
+
+    /** Reads from the store and writes, as long as the client can take more. */
+    private synchronized void sendWhileReady() {
         if (done) {
             return;
         }

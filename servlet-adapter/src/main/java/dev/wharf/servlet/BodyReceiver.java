@@ -84,7 +84,12 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
     }
 
     @Override
-    public synchronized void onDataAvailable() {
+    public void onDataAvailable() {
+        callStore(this::receiveAvailable);
+    }
+
+    /** Reads what has arrived into the sink, until the container has no more for now. */
+    private synchronized void receiveAvailable() {
         if (done) {
             return;
         }
@@ -107,7 +112,12 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
     }
 
     @Override
-    public synchronized void onAllDataRead() {
+    public void onAllDataRead() {
+        callStore(this::finishBody);
+    }
+
+    /** The body has ended: finishes the sink (which makes it durable) and answers. */
+    private synchronized void finishBody() {
         if (done) {
             return;
         }

@@ -156,7 +156,7 @@ public class RegistryServlet extends HttpServlet {
                 throw new ServletException(e.getMessage(), e);
             }
         }
-        transfers = new Transfers(limits);
+        transfers = new Transfers(limits, Transfers.callsBackOnIoThreads(getServletContext()));
         errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE, transfers,
                 ErrorWriter.drainsWithoutBlocking(getServletContext()));
         handlers = handlers(registry, errors, transfers);

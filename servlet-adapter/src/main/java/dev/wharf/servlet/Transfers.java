@@ -26,13 +26,21 @@ final class Transfers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
 
     private final TransferLimits limits;
+    private final boolean storageOffCallbackThreads;
     private final Set<Transfer> active = ConcurrentHashMap.newKeySet();
     private final AtomicInteger uploads = new AtomicInteger();
     private final Map<String, AtomicInteger> uploadsByCaller = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher;
 
-    Transfers(TransferLimits limits) {
+    /**
+     * @param limits                    what transfers are held to
+     * @param storageOffCallbackThreads true where the container calls non-blocking listeners on its network I/O
+     *                                  threads ({@link #callsBackOnIoThreads}): the store's work in a callback
+     *                                  is then handed to a worker thread
+     */
+    Transfers(TransferLimits limits, boolean storageOffCallbackThreads) {
         this.limits = limits;
+        this.storageOffCallbackThreads = storageOffCallbackThreads;
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wharf-transfer-watch");
             t.setDaemon(true);
@@ -40,6 +48,16 @@ final class Transfers implements AutoCloseable {
         });
         long tick = tickMillis(limits);
         watcher.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * True for Undertow, which calls {@code ReadListener} and {@code WriteListener} on the few threads that serve
+     * all its connections' network I/O; a store call that waits there (a slow or stuck disk) would stall every
+     * connection of that thread. Jetty and Tomcat call them on worker threads.
+     */
+    static boolean callsBackOnIoThreads(jakarta.servlet.ServletContext context) {
+        String server = context.getServerInfo();
+        return server != null && server.startsWith("Undertow");
     }
 
     /** Often enough to cut within a quarter of the shortest limit, never more than 20 times a second. */
@@ -206,6 +224,18 @@ final class Transfers implements AutoCloseable {
             async.setTimeout(0);
             owner = transfers;
             transfers.watch(this);
+        }
+
+        /**
+         * Runs a callback's work, which calls the store: here, or on one of the container's worker threads where
+         * callbacks come on its network I/O threads, so a slow store never holds one of those.
+         */
+        final void callStore(Runnable work) {
+            if (owner.storageOffCallbackThreads) {
+                async.start(work);
+            } else {
+                work.run();
+            }
         }
 
         /** Stops watching this transfer and completes its request, unless the container already has. */

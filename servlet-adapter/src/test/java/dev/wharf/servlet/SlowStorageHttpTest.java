@@ -71,9 +71,6 @@ class SlowStorageHttpTest {
     @EnumSource(ContainerUnderTest.class)
     void shouldAnswerReadsAndOtherWritesWhileWritesAreHeldInBothStores(ContainerUnderTest container)
             throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(container == ContainerUnderTest.UNDERTOW,
-                "Undertow runs non-blocking body callbacks on its I/O threads (two on this machine), so a blob append"
-                + " hung in the store holds one of them and the connections it serves; see docs/http.md");
         FaultyBlobStore blobs = new FaultyBlobStore(new InMemoryBlobStore());
         FaultyMetadataStore metadata = new FaultyMetadataStore(new InMemoryMetadataStore());
         ExecutorService clients = Executors.newFixedThreadPool(3);
