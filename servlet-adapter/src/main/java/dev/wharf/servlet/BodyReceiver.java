@@ -26,8 +26,14 @@ import java.util.logging.Logger;
  */
 final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
     private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
-    /** Read buffer: a network read rarely delivers more; thousands of slow bodies stay within a few tens of MiB. */
+    /**
+     * The buffer a body starts with: what arrives is gathered here and handed to the store when it is full (or the
+     * body ends), so the store sees few large writes however small the network reads; thousands of slow bodies
+     * stay within a few tens of MiB.
+     */
     static final int BUFFER_SIZE = 32 * 1024;
+    /** The buffer of a body that fills two buffers within one callback: a fast client, sending a large blob. */
+    static final int FAST_BUFFER_SIZE = 256 * 1024;
 
     /** Writes the answer for a body that arrived whole and was accepted. */
     @FunctionalInterface
@@ -41,7 +47,9 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
     private final UploadSink<T> sink;
     private final Responder<T> responder;
     private final Consumer<RegistryException> onRefusal;
-    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private byte[] buffer = new byte[BUFFER_SIZE];
+    /** Bytes received into {@link #buffer} and not yet handed to the sink. */
+    private int filled;
     private ServletInputStream in;
     private boolean done;
 
@@ -94,15 +102,21 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
             return;
         }
         try {
+            boolean handedOver = false;
             while (in.isReady()) {
-                int n = in.read(buffer);
+                if (filled == buffer.length) {
+                    handOver();
+                    if (handedOver && buffer.length < FAST_BUFFER_SIZE) {
+                        buffer = new byte[FAST_BUFFER_SIZE];
+                    }
+                    handedOver = true;
+                }
+                int n = in.read(buffer, filled, buffer.length - filled);
                 if (n < 0) {
                     return; // onAllDataRead follows
                 }
-                if (n > 0) {
-                    sink.write(ByteBuffer.wrap(buffer, 0, n));
-                    progressed(n);
-                }
+                filled += n;
+                progressed(n);
             }
         } catch (IOException e) {
             fail(clientBroke(e));
@@ -123,6 +137,7 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
         }
         T result;
         try {
+            handOver();
             result = sink.finish();
         } catch (RuntimeException e) {
             fail(e);
@@ -157,6 +172,14 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
         LOG.log(Level.FINE, () -> exchange + ": request body cut: " + why);
         fail(new RegistryException(ErrorCode.REQUEST_TOO_SLOW, "the request body was too slow and was cut off after "
                 + bytes() + " bytes: " + why + "; what the upload had acknowledged before this request is kept"));
+    }
+
+    /** Hands the gathered bytes to the sink. */
+    private void handOver() {
+        if (filled > 0) {
+            sink.write(ByteBuffer.wrap(buffer, 0, filled));
+            filled = 0;
+        }
     }
 
     private ClientIOException clientBroke(IOException e) {

@@ -153,6 +153,22 @@ final class Exchange {
         return length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
     }
 
+    /**
+     * True if the whole body, of a declared length up to {@code limit} bytes, is already in the container's
+     * buffers, so that reading it cannot wait for the client.
+     */
+    boolean bodyArrived(long limit) {
+        long length = request.getContentLengthLong();
+        if (length < 0 || length > limit) {
+            return false;
+        }
+        try {
+            return body().available() >= length;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Marks the body as read with non-blocking I/O: it can no longer be read or drained with a blocking read. */
     void bodyIsNonBlocking() {
         nonBlockingBody = true;

@@ -34,10 +34,13 @@ import java.util.function.Supplier;
  * <p>A body (chunk, final chunk or single-request push) is received with non-blocking I/O where the servlet
  * runs asynchronously ({@link BodyReceiver}): the engine's {@link UploadSink} is opened first, so a refusal
  * that needs no bytes (unknown session, chunk out of order, no access) is answered before any arrive; a body
- * takes a slot within the upload caps first (429 with {@code Retry-After} beyond them). Without async support
- * the body is read with a blocking read, within the same caps.
+ * takes a slot within the upload caps first (429 with {@code Retry-After} beyond them). Without async support,
+ * or for a small body that has already arrived whole, the body is read with a blocking read, within the same caps.
  */
 final class UploadHandler {
+    /** The largest body read at once when it has all arrived with the request's head. */
+    static final long ARRIVED_BODY_LIMIT = 64 * 1024;
+
     private final Registry registry;
     private final ErrorWriter errors;
     private final Transfers transfers;
@@ -155,9 +158,13 @@ final class UploadHandler {
         linked(ex, blob);
     }
 
-    /** True if this request's body can be received without holding a thread (the servlet runs async). */
+    /**
+     * True if this request's body is to be received without holding a thread: the servlet runs async and the body
+     * has not already arrived whole. A small body that has (the usual single-request push of a config or a small
+     * layer) is read at once: that cannot wait for the client, and it saves the asynchronous round trip.
+     */
     private static boolean nonBlocking(Exchange ex) {
-        return ex.request().isAsyncSupported();
+        return ex.request().isAsyncSupported() && !ex.bodyArrived(ARRIVED_BODY_LIMIT);
     }
 
     /** A slot within the upload caps for this request's body, or 429 with {@code Retry-After}. */
