@@ -32,8 +32,10 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
      * stay within a few tens of MiB.
      */
     static final int BUFFER_SIZE = 32 * 1024;
-    /** The buffer of a body that fills two buffers within one callback: a fast client, sending a large blob. */
+    /** The buffer of a fast body: one that filled its first buffer within {@link #FAST_FILL_NANOS}. */
     static final int FAST_BUFFER_SIZE = 256 * 1024;
+    /** A client that fills {@link #BUFFER_SIZE} this fast (320 KiB/s or more) is sending a large body quickly. */
+    static final long FAST_FILL_NANOS = 100_000_000L;
 
     /** Writes the answer for a body that arrived whole and was accepted. */
     @FunctionalInterface
@@ -50,6 +52,8 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
     private byte[] buffer = new byte[BUFFER_SIZE];
     /** Bytes received into {@link #buffer} and not yet handed to the sink. */
     private int filled;
+    /** When the first byte now in {@link #buffer} arrived. */
+    private long fillStarted;
     private ServletInputStream in;
     private boolean done;
 
@@ -102,18 +106,20 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
             return;
         }
         try {
-            boolean handedOver = false;
             while (in.isReady()) {
                 if (filled == buffer.length) {
+                    boolean fast = System.nanoTime() - fillStarted < FAST_FILL_NANOS;
                     handOver();
-                    if (handedOver && buffer.length < FAST_BUFFER_SIZE) {
+                    if (fast && buffer.length < FAST_BUFFER_SIZE) {
                         buffer = new byte[FAST_BUFFER_SIZE];
                     }
-                    handedOver = true;
                 }
                 int n = in.read(buffer, filled, buffer.length - filled);
                 if (n < 0) {
                     return; // onAllDataRead follows
+                }
+                if (filled == 0 && n > 0) {
+                    fillStarted = System.nanoTime();
                 }
                 filled += n;
                 progressed(n);
