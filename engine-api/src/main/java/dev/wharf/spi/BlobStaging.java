@@ -14,7 +14,11 @@ import java.util.OptionalLong;
  *   <li>The engine hashes the bytes as they arrive and commits only after verifying the digest; the store need
  *       not hash, but must store exactly the bytes it was given.</li>
  *   <li>A durable implementation makes a committed blob survive a crash (fsync before publish) and never
- *       leaves a partially written object under a blob's name.</li>
+ *       leaves a partially written object under a blob's name. A store that writes its blobs through the
+ *       registry's {@link MetadataStore} may instead make a commit durable by the time
+ *       {@link MetadataStore#sync()} returns on the committing thread: the engine calls it after every commit
+ *       and before acknowledging anything, after the link that makes the blob visible, so one group-committed
+ *       flush covers both.</li>
  *   <li>All methods are thread-safe; concurrent commits of the same digest end with one copy.</li>
  * </ul>
  */

@@ -53,6 +53,8 @@ final class Database implements AutoCloseable {
     private static final long TOTAL_WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
     /** Bloom filter bits per key: point lookups (tags, links, manifests) skip files that lack the key. */
     private static final double BLOOM_BITS_PER_KEY = 10;
+    /** Where {@link #valueLength} lets RocksDB copy nothing. */
+    private static final byte[] NO_VALUE = new byte[0];
     /**
      * LZ4 rather than RocksDB's default Snappy: manifests are JSON and compress well either way, but a read
      * that misses the block cache decompresses a whole block, and LZ4 halves that cost (measured: a random
@@ -152,7 +154,8 @@ final class Database implements AutoCloseable {
     private void checkFormat(Path directory) {
         String expected = Integer.toString(KeySchema.FORMAT_VERSION);
         Optional<String> found = guarded(() -> get(KeySchema.SETTINGS, Root.ROOT, KeySchema.FORMAT_KEY));
-        if (found.isEmpty()) {
+        // A new directory, or an older version that needs nothing but the families RocksDB just created.
+        if (found.isEmpty() || upgradable(found.get())) {
             guarded(() -> {
                 db.put(handle(Family.DEFAULT), writeOptions, KeySchema.SETTINGS.key(Root.ROOT, KeySchema.FORMAT_KEY),
                         KeySchema.SETTINGS.encode(expected));
@@ -163,6 +166,15 @@ final class Database implements AutoCloseable {
             throw new IllegalStateException("metadata in " + directory + " has format version " + found.get()
                     + "; this Wharf reads " + expected + " and has no migration for it");
         }
+    }
+
+    private static boolean upgradable(String version) {
+        for (int v = KeySchema.OLDEST_UPGRADABLE_VERSION; v < KeySchema.FORMAT_VERSION; v++) {
+            if (version.equals(Integer.toString(v))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A read or write against the open database. */
@@ -202,6 +214,12 @@ final class Database implements AutoCloseable {
             throws RocksDBException {
         byte[] value = db.get(handle(column.family()), column.key(parent, child));
         return value == null ? Optional.empty() : Optional.of(decode.apply(value));
+    }
+
+    /** The length of the value under a key without copying it, or -1 if there is none. */
+    <P, C, V> int valueLength(Column<P, C, V> column, P parent, C child) throws RocksDBException {
+        int length = db.get(handle(column.family()), column.key(parent, child), NO_VALUE);
+        return length == RocksDB.NOT_FOUND ? -1 : length;
     }
 
     <P, C, V> boolean has(Column<P, C, V> column, P parent, C child) throws RocksDBException {

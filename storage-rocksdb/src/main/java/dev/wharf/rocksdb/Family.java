@@ -24,7 +24,11 @@ enum Family {
     TAG_INDEX("tag_index"),
     REFERRERS("referrers"),
     UPLOADS("uploads"),
-    TAG_HISTORY("tag_history");
+    TAG_HISTORY("tag_history"),
+    /** Since format version 2: the bytes of small blobs ({@link InlineBlobStore}). */
+    INLINE_BLOBS("inline_blobs"),
+    /** Since format version 2: staged writes of {@link InlineBlobStore} that are still in progress. */
+    STAGED("staged");
 
     private final byte[] onDiskName;
 

@@ -31,7 +31,13 @@ import java.util.function.Function;
  * tag_history     repo \0 tag \0 sequence                RecordCodec tag move; sequence is 16 hex digits counting
  *                                                       down from 7fffffffffffffff, so the newest move sorts first
  * uploads         upload id                             RecordCodec upload record
+ * inline_blobs    digest                                the blob's exact bytes (blobs up to InlineBlobStore's limit)
+ * staged          staged id ("inline-" uuid)            0x00 + the bytes made durable so far, or
+ *                                                       0x01 + the id of the larger store's staged write it moved to
  * </pre>
+ *
+ * <p>Format version 2 added {@code inline_blobs} and {@code staged}; a version 1 directory is upgraded on open by
+ * creating them (empty), since no key of version 1 changed.
  *
  * <p>In each column the last key part is the <em>child</em> and the parts before it the <em>parent</em>:
  * a listing is the children of one parent ({@link Scans}). A schema change bumps {@link #FORMAT_VERSION};
@@ -39,7 +45,9 @@ import java.util.function.Function;
  * is written.
  */
 final class KeySchema {
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** Older format versions that opening upgrades in place: only families were added since. */
+    static final int OLDEST_UPGRADABLE_VERSION = 1;
     /** The key, in {@link #SETTINGS}, of the format version. */
     static final String FORMAT_KEY = "wharf.format";
 
@@ -87,6 +95,7 @@ final class KeySchema {
     private static final byte[] NO_BYTES = new byte[0];
     private static final Codec<Marker> EMPTY = new Codec<>(marker -> NO_BYTES, bytes -> Marker.PRESENT);
     private static final Codec<String> ASCII = new Codec<>(KeySchema::bytes, b -> string(b, 0, b.length));
+    private static final Codec<byte[]> RAW = new Codec<>(Function.identity(), Function.identity());
     private static final Codec<Digest> DIGEST_VALUE = new Codec<>(d -> bytes(d.toString()),
             b -> Digest.parse(string(b, 0, b.length)));
 
@@ -106,6 +115,42 @@ final class KeySchema {
             new Codec<>(RecordCodec::tagMove, RecordCodec::tagMove));
     static final Column<Root, String, UploadRecord> UPLOADS = new Column<>(Family.UPLOADS, TOP, TEXT,
             new Codec<>(RecordCodec::upload, RecordCodec::upload));
+    static final Column<Root, Digest, byte[]> INLINE_BLOBS = new Column<>(Family.INLINE_BLOBS, TOP, DIGEST, RAW);
+    static final Column<Root, String, StagedState> STAGED = new Column<>(Family.STAGED, TOP, TEXT,
+            new Codec<>(StagedState::encode, StagedState::decode));
+
+    /**
+     * The durable state of one {@link InlineBlobStore} staged write: the bytes made durable so far, or the id
+     * of the larger store's staged write that holds them since they outgrew the limit (exactly one is set).
+     */
+    record StagedState(byte[] bytes, String movedTo) {
+        private static final byte INLINE = 0;
+        private static final byte MOVED = 1;
+
+        static StagedState inline(byte[] bytes, int length) {
+            return new StagedState(Arrays.copyOf(bytes, length), null);
+        }
+
+        static StagedState moved(String stagedId) {
+            return new StagedState(null, stagedId);
+        }
+
+        byte[] encode() {
+            byte[] body = movedTo == null ? bytes : KeySchema.bytes(movedTo);
+            byte[] out = new byte[body.length + 1];
+            out[0] = movedTo == null ? INLINE : MOVED;
+            System.arraycopy(body, 0, out, 1, body.length);
+            return out;
+        }
+
+        static StagedState decode(byte[] value) {
+            if (value.length == 0 || value[0] != INLINE && value[0] != MOVED) {
+                throw new IllegalStateException("corrupt staged-write record of " + value.length + " bytes");
+            }
+            return value[0] == INLINE ? new StagedState(Arrays.copyOfRange(value, 1, value.length), null)
+                    : new StagedState(null, string(value, 1, value.length));
+        }
+    }
 
     private KeySchema() {
     }

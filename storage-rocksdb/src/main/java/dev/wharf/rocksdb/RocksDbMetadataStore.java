@@ -7,6 +7,7 @@ import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
+import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.StorageException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -82,6 +84,19 @@ public final class RocksDbMetadataStore implements MetadataStore {
     /** As {@link #open(Path, RocksDbOptions)}, recording the native handles in {@code handles} (for tests). */
     static RocksDbMetadataStore open(Path directory, RocksDbOptions options, NativeHandles handles) {
         return new RocksDbMetadataStore(Database.open(directory, options, handles), options.readCacheBytes());
+    }
+
+    /**
+     * A blob store that keeps blobs of up to {@code maxInlineBytes} in this store's database and the rest in
+     * {@code larger} ({@link InlineBlobStore}): a small blob's push then costs a share of one WAL sync instead of
+     * a file and its fsyncs. Give the registry this store and the returned one together; closing the returned
+     * store closes {@code larger}, and this store stays the owner of the database.
+     *
+     * @param maxInlineBytes 0 to {@link InlineBlobStore#MAX_INLINE_BYTES_LIMIT}; 0 stores every new blob in
+     *                       {@code larger} (inline blobs already stored stay readable)
+     */
+    public InlineBlobStore inlineBlobs(BlobStore larger, int maxInlineBytes) {
+        return new InlineBlobStore(database, Objects.requireNonNull(larger, "larger"), maxInlineBytes);
     }
 
     /** How many times the WAL was synced (needs {@link RocksDbOptions#withStatistics}). */

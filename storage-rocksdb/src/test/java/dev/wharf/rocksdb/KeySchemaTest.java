@@ -8,19 +8,24 @@ import dev.wharf.rocksdb.KeySchema.RepoDigest;
 import dev.wharf.rocksdb.KeySchema.RepoTag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import static dev.wharf.rocksdb.KeySchema.Root.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The on-disk schema stays byte for byte what format version 1 wrote: existing data directories must open
+ * The on-disk schema stays byte for byte what format versions 1 and 2 wrote: existing data directories must open
  * unchanged, so a change here needs a format version bump and a migration, not a new expectation.
  */
 class KeySchemaTest {
@@ -39,7 +44,7 @@ class KeySchemaTest {
     @Test
     void shouldEncodeEveryKeyAsFormatVersionOneDid() {
         String d = DIGEST.toString();
-        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(1);
+        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(2);
         assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.FORMAT_KEY))).isEqualTo("wharf.format");
         assertThat(text(KeySchema.REPOSITORIES.key(ROOT, REPO))).isEqualTo("team/app");
         assertThat(text(KeySchema.LINKS.key(REPO, DIGEST))).isEqualTo("team/app\0" + d);
@@ -56,6 +61,22 @@ class KeySchemaTest {
         assertThat(text(KeySchema.UPLOADS.key(ROOT, "abc"))).isEqualTo("abc");
         assertThat(text(KeySchema.TAGS.encode(DIGEST))).isEqualTo(d);
         assertThat(KeySchema.LINKS.encode(KeySchema.Marker.PRESENT)).isEmpty();
+        // Added by version 2.
+        assertThat(text(KeySchema.INLINE_BLOBS.key(ROOT, DIGEST))).isEqualTo(d);
+        assertThat(KeySchema.INLINE_BLOBS.encode(new byte[] {1, 2})).containsExactly(1, 2);
+        assertThat(text(KeySchema.STAGED.key(ROOT, "inline-x"))).isEqualTo("inline-x");
+        assertThat(KeySchema.STAGED.encode(KeySchema.StagedState.inline(new byte[] {7, 8, 9}, 2))).containsExactly(0, 7, 8);
+        assertThat(KeySchema.STAGED.encode(KeySchema.StagedState.moved("ab"))).containsExactly(1, 'a', 'b');
+    }
+
+    @Test
+    void shouldDecodeStagedStatesAndRefuseCorruptOnes() {
+        KeySchema.StagedState inline = KeySchema.STAGED.decode(new byte[] {0, 5});
+        assertThat(inline.bytes()).containsExactly(5);
+        assertThat(inline.movedTo()).isNull();
+        assertThat(KeySchema.STAGED.decode(new byte[] {1, 'i', 'd'}).movedTo()).isEqualTo("id");
+        assertThatThrownBy(() -> KeySchema.STAGED.decode(new byte[0])).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> KeySchema.STAGED.decode(new byte[] {9})).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -76,7 +97,7 @@ class KeySchemaTest {
     }
 
     @Test
-    void shouldCreateTheColumnFamiliesFormatVersionOneNamed() throws Exception {
+    void shouldCreateTheColumnFamiliesFormatVersionTwoNamed() throws Exception {
         RocksDbMetadataStore.open(dir).close();
         List<String> onDisk;
         try (Options options = new Options()) {
@@ -84,8 +105,33 @@ class KeySchemaTest {
                     .map(name -> new String(name, StandardCharsets.UTF_8)).toList();
         }
         assertThat(onDisk).containsExactlyInAnyOrder("default", "repositories", "links", "linkers", "manifests",
-                "tags", "tag_index", "referrers", "uploads", "tag_history");
+                "tags", "tag_index", "referrers", "uploads", "tag_history", "inline_blobs", "staged");
         assertThat(Arrays.stream(Family.values()).map(f -> new String(f.onDiskName(), StandardCharsets.UTF_8)))
                 .containsExactlyInAnyOrderElementsOf(onDisk);
+    }
+
+    @Test
+    void shouldUpgradeAVersionOneDirectoryInPlaceKeepingItsData() throws Exception {
+        List<String> versionOne = List.of("repositories", "links", "linkers", "manifests", "tags", "tag_index",
+                "referrers", "uploads", "tag_history");
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+        versionOne.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8))));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+             RocksDB old = RocksDB.open(options, dir.toString(), descriptors, handles)) {
+            old.put(handles.get(0), KeySchema.FORMAT_KEY.getBytes(StandardCharsets.UTF_8),
+                    "1".getBytes(StandardCharsets.UTF_8));
+            old.put(handles.get(1 + versionOne.indexOf("links")), KeySchema.LINKS.key(REPO, DIGEST), new byte[0]);
+            handles.forEach(ColumnFamilyHandle::close);
+        }
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
+            assertThat(store.isBlobLinked(REPO, DIGEST)).as("version 1 data survives the upgrade").isTrue();
+        }
+        try (Options options = new Options(); RocksDB upgraded = RocksDB.openReadOnly(options, dir.toString())) {
+            // openReadOnly opens the default family only, which holds the version.
+            assertThat(new String(upgraded.get(KeySchema.FORMAT_KEY.getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.UTF_8)).isEqualTo("2");
+        }
     }
 }

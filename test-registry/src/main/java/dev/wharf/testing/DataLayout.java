@@ -9,7 +9,8 @@ import java.nio.file.Path;
  *
  * <pre>
  * DIR/
- *   metadata/          RocksDB: repositories, manifests, tags, blob links, referrers, upload sessions
+ *   metadata/          RocksDB: repositories, manifests, tags, blob links, referrers, upload sessions,
+ *                      and blobs (and uploads) within the inline limit (InlineBlobStore)
  *   blobs/sha256/ab/&lt;hex&gt;   blob bytes, one immutable file per digest    } owned by
  *   staging/&lt;uuid&gt;      bytes of uploads in progress                     } FileSystemBlobStore
  * </pre>

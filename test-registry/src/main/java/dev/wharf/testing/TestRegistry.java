@@ -3,6 +3,7 @@ package dev.wharf.testing;
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryBuilder;
 import dev.wharf.api.RegistryConfig;
+import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.rocksdb.RocksDbMetadataStore;
 import dev.wharf.servlet.RegistryServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -192,11 +193,15 @@ public final class TestRegistry implements AutoCloseable {
         RegistryConfig chosen = builder.config();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
+            RocksDbMetadataStore meta = null;
             if (chosen.metadataStore().isEmpty()) {
-                builder.metadataStore(track(opened, RocksDbMetadataStore.open(DataLayout.metadata(dir))));
+                meta = track(opened, RocksDbMetadataStore.open(DataLayout.metadata(dir)));
+                builder.metadataStore(meta);
             }
             if (chosen.blobStore().isEmpty()) {
-                builder.blobStore(track(opened, DataLayout.blobStore(dir)));
+                FileSystemBlobStore files = track(opened, DataLayout.blobStore(dir));
+                // Small blobs go into the metadata database only when that database is ours too.
+                builder.blobStore(meta == null ? files : track(opened, meta.inlineBlobs(files, options.inlineBlobBytes())));
             }
             return builder.build();
         } catch (RuntimeException e) {

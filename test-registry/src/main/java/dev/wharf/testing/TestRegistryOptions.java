@@ -1,6 +1,7 @@
 package dev.wharf.testing;
 
 import dev.wharf.api.RegistryBuilder;
+import dev.wharf.rocksdb.InlineBlobStore;
 import dev.wharf.servlet.TransferLimits;
 
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ public final class TestRegistryOptions {
     public static final int DEFAULT_MAX_REQUEST_HEADER_BYTES = 16 * 1024;
 
     private static final TestRegistryOptions DEFAULTS = new TestRegistryOptions(DEFAULT_HOST, 0, Optional.empty(),
-            builder -> { }, TransferLimits.defaults(), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUEST_HEADER_BYTES);
+            builder -> { }, TransferLimits.defaults(), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUEST_HEADER_BYTES,
+            InlineBlobStore.DEFAULT_MAX_INLINE_BYTES);
 
     private final String host;
     private final int port;
@@ -47,9 +49,11 @@ public final class TestRegistryOptions {
     private final TransferLimits transferLimits;
     private final int maxConnections;
     private final int maxRequestHeaderBytes;
+    private final int inlineBlobBytes;
 
     private TestRegistryOptions(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine,
-                                TransferLimits transferLimits, int maxConnections, int maxRequestHeaderBytes) {
+                                TransferLimits transferLimits, int maxConnections, int maxRequestHeaderBytes,
+                                int inlineBlobBytes) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -57,6 +61,7 @@ public final class TestRegistryOptions {
         this.transferLimits = transferLimits;
         this.maxConnections = maxConnections;
         this.maxRequestHeaderBytes = maxRequestHeaderBytes;
+        this.inlineBlobBytes = inlineBlobBytes;
     }
 
     /** 127.0.0.1, an ephemeral port, everything in memory, the engine's own defaults. */
@@ -75,7 +80,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("host must not be blank");
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes);
+                maxRequestHeaderBytes, inlineBlobBytes);
     }
 
     /**
@@ -88,7 +93,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes);
+                maxRequestHeaderBytes, inlineBlobBytes);
     }
 
     /**
@@ -98,7 +103,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withDataDirectory(Path directory) {
         Objects.requireNonNull(directory, "directory");
         return new TestRegistryOptions(host, port, Optional.of(directory), engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes);
+                maxRequestHeaderBytes, inlineBlobBytes);
     }
 
     /**
@@ -113,7 +118,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withEngine(Consumer<RegistryBuilder> customizer) {
         Objects.requireNonNull(customizer, "customizer");
         return new TestRegistryOptions(host, port, dataDirectory, engine.andThen(customizer), transferLimits,
-                maxConnections, maxRequestHeaderBytes);
+                maxConnections, maxRequestHeaderBytes, inlineBlobBytes);
     }
 
     /**
@@ -122,7 +127,7 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withTransferLimits(TransferLimits limits) {
         Objects.requireNonNull(limits, "limits");
-        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes, inlineBlobBytes);
     }
 
     /**
@@ -136,7 +141,7 @@ public final class TestRegistryOptions {
         if (max < 1) {
             throw new IllegalArgumentException("max connections must be positive, was " + max);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes, inlineBlobBytes);
     }
 
     /**
@@ -149,7 +154,30 @@ public final class TestRegistryOptions {
         if (bytes < 1024) {
             throw new IllegalArgumentException("max request header bytes must be at least 1024, was " + bytes);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes, inlineBlobBytes);
+    }
+
+    /**
+     * Blobs of up to this many bytes are kept in the metadata database of a registry with a
+     * {@linkplain #withDataDirectory(Path) data directory} rather than as files
+     * ({@link InlineBlobStore}, {@value InlineBlobStore#DEFAULT_MAX_INLINE_BYTES} by default): a small blob's push
+     * then costs a share of one group-committed WAL sync instead of a file and two fsyncs. 0 stores every new blob
+     * as a file. Ignored in memory, and when the engine customiser sets its own stores.
+     *
+     * @throws IllegalArgumentException unless {@code bytes} is 0 to {@value InlineBlobStore#MAX_INLINE_BYTES_LIMIT}
+     */
+    public TestRegistryOptions withInlineBlobBytes(int bytes) {
+        if (bytes < 0 || bytes > InlineBlobStore.MAX_INLINE_BYTES_LIMIT) {
+            throw new IllegalArgumentException("inline blob bytes must be 0 to " + InlineBlobStore.MAX_INLINE_BYTES_LIMIT
+                    + ", was " + bytes);
+        }
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes, bytes);
+    }
+
+    /** The largest blob kept in the metadata database of a registry with a data directory; 0 for none. */
+    public int inlineBlobBytes() {
+        return inlineBlobBytes;
     }
 
     /** The limits the registry's servlet holds transfers to. */

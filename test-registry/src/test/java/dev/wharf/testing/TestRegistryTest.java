@@ -123,11 +123,36 @@ class TestRegistryTest {
 
     @Test
     void shouldKeepBlobBytesOnDiskWhenDataDirectoryIsSet(@TempDir Path dataDirectory) throws IOException {
-        try (TestRegistry registry = TestRegistry.builder().dataDirectory(dataDirectory).start()) {
+        TestRegistryOptions options = TestRegistryOptions.defaults().withDataDirectory(dataDirectory);
+        byte[] large = new byte[options.inlineBlobBytes() + 1];
+        java.util.Arrays.fill(large, (byte) 'w');
+        try (TestRegistry registry = TestRegistry.start(options)) {
             assertThat(Http.pushBlob(registry.baseUri(), "on/disk", BLOB).statusCode()).isEqualTo(201);
+            assertThat(Http.pushBlob(registry.baseUri(), "on/disk", large).statusCode()).isEqualTo(201);
 
-            assertThat(regularFiles(dataDirectory)).anySatisfy(file -> assertThat(file).hasBinaryContent(BLOB));
+            assertThat(regularFiles(dataDirectory.resolve("blobs"))).as("only the blob over the inline limit is a file")
+                    .singleElement().satisfies(file -> assertThat(file).hasBinaryContent(large));
         }
+        try (TestRegistry restarted = TestRegistry.start(options)) {
+            HttpResponse<byte[]> small = Http.get(restarted.baseUri().resolve("/v2/on/disk/blobs/" + Http.sha256Digest(BLOB)));
+            assertThat(small.statusCode()).isEqualTo(200);
+            assertThat(small.body()).as("the inline blob, from the metadata database").isEqualTo(BLOB);
+        }
+    }
+
+    @Test
+    void shouldKeepEveryBlobAsAFileWhenInlineBlobsAreOff(@TempDir Path dataDirectory) throws IOException {
+        try (TestRegistry registry = TestRegistry.start(TestRegistryOptions.defaults().withDataDirectory(dataDirectory)
+                .withInlineBlobBytes(0))) {
+            assertThat(Http.pushBlob(registry.baseUri(), "as/file", BLOB).statusCode()).isEqualTo(201);
+
+            assertThat(regularFiles(dataDirectory.resolve("blobs"))).singleElement()
+                    .satisfies(file -> assertThat(file).hasBinaryContent(BLOB));
+        }
+        assertThatThrownBy(() -> TestRegistryOptions.defaults().withInlineBlobBytes(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestRegistryOptions.defaults().withInlineBlobBytes(2 << 20))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

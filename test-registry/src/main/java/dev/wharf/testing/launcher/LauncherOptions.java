@@ -1,5 +1,6 @@
 package dev.wharf.testing.launcher;
 
+import dev.wharf.rocksdb.InlineBlobStore;
 import dev.wharf.testing.TestRegistry;
 import dev.wharf.servlet.TransferLimits;
 import dev.wharf.testing.TestRegistryOptions;
@@ -20,9 +21,10 @@ import java.util.Optional;
  * @param backupTo      when present, back up the (stopped) data directory there and exit instead of serving
  * @param help          {@code --help} was given: print {@link #USAGE} and exit
  * @param limits        connection, header and transfer limits (the flags below {@code --backup-to} in the usage)
+ * @param inlineBlobBytes blobs up to this size are kept in the metadata database ({@code --inline-blob-bytes})
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
-                       Optional<Path> backupTo, boolean help, ServerLimits limits) {
+                       Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes) {
 
     /**
      * The launcher's limits on clients, as flags give them.
@@ -53,6 +55,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --in-memory          keep everything in memory; nothing is written to disk
               --upload-expiry D    expire upload sessions idle for longer than D, given as ISO-8601
                                    (PT1H, PT30M) or in seconds (default PT1H)
+              --inline-blob-bytes N
+                                   keep blobs of up to N bytes in DIR/metadata instead of as files:
+                                   a small push then shares one WAL sync (default 65536; 0 for none;
+                                   at most 1048576)
               --backup-to BACKUP   do not serve: copy the stopped registry in DIR to the new directory
                                    BACKUP (a RocksDB checkpoint, then the blob files, hard-linked
                                    where the filesystem allows) and exit
@@ -106,6 +112,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         int maxUploads = transfers.maxUploads();
         int maxUploadsPerClient = transfers.maxUploadsPerCaller();
         int maxConnections = ServerLimits.DEFAULTS.maxConnections();
+        int inlineBlobBytes = InlineBlobStore.DEFAULT_MAX_INLINE_BYTES;
         int maxHeaderBytes = ServerLimits.DEFAULTS.maxHeaderBytes();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -135,6 +142,14 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         throw new IllegalArgumentException("--data-dir needs a directory");
                     }
                     dataDirectory = Path.of(value);
+                }
+                case "--inline-blob-bytes" -> {
+                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                    inlineBlobBytes = (int) parseCount(name, value, 0);
+                    if (inlineBlobBytes > InlineBlobStore.MAX_INLINE_BYTES_LIMIT) {
+                        throw new IllegalArgumentException(name + " must be at most " + InlineBlobStore.MAX_INLINE_BYTES_LIMIT
+                                + ", was '" + value + "'");
+                    }
                 }
                 case "--upload-expiry" -> {
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
@@ -182,7 +197,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         transfers = transfers.withMaxUploads(maxUploads, maxUploadsPerClient);
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help,
-                new ServerLimits(transfers, maxConnections, maxHeaderBytes));
+                new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes);
     }
 
     /** The registry these flags describe, as {@link TestRegistry} takes it. */
@@ -190,7 +205,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         TestRegistryOptions options = TestRegistryOptions.defaults().withHost(host).withPort(port)
                 .withEngine(engine -> engine.uploadExpiry(uploadExpiry))
                 .withTransferLimits(limits.transfers()).withMaxConnections(limits.maxConnections())
-                .withMaxRequestHeaderBytes(limits.maxHeaderBytes());
+                .withMaxRequestHeaderBytes(limits.maxHeaderBytes()).withInlineBlobBytes(inlineBlobBytes);
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 

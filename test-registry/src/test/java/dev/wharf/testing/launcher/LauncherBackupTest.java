@@ -43,15 +43,25 @@ class LauncherBackupTest {
     void shouldRefuseWhileRunningThenBackUpStoppedRegistryThatServesAgainWhenRestored() throws IOException {
         Path data = work.resolve("data");
         Path backup = work.resolve("backup");
-        byte[] partial = Content.randomBytes(1000);
+        // The image's small blobs and a small chunk live in the metadata checkpoint; a blob and a chunk over the
+        // inline limit are files, hard-linked and copied.
+        byte[] large = Content.randomBytes(70_000);
+        byte[] partial = Content.randomBytes(70_000);
+        byte[] smallPartial = Content.randomBytes(1000);
         PushedImage image;
         String session;
+        String smallSession;
+        String largeDigest;
         try (LauncherProcess registry = startOn(data)) {
             RegistryHttp http = new RegistryHttp(registry.awaitReady(START));
             image = http.pushImage(REPO, "v1");
+            largeDigest = http.pushBlob(REPO, large);
             session = http.startUpload(REPO);
-            Response chunk = http.patch(session, partial, "Content-Range", "0-999");
+            Response chunk = http.patch(session, partial, "Content-Range", "0-69999");
             assertThat(chunk.status()).as(chunk::describe).isEqualTo(202);
+            smallSession = http.startUpload(REPO);
+            Response smallChunk = http.patch(smallSession, smallPartial, "Content-Range", "0-999");
+            assertThat(smallChunk.status()).as(smallChunk::describe).isEqualTo(202);
 
             Outcome refused = backup(data, backup);
             assertThat(refused.status()).as(refused::toString).isEqualTo(1);
@@ -65,8 +75,8 @@ class LauncherBackupTest {
 
         Outcome done = backup(data, backup);
         assertThat(done.status()).as(done::toString).isZero();
-        assertThat(done.out()).isEqualTo("Backed up " + data + " to " + backup + ": metadata checkpoint, 3 blob(s)"
-                + " (3 hard-linked, 0 copied), 1 staged upload file(s)\n");
+        assertThat(done.out()).isEqualTo("Backed up " + data + " to " + backup + ": metadata checkpoint, 1 blob(s)"
+                + " (1 hard-linked, 0 copied), 1 staged upload file(s)\n");
         assertThat(done.err()).isEmpty();
         assertThat(backup.resolve("metadata").resolve("CURRENT")).isRegularFile();
         for (Path blob : files(data.resolve("blobs"))) {
@@ -88,9 +98,13 @@ class LauncherBackupTest {
             assertThat(manifest.body()).isEqualTo(image.manifest());
             Response layer = http.get("/v2/" + REPO + "/blobs/" + image.layers().get(1).digest());
             assertThat(layer.body()).isEqualTo(image.layerBytes().get(1));
+            assertThat(http.get("/v2/" + REPO + "/blobs/" + largeDigest).body()).isEqualTo(large);
             Response status = http.get(session);
             assertThat(status.status()).as(status::describe).isEqualTo(204);
-            assertThat(status.header("Range")).hasValue("0-999");
+            assertThat(status.header("Range")).hasValue("0-69999");
+            Response smallStatus = http.get(smallSession);
+            assertThat(smallStatus.status()).as(smallStatus::describe).isEqualTo(204);
+            assertThat(smallStatus.header("Range")).hasValue("0-999");
         }
     }
 

@@ -44,6 +44,15 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void shouldKeepSmallBlobsInTheMetadataUpToTheGivenSize() {
+        assertThat(LauncherOptions.parse().registryOptions().inlineBlobBytes()).as("documented default").isEqualTo(65536);
+        assertThat(LauncherOptions.parse("--inline-blob-bytes", "0").registryOptions().inlineBlobBytes()).isZero();
+        assertThat(LauncherOptions.parse("--inline-blob-bytes=1048576").registryOptions().inlineBlobBytes())
+                .isEqualTo(1048576);
+        assertThat(LauncherOptions.USAGE).contains("--inline-blob-bytes N");
+    }
+
+    @Test
     void shouldKeepTheDocumentedLimitsByDefault() {
         TestRegistryOptions options = LauncherOptions.parse().registryOptions();
 
@@ -146,6 +155,9 @@ class LauncherOptionsTest {
             --max-connections many         | --max-connections must be a whole number of at least 1, was 'many'
             --max-header-bytes 100         | --max-header-bytes must be a whole number of at least 1024, was '100'
             --max-headers 5                | --max-headers must be a whole number of at least 10, was '5'
+            --inline-blob-bytes            | --inline-blob-bytes needs a value
+            --inline-blob-bytes -1         | --inline-blob-bytes must be a whole number of at least 0, was '-1'
+            --inline-blob-bytes=1048577    | --inline-blob-bytes must be at most 1048576, was '1048577'
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");

@@ -76,7 +76,8 @@ class LauncherTest {
             assertThat(ping.statusCode()).isEqualTo(200);
             assertThat(ping.headers().firstValue("Docker-Distribution-API-Version")).hasValue("registry/2.0");
 
-            byte[] blob = "kept on disk by the launcher\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // Larger than the inline limit (64 KiB), so it is a file under blobs/.
+            byte[] blob = "kept on disk by the launcher\n".repeat(3000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertThat(Http.pushBlob(base, "launcher/blob", blob).statusCode()).isEqualTo(201);
             assertThat(filesUnder(dataDirectory.resolve("blobs")))
                     .singleElement().satisfies(file -> assertThat(file).hasBinaryContent(blob));

@@ -84,11 +84,12 @@ class UploadSessionRestartTest {
         long acknowledged;
         try (LauncherProcess first = start("--upload-expiry", "2")) {
             RegistryHttp http = new RegistryHttp(first.awaitReady(START));
-            Response chunk = http.patch(http.startUpload(REPO), Content.randomBytes(50_000), "Content-Range", "0-49999");
+            // Over the inline limit (64 KiB), so the acknowledged bytes are a staging file.
+            Response chunk = http.patch(http.startUpload(REPO), Content.randomBytes(100_000), "Content-Range", "0-99999");
             acknowledged = System.nanoTime();
             assertThat(chunk.status()).as(chunk::describe).isEqualTo(202);
             location = chunk.header("Location").orElseThrow();
-            assertThat(stagingFiles()).singleElement().satisfies(file -> assertThat(Files.size(file)).isEqualTo(50_000));
+            assertThat(stagingFiles()).singleElement().satisfies(file -> assertThat(Files.size(file)).isEqualTo(100_000));
             stop(first, Stop.SIGKILL);
         }
         long idle = Duration.ofMillis(2_500).toNanos() - (System.nanoTime() - acknowledged);
