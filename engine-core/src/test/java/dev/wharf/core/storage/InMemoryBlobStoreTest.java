@@ -349,6 +349,16 @@ class InMemoryBlobStoreTest {
     }
 
     @Test
+    void shouldCreateTheTemporaryDirectoryWhenTheFirstLargeBlobArrives() {
+        Path missing = temporaryDirectory.resolve("not/yet");
+        InMemoryBlobStore store = new InMemoryBlobStore(0, missing);
+        stores.add(store);
+        put(store, pattern(10, 19));
+        assertThat(missing).isDirectory();
+        assertThat(openFilesIn(missing)).isEqualTo(1);
+    }
+
+    @Test
     void shouldRefuseAHeapLimitOutsideTheRange() {
         assertThatThrownBy(() -> new InMemoryBlobStore(-1, temporaryDirectory))
                 .isInstanceOf(IllegalArgumentException.class);
