@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -57,6 +58,8 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
     private final Path temporaryDirectory;
     private final Map<Digest, Blob> blobs = new ConcurrentHashMap<>();
     private final Map<String, Staged> staged = new ConcurrentHashMap<>();
+    /** Every temporary file not yet closed, staged or published, so that {@link #close()} reaches them all. */
+    private final Set<TempBlobFile> files = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** A store that keeps blobs up to 64 KiB on the heap and larger ones in files under {@code java.io.tmpdir}. */
@@ -158,21 +161,27 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
     }
 
     /**
-     * Drops every blob and staged write and closes every temporary file, even one a stream still reads (the
-     * stream then fails). Idempotent; every other method fails afterwards.
+     * Drops every blob and staged write and closes every temporary file, even one a stream still reads or an
+     * append still writes (they then fail). Never waits for a staged write's caller. Idempotent; every other
+     * method fails afterwards.
      */
     @Override
     public void close() {
         closed = true;
-        // A write racing with this close may add a staged write or a blob behind the sweeps below: it then sees
-        // closed and releases what it added itself. Whoever removes a blob from the map closes it.
-        staged.values().forEach(Staged::discard);
-        for (Digest digest : blobs.keySet()) {
-            Blob blob = blobs.remove(digest);
-            if (blob != null) {
-                blob.close();
-            }
+        staged.clear();
+        blobs.clear();
+        files.forEach(TempBlobFile::close); // a file created meanwhile sees closed and closes itself (newFile)
+    }
+
+    /** A new temporary file, known to {@link #close()} until it is closed. */
+    private TempBlobFile newFile() throws IOException {
+        TempBlobFile file = TempBlobFile.create(temporaryDirectory, files::remove);
+        files.add(file);
+        if (closed) { // after the add: either close() saw this file, or this sees closed
+            file.close();
+            requireOpen();
         }
+        return file;
     }
 
     /** A published blob's bytes. */
@@ -184,9 +193,6 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
 
         /** The store no longer holds it; a file goes when its last stream closes. */
         void drop();
-
-        /** Releases everything now, open streams or not. */
-        void close();
     }
 
     /** A small blob in an exact-length heap array. */
@@ -204,10 +210,6 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
         @Override
         public void drop() {
         }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** A large blob in a temporary file, which the blob's one reference keeps open. */
@@ -220,11 +222,6 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
         @Override
         public void drop() {
             file.release();
-        }
-
-        @Override
-        public void close() {
-            file.close();
         }
     }
 
@@ -349,7 +346,7 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
         private void spill() {
             TempBlobFile created;
             try {
-                created = TempBlobFile.create(temporaryDirectory);
+                created = newFile();
             } catch (IOException e) {
                 throw StorageException.ofIo("in-memory blob store: cannot create a temporary file in "
                         + temporaryDirectory + " for a blob over " + maxHeapBlobBytes + " bytes: " + e, e);
@@ -364,10 +361,6 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
             file = created;
             heap = EMPTY;
             heapSize = 0;
-            if (closed) { // the store closed meanwhile and will not see this file: release it here
-                discard();
-                requireOpen();
-            }
         }
 
         @Override
@@ -426,8 +419,6 @@ public final class InMemoryBlobStore implements BlobStore, BlobDeletion {
             discard();
             if (blobs.putIfAbsent(digest, blob) != null) {
                 blob.drop(); // a blob with this digest exists: keep it, drop the staged copy
-            } else if (closed && blobs.remove(digest, blob)) {
-                blob.close(); // the store closed meanwhile and will not see this blob
             }
             return new BlobInfo(digest, blob.size());
         }

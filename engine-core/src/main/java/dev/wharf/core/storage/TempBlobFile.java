@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One blob's bytes in a temporary file, off the Java heap, for {@link InMemoryBlobStore}. The file's name is
@@ -36,26 +37,32 @@ final class TempBlobFile {
     /** This JVM's part of every name, so that JVMs sharing a directory do not try each other's names. */
     private static final String NAMES = Long.toUnsignedString(new SecureRandom().nextLong(), 36);
     private static final AtomicLong COUNTER = new AtomicLong();
+    /** Names taken by others, tried in a row before giving up: a directory full of them is not a place to use. */
+    private static final int MAX_ATTEMPTS = 100;
     private static final FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final RandomAccessFile file;
+    /** Told once when the file closes, by its last release or by {@link #close()}. */
+    private final Consumer<TempBlobFile> onClose;
     /** The name still to remove after closing, where it could not be removed while open; null once removed. */
     private Path leftover;
     private final AtomicInteger references = new AtomicInteger(1);
     private long length;
     private boolean closed;
 
-    private TempBlobFile(RandomAccessFile file, Path leftover) {
+    private TempBlobFile(RandomAccessFile file, Consumer<TempBlobFile> onClose, Path leftover) {
         this.file = file;
+        this.onClose = onClose;
         this.leftover = leftover;
     }
 
     /**
      * Creates an empty file in {@code directory} (created if missing), readable by this user only, and removes
-     * its name at once where the system allows. The caller holds the one reference.
+     * its name at once where the system allows. The caller holds the one reference; {@code onClose} is told
+     * when the file closes.
      */
-    static TempBlobFile create(Path directory) throws IOException {
+    static TempBlobFile create(Path directory, Consumer<TempBlobFile> onClose) throws IOException {
         Path path = createExclusively(directory);
         RandomAccessFile file;
         try {
@@ -70,9 +77,9 @@ final class TempBlobFile {
         }
         try {
             Files.delete(path);
-            return new TempBlobFile(file, null);
+            return new TempBlobFile(file, onClose, null);
         } catch (IOException e) {
-            return new TempBlobFile(file, path); // an open file's name stays (Windows): remove it after closing
+            return new TempBlobFile(file, onClose, path); // an open file's name stays (Windows): removed after closing
         }
     }
 
@@ -85,13 +92,21 @@ final class TempBlobFile {
     private static Path createExclusively(Path directory) throws IOException {
         FileAttribute<?>[] ownerOnly = directory.getFileSystem().supportedFileAttributeViews().contains("posix")
                 ? new FileAttribute<?>[] {OWNER_ONLY} : new FileAttribute<?>[0];
-        while (true) {
+        boolean directoryCreated = false;
+        for (int attempt = 1; ; attempt++) {
             Path path = directory.resolve(PREFIX + NAMES + "-" + COUNTER.incrementAndGet() + ".tmp");
             try {
                 return Files.createFile(path, ownerOnly);
             } catch (NoSuchFileException e) {
+                if (directoryCreated) {
+                    throw e;
+                }
                 Files.createDirectories(directory); // first use of a directory that does not exist yet
+                directoryCreated = true;
             } catch (FileAlreadyExistsException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
                 // left by a killed JVM of the same prefix (Windows), or someone else's: take the next name
             }
         }
@@ -171,6 +186,7 @@ final class TempBlobFile {
         } catch (IOException e) {
             // nothing more to release: the handle is gone either way
         }
+        onClose.accept(this);
         if (leftover != null) {
             try {
                 Files.deleteIfExists(leftover);

@@ -23,9 +23,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -334,6 +336,45 @@ class InMemoryBlobStoreTest {
         assertThatThrownBy(() -> store.stat(first)).isInstanceOf(StorageException.class);
         assertThatThrownBy(store::stage).isInstanceOf(StorageException.class);
         assertThatThrownBy(staged::size).isInstanceOf(StorageException.class);
+    }
+
+    @Test
+    void shouldCloseWithoutWaitingForAnAppendThatWaitsForItsBody() throws Exception {
+        InMemoryBlobStore store = store(1024);
+        CountDownLatch bodyStalled = new CountDownLatch(1);
+        CountDownLatch bodyResumes = new CountDownLatch(1);
+        InputStream slowBody = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() {
+                if (sent == 10_000) { // past the heap limit, so a file is open; then the client stalls
+                    bodyStalled.countDown();
+                    try {
+                        bodyResumes.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return sent++ < 20_000 ? 'x' : -1;
+            }
+        };
+        StagedBlob staged = store.stage();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Long> appending = pool.submit(() -> staged.append(slowBody));
+            assertThat(bodyStalled.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(openFilesIn(temporaryDirectory)).isEqualTo(1);
+
+            pool.submit(store::close).get(10, TimeUnit.SECONDS); // a close that waited for the append would hang here
+
+            assertThat(openFilesIn(temporaryDirectory)).isZero();
+            bodyResumes.countDown();
+            assertThatThrownBy(appending::get).hasCauseInstanceOf(StorageException.class);
+        } finally {
+            bodyResumes.countDown();
+            pool.shutdownNow();
+        }
     }
 
     @Test
