@@ -70,7 +70,11 @@ public final class TestRegistry implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts an in-memory registry on 127.0.0.1 and an ephemeral port. */
+    /**
+     * Starts an in-memory registry on 127.0.0.1 and an ephemeral port. Blobs over 64 KiB are kept off the heap,
+     * in temporary files under {@code java.io.tmpdir} that have no name ({@code InMemoryBlobStore}):
+     * {@link #close()} releases them, and a JVM that dies leaves none behind.
+     */
     public static TestRegistry start() {
         return start(TestRegistryOptions.defaults());
     }

@@ -52,7 +52,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --host H             address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
               --data-dir DIR       keep the registry in DIR (default ./registry-data): metadata in
                                    DIR/metadata (RocksDB), blobs in DIR/blobs, uploads in DIR/staging
-              --in-memory          keep everything in memory; nothing is written to disk
+              --in-memory          keep nothing once stopped: metadata and blobs up to 64 KiB on the
+                                   heap, larger blobs in nameless temporary files (java.io.tmpdir)
               --upload-expiry D    expire upload sessions idle for longer than D, given as ISO-8601
                                    (PT1H, PT30M) or in seconds (default PT1H)
               --inline-blob-bytes N
