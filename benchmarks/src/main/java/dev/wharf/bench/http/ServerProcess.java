@@ -44,13 +44,24 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess wharf(Path jar, List<String> javaOptions, List<String> launcherArgs, Path workDir) {
         Path dir = tempDir(workDir, "wharf-");
         int port = freePort();
+        return start("Wharf", wharfCommand(jar, javaOptions, launcherArgs, dir, port), Map.of(), dir, port);
+    }
+
+    /**
+     * The launcher's command line: the data directory is {@code dir/data}, unless {@code launcherArgs} ask for
+     * {@code --in-memory}, which excludes one.
+     */
+    static List<String> wharfCommand(Path jar, List<String> javaOptions, List<String> launcherArgs, Path dir, int port) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString()));
+                "--port", Integer.toString(port)));
+        if (!launcherArgs.contains("--in-memory")) {
+            command.addAll(List.of("--data-dir", dir.resolve("data").toString()));
+        }
         command.addAll(launcherArgs);
-        return start("Wharf", command, Map.of(), dir, port);
+        return command;
     }
 
     /**

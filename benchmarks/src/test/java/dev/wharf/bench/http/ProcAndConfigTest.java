@@ -54,4 +54,15 @@ class ProcAndConfigTest {
     void shouldNameFilesystemOfRootWhenAsked() {
         assertThat(Environment.filesystem(Path.of("/"))).isNotEqualTo("unknown filesystem");
     }
+
+    @Test
+    void shouldStartTheLauncherOnADataDirectoryUnlessAskedToKeepEverythingInMemory() {
+        Path jar = Path.of("w.jar");
+        Path dir = Path.of("/tmp/run");
+        List<String> onDisk = ServerProcess.wharfCommand(jar, List.of("-Xmx128m"), List.of("--max-headers", "50"), dir, 5000);
+        assertThat(onDisk).containsSubsequence("-Xmx128m", "-jar", "--port", "5000", "--data-dir", "/tmp/run/data",
+                "--max-headers", "50");
+        List<String> inMemory = ServerProcess.wharfCommand(jar, List.of(), List.of("--in-memory"), dir, 5000);
+        assertThat(inMemory).contains("--in-memory").doesNotContain("--data-dir");
+    }
 }
