@@ -67,13 +67,6 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
      * bytes: receiving and writing back overlap, and the fsync that ends the upload has little left to do.
      */
     private static final long BACKGROUND_FLUSH_BYTES = 4L * 1024 * 1024;
-    /**
-     * Pieces of at least this size are written on a background thread while the next one is received; smaller
-     * ones (small blobs, slow clients) are written at once, without a hand-off.
-     */
-    private static final int PIPELINED_WRITE_BYTES = 64 * 1024;
-    /** Direct buffers for pipelined writes, shared by every store: a fast upload holds two at a time. */
-    private static final DirectBufferPool WRITE_BUFFERS = new DirectBufferPool(BUFFER_SIZE, 16);
     /** Sizes remembered (a digest's size never changes), so HEAD and GET skip a stat syscall. */
     private static final int SIZE_CACHE_ENTRIES = 100_000;
     private static final Pattern STAGED_ID = Pattern.compile("[0-9a-f-]{36}");
@@ -320,10 +313,6 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
         private final class OpenWrite implements StagedWriter {
             private final FileChannel ch;
             private Future<?> flushing;
-            /** The background write of the previous large piece, or null: at most one is in flight. */
-            private Future<?> writing;
-            /** The direct buffer that piece is being written from, returned to the pool once it is written. */
-            private ByteBuffer inFlight;
             private long unflushed;
             private boolean closed;
 
@@ -331,41 +320,11 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
                 ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             }
 
-            /**
-             * Appends {@code bytes}, consuming them. A large piece is copied into a direct buffer and written on a
-             * background thread while the caller receives and hashes the next one (the copy replaces the one the
-             * JDK would make into its own direct buffer); pieces stay in order because only one is in flight.
-             */
             void put(ByteBuffer bytes) throws IOException {
-                if (bytes.remaining() < PIPELINED_WRITE_BYTES && writing == null) {
-                    int n = bytes.remaining();
-                    while (bytes.hasRemaining()) {
-                        ch.write(bytes);
-                    }
-                    wrote(n);
-                    return;
-                }
+                int n = bytes.remaining();
                 while (bytes.hasRemaining()) {
-                    ByteBuffer direct = WRITE_BUFFERS.acquire();
-                    int n = Math.min(direct.remaining(), bytes.remaining());
-                    ByteBuffer piece = bytes.duplicate();
-                    piece.limit(piece.position() + n);
-                    direct.put(piece).flip();
-                    bytes.position(bytes.position() + n);
-                    awaitWrite();
-                    inFlight = direct;
-                    writing = flusher.submit(() -> {
-                        while (direct.hasRemaining()) {
-                            ch.write(direct);
-                        }
-                        return null;
-                    });
-                    wrote(n);
+                    ch.write(bytes);
                 }
-            }
-
-            /** Counts written bytes and starts a background write-back every {@link #BACKGROUND_FLUSH_BYTES}. */
-            private void wrote(int n) throws IOException {
                 unflushed += n;
                 if (unflushed >= BACKGROUND_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
                     awaitFlush(flushing);
@@ -377,24 +336,9 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
                 }
             }
 
-            /** Waits for the piece in flight (reporting its failure) and returns its buffer to the pool. */
-            private void awaitWrite() throws IOException {
-                if (writing == null) {
-                    return;
-                }
-                try {
-                    awaitFlush(writing);
-                } finally {
-                    writing = null;
-                    WRITE_BUFFERS.release(inFlight);
-                    inFlight = null;
-                }
-            }
-
             /** Waits for the background write-back, fsyncs if {@code durable}, and closes the file. */
             void end(boolean durable) throws IOException {
                 try {
-                    awaitWrite();
                     awaitFlush(flushing); // never close the channel under a running force
                     if (durable) {
                         ch.force(false); // the session offset that acknowledges these bytes is recorded next
@@ -432,11 +376,7 @@ public final class FileSystemBlobStore implements BlobStore, BlobDeletion {
                 }
                 closed = true;
                 try {
-                    try {
-                        awaitWrite(); // never close the channel under a running write or force
-                    } finally {
-                        awaitFlush(flushing);
-                    }
+                    awaitFlush(flushing); // never close the channel under a running force
                 } catch (IOException e) {
                     // the write is being abandoned; the engine truncates or discards it next
                 } finally {
