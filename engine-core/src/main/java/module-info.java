@@ -7,7 +7,7 @@
  */
 module dev.wharf.core {
     requires transitive dev.wharf.api;
-    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.core;
     requires java.logging;
 
     exports dev.wharf.core;

@@ -1,20 +1,16 @@
 package dev.wharf.core.manifest;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberInput;
 import dev.wharf.api.Digest;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.MediaTypes;
 import dev.wharf.api.RegistryException;
 import dev.wharf.spi.ManifestRecord;
 
-import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.math.BigInteger;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,12 +30,12 @@ import java.util.Set;
  *       ({@code manifests} means index, {@code config} means image manifest).</li>
  *   <li>Every descriptor has a media type, a valid digest and a non-negative size.</li>
  * </ol>
+ *
+ * <p>The document is read in one streaming pass that keeps only the fields these rules use ({@link ManifestFields});
+ * nothing builds a tree of the whole document. The rules then run in the order above, so that a manifest with
+ * several faults is refused for the same one, with the same message, whatever the order of its fields.
  */
 public final class ManifestParser {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private ManifestParser() {
     }
@@ -53,11 +49,13 @@ public final class ManifestParser {
      * @throws InvalidManifestException with a message naming the problem
      */
     public static ManifestRecord parse(Digest digest, String contentType, byte[] bytes) {
-        JsonNode root = readTree(bytes);
-        String declared = text(root, "mediaType").orElse("");
+        ManifestFields root = ManifestFields.read(bytes);
+        if (!root.isObject) {
+            throw invalid("manifest must be a JSON object");
+        }
+        String declared = text(root.mediaType, "mediaType").orElse("");
         String header = MediaTypes.withoutParameters(contentType);
-        if (MediaTypes.isSchema1(declared) || MediaTypes.isSchema1(header)
-                || root.path("schemaVersion").asInt(2) == 1) {
+        if (MediaTypes.isSchema1(declared) || MediaTypes.isSchema1(header) || asInt(root.schemaVersion) == 1) {
             throw invalid("Docker schema 1 manifests are not supported; push a Docker schema 2 or OCI manifest");
         }
         boolean headerIsManifestType = MediaTypes.isManifest(header);
@@ -66,36 +64,33 @@ public final class ManifestParser {
         }
         String kind = !declared.isEmpty() ? declared
                 : headerIsManifestType ? header
-                : root.has("manifests") ? MediaTypes.OCI_INDEX
-                : root.has("config") ? MediaTypes.OCI_MANIFEST
+                : root.hasManifests ? MediaTypes.OCI_INDEX
+                : root.hasConfig ? MediaTypes.OCI_MANIFEST
                 : header;
         if (!MediaTypes.isManifest(kind)) {
             throw invalid("unsupported manifest media type '" + kind + "': expected an OCI image manifest or index,"
                     + " or a Docker schema 2 manifest or manifest list");
         }
-        JsonNode version = root.get("schemaVersion");
-        if (version == null || !version.isInt() || version.intValue() != 2) {
+        if (!(root.schemaVersion instanceof Integer version) || version != 2) {
             throw invalid("schemaVersion must be 2");
         }
         String served = headerIsManifestType ? header : kind;
 
         Set<Digest> blobs = new LinkedHashSet<>();
         Set<Digest> children = new LinkedHashSet<>();
-        Optional<String> artifactType = text(root, "artifactType").filter(s -> !s.isEmpty());
+        Optional<String> artifactType = text(root.artifactType, "artifactType").filter(s -> !s.isEmpty());
         if (MediaTypes.isImageManifest(kind)) {
-            JsonNode config = root.get("config");
-            if (config == null || !config.isObject()) {
+            if (!(root.config instanceof ManifestFields.Descriptor config)) {
                 throw invalid("an image manifest needs a 'config' descriptor");
             }
             ParsedDescriptor configDescriptor = descriptor(config, "config");
             blobs.add(configDescriptor.digest());
-            JsonNode layers = root.get("layers");
-            if (layers == null || !layers.isArray()) {
+            if (root.layers == null) {
                 throw invalid("an image manifest needs a 'layers' array");
             }
-            int i = 0;
-            for (JsonNode layer : layers) {
-                ParsedDescriptor d = descriptor(layer, "layers[" + i++ + "]");
+            List<Object> layers = root.layers;
+            for (int i = 0; i < layers.size(); i++) {
+                ParsedDescriptor d = descriptor(layers.get(i), "layers[" + i + "]");
                 if (!d.external()) {
                     blobs.add(d.digest());
                 }
@@ -104,95 +99,100 @@ public final class ManifestParser {
                 artifactType = Optional.of(configDescriptor.mediaType());
             }
         } else {
-            JsonNode manifests = root.get("manifests");
-            if (manifests == null || !manifests.isArray()) {
+            if (root.manifests == null) {
                 throw invalid("an index needs a 'manifests' array");
             }
-            int i = 0;
-            for (JsonNode entry : manifests) {
-                children.add(descriptor(entry, "manifests[" + i++ + "]").digest());
+            List<Object> manifests = root.manifests;
+            for (int i = 0; i < manifests.size(); i++) {
+                children.add(descriptor(manifests.get(i), "manifests[" + i + "]").digest());
             }
         }
         Optional<Digest> subject = Optional.empty();
-        JsonNode subjectNode = root.get("subject");
-        if (subjectNode != null && !subjectNode.isNull()) {
-            subject = Optional.of(descriptor(subjectNode, "subject").digest());
+        if (root.subject != null && root.subject != JsonToken.VALUE_NULL) {
+            subject = Optional.of(descriptor(root.subject, "subject").digest());
         }
         return new ManifestRecord(new Manifest(digest, served, bytes), blobs, children, subject, artifactType,
                 annotations(root));
-    }
-
-    private static JsonNode readTree(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw invalid("manifest is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw invalid("manifest is not valid JSON: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw invalid("manifest must be a JSON object");
-        }
-        return root;
     }
 
     /** A descriptor's essentials; {@code external} for foreign layers served from {@code urls}. */
     private record ParsedDescriptor(String mediaType, Digest digest, long size, boolean external) {
     }
 
-    private static ParsedDescriptor descriptor(JsonNode node, String where) {
-        if (!node.isObject()) {
+    private static ParsedDescriptor descriptor(Object value, String where) {
+        if (!(value instanceof ManifestFields.Descriptor node)) {
             throw invalid(where + " must be a descriptor object");
         }
-        String mediaType = text(node, "mediaType").filter(s -> !s.isEmpty())
+        String mediaType = text(node.mediaType(), "mediaType").filter(s -> !s.isEmpty())
                 .orElseThrow(() -> invalid(where + " has no mediaType"));
-        String digestText = text(node, "digest").orElseThrow(() -> invalid(where + " has no digest"));
+        String digestText = text(node.digest(), "digest").orElseThrow(() -> invalid(where + " has no digest"));
         Digest digest;
         try {
             digest = Digest.parse(digestText);
         } catch (RegistryException e) {
             throw invalid(where + ": " + e.getMessage());
         }
-        JsonNode size = node.get("size");
-        if (size == null || !size.isIntegralNumber() || size.longValue() < 0) {
+        long size = integral(node.size());
+        if (size < 0) {
             throw invalid(where + " needs a non-negative integer size");
         }
-        JsonNode urls = node.get("urls");
-        boolean external = urls != null && urls.isArray() && !urls.isEmpty();
-        return new ParsedDescriptor(mediaType, digest, size.longValue(), external);
+        return new ParsedDescriptor(mediaType, digest, size, node.external());
     }
 
-    private static Map<String, String> annotations(JsonNode root) {
-        JsonNode node = root.get("annotations");
-        if (node == null || node.isNull()) {
-            return Map.of();
+    /**
+     * An integer's value as a {@code long}, as Jackson's {@code JsonNode.longValue()} gives it (a larger integer
+     * keeps its low 64 bits); -1 for anything that is not an integer.
+     */
+    private static long integral(Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+            return ((Number) value).longValue();
         }
-        if (!node.isObject()) {
+        return -1;
+    }
+
+    /**
+     * {@code schemaVersion} read leniently, as Jackson's {@code JsonNode.asInt(2)} reads it for the schema 1
+     * check: a number truncated to an int, a string holding a number, {@code true} as 1 and {@code false} or
+     * {@code null} as 0; 2 for anything else (absent, an object, an array, a string that is not a number).
+     */
+    private static int asInt(Object value) {
+        if (value instanceof Number number) {
+            return number.intValue();
+        }
+        if (value instanceof String string) {
+            return NumberInput.parseAsInt(string, 2);
+        }
+        if (value instanceof Boolean bool) {
+            return bool ? 1 : 0;
+        }
+        return value == JsonToken.VALUE_NULL ? 0 : 2;
+    }
+
+    private static Map<String, String> annotations(ManifestFields root) {
+        if (root.annotations == null) {
+            if (root.annotationsValue == null || root.annotationsValue == JsonToken.VALUE_NULL) {
+                return Map.of();
+            }
             throw invalid("annotations must be an object of strings");
         }
-        Map<String, String> out = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> {
-            if (!e.getValue().isTextual()) {
-                throw invalid("annotation '" + e.getKey() + "' must be a string");
-            }
-            out.put(e.getKey(), e.getValue().textValue());
-        });
-        return out;
+        if (root.annotationNotString != null) {
+            throw invalid("annotation '" + root.annotationNotString + "' must be a string");
+        }
+        return root.annotations;
     }
 
-    private static Optional<String> text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    /** A string field: empty when absent or null, refused when of another type. */
+    private static Optional<String> text(Object value, String field) {
+        if (value == null || value == JsonToken.VALUE_NULL) {
             return Optional.empty();
         }
-        if (!v.isTextual()) {
+        if (!(value instanceof String string)) {
             throw invalid("'" + field + "' must be a string");
         }
-        return Optional.of(v.textValue());
+        return Optional.of(string);
     }
 
-    private static InvalidManifestException invalid(String message) {
+    static InvalidManifestException invalid(String message) {
         return new InvalidManifestException(message);
     }
 
