@@ -83,8 +83,14 @@ final class KeySchema {
     private static final Part<Digest> DIGEST = new Part<>(Digest::toString, Digest::parse);
     private static final Part<Tag> TAG = new Part<>(Tag::value, Tag::of);
     private static final Part<String> TEXT = new Part<>(Function.identity(), Function.identity());
-    /** Fixed-width hex, so the key order is the numeric order. */
-    private static final Part<Long> SEQUENCE = new Part<>(n -> String.format("%016x", n), s -> Long.parseLong(s, 16));
+    /**
+     * Fixed-width hex, so the key order is the numeric order; padded by hand, since String.format parses its
+     * pattern (with regexes) on every tag move.
+     */
+    private static final Part<Long> SEQUENCE = new Part<>(n -> {
+        String hex = Long.toHexString(n);
+        return "0".repeat(16 - hex.length()) + hex;
+    }, s -> Long.parseLong(s, 16));
     private static final Part<RepoDigest> REPO_DIGEST = new Part<>(
             k -> k.repository().value() + SEP + k.digest(),
             text -> new RepoDigest(RepositoryName.of(before(text)), Digest.parse(after(text))));
