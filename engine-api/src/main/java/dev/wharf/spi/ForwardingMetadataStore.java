@@ -87,8 +87,8 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
-        delegate.putManifest(repository, manifest, moves);
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+        return delegate.putManifest(repository, manifest, moves);
     }
 
     @Override

@@ -35,12 +35,21 @@ public interface ManifestStore {
     /**
      * Stores a manifest (creating the repository), points each move's tag at it, appends each move that
      * changes a tag to that tag's history, and adds the manifest's referrers entry if it has a subject, all
-     * in one atomic change. Storing the same digest again replaces the record and keeps its other tags.
+     * in one atomic change, provided every move's tag still points where the move says it did ({@code from}):
+     * a compare-and-set on the tags. Storing the same digest again replaces the record and keeps its other
+     * tags.
+     *
+     * <p>The engine reads {@code from} while other pushes to the repository proceed, so two pushes may race
+     * to move one tag; the store decides, atomically with the write, which one wins, and the engine reads
+     * again and retries the loser. Pushes that move different tags of one repository must not wait for each
+     * other beyond the write itself (never across a disk flush).
      *
      * @param moves one per tag to point at the manifest; {@code to} is the manifest's digest and {@code from}
-     *              what the engine read under its repository lock
+     *              where the engine read the tag pointing (empty: the tag must not exist)
+     * @return true if stored; false, with nothing changed, if some tag no longer points at its move's
+     *         {@code from}
      */
-    void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves);
+    boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves);
 
     /**
      * Removes a manifest, every tag pointing at it (recording each removal at {@code at} in its history) and

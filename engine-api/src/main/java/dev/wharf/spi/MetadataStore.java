@@ -14,8 +14,11 @@ package dev.wharf.spi;
  *       releasing its own locks, so one disk flush can cover many concurrent writers (group commit).</li>
  *   <li>Listings are ordered by the natural (ASCII) order of their keys and start strictly after the given
  *       cursor; a page costs O(page size), not O(everything stored). {@code limit} is at least 1.</li>
- *   <li>Methods are thread-safe. The engine serialises changes to one repository's manifests and tags itself,
- *       so compare-then-write sequences need no store-level transactions.</li>
+ *   <li>Methods are thread-safe. The engine holds deletes of one repository's manifests and tags (and
+ *       garbage collection) apart from its pushes itself, but lets pushes to one repository run together:
+ *       they rely on {@link ManifestStore#putManifest}'s compare-and-set on tags. What a store reads to write
+ *       a change (a tag's old index entry, its history, whether an emptied repository is left) is the
+ *       store's to keep consistent with the write.</li>
  *   <li>Absence is {@link java.util.Optional#empty()}, {@code false} or an empty page; storage failures are
  *       {@link StorageException}s.</li>
  *   <li>Instants (push times, tag moves, upload times) are kept to the millisecond at least: a store may drop

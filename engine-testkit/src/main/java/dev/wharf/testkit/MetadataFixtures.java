@@ -84,7 +84,9 @@ final class MetadataFixtures {
             Tag tag = Tag.of(t);
             moves.add(new TagMove(tag, store.resolveTag(repo, tag), Optional.of(record.digest()), at));
         }
-        store.putManifest(repo, record, moves);
+        if (!store.putManifest(repo, record, moves)) {
+            throw new AssertionError("putManifest refused moves read from the store just before: " + moves);
+        }
     }
 
     /** {@code items} last to first: stored in this order, a listing's order must come from the store. */

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The {@link TagStore} contract: tags resolve, list in ASCII order strictly after any cursor and are found by
  * their digest; each move that changes a tag is kept in its bounded history, newest first, after the tag and
- * its repository are gone. Run through {@link MetadataStoreContract}.
+ * its repository are gone. A push moves tags only from where they point (a compare-and-set), so of pushes that
+ * race from the same state exactly one wins. Run through {@link MetadataStoreContract}.
  */
 public interface TagStoreContract extends MetadataStoreUnderTest {
 
@@ -258,6 +259,77 @@ public interface TagStoreContract extends MetadataStoreUnderTest {
             assertThat(store.resolveTag(repository, Tag.of("latest"))).contains(manifest("m" + (moves - 1)).digest());
             assertThat(store.tagHistory(repository, Tag.of("latest"))).hasSize(moves);
             assertThat(store.tagsOf(repository, manifest("m" + (moves - 1)).digest(), 10)).hasSize(1);
+        }
+    }
+
+    @Test
+    default void shouldRefuseAPushWhoseTagsNoLongerPointWhereItReadThemAndChangeNothing() {
+        MetadataStore store = store();
+        ManifestRecord one = manifest("one");
+        ManifestRecord two = manifest("two");
+        Tag latest = Tag.of("latest");
+        push(store, REPO, one, "latest");
+        Instant later = T0.plusSeconds(1);
+        TagMove asIfAbsent = new TagMove(latest, Optional.empty(), Optional.of(two.digest()), later);
+        TagMove fromElsewhere = new TagMove(latest, Optional.of(manifest("three").digest()), Optional.of(two.digest()),
+                later);
+        TagMove createExisting = new TagMove(Tag.of("fresh"), Optional.of(one.digest()), Optional.of(two.digest()),
+                later);
+        TagMove fresh = new TagMove(Tag.of("fresh"), Optional.empty(), Optional.of(two.digest()), later);
+        assertThat(store.putManifest(REPO, two, List.of(asIfAbsent))).as("the tag exists").isFalse();
+        assertThat(store.putManifest(REPO, two, List.of(fromElsewhere))).as("the tag points elsewhere").isFalse();
+        assertThat(store.putManifest(REPO, two, List.of(createExisting))).as("the tag does not exist").isFalse();
+        assertThat(store.putManifest(REPO, two, List.of(fresh, asIfAbsent))).as("one stale move refuses all")
+                .isFalse();
+        assertThat(store.resolveTag(REPO, latest)).contains(one.digest());
+        assertThat(store.resolveTag(REPO, Tag.of("fresh"))).isEmpty();
+        assertThat(store.manifest(REPO, two.digest())).as("a refused push stores no manifest").isEmpty();
+        assertThat(store.tagsOf(REPO, one.digest(), 10)).extracting(Tag::value).containsExactly("latest");
+        assertThat(store.tagsOf(REPO, two.digest(), 10)).isEmpty();
+        assertThat(store.tagHistory(REPO, latest)).hasSize(1);
+        assertThat(store.tagHistory(REPO, Tag.of("fresh"))).isEmpty();
+
+        TagMove moved = new TagMove(latest, Optional.of(one.digest()), Optional.of(two.digest()), later);
+        assertThat(store.putManifest(REPO, two, List.of(fresh, moved))).isTrue();
+        assertThat(store.resolveTag(REPO, latest)).contains(two.digest());
+        assertThat(store.tagsOf(REPO, two.digest(), 10)).extracting(Tag::value).containsExactly("fresh", "latest");
+        assertThat(store.tagHistory(REPO, latest)).first().isEqualTo(moved);
+    }
+
+    @Test
+    default void shouldLetOneOfTheMovesThatRaceFromOneStateWinAndKeepHistoryAChain() throws Exception {
+        MetadataStore store = store();
+        Tag tag = Tag.of("contended");
+        int movesPerThread = 12;
+        Parallel.run(Parallel.THREADS, t -> () -> {
+            for (int i = 0; i < movesPerThread; i++) {
+                ManifestRecord m = manifest("race-" + t + "-" + i);
+                boolean moved = false;
+                while (!moved) { // read where the tag points, then move it from there if no other push won
+                    TagMove move = new TagMove(tag, store.resolveTag(REPO, tag), Optional.of(m.digest()),
+                            T0.plusSeconds(i));
+                    moved = store.putManifest(REPO, m, List.of(move));
+                }
+                store.sync();
+            }
+            return null;
+        });
+        int total = Parallel.THREADS * movesPerThread;
+        List<TagMove> history = store.tagHistory(REPO, tag);
+        assertThat(history).hasSize(Math.min(total, TagStore.TAG_HISTORY_LIMIT));
+        for (int i = 0; i + 1 < history.size(); i++) {
+            assertThat(history.get(i).from()).as("each kept move starts where the one before it ended")
+                    .isEqualTo(history.get(i + 1).to());
+        }
+        Digest last = store.resolveTag(REPO, tag).orElseThrow();
+        assertThat(history.get(0).to()).contains(last);
+        for (int t = 0; t < Parallel.THREADS; t++) {
+            for (int i = 0; i < movesPerThread; i++) {
+                Digest d = manifest("race-" + t + "-" + i).digest();
+                assertThat(store.manifest(REPO, d)).as("every winning push stored its manifest").isPresent();
+                assertThat(store.tagsOf(REPO, d, 10)).as("only the tag's target lists it")
+                        .hasSize(d.equals(last) ? 1 : 0);
+            }
         }
     }
 }

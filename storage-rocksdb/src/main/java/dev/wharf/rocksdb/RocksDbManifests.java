@@ -24,7 +24,9 @@ import static dev.wharf.rocksdb.KeySchema.REFERRERS;
  * The {@link ManifestStore} role on RocksDB: {@code manifests} and the {@code referrers} index (see
  * {@link KeySchema}). A push or a delete is one {@link Batch} that also carries the repository marker
  * ({@link RocksDbRepositoryLinks}) and the tag changes ({@link RocksDbTags}); the {@link ReadCache} is
- * invalidated after the write, before the call returns. Manifest content for pulls is served from the cache.
+ * invalidated after the write, before the call returns. A push is a compare-and-set on its tags, checked and
+ * written under the repository's lock ({@link RepositoryLocks}), which is released before any WAL sync.
+ * Manifest content for pulls is served from the cache.
  */
 final class RocksDbManifests implements ManifestStore {
     private final Database database;
@@ -55,10 +57,16 @@ final class RocksDbManifests implements ManifestStore {
                 () -> database.get(MANIFESTS, repository, digest, RecordCodec::manifestContent)));
     }
 
+    /** One batch under the repository's lock: each tag is compared with its move's {@code from}, then written. */
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
         Digest digest = manifest.digest();
-        locks.locked(repository, () -> {
+        return locks.locked(repository, () -> {
+            for (TagMove move : moves) {
+                if (!tags.pointsAt(repository, move.tag(), move.from())) {
+                    return false;
+                }
+            }
             try (Batch batch = database.batch()) {
                 repositories.markRepository(batch, repository);
                 batch.put(MANIFESTS, repository, digest, manifest);
@@ -72,7 +80,7 @@ final class RocksDbManifests implements ManifestStore {
                 batch.commit();
                 cache.invalidate(repository.value(), digest, moves.stream().map(TagMove::tag).toList());
             }
-            return null;
+            return true;
         });
     }
 

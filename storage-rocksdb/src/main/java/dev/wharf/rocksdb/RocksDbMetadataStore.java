@@ -176,8 +176,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
-        manifests.putManifest(repository, manifest, moves);
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+        return manifests.putManifest(repository, manifest, moves);
     }
 
     @Override

@@ -76,12 +76,21 @@ final class RocksDbTags implements TagStore {
     }
 
     /**
+     * True if {@code tag} points at {@code expected} (or, for an empty one, does not exist), read from the
+     * database, not the cache. Call under the repository's lock, before {@link #move}.
+     */
+    boolean pointsAt(RepositoryName repository, Tag tag, Optional<Digest> expected) throws RocksDBException {
+        return database.get(TAGS, repository, tag).equals(expected);
+    }
+
+    /**
      * Adds to {@code batch} the move of {@code move}'s tag to {@code digest}: the tag, its index entry (the
-     * old one removed) and its history. Call under the repository's lock; the caller invalidates the cache.
+     * old one, at {@code move.from()}, removed) and its history. Call under the repository's lock, once
+     * {@link #pointsAt} has confirmed {@code move.from()}; the caller invalidates the cache.
      */
     void move(Batch batch, RepositoryName repository, Digest digest, TagMove move) throws RocksDBException {
         Tag tag = move.tag();
-        Optional<Digest> old = database.get(TAGS, repository, tag);
+        Optional<Digest> old = move.from();
         if (old.isPresent()) {
             batch.delete(TAG_INDEX, new RepoDigest(repository, old.get()), tag);
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -38,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       mount) takes the same lock, and a manifest can only be pushed when its blobs are linked, so a blob
  *       that anything can still reach is never deleted.</li>
  *   <li>Untagged manifests (only with a retention configured) are deleted per repository under the
- *       repository lock, and only if the repository did not change since they were found unreferenced.</li>
+ *       repository lock, held alone (pushes hold it shared), and only if the repository did not change since
+ *       they were found unreferenced.</li>
  * </ul>
  * One run at a time; a run never fails a concurrent push or pull. Each blob and manifest it removes is
  * reported as an event. A blob store without {@link BlobStore#deletion()} keeps every blob: the run then
@@ -140,7 +142,7 @@ public final class GarbageCollector {
                 present.add(f.digest());
                 needed.addAll(f.children());
             }
-            ReentrantLock lock = repoLocks.lockFor(repo);
+            Lock lock = repoLocks.exclusive(repo);
             lock.lock();
             try {
                 if (repoLocks.version(repo) != versions.get(repo)) {

@@ -23,14 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Manifests (spec end-3 pull, end-7a/7b push, end-9 delete by digest). A manifest is stored byte for byte
  * under the digest of those bytes; it is parsed once, at push, for what it references ({@link ManifestParser}).
  * A push stores the manifest, moves its tags ({@link Tags} decides the moves) and indexes its subject in one
- * atomic store change, under the repository's lock so that the reference check and the write that depends on
- * it see the same state.
+ * atomic store change. Pushes to one repository share its lock: each reads where its tags point, checks, and
+ * has the store write only if the tags still point there (a compare-and-set); one that loses a race reads
+ * again holding the lock alone. Deletes hold the lock alone, so a push never interleaves with one. No lock is
+ * held while the change is made durable ({@link Durability}).
  */
 public final class Manifests {
     private final MetadataStore meta;
@@ -85,17 +87,29 @@ public final class Manifests {
         }
         tagged.addAll(extraTags);
 
-        ReentrantLock lock = repoLocks.lockFor(repo);
+        // A condition on a digest is about the manifest's existence, which no compare-and-set on tags covers.
+        boolean alone = reference instanceof Digest && !condition.isNone();
         List<TagMove> moves;
-        lock.lock();
-        try {
-            tags.checkCondition(repo, reference, condition);
-            requireReferencesPresent(repo, record);
-            moves = tags.movesTo(repo, tagged, digest, record.pushedAt());
-            meta.putManifest(repo, record, moves);
-            repoLocks.changed(repo);
-        } finally {
-            lock.unlock();
+        while (true) {
+            Lock lock = alone ? repoLocks.exclusive(repo) : repoLocks.shared(repo);
+            lock.lock();
+            try {
+                moves = tags.movesTo(repo, tagged, digest, record.pushedAt());
+                tags.checkCondition(repo, reference, condition, moves);
+                requireReferencesPresent(repo, record);
+                tags.refuseImmutableMoves(repo, moves);
+                if (meta.putManifest(repo, record, moves)) {
+                    repoLocks.changed(repo);
+                    break;
+                }
+                if (alone) { // nothing else changes the repository's tags while the lock is held alone
+                    throw new IllegalStateException("the metadata store refused to move tags of " + repo
+                            + " from where it had just said they point");
+                }
+            } finally {
+                lock.unlock();
+            }
+            alone = true; // another push moved one of the tags since they were read: read again, alone
         }
         events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.CLIENT, caller, repo, record,
                 Optional.empty());
@@ -109,7 +123,7 @@ public final class Manifests {
         if (!config.deletesEnabled()) {
             throw Errors.deletesDisabled();
         }
-        ReentrantLock lock = repoLocks.lockFor(repo);
+        Lock lock = repoLocks.exclusive(repo);
         ManifestRecord record;
         List<Tag> removedTags;
         lock.lock();

@@ -20,14 +20,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Tags as refs (spec end-8a/8b listing, end-9 deleting a tag): mutable, repository-scoped names for manifest
  * digests, with their history, the immutable-tag policy and conditional moves ({@code If-Match} /
  * {@code If-None-Match}). Tags are created and moved by manifest pushes ({@link Manifests}), which ask this
- * class for the moves and the checks; every check runs under the repository's lock, so what it sees is what
- * the change replaces.
+ * class for the moves and the checks. A push reads where its tags point under the repository's shared lock,
+ * and the store writes it only if they still point there ({@link MetadataStore#putManifest}), so what the
+ * checks saw is what the change replaces; deleting a tag holds the lock alone.
  */
 public final class Tags {
     /** Tags of one manifest examined when deleting it: all of them, since each gets its own event. */
@@ -71,7 +72,7 @@ public final class Tags {
         if (!config.deletesEnabled()) {
             throw Errors.deletesDisabled();
         }
-        ReentrantLock lock = repoLocks.lockFor(repo);
+        Lock lock = repoLocks.exclusive(repo);
         Optional<Digest> pointed;
         lock.lock();
         try {
@@ -111,28 +112,43 @@ public final class Tags {
     // ---- policy, called under the repository lock ----
 
     /**
-     * The moves that point {@code tags} at {@code digest}, after checking that none moves an immutable tag.
-     * Called under the repository lock, so {@code from} is what the push replaces.
+     * The moves that point {@code tags} at {@code digest}, each from where the tag points now. Read under the
+     * repository's shared lock: the store applies them only if the tags still point there.
      */
     List<TagMove> movesTo(RepositoryName repo, Collection<Tag> tags, Digest digest, Instant at) {
         List<TagMove> moves = new ArrayList<>(tags.size());
         for (Tag tag : tags) {
-            Optional<Digest> from = meta.resolveTag(repo, tag);
-            if (from.isPresent() && !from.get().equals(digest)) {
-                refuseIfImmutable(repo, tag, "move");
-            }
-            moves.add(new TagMove(tag, from, Optional.of(digest), at));
+            moves.add(new TagMove(tag, meta.resolveTag(repo, tag), Optional.of(digest), at));
         }
         return moves;
     }
 
-    /** PRECONDITION_FAILED unless what {@code reference} points to satisfies {@code condition}. */
-    void checkCondition(RepositoryName repo, Reference reference, Precondition condition) {
+    /** Refuses the push if one of {@code moves} would move an immutable tag to another manifest. */
+    void refuseImmutableMoves(RepositoryName repo, List<TagMove> moves) {
+        for (TagMove move : moves) {
+            if (move.from().isPresent() && move.isChange()) {
+                refuseIfImmutable(repo, move.tag(), "move");
+            }
+        }
+    }
+
+    /**
+     * PRECONDITION_FAILED unless what {@code reference} points to satisfies {@code condition}. A tag is judged
+     * by where its move starts ({@code moves} holds one for it), so the condition and the store's
+     * compare-and-set see the same state; a digest by whether the manifest exists (callers hold the
+     * repository's lock exclusively for that).
+     */
+    void checkCondition(RepositoryName repo, Reference reference, Precondition condition, List<TagMove> moves) {
         if (condition.isNone()) {
             return;
         }
-        Optional<Digest> current = reference instanceof Tag tag ? meta.resolveTag(repo, tag)
-                : meta.manifest(repo, (Digest) reference).map(ManifestRecord::digest);
+        Optional<Digest> current;
+        if (reference instanceof Tag tag) {
+            current = moves.stream().filter(m -> m.tag().equals(tag)).findFirst().map(TagMove::from)
+                    .orElseGet(() -> meta.resolveTag(repo, tag));
+        } else {
+            current = meta.manifest(repo, (Digest) reference).map(ManifestRecord::digest);
+        }
         if (!condition.test(current)) {
             throw Errors.preconditionFailed(repo, reference, current);
         }

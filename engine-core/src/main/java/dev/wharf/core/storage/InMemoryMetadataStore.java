@@ -172,8 +172,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
-        write(() -> {
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+        return write(() -> {
+            Repo existing = repos.get(repository.value());
+            for (TagMove move : moves) {
+                Digest current = existing == null ? null : existing.tags.get(move.tag().value());
+                if (!move.from().equals(Optional.ofNullable(current))) {
+                    return false; // moved by another push since the engine read it
+                }
+            }
             Repo r = repo(repository);
             r.manifests.put(manifest.digest(), manifest);
             for (TagMove move : moves) {
@@ -182,7 +189,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
             manifest.subject().ifPresent(subject -> r.referrers.computeIfAbsent(subject, s -> new TreeMap<>())
                     .put(manifest.digest(), manifest.referrerDescriptor()));
-            return null;
+            return true;
         });
     }
 

@@ -202,11 +202,8 @@ public final class FaultyMetadataStore extends ForwardingMetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
-        write(Operation.PUT_MANIFEST, () -> {
-            super.putManifest(repository, manifest, moves);
-            return null;
-        });
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+        return write(Operation.PUT_MANIFEST, () -> super.putManifest(repository, manifest, moves));
     }
 
     @Override
