@@ -33,6 +33,21 @@ class ValuesTest {
                 .isEqualTo("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
     }
 
+    @Test
+    void shouldHandOutIndependentFreshHashers() {
+        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+            java.security.MessageDigest used = algorithm.newMessageDigest();
+            used.update("partial".getBytes(StandardCharsets.UTF_8));
+            java.security.MessageDigest fresh = algorithm.newMessageDigest();
+            assertThat(fresh).isNotSameAs(used);
+            assertThat(Digest.of(algorithm, fresh.digest())).as("a hasher handed out after another was used")
+                    .isEqualTo(algorithm.digest(new byte[0]));
+        }
+        assertThat(DigestAlgorithm.SHA512.digest(new byte[0]).toString()).isEqualTo("sha512:"
+                + "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+                + "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
+    }
+
     static Stream<Arguments> badDigests() {
         return Stream.of(
                 Arguments.of("", "missing"),
