@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -27,6 +28,9 @@ public final class Launcher {
     private static final String PROGRAM = "wharf-registry";
     /** Jetty logs through SLF4J; slf4j-simple would print every INFO line of a normal start otherwise. */
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+    /** Read once by Jetty's {@code MemoryUtils}; set, it spares the JMX lookup of {@code UseCompressedOops}. */
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+    private static final String JETTY_CACHE_LINE_BYTES = "org.eclipse.jetty.util.cacheLineBytes";
 
     private Launcher() {
     }
@@ -59,9 +63,7 @@ public final class Launcher {
         if (options.backupTo().isPresent()) {
             return backup(options, out, err);
         }
-        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
-            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
-        }
+        quietLibraries();
 
         TestRegistry registry;
         try {
@@ -94,6 +96,30 @@ public final class Launcher {
             registry.close();
         }
         return 0;
+    }
+
+    /**
+     * System properties for the libraries inside the jar, unless the command line set them: slf4j-simple quiet
+     * but for warnings, and Jetty told the width of an object reference, which it otherwise asks the platform
+     * MBean server for (starting JMX for it costs about a tenth of a start; the answer only pads a queue).
+     */
+    private static void quietLibraries() {
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+        }
+        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+            referenceBytes().ifPresent(bytes -> System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE,
+                    Integer.toString(Integer.getInteger(JETTY_CACHE_LINE_BYTES, 64) / bytes)));
+        }
+    }
+
+    /** 4 with compressed object pointers, 8 without, as an array of references stores them. */
+    private static OptionalInt referenceBytes() {
+        try {
+            return OptionalInt.of(Class.forName("sun.misc.Unsafe").getField("ARRAY_OBJECT_INDEX_SCALE").getInt(null));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) { // a JDK without it: Jetty asks
+            return OptionalInt.empty();
+        }
     }
 
     private static int backup(LauncherOptions options, PrintStream out, PrintStream err) {
