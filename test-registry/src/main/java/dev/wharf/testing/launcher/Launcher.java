@@ -3,10 +3,15 @@ package dev.wharf.testing.launcher;
 import dev.wharf.testing.DataLayout;
 import dev.wharf.testing.TestRegistry;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 
@@ -57,37 +62,25 @@ public final class Launcher {
         }
         if (options.help()) {
             out.print(LauncherOptions.USAGE);
+            StartupFiles.ofRunningJar().ifPresent(files -> out.print(archiveNote(files)));
             out.flush();
             return 0;
         }
         if (options.backupTo().isPresent()) {
             return backup(options, out, err);
         }
-        quietLibraries();
-
-        TestRegistry registry;
-        try {
-            registry = TestRegistry.start(options.registryOptions());
-        } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
-            err.println(PROGRAM + ": " + e.getMessage());
-            err.flush();
+        Optional<TestRegistry> started = start(options, err);
+        if (started.isEmpty()) {
             return EXIT_FAILURE;
         }
+        TestRegistry registry = started.get();
         // Jetty's threads are daemons, so this thread keeps the JVM running until the hook has closed the registry.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             registry.close();
             stopped.countDown();
         }, PROGRAM + "-shutdown"));
-
-        String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
-        out.println("Wharf registry listening on http://" + registry.boundHostPort() + " (data: " + data + ")");
-        out.flush();
-        if (!isLoopback(options.host())) {
-            err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()
-                    + " can push, pull and delete");
-            err.flush();
-        }
+        announce(options, registry, out, err);
 
         try {
             stopped.await();
@@ -96,6 +89,30 @@ public final class Launcher {
             registry.close();
         }
         return 0;
+    }
+
+    /** Starts the registry {@code options} describe; empty, with the reason on {@code err}, when it cannot start. */
+    static Optional<TestRegistry> start(LauncherOptions options, PrintStream err) {
+        quietLibraries();
+        try {
+            return Optional.of(TestRegistry.start(options.registryOptions()));
+        } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.flush();
+            return Optional.empty();
+        }
+    }
+
+    /** The ready line, and on an address other than loopback the warning that anyone can push. */
+    private static void announce(LauncherOptions options, TestRegistry registry, PrintStream out, PrintStream err) {
+        String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
+        out.println("Wharf registry listening on http://" + registry.boundHostPort() + " (data: " + data + ")");
+        out.flush();
+        if (!isLoopback(options.host())) {
+            err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()
+                    + " can push, pull and delete");
+            err.flush();
+        }
     }
 
     /**
@@ -119,6 +136,33 @@ public final class Launcher {
             return OptionalInt.of(Class.forName("sun.misc.Unsafe").getField("ARRAY_OBJECT_INDEX_SCALE").getInt(null));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) { // a JDK without it: Jetty asks
             return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * The end of {@code --help} when run from a jar: the command that starts it with its class-data archive, and
+     * whether this JVM was given one. A jar cannot set JVM options for itself, so this is where a user learns it.
+     */
+    static String archiveNote(StartupFiles files) {
+        if (!Files.isRegularFile(files.archive())) {
+            return "\nNo class-data archive beside the jar (" + files.archive() + "): `mvn package` writes one,\n"
+                    + "and with it the registry starts several times faster. For a jar moved elsewhere:\n"
+                    + "  java -XX:ArchiveClassesAtExit=" + files.archive() + " -cp " + files.jar() + " "
+                    + StartupTraining.class.getName() + "\n";
+        }
+        String note = "\nStarts several times faster with the class-data archive beside the jar:\n  "
+                + files.fastCommand() + " [options]\n";
+        boolean without = sharedArchiveFlag().map(String::isEmpty).orElse(false);
+        return without ? note + "This JVM runs without it.\n" : note;
+    }
+
+    /** The value of {@code -XX:SharedArchiveFile} in this JVM ("" when not given); empty when it cannot tell. */
+    private static Optional<String> sharedArchiveFlag() {
+        try {
+            return Optional.of(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("SharedArchiveFile").getValue());
+        } catch (RuntimeException | LinkageError e) { // not HotSpot, or without jdk.management
+            return Optional.empty();
         }
     }
 

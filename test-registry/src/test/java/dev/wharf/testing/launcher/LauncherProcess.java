@@ -49,7 +49,14 @@ final class LauncherProcess implements AutoCloseable {
 
     /** Starts {@code java -jar <jar> <args>} in {@code workingDirectory}. */
     static LauncherProcess startJar(Path workingDirectory, Path jar, String... args) {
-        return run(workingDirectory, List.of("-jar", jar.toString()), args);
+        return startJar(workingDirectory, List.of(), jar, args);
+    }
+
+    /** Starts {@code java <jvmOptions> -jar <jar> <args>} in {@code workingDirectory}. */
+    static LauncherProcess startJar(Path workingDirectory, List<String> jvmOptions, Path jar, String... args) {
+        List<String> launch = new ArrayList<>(jvmOptions);
+        launch.addAll(List.of("-jar", jar.toString()));
+        return run(workingDirectory, launch, args);
     }
 
     private static LauncherProcess run(Path workingDirectory, List<String> launch, String... args) {
