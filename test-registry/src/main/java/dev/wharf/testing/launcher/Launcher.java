@@ -2,6 +2,7 @@ package dev.wharf.testing.launcher;
 
 import dev.wharf.testing.DataLayout;
 import dev.wharf.testing.TestRegistry;
+import dev.wharf.testing.TestRegistryOptions;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
@@ -94,8 +95,15 @@ public final class Launcher {
     /** Starts the registry {@code options} describe; empty, with the reason on {@code err}, when it cannot start. */
     static Optional<TestRegistry> start(LauncherOptions options, PrintStream err) {
         quietLibraries();
+        TestRegistryOptions registryOptions = options.registryOptions();
+        Optional<StartupFiles> files = StartupFiles.ofRunningJar();
+        if (options.dataDirectory().isPresent() && files.isPresent()) {
+            // Customisers run on the thread that opens the stores, before they open: there RocksDB finds its
+            // library loaded, or extracts it itself when the copy beside the jar is missing or does not match.
+            registryOptions = registryOptions.withEngine(engine -> RocksDbLibrary.load(files.get()));
+        }
         try {
-            return Optional.of(TestRegistry.start(options.registryOptions()));
+            return Optional.of(TestRegistry.start(registryOptions));
         } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
             err.println(PROGRAM + ": " + e.getMessage());
             err.flush();

@@ -13,6 +13,7 @@ import java.util.Optional;
  * <pre>
  * wharf-registry.jar           the launcher
  * wharf-registry.jsa           class-data archive of what a start loads: java -XX:SharedArchiveFile=... -jar ...
+ * wharf-registry-native/       RocksDB's native library, so a start need not extract it ({@link RocksDbLibrary})
  * </pre>
  *
  * <p>The launcher runs without them, only more slowly; a jar moved elsewhere needs them written again there.
@@ -41,6 +42,11 @@ record StartupFiles(Path jar) {
     /** The class-data sharing archive, {@code NAME.jsa} for {@code NAME.jar}. */
     Path archive() {
         return jar.resolveSibling(baseName() + ".jsa");
+    }
+
+    /** The directory holding the copy of RocksDB's native library, {@code NAME-native/}. */
+    Path nativeDirectory() {
+        return jar.resolveSibling(baseName() + "-native");
     }
 
     /** The command that starts this jar with its archive, as README and {@code --help} give it. */

@@ -27,14 +27,15 @@ import java.util.stream.Stream;
  * java -XX:ArchiveClassesAtExit=wharf-registry.jsa -cp wharf-registry.jar dev.wharf.testing.launcher.StartupTraining
  * </pre>
  *
- * <p>It starts a registry the way the launcher does, on a temporary data directory and a free port, and sends it what a client's first minute
+ * <p>It copies RocksDB's native library out of the jar ({@link RocksDbLibrary}), then starts a registry the way
+ * the launcher does, on a temporary data directory and a free port, and sends it what a client's first minute
  * sends: the version check, a blob pushed in one request and in two, pulled and stat'ed, a manifest pushed and
  * pulled by tag, the tag list, the catalog and a request for something missing. It then stops the registry and
  * exits, and the JVM writes every class loaded so far into the archive. Run by hand, it writes the files beside
  * a jar that was moved; the archive only serves the jar at the path it was written for, on the same JDK.
  *
  * <p>Where RocksDB has no library for the platform, it trains an in-memory registry instead. Exit status 1 when
- * the registry cannot be started or answers the workload wrongly.
+ * the library cannot be copied, or the registry cannot be started or answers the workload wrongly.
  */
 public final class StartupTraining {
     private static final String REPOSITORY = "training/app";
@@ -43,7 +44,7 @@ public final class StartupTraining {
     private StartupTraining() {
     }
 
-    /** Trains and exits; see {@link StartupTraining}. */
+    /** Writes the native library copy, trains, exits; see {@link StartupTraining}. */
     public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
         Optional<StartupFiles> files = StartupFiles.ofRunningJar();
@@ -51,11 +52,11 @@ public final class StartupTraining {
             System.err.println("StartupTraining: run it from wharf-registry.jar (java -cp wharf-registry.jar ...)");
             System.exit(Launcher.EXIT_FAILURE);
         }
+        Optional<Path> library = RocksDbLibrary.write(files.get());
         // Where RocksDB has no library for the platform, a durable registry cannot start: train an in-memory one.
-        boolean durable = canLoadRocksDb();
-        if (!durable) {
-            out.println("StartupTraining: RocksDB has no library for this platform; training an in-memory registry");
-        }
+        boolean durable = library.isPresent();
+        out.println(library.map(copy -> "StartupTraining: copied RocksDB's library to " + copy).orElse(
+                "StartupTraining: RocksDB has no library for this platform; training an in-memory registry"));
         Path data = Files.createTempDirectory("wharf-training-");
         int status = 0;
         try {
@@ -75,15 +76,6 @@ public final class StartupTraining {
         }
         if (status != 0) {
             System.exit(status);
-        }
-    }
-
-    private static boolean canLoadRocksDb() {
-        try {
-            org.rocksdb.RocksDB.loadLibrary();
-            return true;
-        } catch (RuntimeException | LinkageError e) {
-            return false;
         }
     }
 

@@ -59,16 +59,21 @@ final class LauncherProcess implements AutoCloseable {
         return run(workingDirectory, launch, args);
     }
 
+    /** Where the child's {@code java.io.tmpdir} is: RocksDB extracts its native library there unless given one. */
+    static Path temporaryDirectory(Path workingDirectory) {
+        return workingDirectory.resolve("tmp");
+    }
+
     private static LauncherProcess run(Path workingDirectory, List<String> launch, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // RocksDB extracts its 15 MB native library into java.io.tmpdir and deletes it only on a normal exit:
         // each killed child would leave one behind in the machine's /tmp. Keep them in the test's directory.
-        command.add("-Djava.io.tmpdir=" + workingDirectory.resolve("tmp"));
+        command.add("-Djava.io.tmpdir=" + temporaryDirectory(workingDirectory));
         command.addAll(launch);
         command.addAll(List.of(args));
         try {
-            Files.createDirectories(workingDirectory.resolve("tmp"));
+            Files.createDirectories(temporaryDirectory(workingDirectory));
             Path stderr = Files.createTempFile(workingDirectory, "launcher-", ".stderr");
             Process process = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())

@@ -10,8 +10,9 @@ class StartupFilesTest {
     private static final StartupFiles FILES = new StartupFiles(Path.of("/opt/wharf/wharf-registry.jar"));
 
     @Test
-    void shouldNameArchiveAfterJarBesideItWhenAsked() {
+    void shouldNameFilesAfterJarBesideItWhenAsked() {
         assertThat(FILES.archive()).isEqualTo(Path.of("/opt/wharf/wharf-registry.jsa"));
+        assertThat(FILES.nativeDirectory()).isEqualTo(Path.of("/opt/wharf/wharf-registry-native"));
     }
 
     @Test
