@@ -1,5 +1,6 @@
 package dev.wharf.testing.launcher;
 
+import dev.wharf.servlet.ErrorEnvelope;
 import dev.wharf.testing.DataLayout;
 import dev.wharf.testing.TestRegistry;
 import dev.wharf.testing.TestRegistryOptions;
@@ -95,6 +96,7 @@ public final class Launcher {
     /** Starts the registry {@code options} describe; empty, with the reason on {@code err}, when it cannot start. */
     static Optional<TestRegistry> start(LauncherOptions options, PrintStream err) {
         quietLibraries();
+        warmUp();
         TestRegistryOptions registryOptions = options.registryOptions();
         Optional<StartupFiles> files = StartupFiles.ofRunningJar();
         if (options.dataDirectory().isPresent() && files.isPresent()) {
@@ -121,6 +123,32 @@ public final class Launcher {
                     + " can push, pull and delete");
             err.flush();
         }
+    }
+
+    /**
+     * Jackson writes every answer as JSON, the first {@code GET /v2/} included, and its first use sets up hundreds
+     * of classes and serializers. A thread of its own does that while Jetty starts and the stores open, by writing
+     * an error envelope nobody reads; the first request then finds it done, or waits for what is in progress.
+     */
+    private static void warmUp() {
+        warmUp(() -> ErrorEnvelope.forStatus(404, "warming up"));
+    }
+
+    /**
+     * Runs {@code task} on a daemon thread. If it fails, it fails in silence: the work it did ahead of time is done
+     * again, and fails where it is needed, with the error handling there.
+     */
+    static Thread warmUp(Runnable task) {
+        Thread warmUp = new Thread(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | LinkageError e) {
+                // see above: not this thread's to report
+            }
+        }, PROGRAM + "-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+        return warmUp;
     }
 
     /**
