@@ -6,6 +6,7 @@ import dev.wharf.api.RegistryConfig;
 import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.rocksdb.RocksDbMetadataStore;
 import dev.wharf.servlet.RegistryServlet;
+import jakarta.servlet.ServletException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -90,27 +93,79 @@ public final class TestRegistry implements AutoCloseable {
     /**
      * Starts a registry with {@code options}; each call starts a new, independent registry.
      *
+     * <p>With a data directory, the engine is built (its customisers run and its stores open: RocksDB loads its
+     * native library and opens its files) on a thread of its own while Jetty starts, since each takes about as
+     * long as the other. Requests that reach Jetty before the engine is ready wait for it. This method returns
+     * once both are ready; when either fails, it stops the other and throws, the engine's failure first.
+     *
      * @throws java.io.UncheckedIOException when the port cannot be bound
      * @throws IllegalStateException        when Jetty cannot start for another reason
      * @throws RuntimeException             from the engine or its stores, e.g. a data directory that cannot be
      *                                      written or is in use by another registry
      */
     public static TestRegistry start(TestRegistryOptions options) {
-        Registry registry = buildEngine(options);
-        Server server = newServer(options, registry);
+        CompletableFuture<Registry> engine = options.dataDirectory().isPresent()
+                ? CompletableFuture.supplyAsync(() -> buildEngine(options), TestRegistry::openingThread)
+                : CompletableFuture.completedFuture(buildEngine(options));
+        AwaitingServlet servlet = new AwaitingServlet();
+        Server server = newServer(options, servlet);
+        Exception jettyFailure = null;
         try {
             server.start();
         } catch (Exception e) {
+            jettyFailure = e;
+        }
+        Registry registry;
+        try {
+            registry = await(engine);
+        } catch (RuntimeException | Error e) {
+            servlet.fail(e);
+            if (jettyFailure != null) {
+                e.addSuppressed(jettyFailure);
+            }
             stopQuietly(server, e);
+            throw e;
+        }
+        if (jettyFailure == null) {
+            try {
+                servlet.serve(new RegistryServlet(registry, options.transferLimits()));
+            } catch (ServletException e) {
+                jettyFailure = e;
+            }
+        }
+        if (jettyFailure != null) {
+            stopQuietly(server, jettyFailure);
             registry.close();
             String where = options.host() + ":" + options.port();
-            if (e instanceof IOException io) {
+            if (jettyFailure instanceof IOException io) {
                 throw new UncheckedIOException("cannot listen on " + where + ": " + io.getMessage(), io);
             }
-            throw new IllegalStateException("cannot start the registry on " + where, e);
+            throw new IllegalStateException("cannot start the registry on " + where, jettyFailure);
         }
         int boundPort = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         return new TestRegistry(server, registry, options.host(), boundPort);
+    }
+
+    /** A daemon thread per start, so that a registry whose stores hang on opening never keeps a JVM alive. */
+    private static void openingThread(Runnable opening) {
+        Thread thread = new Thread(opening, "wharf-registry-open");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The built engine, or the very exception building it threw. */
+    private static Registry await(CompletableFuture<Registry> engine) {
+        try {
+            return engine.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** The registry's root, {@code http://127.0.0.1:PORT}; the API lives under {@code /v2/}. */
@@ -225,7 +280,7 @@ public final class TestRegistry implements AutoCloseable {
         return store;
     }
 
-    private static Server newServer(TestRegistryOptions options, Registry registry) {
+    private static Server newServer(TestRegistryOptions options, AwaitingServlet servlet) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("wharf-registry");
         threads.setDaemon(true);
@@ -251,8 +306,9 @@ public final class TestRegistry implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        ServletHolder holder = new ServletHolder("wharf", new RegistryServlet(registry, options.transferLimits()));
+        ServletHolder holder = new ServletHolder("wharf", servlet);
         holder.setAsyncSupported(true); // the servlet may stream large bodies with async I/O
+        holder.setInitOrder(0); // initialised as Jetty starts, so that it can initialise the one it waits for
         context.addServlet(holder, "/v2/*");
         context.getServletHandler().setDecodeAmbiguousURIs(true); // only what the URI compliance above lets in
         context.getServletHandler().setEnsureDefaultServlet(false); // outside /v2/: 404 for every method
@@ -263,7 +319,7 @@ public final class TestRegistry implements AutoCloseable {
         return server;
     }
 
-    private static void stopQuietly(Server server, Exception cause) {
+    private static void stopQuietly(Server server, Throwable cause) {
         try {
             server.stop();
         } catch (Exception e) {

@@ -109,7 +109,8 @@ public final class TestRegistryOptions {
     /**
      * Adds a customiser of the engine: stores, authorizer, listeners, limits. Customisers accumulate: each runs,
      * on every start, after the ones given before it. A store one of them sets replaces the data directory's,
-     * which is then not opened.
+     * which is then not opened. With a data directory they run on the thread that opens the stores while Jetty
+     * starts, not on the thread that starts the registry.
      *
      * <pre>{@code
      * options.withEngine(engine -> engine.deletesEnabled(false).maxManifestBytes(65_536))

@@ -1,12 +1,20 @@
 package dev.wharf.testing.launcher;
 
+import dev.wharf.servlet.ErrorEnvelope;
 import dev.wharf.testing.DataLayout;
 import dev.wharf.testing.TestRegistry;
+import dev.wharf.testing.TestRegistryOptions;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -27,6 +35,9 @@ public final class Launcher {
     private static final String PROGRAM = "wharf-registry";
     /** Jetty logs through SLF4J; slf4j-simple would print every INFO line of a normal start otherwise. */
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+    /** Read once by Jetty's {@code MemoryUtils}; set, it spares the JMX lookup of {@code UseCompressedOops}. */
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+    private static final String JETTY_CACHE_LINE_BYTES = "org.eclipse.jetty.util.cacheLineBytes";
 
     private Launcher() {
     }
@@ -53,39 +64,25 @@ public final class Launcher {
         }
         if (options.help()) {
             out.print(LauncherOptions.USAGE);
+            StartupFiles.ofRunningJar().ifPresent(files -> out.print(archiveNote(files)));
             out.flush();
             return 0;
         }
         if (options.backupTo().isPresent()) {
             return backup(options, out, err);
         }
-        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
-            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
-        }
-
-        TestRegistry registry;
-        try {
-            registry = TestRegistry.start(options.registryOptions());
-        } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
-            err.println(PROGRAM + ": " + e.getMessage());
-            err.flush();
+        Optional<TestRegistry> started = start(options, err);
+        if (started.isEmpty()) {
             return EXIT_FAILURE;
         }
+        TestRegistry registry = started.get();
         // Jetty's threads are daemons, so this thread keeps the JVM running until the hook has closed the registry.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             registry.close();
             stopped.countDown();
         }, PROGRAM + "-shutdown"));
-
-        String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
-        out.println("Wharf registry listening on http://" + registry.boundHostPort() + " (data: " + data + ")");
-        out.flush();
-        if (!isLoopback(options.host())) {
-            err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()
-                    + " can push, pull and delete");
-            err.flush();
-        }
+        announce(options, registry, out, err);
 
         try {
             stopped.await();
@@ -94,6 +91,115 @@ public final class Launcher {
             registry.close();
         }
         return 0;
+    }
+
+    /** Starts the registry {@code options} describe; empty, with the reason on {@code err}, when it cannot start. */
+    static Optional<TestRegistry> start(LauncherOptions options, PrintStream err) {
+        quietLibraries();
+        warmUp();
+        TestRegistryOptions registryOptions = options.registryOptions();
+        Optional<StartupFiles> files = StartupFiles.ofRunningJar();
+        if (options.dataDirectory().isPresent() && files.isPresent()) {
+            // Customisers run on the thread that opens the stores, before they open: there RocksDB finds its
+            // library loaded, or extracts it itself when the copy beside the jar is missing or does not match.
+            registryOptions = registryOptions.withEngine(engine -> RocksDbLibrary.load(files.get()));
+        }
+        try {
+            return Optional.of(TestRegistry.start(registryOptions));
+        } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.flush();
+            return Optional.empty();
+        }
+    }
+
+    /** The ready line, and on an address other than loopback the warning that anyone can push. */
+    private static void announce(LauncherOptions options, TestRegistry registry, PrintStream out, PrintStream err) {
+        String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
+        out.println("Wharf registry listening on http://" + registry.boundHostPort() + " (data: " + data + ")");
+        out.flush();
+        if (!isLoopback(options.host())) {
+            err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()
+                    + " can push, pull and delete");
+            err.flush();
+        }
+    }
+
+    /**
+     * Jackson writes every answer as JSON, the first {@code GET /v2/} included, and its first use sets up hundreds
+     * of classes and serializers. A thread of its own does that while Jetty starts and the stores open, by writing
+     * an error envelope nobody reads; the first request then finds it done, or waits for what is in progress.
+     */
+    private static void warmUp() {
+        warmUp(() -> ErrorEnvelope.forStatus(404, "warming up"));
+    }
+
+    /**
+     * Runs {@code task} on a daemon thread. If it fails, it fails in silence: the work it did ahead of time is done
+     * again, and fails where it is needed, with the error handling there.
+     */
+    static Thread warmUp(Runnable task) {
+        Thread warmUp = new Thread(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | LinkageError e) {
+                // see above: not this thread's to report
+            }
+        }, PROGRAM + "-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+        return warmUp;
+    }
+
+    /**
+     * System properties for the libraries inside the jar, unless the command line set them: slf4j-simple quiet
+     * but for warnings, and Jetty told the width of an object reference, which it otherwise asks the platform
+     * MBean server for (starting JMX for it costs about a tenth of a start; the answer only pads a queue).
+     */
+    private static void quietLibraries() {
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+        }
+        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+            referenceBytes().ifPresent(bytes -> System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE,
+                    Integer.toString(Integer.getInteger(JETTY_CACHE_LINE_BYTES, 64) / bytes)));
+        }
+    }
+
+    /** 4 with compressed object pointers, 8 without, as an array of references stores them. */
+    private static OptionalInt referenceBytes() {
+        try {
+            return OptionalInt.of(Class.forName("sun.misc.Unsafe").getField("ARRAY_OBJECT_INDEX_SCALE").getInt(null));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) { // a JDK without it: Jetty asks
+            return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * The end of {@code --help} when run from a jar: the command that starts it with its class-data archive, and
+     * whether this JVM was given one. A jar cannot set JVM options for itself, so this is where a user learns it.
+     */
+    static String archiveNote(StartupFiles files) {
+        if (!Files.isRegularFile(files.archive())) {
+            return "\nNo class-data archive beside the jar (" + files.archive() + "): `mvn package` writes one,\n"
+                    + "and with it the registry starts several times faster. For a jar moved elsewhere:\n"
+                    + "  java -XX:ArchiveClassesAtExit=" + files.archive() + " -cp " + files.jar() + " "
+                    + StartupTraining.class.getName() + "\n";
+        }
+        String note = "\nStarts several times faster with the class-data archive beside the jar:\n  "
+                + files.fastCommand() + " [options]\n";
+        boolean without = sharedArchiveFlag().map(String::isEmpty).orElse(false);
+        return without ? note + "This JVM runs without it.\n" : note;
+    }
+
+    /** The value of {@code -XX:SharedArchiveFile} in this JVM ("" when not given); empty when it cannot tell. */
+    private static Optional<String> sharedArchiveFlag() {
+        try {
+            return Optional.of(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("SharedArchiveFile").getValue());
+        } catch (RuntimeException | LinkageError e) { // not HotSpot, or without jdk.management
+            return Optional.empty();
+        }
     }
 
     private static int backup(LauncherOptions options, PrintStream out, PrintStream err) {

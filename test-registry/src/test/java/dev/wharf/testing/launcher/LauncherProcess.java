@@ -49,7 +49,19 @@ final class LauncherProcess implements AutoCloseable {
 
     /** Starts {@code java -jar <jar> <args>} in {@code workingDirectory}. */
     static LauncherProcess startJar(Path workingDirectory, Path jar, String... args) {
-        return run(workingDirectory, List.of("-jar", jar.toString()), args);
+        return startJar(workingDirectory, List.of(), jar, args);
+    }
+
+    /** Starts {@code java <jvmOptions> -jar <jar> <args>} in {@code workingDirectory}. */
+    static LauncherProcess startJar(Path workingDirectory, List<String> jvmOptions, Path jar, String... args) {
+        List<String> launch = new ArrayList<>(jvmOptions);
+        launch.addAll(List.of("-jar", jar.toString()));
+        return run(workingDirectory, launch, args);
+    }
+
+    /** Where the child's {@code java.io.tmpdir} is: RocksDB extracts its native library there unless given one. */
+    static Path temporaryDirectory(Path workingDirectory) {
+        return workingDirectory.resolve("tmp");
     }
 
     private static LauncherProcess run(Path workingDirectory, List<String> launch, String... args) {
@@ -57,11 +69,11 @@ final class LauncherProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // RocksDB extracts its 15 MB native library into java.io.tmpdir and deletes it only on a normal exit:
         // each killed child would leave one behind in the machine's /tmp. Keep them in the test's directory.
-        command.add("-Djava.io.tmpdir=" + workingDirectory.resolve("tmp"));
+        command.add("-Djava.io.tmpdir=" + temporaryDirectory(workingDirectory));
         command.addAll(launch);
         command.addAll(List.of(args));
         try {
-            Files.createDirectories(workingDirectory.resolve("tmp"));
+            Files.createDirectories(temporaryDirectory(workingDirectory));
             Path stderr = Files.createTempFile(workingDirectory, "launcher-", ".stderr");
             Process process = new ProcessBuilder(command)
                     .directory(workingDirectory.toFile())

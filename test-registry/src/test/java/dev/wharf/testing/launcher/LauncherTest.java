@@ -126,6 +126,21 @@ class LauncherTest {
         assertThat(workingDirectory.resolve("registry-data")).doesNotExist();
     }
 
+    @Test
+    void shouldServeWithoutStartingJmxWhenStarted() throws Exception {
+        Path classLog = workingDirectory.resolve("classes.log");
+        try (LauncherProcess launcher = LauncherProcess.start(workingDirectory,
+                List.of("-Xlog:class+load=info:file=" + classLog), "--port", "0")) {
+            URI base = launcher.awaitReady(START);
+            assertThat(Http.get(base.resolve("/v2/")).statusCode()).isEqualTo(200);
+        }
+        // Jetty asks the platform MBean server whether references are compressed unless told; starting JMX
+        // for that was a tenth of the launcher's start.
+        assertThat(Files.readAllLines(classLog)).as("classes loaded")
+                .anyMatch(line -> line.contains(" org.eclipse.jetty.util.MemoryUtils "))
+                .noneMatch(line -> line.contains(" javax.management."));
+    }
+
     private static List<Path> filesUnder(Path directory) throws java.io.IOException {
         try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).toList();

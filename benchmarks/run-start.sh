@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Measures how long the Wharf launcher and CNCF distribution take from process start to their first HTTP 200 on
+# GET /v2/, on this machine (127.0.0.1 only), and prints the medians and their ratio as a Markdown table; the same
+# table goes to benchmarks/target/start-results.md.
+#
+# Each round starts, one after the other, on a fresh data directory and a free port:
+#   Wharf                  java -Xmx128m -Xms32m -XX:+UseSerialGC -XX:SharedArchiveFile=wharf-registry.jsa
+#                               -jar wharf-registry.jar --port P --data-dir D      (README's command)
+#   Wharf without archive  the same without -XX:SharedArchiveFile                 (plain java -jar)
+#   distribution           docker-registry serve config.yml                       (filesystem storage under D)
+# and polls GET /v2/ with curl every 5 ms until it answers 200, then stops the server with SIGTERM. Rounds
+# interleave the servers so that a noisy moment costs all of them alike.
+#
+# Builds nothing. Build first, from the repository root (the build writes the archive beside the jar):
+#   mvn -B -q package -DskipTests
+#
+# Usage:  benchmarks/run-start.sh [--rounds N]        (default 10; the median of 10 is the documented figure)
+#
+# Needs curl and docker-registry (Debian packages curl and docker-registry; installed here when run as root).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+rounds=10
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
+    --rounds=*) rounds=${1#--rounds=}; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-start.sh: unknown option '$1' (--rounds N)" >&2; exit 2 ;;
+  esac
+done
+if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
+  echo "run-start.sh: --rounds must be a positive number, was '$rounds'" >&2
+  exit 2
+fi
+
+launcher=test-registry/target/wharf-registry.jar
+archive=test-registry/target/wharf-registry.jsa
+if [[ ! -f "$launcher" || ! -f "$archive" ]]; then
+  echo "run-start.sh: $launcher or $archive is missing; build first: mvn -B -q package -DskipTests" >&2
+  exit 2
+fi
+
+install_missing() {
+  local program=$1 package=$2
+  if command -v "$program" >/dev/null 2>&1; then
+    return 0
+  fi
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "run-start.sh: installing $package" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$package" >/dev/null
+  fi
+}
+install_missing curl curl
+install_missing docker-registry docker-registry
+for program in curl docker-registry; do
+  if ! command -v "$program" >/dev/null 2>&1; then
+    echo "run-start.sh: $program not found; install the Debian package $program" >&2
+    exit 2
+  fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wharf-start-XXXXXX")
+# The server being measured, if any. Its pid is kept in a file: start_ms runs in a subshell.
+stop_server() {
+  if [[ -f $work/server.pid ]]; then
+    local pid
+    pid=$(cat "$work/server.pid")
+    kill "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+    rm -f "$work/server.pid"
+  fi
+}
+cleanup() {
+  stop_server
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local port status
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 20000))
+    status=0
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" || status=$?
+    if [[ $status -eq 7 ]]; then # curl could not connect: nothing listens there
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "run-start.sh: no free port found" >&2
+  exit 1
+}
+
+distribution_config() { # like benchmarks' DistributionConfig: filesystem storage, quiet, 127.0.0.1 only
+  cat <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $1
+  cache:
+    blobdescriptor: inmemory
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:$2
+EOF
+}
+
+# start_ms NAME: starts one server, prints the milliseconds from its start to its first 200 on GET /v2/.
+start_ms() {
+  local name=$1 port dir t0 t1 deadline pid
+  port=$(free_port)
+  dir=$(mktemp -d "$work/$name-XXXXXX")
+  if [[ $name == distribution ]]; then
+    distribution_config "$dir/data" "$port" >"$dir/config.yml"
+  fi
+  t0=$(date +%s%N)
+  case $name in
+    wharf) java -Xmx128m -Xms32m -XX:+UseSerialGC -XX:SharedArchiveFile="$archive" \
+             -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
+    plain) java -Xmx128m -Xms32m -XX:+UseSerialGC \
+             -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
+    distribution) docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 & ;;
+  esac
+  pid=$!
+  echo "$pid" >"$work/server.pid"
+  deadline=$((t0 + 60000000000))
+  until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" 2>/dev/null) == 200 ]]; do
+    if ! kill -0 "$pid" 2>/dev/null || (( $(date +%s%N) > deadline )); then
+      echo "run-start.sh: $name did not answer GET /v2/ with 200 within 60 s:" >&2
+      cat "$dir/log" >&2
+      stop_server
+      exit 1
+    fi
+    sleep 0.005
+  done
+  t1=$(date +%s%N)
+  stop_server
+  rm -rf "$dir"
+  echo $(((t1 - t0) / 1000000))
+}
+
+median() { # the median of the numbers given, rounded down
+  local sorted n
+  sorted=($(printf '%s\n' "$@" | sort -n))
+  n=${#sorted[@]}
+  echo $(((sorted[(n - 1) / 2] + sorted[n / 2]) / 2))
+}
+
+declare -A times=([wharf]="" [plain]="" [distribution]="")
+for round in $(seq "$rounds"); do
+  line="round $round/$rounds:"
+  for name in wharf plain distribution; do
+    ms=$(start_ms "$name")
+    times[$name]+=" $ms"
+    line+=" $name ${ms} ms"
+  done
+  echo "$line" >&2
+done
+
+wharf=$(median ${times[wharf]})
+plain=$(median ${times[plain]})
+distribution=$(median ${times[distribution]})
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+mkdir -p benchmarks/target
+{
+  echo "Start to first 200 on GET /v2/, median of $rounds ($(nproc) cores, $(date -u +%Y-%m-%d)):"
+  echo
+  echo "| server | median | each start (ms) | time / distribution's |"
+  echo "|---|---:|---|---:|"
+  echo "| Wharf, with its class-data archive | ${wharf} ms |${times[wharf]} | $(ratio "$wharf" "$distribution")× |"
+  echo "| Wharf, plain \`java -jar\` | ${plain} ms |${times[plain]} | $(ratio "$plain" "$distribution")× |"
+  echo "| distribution | ${distribution} ms |${times[distribution]} | 1.00× |"
+} | tee benchmarks/target/start-results.md
