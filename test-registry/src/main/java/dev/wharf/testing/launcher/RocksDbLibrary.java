@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * RocksDB's native library loaded from a copy beside the launcher's jar, so that a start does not extract it.
@@ -96,6 +97,11 @@ final class RocksDbLibrary {
             Path library = directory.resolve(fileName());
             Path source = directory.resolve(fileName() + SOURCE_SUFFIX);
             Files.deleteIfExists(source); // no note while the library changes: a half-written copy never matches
+            try (Stream<Path> left = Files.list(directory)) { // what an older build left, e.g. another RocksDB
+                for (Path file : left.filter(file -> !file.equals(library)).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
             Path partial = Files.createTempFile(directory, fileName(), ".partial");
             try (InputStream in = jar.getInputStream(entry)) {
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);

@@ -52,6 +52,19 @@ class RocksDbLibraryTest {
     }
 
     @Test
+    void shouldRemoveWhatElseLiesInNativeDirectoryWhenWritten() throws IOException {
+        Path stale = Files.createDirectories(files.nativeDirectory()).resolve("librocksdbjnijni-linux64-9.so");
+        Files.writeString(stale, "a library of an older build");
+
+        RocksDbLibrary.write(files).orElseThrow();
+
+        assertThat(stale).doesNotExist();
+        try (var left = Files.list(files.nativeDirectory())) {
+            assertThat(left).hasSize(2);
+        }
+    }
+
+    @Test
     void shouldLeaveLoadingToRocksDbWhenNoCopyIsBesideJar() {
         assertThat(RocksDbLibrary.load(files)).isFalse();
     }
