@@ -182,11 +182,11 @@ public final class Launcher {
     static String archiveNote(StartupFiles files) {
         if (!Files.isRegularFile(files.archive())) {
             return "\nNo class-data archive beside the jar (" + files.archive() + "): `mvn package` writes one,\n"
-                    + "and with it the registry starts several times faster. For a jar moved elsewhere:\n"
+                    + "and with it the registry starts faster. For a jar moved elsewhere:\n"
                     + "  java -XX:ArchiveClassesAtExit=" + files.archive() + " -cp " + files.jar() + " "
                     + StartupTraining.class.getName() + "\n";
         }
-        String note = "\nStarts several times faster with the class-data archive beside the jar:\n  "
+        String note = "\nStarts faster with the class-data archive beside the jar:\n  "
                 + files.fastCommand() + " [options]\n";
         boolean without = sharedArchiveFlag().map(String::isEmpty).orElse(false);
         return without ? note + "This JVM runs without it.\n" : note;
