@@ -26,7 +26,8 @@ class TagPolicyTest {
     private static final Caller ME = Caller.anonymous();
     private static final RepositoryName REPO = RepositoryName.of("releases/app");
 
-    private static byte[] manifest(Registry registry, String seed) {
+    /** An image manifest whose config (pushed to {@code releases/app}) is made from {@code seed}. */
+    static byte[] manifest(Registry registry, String seed) {
         byte[] config = ("{\"seed\":\"" + seed + "\"}").getBytes(StandardCharsets.UTF_8);
         Digest c = DigestAlgorithm.SHA256.digest(config);
         registry.pushBlob(ME, REPO, c, UploadChunk.of(config));

@@ -11,7 +11,6 @@ import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
-import dev.wharf.api.UploadChunk;
 import dev.wharf.core.storage.InMemoryMetadataStore;
 import dev.wharf.spi.ForwardingMetadataStore;
 import dev.wharf.spi.ManifestRecord;
@@ -82,15 +81,6 @@ class TagRaceTest {
                 Set.of(), Optional.empty(), Optional.empty(), Map.of());
     }
 
-    private static byte[] manifest(Registry registry, String seed) {
-        byte[] config = ("{\"seed\":\"" + seed + "\"}").getBytes(StandardCharsets.UTF_8);
-        Digest c = DigestAlgorithm.SHA256.digest(config);
-        registry.pushBlob(ME, REPO, c, UploadChunk.of(config));
-        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-                + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + c + "\",\"size\":" + config.length + "},\"layers\":[]}")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
     private static Digest push(Registry registry, Tag tag, byte[] manifest, Precondition condition) {
         return registry.pushManifest(ME, REPO, tag, MediaTypes.OCI_MANIFEST, manifest, List.of(), condition).digest();
     }
@@ -99,9 +89,9 @@ class TagRaceTest {
     void shouldMoveATagFromWhereAnotherPushLeftItWhenThatPushWonTheRace() {
         Interloper store = new Interloper(new InMemoryMetadataStore());
         try (Registry registry = Registry.builder().metadataStore(store).build()) {
-            Digest first = push(registry, LATEST, manifest(registry, "1"), Precondition.none());
+            Digest first = push(registry, LATEST, TagPolicyTest.manifest(registry, "1"), Precondition.none());
             ManifestRecord intruder = intruder();
-            byte[] second = manifest(registry, "2");
+            byte[] second = TagPolicyTest.manifest(registry, "2");
             store.arm(LATEST, intruder);
             Digest pushed = push(registry, LATEST, second, Precondition.none());
 
@@ -121,7 +111,7 @@ class TagRaceTest {
         try (Registry registry = Registry.builder().metadataStore(store).build()) {
             Tag stable = Tag.of("stable");
             store.arm(stable, intruder());
-            byte[] mine = manifest(registry, "mine");
+            byte[] mine = TagPolicyTest.manifest(registry, "mine");
             assertThatThrownBy(() -> push(registry, stable, mine, Precondition.ifAbsent()))
                     .isInstanceOfSatisfying(RegistryException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
@@ -136,7 +126,7 @@ class TagRaceTest {
             Tag v1 = Tag.of("v1");
             ManifestRecord intruder = intruder();
             store.arm(v1, intruder);
-            byte[] mine = manifest(registry, "mine");
+            byte[] mine = TagPolicyTest.manifest(registry, "mine");
             assertThatThrownBy(() -> push(registry, v1, mine, Precondition.none()))
                     .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DENIED));
             assertThat(registry.manifest(ME, REPO, v1).digest()).isEqualTo(intruder.digest());
@@ -150,7 +140,7 @@ class TagRaceTest {
         try (Registry registry = Registry.builder().build()) {
             List<byte[]> manifests = new ArrayList<>();
             for (int i = 0; i < threads * pushes; i++) {
-                manifests.add(manifest(registry, "m" + i));
+                manifests.add(TagPolicyTest.manifest(registry, "m" + i));
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {

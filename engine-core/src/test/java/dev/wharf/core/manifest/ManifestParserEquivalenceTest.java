@@ -336,27 +336,26 @@ class ManifestParserEquivalenceTest {
         }
 
         private static String arrayOrOther(Random r) {
-            if (r.nextInt(8) == 0) {
-                return other(r);
-            }
-            int n = r.nextInt(4);
-            List<String> entries = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                entries.add(descriptorOrOther(r));
-            }
-            return "[" + String.join(",", entries) + "]";
+            return container(r, 8, "[", i -> descriptorOrOther(r), "]");
         }
 
         private static String annotations(Random r) {
-            if (r.nextInt(6) == 0) {
+            return container(r, 6, "{", i -> q("k" + i) + ":" + (r.nextInt(6) == 0 ? other(r) : q("v" + r.nextInt(3))),
+                    "}");
+        }
+
+        /** Up to three entries between {@code open} and {@code close}; one time in {@code otherOneIn}, another type. */
+        private static String container(Random r, int otherOneIn, String open, java.util.function.IntFunction<String> entry,
+                                        String close) {
+            if (r.nextInt(otherOneIn) == 0) {
                 return other(r);
             }
             int n = r.nextInt(4);
             List<String> entries = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                entries.add(q("k" + i) + ":" + (r.nextInt(6) == 0 ? other(r) : q("v" + r.nextInt(3))));
+                entries.add(entry.apply(i));
             }
-            return "{" + String.join(",", entries) + "}";
+            return open + String.join(",", entries) + close;
         }
     }
 }
