@@ -25,28 +25,11 @@ if [[ ! -f "$jar" || ! -f "$launcher" ]]; then
   exit 2
 fi
 
-install_missing() {
-  local program=$1 package=$2
-  if command -v "$program" >/dev/null 2>&1; then
-    return 0
-  fi
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "run-http.sh: installing $package" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$package" >/dev/null
-  fi
-}
-
+source benchmarks/scripts.sh
 install_missing docker-registry docker-registry
 install_missing wrk wrk
-if ! command -v docker-registry >/dev/null 2>&1; then
-  echo "run-http.sh: docker-registry not found; install the Debian package docker-registry" >&2
-  exit 2
-fi
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
-  echo "run-http.sh: warning: the docker-registry system service is running. It is not measured (the" \
-       "harness starts its own), but it shares this machine: systemctl stop docker-registry" >&2
-fi
+require_program docker-registry docker-registry
+warn_about_registry_service
 
 # exec: Ctrl+C and SIGTERM reach the JVM, whose shutdown hooks stop both servers and delete their data.
 exec java -Xmx1g -cp "$jar" dev.wharf.bench.http.HarnessMain "$@"

@@ -39,19 +39,10 @@ if [[ ! -f "$launcher" ]]; then
   exit 2
 fi
 
-if ! command -v docker-registry >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-  echo "run-slow-clients.sh: installing docker-registry" >&2
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-registry >/dev/null
-fi
-if ! command -v docker-registry >/dev/null 2>&1; then
-  echo "run-slow-clients.sh: docker-registry not found; install the Debian package docker-registry" >&2
-  exit 2
-fi
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
-  echo "run-slow-clients.sh: warning: the docker-registry system service is running. It is not measured (the" \
-       "harness starts its own), but it shares this machine: systemctl stop docker-registry" >&2
-fi
+source benchmarks/scripts.sh
+install_missing docker-registry docker-registry
+require_program docker-registry docker-registry
+warn_about_registry_service
 
 # Every slow client is a socket here and one in the server. Root may raise the hard limit; anyone may raise the
 # soft limit up to the hard one. The harness checks what it got and says so if it is too low.

@@ -7,7 +7,8 @@
 #   Wharf                  java -Xmx128m -Xms32m -XX:+UseSerialGC -XX:SharedArchiveFile=wharf-registry.jsa
 #                               -jar wharf-registry.jar --port P --data-dir D      (README's command)
 #   Wharf without archive  the same without -XX:SharedArchiveFile                 (plain java -jar)
-#   distribution           docker-registry serve config.yml                       (filesystem storage under D)
+#   distribution           docker-registry serve config.yml                       (the HTTP harness's configuration,
+#                                                                                  filesystem storage under D)
 # and polls GET /v2/ with curl every 5 ms until it answers 200, then stops the server with SIGTERM. Rounds
 # interleave the servers so that a noisy moment costs all of them alike.
 #
@@ -16,7 +17,8 @@
 #
 # Usage:  benchmarks/run-start.sh [--rounds N]        (default 10; the median of 10 is the documented figure)
 #
-# Needs curl and docker-registry (Debian packages curl and docker-registry; installed here when run as root).
+# Needs curl and docker-registry (Debian packages curl and docker-registry; installed here when run as root) and the
+# benchmarks jar, whose DistributionConfig writes distribution's configuration.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -35,32 +37,22 @@ if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 
+jar=benchmarks/target/wharf-benchmarks.jar
 launcher=test-registry/target/wharf-registry.jar
 archive=test-registry/target/wharf-registry.jsa
-if [[ ! -f "$launcher" || ! -f "$archive" ]]; then
-  echo "run-start.sh: $launcher or $archive is missing; build first: mvn -B -q package -DskipTests" >&2
-  exit 2
-fi
-
-install_missing() {
-  local program=$1 package=$2
-  if command -v "$program" >/dev/null 2>&1; then
-    return 0
-  fi
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "run-start.sh: installing $package" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$package" >/dev/null
-  fi
-}
-install_missing curl curl
-install_missing docker-registry docker-registry
-for program in curl docker-registry; do
-  if ! command -v "$program" >/dev/null 2>&1; then
-    echo "run-start.sh: $program not found; install the Debian package $program" >&2
+for file in "$jar" "$launcher" "$archive"; do
+  if [[ ! -f $file ]]; then
+    echo "run-start.sh: $file is missing; build first: mvn -B -q package -DskipTests" >&2
     exit 2
   fi
 done
+
+source benchmarks/scripts.sh
+install_missing curl curl
+install_missing docker-registry docker-registry
+require_program curl curl
+require_program docker-registry docker-registry
+warn_about_registry_service
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wharf-start-XXXXXX")
 # The server being measured, if any. Its pid is kept in a file: start_ms runs in a subshell.
@@ -80,6 +72,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The HTTP harness's configuration for distribution; each start overrides its address and directory through the
+# environment, as distribution reads REGISTRY_* variables.
+java -cp "$jar" dev.wharf.bench.http.DistributionConfig "$work/distribution-data" 5000 >"$work/distribution.yml"
+
 free_port() {
   local port status
   for _ in $(seq 100); do
@@ -95,43 +91,19 @@ free_port() {
   exit 1
 }
 
-distribution_config() { # like benchmarks' DistributionConfig: filesystem storage, quiet, 127.0.0.1 only
-  cat <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $1
-  cache:
-    blobdescriptor: inmemory
-  delete:
-    enabled: true
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: 127.0.0.1:$2
-EOF
-}
-
 # start_ms NAME: starts one server, prints the milliseconds from its start to its first 200 on GET /v2/.
 start_ms() {
   local name=$1 port dir t0 t1 deadline pid
   port=$(free_port)
   dir=$(mktemp -d "$work/$name-XXXXXX")
-  if [[ $name == distribution ]]; then
-    distribution_config "$dir/data" "$port" >"$dir/config.yml"
-  fi
   t0=$(date +%s%N)
   case $name in
     wharf) java -Xmx128m -Xms32m -XX:+UseSerialGC -XX:SharedArchiveFile="$archive" \
              -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
     plain) java -Xmx128m -Xms32m -XX:+UseSerialGC \
              -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
-    distribution) docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 & ;;
+    distribution) REGISTRY_HTTP_ADDR=127.0.0.1:$port REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=$dir/data \
+             docker-registry serve "$work/distribution.yml" >"$dir/log" 2>&1 & ;;
   esac
   pid=$!
   echo "$pid" >"$work/server.pid"

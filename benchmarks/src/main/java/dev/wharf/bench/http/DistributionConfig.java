@@ -12,6 +12,18 @@ final class DistributionConfig {
     private DistributionConfig() {
     }
 
+    /**
+     * Prints the configuration for {@code ROOT_DIRECTORY PORT}, for a script that starts distribution itself
+     * ({@code benchmarks/run-start.sh}), so that both measure the same distribution.
+     */
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: DistributionConfig ROOT_DIRECTORY PORT");
+            System.exit(2);
+        }
+        System.out.print(yaml(Path.of(args[0]), Integer.parseInt(args[1])));
+    }
+
     static String yaml(Path rootDirectory, int port) {
         return """
                 version: 0.1
