@@ -10,6 +10,7 @@ import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.StagedBlob;
 import dev.wharf.spi.StagedWriter;
 import dev.wharf.spi.StorageException;
+import org.rocksdb.RocksDBException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -71,15 +72,25 @@ public final class InlineBlobStore implements BlobStore {
     private final Optional<BlobRedirects> redirects;
 
     InlineBlobStore(Database database, BlobStore larger, int maxInlineBytes) {
+        this.database = database;
+        this.larger = larger;
+        this.maxInlineBytes = requireValidLimit(maxInlineBytes);
+        this.deletion = larger.deletion().map(Deletion::new);
+        this.redirects = larger.redirects().map(r -> digest -> isInline(digest) ? Optional.empty() : r.readRedirect(digest));
+    }
+
+    /**
+     * Returns {@code maxInlineBytes} if it is a limit this store accepts, 0 to {@link #MAX_INLINE_BYTES_LIMIT}: for
+     * configuration that checks a limit when it is given, before any store is opened.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static int requireValidLimit(int maxInlineBytes) {
         if (maxInlineBytes < 0 || maxInlineBytes > MAX_INLINE_BYTES_LIMIT) {
             throw new IllegalArgumentException("inline blob limit must be 0 to " + MAX_INLINE_BYTES_LIMIT
                     + " bytes, not " + maxInlineBytes);
         }
-        this.database = database;
-        this.larger = larger;
-        this.maxInlineBytes = maxInlineBytes;
-        this.deletion = larger.deletion().map(Deletion::new);
-        this.redirects = larger.redirects().map(r -> digest -> isInline(digest) ? Optional.empty() : r.readRedirect(digest));
+        return maxInlineBytes;
     }
 
     /** Blobs up to this many bytes are stored inline. */
@@ -161,14 +172,24 @@ public final class InlineBlobStore implements BlobStore {
         larger.close();
     }
 
-    private void putState(String id, StagedState state) {
+    /** What one change adds to its batch. */
+    private interface Change {
+        void addTo(Batch batch) throws RocksDBException;
+    }
+
+    /** Writes {@code change} as one batch, without a sync (the engine's {@code sync()} makes it durable). */
+    private void write(Change change) {
         database.guarded(() -> {
             try (Batch batch = database.batch()) {
-                batch.put(STAGED, ROOT, id, state);
+                change.addTo(batch);
                 batch.commit();
             }
             return null;
         });
+    }
+
+    private void putState(String id, StagedState state) {
+        write(batch -> batch.put(STAGED, ROOT, id, state));
     }
 
     /** Whether the staged record {@code id} is still there: a write discarded or committed elsewhere is not. */
@@ -177,13 +198,7 @@ public final class InlineBlobStore implements BlobStore {
     }
 
     private void deleteState(String id) {
-        database.guarded(() -> {
-            try (Batch batch = database.batch()) {
-                batch.delete(STAGED, ROOT, id);
-                batch.commit();
-            }
-            return null;
-        });
+        write(batch -> batch.delete(STAGED, ROOT, id));
     }
 
     /**
@@ -386,13 +401,9 @@ public final class InlineBlobStore implements BlobStore {
                 return info;
             }
             byte[] blob = bytes.length == size ? bytes : Arrays.copyOf(bytes, size);
-            database.guarded(() -> {
-                try (Batch batch = database.batch()) {
-                    batch.put(INLINE_BLOBS, ROOT, digest, blob);
-                    batch.delete(STAGED, ROOT, id);
-                    batch.commit();
-                }
-                return null;
+            write(batch -> {
+                batch.put(INLINE_BLOBS, ROOT, digest, blob);
+                batch.delete(STAGED, ROOT, id);
             });
             gone = true;
             bytes = null;
@@ -429,17 +440,11 @@ public final class InlineBlobStore implements BlobStore {
 
         @Override
         public boolean delete(Digest digest) {
-            boolean inline = database.guarded(() -> {
-                if (database.valueLength(INLINE_BLOBS, ROOT, digest) < 0) {
-                    return false;
-                }
-                try (Batch batch = database.batch()) {
-                    batch.delete(INLINE_BLOBS, ROOT, digest);
-                    batch.commit();
-                }
-                return true;
-            });
-            return inline || largerDeletion.delete(digest);
+            if (!isInline(digest)) {
+                return largerDeletion.delete(digest);
+            }
+            write(batch -> batch.delete(INLINE_BLOBS, ROOT, digest));
+            return true;
         }
 
         /** Inline blobs a page at a time (no database call spans a visit), then the larger store's. */

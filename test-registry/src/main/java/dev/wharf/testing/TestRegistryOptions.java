@@ -168,12 +168,8 @@ public final class TestRegistryOptions {
      * @throws IllegalArgumentException unless {@code bytes} is 0 to {@value InlineBlobStore#MAX_INLINE_BYTES_LIMIT}
      */
     public TestRegistryOptions withInlineBlobBytes(int bytes) {
-        if (bytes < 0 || bytes > InlineBlobStore.MAX_INLINE_BYTES_LIMIT) {
-            throw new IllegalArgumentException("inline blob bytes must be 0 to " + InlineBlobStore.MAX_INLINE_BYTES_LIMIT
-                    + ", was " + bytes);
-        }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, bytes);
+                maxRequestHeaderBytes, InlineBlobStore.requireValidLimit(bytes));
     }
 
     /** The largest blob kept in the metadata database of a registry with a data directory; 0 for none. */
