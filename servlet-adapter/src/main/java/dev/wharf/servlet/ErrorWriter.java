@@ -103,7 +103,7 @@ final class ErrorWriter {
         }
         boolean drainAfter = settleBody(exchange, brokenBody, error.code() == ErrorCode.TOOMANYREQUESTS);
         if (error.code() == ErrorCode.UNAUTHORIZED && !response.containsHeader("WWW-Authenticate")) {
-            response.setHeader("WWW-Authenticate", challenge);
+            response.setHeader("WWW-Authenticate", exchange.challenge().orElse(challenge));
         }
         write(exchange, error.httpStatus(), error.code().wireCode(),
                 Optional.ofNullable(error.getMessage()).orElse(error.code().description()), error.detail());

@@ -26,7 +26,8 @@ final class Exchange {
     private final HttpServletResponse response;
     private final Map<String, String> params;
     private final QueryParams query;
-    private final Caller caller;
+    private Caller caller = Caller.anonymous();
+    private Optional<String> challenge = Optional.empty();
     private final boolean head;
     private RepositoryName name;
     private RequestBody body;
@@ -37,8 +38,6 @@ final class Exchange {
         this.response = response;
         this.params = Map.copyOf(params);
         this.query = QueryParams.parse(request.getQueryString());
-        Principal principal = request.getUserPrincipal();
-        this.caller = principal == null ? Caller.anonymous() : Caller.of(principal);
         this.head = "HEAD".equals(request.getMethod());
     }
 
@@ -50,8 +49,25 @@ final class Exchange {
         return response;
     }
 
+    /** Who the request runs as, as the {@link AccessDoor} admitted it; anonymous until then. */
     Caller caller() {
         return caller;
+    }
+
+    /** Sets who the request runs as, and the {@code WWW-Authenticate} value a 401 on it will carry. */
+    void admit(Caller admitted, String challengeValue) {
+        this.caller = admitted;
+        this.challenge = Optional.of(challengeValue);
+    }
+
+    /** The challenge for a 401 on this request, once the door has worked it out. */
+    Optional<String> challenge() {
+        return challenge;
+    }
+
+    /** Sets the challenge for a 401 on this request without admitting anyone. */
+    void challengeWith(String challengeValue) {
+        this.challenge = Optional.of(challengeValue);
     }
 
     QueryParams query() {
@@ -182,8 +198,8 @@ final class Exchange {
 
     /** Whose uploads count together against a per-caller cap: the user's name, else the client's address. */
     String callerKey() {
-        Principal principal = request.getUserPrincipal();
-        return principal != null ? "user:" + principal.getName() : "address:" + request.getRemoteAddr();
+        Optional<Principal> principal = caller.principal();
+        return principal.isPresent() ? "user:" + principal.get().getName() : "address:" + request.getRemoteAddr();
     }
 
     /** The declared {@code Content-Range} of an upload chunk, if any. */

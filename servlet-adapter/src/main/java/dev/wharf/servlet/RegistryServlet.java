@@ -3,6 +3,7 @@ package dev.wharf.servlet;
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryException;
+import dev.wharf.servlet.auth.Authenticator;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -67,7 +68,8 @@ import java.util.Optional;
  *
  * <p>The servlet only translates: it routes the path as the client sent it ({@link RequestPath},
  * {@link Routes}), parses headers and query, calls the registry on behalf of
- * {@code request.getUserPrincipal()} (anonymous when there is none; authenticating is the container's job)
+ * the caller its {@link Authenticator} establishes (by default {@link Authenticator#container()}: the container's
+ * {@code request.getUserPrincipal()}, anonymous when there is none)
  * and turns {@link RegistryException}s into the spec's JSON error envelope. Bodies
  * stream in both directions; a blob is never held in memory. Declared with async support (as above), the servlet
  * moves blob bodies with non-blocking I/O, so a slow client holds a connection and a buffer but no thread, and
@@ -91,6 +93,7 @@ public class RegistryServlet extends HttpServlet {
 
     private transient Registry registry;
     private transient TransferLimits limits;
+    private transient AccessDoor door;
     private transient Map<Endpoint, Handler> handlers;
     private transient ErrorWriter errors;
     private transient Transfers transfers;
@@ -102,8 +105,17 @@ public class RegistryServlet extends HttpServlet {
 
     /** A servlet over {@code registry} holding transfers to {@code limits}. */
     public RegistryServlet(Registry registry, TransferLimits limits) {
+        this(registry, limits, Authenticator.container());
+    }
+
+    /**
+     * A servlet over {@code registry} holding transfers to {@code limits}, whose callers {@code authenticator}
+     * establishes: every request passes it before its handler runs (see {@link Authenticator} for the answers).
+     */
+    public RegistryServlet(Registry registry, TransferLimits limits, Authenticator authenticator) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.door = new AccessDoor(Objects.requireNonNull(authenticator, "authenticator"));
     }
 
     /**
@@ -112,6 +124,7 @@ public class RegistryServlet extends HttpServlet {
      */
     public RegistryServlet() {
         this.limits = TransferLimits.defaults();
+        this.door = new AccessDoor(Authenticator.container());
     }
 
     /**
@@ -183,6 +196,7 @@ public class RegistryServlet extends HttpServlet {
         try {
             checkHeaderCount(request);
             if (route instanceof Routes.Found found) {
+                door.admit(exchange, found.endpoint(), found.params());
                 handlers.get(found.endpoint()).handle(exchange);
             } else if (route instanceof Routes.MethodNotAllowed notAllowed) {
                 response.setHeader("Allow", String.join(", ", notAllowed.allowed()));

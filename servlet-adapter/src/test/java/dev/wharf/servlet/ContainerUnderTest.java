@@ -1,7 +1,9 @@
 package dev.wharf.servlet;
 
 import dev.wharf.api.Registry;
+import dev.wharf.servlet.auth.Authenticator;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
 
 /**
  * The containers every HTTP behaviour is tested on, for tests that need a registry of their own (a policy,
@@ -14,17 +16,35 @@ enum ContainerUnderTest {
         RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
             return JettyRegistryServer.start(registry, filter, limits);
         }
+
+        @Override
+        RegistryServer startSecured(Registry registry, Authenticator authenticator, HttpServlet tokenService)
+                throws Exception {
+            return JettyRegistryServer.startSecured(registry, authenticator, tokenService);
+        }
     },
     TOMCAT {
         @Override
         RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
             return TomcatRegistryServer.start(registry, filter, limits);
         }
+
+        @Override
+        RegistryServer startSecured(Registry registry, Authenticator authenticator, HttpServlet tokenService)
+                throws Exception {
+            return TomcatRegistryServer.startSecured(registry, authenticator, tokenService);
+        }
     },
     UNDERTOW {
         @Override
         RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
             return UndertowRegistryServer.start(registry, filter, limits);
+        }
+
+        @Override
+        RegistryServer startSecured(Registry registry, Authenticator authenticator, HttpServlet tokenService)
+                throws Exception {
+            return UndertowRegistryServer.startSecured(registry, authenticator, tokenService);
         }
     };
 
@@ -41,4 +61,11 @@ enum ContainerUnderTest {
      * holding transfers to {@code limits}.
      */
     abstract RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception;
+
+    /**
+     * Starts this container serving {@code registry} through {@code authenticator}, with {@code tokenService} at
+     * {@code /token} when not null; the server owns the registry and closes it.
+     */
+    abstract RegistryServer startSecured(Registry registry, Authenticator authenticator, HttpServlet tokenService)
+            throws Exception;
 }

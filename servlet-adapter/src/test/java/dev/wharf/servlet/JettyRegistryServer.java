@@ -66,6 +66,24 @@ public final class JettyRegistryServer implements RegistryServer {
     }
 
     /**
+     * Starts Jetty serving {@code registry} through {@code authenticator}, with {@code tokenService} (when not null)
+     * at {@code /token}; the returned server owns the registry and closes it.
+     */
+    public static JettyRegistryServer startSecured(Registry registry, dev.wharf.servlet.auth.Authenticator authenticator,
+                                                   jakarta.servlet.http.HttpServlet tokenService) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        return startWith(registry, context -> {
+            ServletHolder holder = new ServletHolder(new RegistryServlet(registry, TransferLimits.defaults(),
+                    authenticator));
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, "/v2/*");
+            if (tokenService != null) {
+                context.addServlet(new ServletHolder(tokenService), "/token");
+            }
+        });
+    }
+
+    /**
      * Starts Jetty with {@code servlet} declared by class (Jetty creates it, as from web.xml) at {@code /v2/*}
      * and {@code setup} run before any servlet starts; {@code setup} decides what to attach. The returned
      * server owns {@code registry} and closes it.

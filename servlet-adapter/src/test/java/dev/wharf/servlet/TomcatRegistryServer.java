@@ -67,6 +67,23 @@ public final class TomcatRegistryServer implements RegistryServer {
     }
 
     /**
+     * Starts Tomcat serving {@code registry} through {@code authenticator}, with {@code tokenService} (when not
+     * null) at {@code /token}; the returned server owns the registry and closes it.
+     */
+    public static TomcatRegistryServer startSecured(Registry registry, dev.wharf.servlet.auth.Authenticator authenticator,
+                                                    jakarta.servlet.http.HttpServlet tokenService) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        return startWith(registry, null, context -> {
+            if (tokenService != null) {
+                Tomcat.addServlet(context, "token", tokenService);
+                context.addServletMappingDecoded("/token", "token");
+            }
+            return Tomcat.addServlet(context, "wharf", new RegistryServlet(registry, TransferLimits.defaults(),
+                    authenticator));
+        });
+    }
+
+    /**
      * Starts Tomcat with {@code servlet} declared by class name (Tomcat creates it, as from web.xml) at
      * {@code /v2/*} and {@code setup} run before any servlet starts; {@code setup} decides what to attach. The
      * returned server owns {@code registry} and closes it.

@@ -69,6 +69,26 @@ public final class UndertowRegistryServer implements RegistryServer {
     }
 
     /**
+     * Starts Undertow serving {@code registry} through {@code authenticator}, with {@code tokenService} (when not
+     * null) at {@code /token}; the returned server owns the registry and closes it.
+     */
+    public static UndertowRegistryServer startSecured(Registry registry,
+                                                      dev.wharf.servlet.auth.Authenticator authenticator,
+                                                      jakarta.servlet.http.HttpServlet tokenService) throws Exception {
+        Objects.requireNonNull(registry, "registry");
+        RegistryServlet servlet = new RegistryServlet(registry, TransferLimits.defaults(), authenticator);
+        DeploymentInfo info = Servlets.deployment()
+                .addServlet(Servlets.servlet("wharf", RegistryServlet.class, new ImmediateInstanceFactory<>(servlet))
+                        .addMapping("/v2/*")
+                        .setAsyncSupported(true));
+        if (tokenService != null) {
+            info.addServlet(Servlets.servlet("token", jakarta.servlet.http.HttpServlet.class,
+                    new ImmediateInstanceFactory<>(tokenService)).addMapping("/token"));
+        }
+        return startWith(registry, info, null);
+    }
+
+    /**
      * Starts Undertow with {@code servlet} declared by class (Undertow creates it, as from web.xml) at
      * {@code /v2/*} and {@code setup} run before any servlet starts; {@code setup} decides what to attach. The
      * returned server owns {@code registry} and closes it.

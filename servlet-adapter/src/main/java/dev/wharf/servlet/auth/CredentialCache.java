@@ -1,0 +1,82 @@
+package dev.wharf.servlet.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Remembers credentials that passed a slow check (bcrypt) for a short while, so a client that sends its password
+ * with every request (Basic authentication) pays the check about once a minute instead of on every request.
+ *
+ * <p>Keeps no password: an entry is a salted SHA-256 of user and password, with a salt drawn when the cache is
+ * made, so the heap holds nothing that a dictionary attack on bcrypt would not also need. Bounded: past
+ * {@value #MAX_ENTRIES} entries it starts over. Thread-safe.
+ */
+final class CredentialCache {
+    private static final int MAX_ENTRIES = 10_000;
+
+    private final long lifetimeNanos;
+    private final LongSupplier clock;
+    private final byte[] salt = new byte[16];
+    private final Map<String, Long> expiries = new ConcurrentHashMap<>();
+
+    CredentialCache(long lifetimeNanos, LongSupplier clock) {
+        this.lifetimeNanos = lifetimeNanos;
+        this.clock = clock;
+        new SecureRandom().nextBytes(salt);
+    }
+
+    /** True if {@code user} proved {@code password} within the lifetime. */
+    boolean contains(String user, char[] password) {
+        if (lifetimeNanos <= 0) {
+            return false;
+        }
+        String key = key(user, password);
+        Long expiry = expiries.get(key);
+        if (expiry == null) {
+            return false;
+        }
+        if (expiry - clock.getAsLong() > 0) {
+            return true;
+        }
+        expiries.remove(key, expiry);
+        return false;
+    }
+
+    /** Remembers that {@code user} proved {@code password}. */
+    void add(String user, char[] password) {
+        if (lifetimeNanos <= 0) {
+            return;
+        }
+        if (expiries.size() >= MAX_ENTRIES) {
+            expiries.clear();
+        }
+        expiries.put(key(user, password), clock.getAsLong() + lifetimeNanos);
+    }
+
+    private String key(String user, char[] password) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        sha256.update(salt);
+        sha256.update(user.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        sha256.update(bytes.duplicate());
+        if (bytes.hasArray()) {
+            Arrays.fill(bytes.array(), (byte) 0);
+        }
+        return Base64.getEncoder().encodeToString(sha256.digest());
+    }
+}
