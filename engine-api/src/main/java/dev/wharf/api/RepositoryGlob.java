@@ -71,11 +71,12 @@ public final class RepositoryGlob {
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
             if (!isAllowed(c)) {
+                String at = "'" + c + "' at position " + (i + 1);
                 String why = Character.isUpperCase(c)
-                        ? "repository names are lowercase, so '" + c + "' at position " + (i + 1) + " never matches; write '"
+                        ? "repository names are lowercase, so " + at + " never matches; write '"
                                 + Character.toLowerCase(c) + "'"
-                        : "'" + c + "' at position " + (i + 1) + " is not allowed: a glob holds lowercase letters, digits, "
-                                + "'.', '_', '-', the separator '/' and the wildcards '*', '?', '**'";
+                        : at + " is not allowed: a glob holds lowercase letters, digits, '.', '_', '-', the "
+                                + "separator '/' and the wildcards '*', '?', '**'";
                 throw invalid(glob, why);
             }
         }

@@ -262,7 +262,8 @@ public final class AccessPolicy implements Authorizer {
          * @throws IllegalArgumentException if the name or a user is null or blank
          */
         public Builder group(String name, String... users) {
-            Set<String> members = groups.computeIfAbsent(Subject.requireName("group", name), n -> new LinkedHashSet<>());
+            Set<String> members = groups.computeIfAbsent(Subject.requireName("group", name),
+                    n -> new LinkedHashSet<>());
             for (String user : users) {
                 members.add(Subject.requireName("user", user));
             }

@@ -90,7 +90,8 @@ class AccessPolicyTest {
     @Test
     void shouldNameTheRuleThatAllowedWhenExplaining() {
         assertThat(POLICY.allowingRule(as("carol"), DELETE, RepositoryName.of("team/app")))
-                .hasValueSatisfying(rule -> assertThat(rule.toString()).isEqualTo("allow delete on team/** to user:carol"));
+                .hasValueSatisfying(rule -> assertThat(rule.toString())
+                        .isEqualTo("allow delete on team/** to user:carol"));
     }
 
     @ParameterizedTest

@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -56,7 +58,7 @@ final class AccessPolicyFile {
     private final Path file;
     private final JsonParser parser;
     private final AccessPolicy.Builder builder = AccessPolicy.builder();
-    private final Set<String> definedGroups = new HashSet<>();
+    private final Set<String> definedGroups = new LinkedHashSet<>();
     /** Groups named by rules, with where, checked once the whole file (groups may come last) is read. */
     private final Map<String, JsonLocation> namedGroups = new LinkedHashMap<>();
 
@@ -103,17 +105,12 @@ final class AccessPolicyFile {
         JsonLocation top = parser.currentTokenLocation();
         expect(JsonToken.START_OBJECT, "the top level must be a mapping with the keys 'groups' and 'access'");
         Set<String> keys = new HashSet<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String key = parser.currentName();
-            JsonLocation where = parser.currentTokenLocation();
-            if (!keys.add(key)) {
-                throw mistake(where, "'" + key + "' is given twice");
-            }
-            parser.nextToken();
-            switch (key) {
+        for (Optional<Located> key = nextKey(keys, ""); key.isPresent(); key = nextKey(keys, "")) {
+            switch (key.get().text()) {
                 case "groups" -> readGroups();
                 case "access" -> readRules();
-                default -> throw mistake(where, "unknown key '" + key + "'; expected 'groups' or 'access'");
+                default -> throw mistake(key.get().where(), "unknown key '" + key.get().text()
+                        + "'; expected 'groups' or 'access'");
             }
         }
         if (!keys.contains("access")) {
@@ -134,15 +131,13 @@ final class AccessPolicyFile {
     private void readGroups() throws IOException {
         expect(JsonToken.START_OBJECT, "'groups' must be a mapping of group names to lists of users, as in "
                 + "'devs: [alice, bob]'");
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String group = parser.currentName();
-            JsonLocation where = parser.currentTokenLocation();
-            if (!definedGroups.add(group)) {
-                throw mistake(where, "group '" + group + "' is defined twice");
-            }
-            parser.nextToken();
+        String twice = " under 'groups'";
+        for (Optional<Located> key = nextKey(definedGroups, twice); key.isPresent();
+                key = nextKey(definedGroups, twice)) {
+            String group = key.get().text();
             List<Located> users = readStrings("the users of group '" + group + "'");
-            checked(where, () -> builder.group(group, users.stream().map(Located::text).toArray(String[]::new)));
+            checked(key.get().where(), () -> builder.group(group, users.stream().map(Located::text)
+                    .toArray(String[]::new)));
         }
     }
 
@@ -161,17 +156,14 @@ final class AccessPolicyFile {
         Map<String, List<Located>> lists = new LinkedHashMap<>();
         boolean anonymous = false;
         boolean authenticated = false;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String key = parser.currentName();
-            JsonLocation where = parser.currentTokenLocation();
+        Set<String> keys = new HashSet<>();
+        String twice = " in this rule";
+        for (Optional<Located> located = nextKey(keys, twice); located.isPresent(); located = nextKey(keys, twice)) {
+            String key = located.get().text();
             if (!RULE_KEYS.contains(key)) {
-                throw mistake(where, "unknown key '" + key + "' in a rule; expected one of " + String.join(", ", RULE_KEYS));
+                throw mistake(located.get().where(), "unknown key '" + key + "' in a rule; expected one of "
+                        + String.join(", ", RULE_KEYS));
             }
-            if (lists.containsKey(key) || key.equals("anonymous") && anonymous || key.equals("authenticated")
-                    && authenticated) {
-                throw mistake(where, "'" + key + "' is given twice in this rule");
-            }
-            parser.nextToken();
             switch (key) {
                 case "anonymous" -> anonymous = readBoolean(key);
                 case "authenticated" -> authenticated = readBoolean(key);
@@ -222,6 +214,24 @@ final class AccessPolicyFile {
                     + example + "]'");
         }
         return values;
+    }
+
+    /**
+     * The next key of the mapping being read, the parser then on its value; empty at the mapping's end.
+     *
+     * @param seen  the keys of this mapping so far, to which the key is added
+     * @param twice where the mapping is, for the message about a key given twice
+     */
+    private Optional<Located> nextKey(Set<String> seen, String twice) throws IOException {
+        if (parser.nextToken() != JsonToken.FIELD_NAME) {
+            return Optional.empty();
+        }
+        Located key = new Located(parser.currentName(), parser.currentTokenLocation());
+        if (!seen.add(key.text())) {
+            throw mistake(key.where(), "'" + key.text() + "' is given twice" + twice);
+        }
+        parser.nextToken();
+        return Optional.of(key);
     }
 
     /** A list of strings, the parser on its opening bracket; each string with where it stands. */

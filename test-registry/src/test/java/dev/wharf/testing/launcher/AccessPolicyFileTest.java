@@ -200,8 +200,16 @@ class AccessPolicyFileTest {
                             repositories: [a]
                             actions: [pull]
                         """, 3, "'users' is given twice in this rule"),
+                Arguments.of("""
+                        access:
+                          - anonymous: false
+                            anonymous: true
+                            repositories: [a]
+                            actions: [pull]
+                        """, 3, "'anonymous' is given twice in this rule"),
                 Arguments.of("groups: [devs]\naccess: []\n", 1, "'groups' must be a mapping"),
-                Arguments.of("groups:\n  devs: [a]\n  devs: [b]\naccess: []\n", 3, "group 'devs' is defined twice"),
+                Arguments.of("groups:\n  devs: [a]\n  devs: [b]\naccess: []\n", 3,
+                        "'devs' is given twice under 'groups'"),
                 Arguments.of("access:\n  users: [alice]\n", 2, "'access' must be a list of rules"),
                 Arguments.of("access:\n  - pull\n", 2, "a rule must be a mapping"),
                 Arguments.of("access: []\naccess: []\n", 2, "'access' is given twice"),
