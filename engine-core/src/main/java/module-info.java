@@ -1,9 +1,10 @@
 /**
  * The Wharf engine: {@code dev.wharf.core} (the {@code Registry} implementation, found by
  * {@code Registry.builder()} through the service it provides), {@code dev.wharf.core.storage} (the in-memory and
- * filesystem reference stores) and {@code dev.wharf.core.manifest} (manifest parsing into the facts a
- * {@code ManifestRecord} holds, for tools and store migrations). The engine's parts live in {@code dev.wharf.core.internal}, which this module
- * does not export.
+ * filesystem reference stores), {@code dev.wharf.core.manifest} (manifest parsing into the facts a
+ * {@code ManifestRecord} holds, for tools and store migrations) and {@code dev.wharf.core.access} (an
+ * {@code Authorizer} written as groups and allow rules over repository globs). The engine's parts live in
+ * {@code dev.wharf.core.internal}, which this module does not export.
  */
 module dev.wharf.core {
     requires transitive dev.wharf.api;
@@ -13,6 +14,7 @@ module dev.wharf.core {
     exports dev.wharf.core;
     exports dev.wharf.core.storage;
     exports dev.wharf.core.manifest;
+    exports dev.wharf.core.access;
 
     provides dev.wharf.spi.RegistryEngineProvider with dev.wharf.core.CoreEngineProvider;
 }

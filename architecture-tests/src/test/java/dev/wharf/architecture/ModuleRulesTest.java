@@ -34,7 +34,8 @@ class ModuleRulesTest {
     void shouldSeeEveryModulesClasses() {
         // A rule over no classes passes vacuously: make sure each module's main classes were imported.
         for (String pkg : new String[] {"dev.wharf.api", "dev.wharf.spi", "dev.wharf.core", "dev.wharf.core.internal",
-                "dev.wharf.core.storage", "dev.wharf.core.manifest", "dev.wharf.testkit", "dev.wharf.rocksdb", "dev.wharf.servlet",
+                "dev.wharf.core.storage", "dev.wharf.core.manifest", "dev.wharf.core.access", "dev.wharf.testkit",
+                "dev.wharf.rocksdb", "dev.wharf.servlet",
                 "dev.wharf.testing", "dev.wharf.testing.launcher"}) {
             assertThat(wharf.containPackage(pkg)).as(pkg).isTrue();
             assertThat(wharf.getPackage(pkg).getClasses()).as(pkg).isNotEmpty();
@@ -88,6 +89,14 @@ class ModuleRulesTest {
     void shouldKeepReferenceStoresIndependentOfTheEngine() {
         check(noClasses().that().resideInAPackage("dev.wharf.core.storage..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.wharf.core", "dev.wharf.core.internal.."));
+    }
+
+    /** The access policy is an Authorizer over the values: usable by a token service without the engine. */
+    @Test
+    void shouldKeepTheAccessPolicyOnTheApiAlone() {
+        check(classes().that().resideInAPackage("dev.wharf.core.access..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.wharf.api..", "dev.wharf.spi..",
+                        "dev.wharf.core.access.."));
     }
 
     @Test

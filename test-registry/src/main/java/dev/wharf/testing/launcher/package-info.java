@@ -2,7 +2,8 @@
  * The {@code wharf-registry.jar} command: {@link dev.wharf.testing.launcher.Launcher} parses its flags
  * ({@code LauncherOptions}) and serves a {@link dev.wharf.testing.TestRegistry} on this machine until it is
  * stopped, durable under a data directory by default, or backs a stopped registry up ({@code OfflineBackup},
- * {@code --backup-to}) and exits.
+ * {@code --backup-to}) and exits. {@code AccessPolicyFile} reads an access policy file
+ * ({@code --access FILE}).
  *
  * <p>The flags, the ready line ({@code Wharf registry listening on http://HOST:PORT (data: DIR|in-memory)}),
  * the exit statuses and the data directory's layout ({@link dev.wharf.testing.DataLayout}) are what scripts
