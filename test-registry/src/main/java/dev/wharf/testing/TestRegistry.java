@@ -6,6 +6,7 @@ import dev.wharf.api.RegistryConfig;
 import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.rocksdb.RocksDbMetadataStore;
 import dev.wharf.servlet.RegistryServlet;
+import dev.wharf.servlet.auth.TokenServlet;
 import jakarta.servlet.ServletException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -108,7 +109,10 @@ public final class TestRegistry implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> buildEngine(options), TestRegistry::openingThread)
                 : CompletableFuture.completedFuture(buildEngine(options));
         AwaitingServlet servlet = new AwaitingServlet();
-        Server server = newServer(options, servlet);
+        // The token service asks the engine's authorizer, which exists once the engine is built.
+        RegistryLogin.Installed login = options.login().install((caller, action, repository) ->
+                await(engine).config().authorizer().permits(caller, action, repository));
+        Server server = newServer(options, servlet, login);
         Exception jettyFailure = null;
         try {
             server.start();
@@ -128,7 +132,7 @@ public final class TestRegistry implements AutoCloseable {
         }
         if (jettyFailure == null) {
             try {
-                servlet.serve(new RegistryServlet(registry, options.transferLimits()));
+                servlet.serve(new RegistryServlet(registry, options.transferLimits(), login.authenticator()));
             } catch (ServletException e) {
                 jettyFailure = e;
             }
@@ -280,7 +284,8 @@ public final class TestRegistry implements AutoCloseable {
         return store;
     }
 
-    private static Server newServer(TestRegistryOptions options, AwaitingServlet servlet) {
+    private static Server newServer(TestRegistryOptions options, AwaitingServlet servlet,
+                                    RegistryLogin.Installed login) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("wharf-registry");
         threads.setDaemon(true);
@@ -310,6 +315,8 @@ public final class TestRegistry implements AutoCloseable {
         holder.setAsyncSupported(true); // the servlet may stream large bodies with async I/O
         holder.setInitOrder(0); // initialised as Jetty starts, so that it can initialise the one it waits for
         context.addServlet(holder, "/v2/*");
+        login.tokenService().ifPresent(tokens -> context.addServlet(new ServletHolder("token", tokens),
+                TokenServlet.DEFAULT_PATH));
         context.getServletHandler().setDecodeAmbiguousURIs(true); // only what the URI compliance above lets in
         context.getServletHandler().setEnsureDefaultServlet(false); // outside /v2/: 404 for every method
         // Jetty's refusals (bad requests, ambiguous paths, unknown paths) in the registry's error envelope.
@@ -371,6 +378,33 @@ public final class TestRegistry implements AutoCloseable {
          */
         public Builder engine(Consumer<RegistryBuilder> customizer) {
             options = options.withEngine(customizer);
+            return this;
+        }
+
+        /**
+         * Requires Basic credentials; adds {@code user} with {@code password} (call again for more users). See
+         * {@link TestRegistryOptions#withBasicAuth(String, String)}.
+         */
+        public Builder basicAuth(String user, String password) {
+            options = options.withBasicAuth(user, password);
+            return this;
+        }
+
+        /**
+         * Requires bearer tokens from the registry's own token service at {@code /token}; adds {@code user} with
+         * {@code password} (call again for more users). See {@link TestRegistryOptions#withTokenAuth(String, String)}.
+         */
+        public Builder tokenAuth(String user, String password) {
+            options = options.withTokenAuth(user, password);
+            return this;
+        }
+
+        /**
+         * Lets callers without credentials pull the repositories {@code glob} matches. See
+         * {@link TestRegistryOptions#withAnonymousPull(String)}.
+         */
+        public Builder anonymousPull(String glob) {
+            options = options.withAnonymousPull(glob);
             return this;
         }
 

@@ -1,7 +1,11 @@
 package dev.wharf.testing;
 
 import dev.wharf.api.RegistryBuilder;
+import dev.wharf.api.RepositoryGlob;
+import dev.wharf.core.access.AccessPolicy;
 import dev.wharf.rocksdb.InlineBlobStore;
+import dev.wharf.servlet.auth.HtpasswdFile;
+import dev.wharf.servlet.auth.PasswordVerifier;
 import dev.wharf.servlet.TransferLimits;
 
 import java.nio.file.Path;
@@ -40,7 +44,7 @@ public final class TestRegistryOptions {
 
     private static final TestRegistryOptions DEFAULTS = new TestRegistryOptions(DEFAULT_HOST, 0, Optional.empty(),
             builder -> { }, TransferLimits.defaults(), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUEST_HEADER_BYTES,
-            InlineBlobStore.DEFAULT_MAX_INLINE_BYTES);
+            InlineBlobStore.DEFAULT_MAX_INLINE_BYTES, RegistryLogin.NONE);
 
     private final String host;
     private final int port;
@@ -50,10 +54,11 @@ public final class TestRegistryOptions {
     private final int maxConnections;
     private final int maxRequestHeaderBytes;
     private final int inlineBlobBytes;
+    private final RegistryLogin login;
 
     private TestRegistryOptions(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine,
                                 TransferLimits transferLimits, int maxConnections, int maxRequestHeaderBytes,
-                                int inlineBlobBytes) {
+                                int inlineBlobBytes, RegistryLogin login) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -62,6 +67,7 @@ public final class TestRegistryOptions {
         this.maxConnections = maxConnections;
         this.maxRequestHeaderBytes = maxRequestHeaderBytes;
         this.inlineBlobBytes = inlineBlobBytes;
+        this.login = login;
     }
 
     /** 127.0.0.1, an ephemeral port, everything in memory, the engine's own defaults. */
@@ -80,7 +86,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("host must not be blank");
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes);
+                maxRequestHeaderBytes, inlineBlobBytes, login);
     }
 
     /**
@@ -93,7 +99,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes);
+                maxRequestHeaderBytes, inlineBlobBytes, login);
     }
 
     /**
@@ -103,7 +109,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withDataDirectory(Path directory) {
         Objects.requireNonNull(directory, "directory");
         return new TestRegistryOptions(host, port, Optional.of(directory), engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes);
+                maxRequestHeaderBytes, inlineBlobBytes, login);
     }
 
     /**
@@ -119,7 +125,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withEngine(Consumer<RegistryBuilder> customizer) {
         Objects.requireNonNull(customizer, "customizer");
         return new TestRegistryOptions(host, port, dataDirectory, engine.andThen(customizer), transferLimits,
-                maxConnections, maxRequestHeaderBytes, inlineBlobBytes);
+                maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login);
     }
 
     /**
@@ -128,7 +134,7 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withTransferLimits(TransferLimits limits) {
         Objects.requireNonNull(limits, "limits");
-        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes, inlineBlobBytes);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login);
     }
 
     /**
@@ -142,7 +148,7 @@ public final class TestRegistryOptions {
         if (max < 1) {
             throw new IllegalArgumentException("max connections must be positive, was " + max);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes, inlineBlobBytes);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes, inlineBlobBytes, login);
     }
 
     /**
@@ -155,7 +161,7 @@ public final class TestRegistryOptions {
         if (bytes < 1024) {
             throw new IllegalArgumentException("max request header bytes must be at least 1024, was " + bytes);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes, inlineBlobBytes);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes, inlineBlobBytes, login);
     }
 
     /**
@@ -169,7 +175,69 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withInlineBlobBytes(int bytes) {
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, InlineBlobStore.requireValidLimit(bytes));
+                maxRequestHeaderBytes, InlineBlobStore.requireValidLimit(bytes), login);
+    }
+
+    /**
+     * Requires Basic credentials, adding {@code user} with {@code password} to the users who may log in (several
+     * calls add several users). Every user may do everything unless the engine's authorizer says otherwise;
+     * callers without credentials get {@code 401} with the challenge, {@code GET /v2/} included, unless
+     * {@link #withAnonymousAccess(boolean)} admits them.
+     *
+     * @throws IllegalArgumentException for an empty user name or one with a colon, which Basic cannot carry
+     */
+    public TestRegistryOptions withBasicAuth(String user, String password) {
+        return withLogin(login.withUser(RegistryLogin.Kind.BASIC, user, password));
+    }
+
+    /** Requires Basic credentials that {@code passwords} accepts (an {@link HtpasswdFile}, say). */
+    public TestRegistryOptions withBasicAuth(PasswordVerifier passwords) {
+        return withLogin(login.withPasswords(RegistryLogin.Kind.BASIC, passwords));
+    }
+
+    /**
+     * Requires bearer tokens of the registry token flow, served by the registry's own token service at
+     * {@code /token}, adding {@code user} with {@code password} to the users who may get one. A challenge names
+     * the realm {@code <scheme>://<host:port>/token} and the service {@code wharf-registry}, as docker, podman,
+     * skopeo, containerd, Jib and ORAS expect. Tokens grant what the engine's authorizer allows, and live five
+     * minutes.
+     */
+    public TestRegistryOptions withTokenAuth(String user, String password) {
+        return withLogin(login.withUser(RegistryLogin.Kind.TOKEN, user, password));
+    }
+
+    /** Requires bearer tokens, which the token service gives to the users {@code passwords} accepts. */
+    public TestRegistryOptions withTokenAuth(PasswordVerifier passwords) {
+        return withLogin(login.withPasswords(RegistryLogin.Kind.TOKEN, passwords));
+    }
+
+    /**
+     * Whether callers without credentials reach the engine's authorizer, which then decides what they may do
+     * (false by default: with a login on, they are challenged). With the token flow, anonymous clients get
+     * anonymous tokens from the token service instead, granting what the authorizer allows anonymous callers.
+     */
+    public TestRegistryOptions withAnonymousAccess(boolean admit) {
+        return withLogin(login.admittingAnonymous(admit));
+    }
+
+    /**
+     * Lets callers without credentials pull the repositories {@code glob} matches (a {@link RepositoryGlob}) and
+     * see them in the catalog; every logged-in user may do everything. Sets the engine's authorizer to that
+     * {@link AccessPolicy} (a later {@link #withEngine} can set another) and admits anonymous callers.
+     */
+    public TestRegistryOptions withAnonymousPull(String glob) {
+        AccessPolicy policy = AccessPolicy.allowAllAuthenticated().toBuilder().anonymousPull(glob).build();
+        return withAnonymousAccess(true).withEngine(engine -> engine.authorizer(policy));
+    }
+
+    private TestRegistryOptions withLogin(RegistryLogin login) {
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes, inlineBlobBytes, login);
+    }
+
+    /** How clients log in. */
+    RegistryLogin login() {
+        return login;
     }
 
     /** The largest blob kept in the metadata database of a registry with a data directory; 0 for none. */
@@ -215,6 +283,7 @@ public final class TestRegistryOptions {
     @Override
     public String toString() {
         return "TestRegistryOptions[" + host + ":" + port + ", data: "
-                + dataDirectory.map(Path::toString).orElse("in memory") + "]";
+                + dataDirectory.map(Path::toString).orElse("in memory")
+                + (login.kind() == RegistryLogin.Kind.NONE ? "" : ", " + login) + "]";
     }
 }

@@ -200,6 +200,24 @@ public final class WharfRegistryExtension implements BeforeAllCallback, BeforeEa
             return this;
         }
 
+        /** Requires Basic credentials; adds a user. See {@link TestRegistryOptions#withBasicAuth(String, String)}. */
+        public Builder basicAuth(String user, String password) {
+            options = options.withBasicAuth(user, password);
+            return this;
+        }
+
+        /** Requires tokens of the registry's own token service; adds a user. See {@link TestRegistryOptions#withTokenAuth(String, String)}. */
+        public Builder tokenAuth(String user, String password) {
+            options = options.withTokenAuth(user, password);
+            return this;
+        }
+
+        /** Lets anonymous callers pull what {@code glob} matches. See {@link TestRegistryOptions#withAnonymousPull(String)}. */
+        public Builder anonymousPull(String glob) {
+            options = options.withAnonymousPull(glob);
+            return this;
+        }
+
         /** An extension that starts its registries with these options. */
         public WharfRegistryExtension build() {
             return new WharfRegistryExtension(options);

@@ -98,8 +98,18 @@ public final class HtpasswdFile implements PasswordVerifier {
 
     /** A bcrypt hash of {@code password} at {@link #DEFAULT_COST}, as one would write after {@code user:}. */
     public static String hash(char[] password) {
-        return new String(BCrypt.with(BCrypt.Version.VERSION_2Y).hash(DEFAULT_COST, password),
-                StandardCharsets.US_ASCII);
+        return hash(password, DEFAULT_COST);
+    }
+
+    /**
+     * A bcrypt hash of {@code password} at {@code cost} (4 to 31; each step doubles the time). Below the default
+     * only for throwaway users, such as a test registry's, whose start should take milliseconds.
+     */
+    public static String hash(char[] password, int cost) {
+        if (cost < 4 || cost > 31) {
+            throw new IllegalArgumentException("bcrypt cost must be 4 to 31, was " + cost);
+        }
+        return new String(BCrypt.with(BCrypt.Version.VERSION_2Y).hash(cost, password), StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -113,12 +113,12 @@ public final class Launcher {
         }
     }
 
-    /** The ready line, and on an address other than loopback the warning that anyone can push. */
+    /** The ready line, and on an address other than loopback without logins the warning that anyone can push. */
     private static void announce(LauncherOptions options, TestRegistry registry, PrintStream out, PrintStream err) {
         String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
         out.println("Wharf registry listening on http://" + registry.boundHostPort() + " (data: " + data + ")");
         out.flush();
-        if (!isLoopback(options.host())) {
+        if (!isLoopback(options.host()) && !options.login().enabled()) {
             err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()
                     + " can push, pull and delete");
             err.flush();

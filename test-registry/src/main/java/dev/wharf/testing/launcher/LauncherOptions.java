@@ -22,9 +22,12 @@ import java.util.Optional;
  * @param help          {@code --help} was given: print {@link #USAGE} and exit
  * @param limits        connection, header and transfer limits (the flags below {@code --backup-to} in the usage)
  * @param inlineBlobBytes blobs up to this size are kept in the metadata database ({@code --inline-blob-bytes})
+ * @param login         who must log in, and how ({@code --htpasswd}, {@code --token-auth}, {@code --anonymous-pull},
+ *                      {@code --access})
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
-                       Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes) {
+                       Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
+                       LoginFlags login) {
 
     /**
      * The launcher's limits on clients, as flags give them.
@@ -45,7 +48,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
     static final String USAGE = """
             Usage: java -jar wharf-registry.jar [options]
 
-            Runs a Wharf OCI Distribution registry on this machine, without authentication.
+            Runs a Wharf OCI Distribution registry on this machine; without --htpasswd, anyone who
+            can reach it may push, pull and delete.
 
             Options:
               --port N             TCP port to listen on (default 5000; 0 picks a free port)
@@ -63,6 +67,19 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --backup-to BACKUP   do not serve: copy the stopped registry in DIR to the new directory
                                    BACKUP (a RocksDB checkpoint, then the blob files, hard-linked
                                    where the filesystem allows) and exit
+
+            Logins (without --htpasswd there are none):
+              --htpasswd FILE      require Basic credentials of the users in FILE (bcrypt hashes, as
+                                   htpasswd -B writes: htpasswd -Bbn alice secret >> FILE)
+              --token-auth         with --htpasswd: serve the registry token flow instead (tokens
+                                   from this registry's own token service at /token), as docker,
+                                   podman, skopeo and containerd log in to Docker Hub
+              --anonymous-pull GLOB
+                                   let callers without credentials pull, and list, the repositories
+                                   GLOB matches (team/*, public/**); repeatable
+              --access FILE        who may do what: users, groups, repository globs and actions, in
+                                   YAML (docs/access-policy.md); without it every user in the
+                                   htpasswd file may do everything
 
             Limits on clients (bodies move without holding a thread; these keep slow or greedy
             clients from holding everything else):
@@ -115,6 +132,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         int maxConnections = ServerLimits.DEFAULTS.maxConnections();
         int inlineBlobBytes = InlineBlobStore.DEFAULT_MAX_INLINE_BYTES;
         int maxHeaderBytes = ServerLimits.DEFAULTS.maxHeaderBytes();
+        Path htpasswd = null;
+        boolean tokenAuth = false;
+        java.util.List<String> anonymousPull = new java.util.ArrayList<>();
+        Path access = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -177,9 +198,17 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name), 1024);
                 case "--max-headers" -> transfers = transfers.withMaxRequestHeaders((int) parseCount(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name), 10));
+                case "--htpasswd" -> htpasswd = Path.of(nonBlank(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
+                case "--token-auth" -> tokenAuth = true;
+                case "--anonymous-pull" -> anonymousPull.add(nonBlank(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
+                case "--access" -> access = Path.of(nonBlank(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
-            if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory"))) {
+            if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
+                    || name.equals("--token-auth"))) {
                 throw new IllegalArgumentException(name + " takes no value");
             }
         }
@@ -198,16 +227,30 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         transfers = transfers.withMaxUploads(maxUploads, maxUploadsPerClient);
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help,
-                new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes);
+                new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes,
+                new LoginFlags(Optional.ofNullable(htpasswd).map(LauncherOptions::absolute), tokenAuth, anonymousPull,
+                        Optional.ofNullable(access).map(LauncherOptions::absolute)).validated());
     }
 
-    /** The registry these flags describe, as {@link TestRegistry} takes it. */
+    /**
+     * The registry these flags describe, as {@link TestRegistry} takes it; reads the login files.
+     *
+     * @throws IllegalArgumentException for an htpasswd or access file that is missing or wrong, naming it
+     */
     TestRegistryOptions registryOptions() {
         TestRegistryOptions options = TestRegistryOptions.defaults().withHost(host).withPort(port)
                 .withEngine(engine -> engine.uploadExpiry(uploadExpiry))
                 .withTransferLimits(limits.transfers()).withMaxConnections(limits.maxConnections())
                 .withMaxRequestHeaderBytes(limits.maxHeaderBytes()).withInlineBlobBytes(inlineBlobBytes);
+        options = login.applyTo(options);
         return dataDirectory.map(options::withDataDirectory).orElse(options);
+    }
+
+    private static String nonBlank(String name, String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return value;
     }
 
     private static Path absolute(Path path) {

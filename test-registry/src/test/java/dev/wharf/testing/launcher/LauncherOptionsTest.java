@@ -158,10 +158,38 @@ class LauncherOptionsTest {
             --inline-blob-bytes            | --inline-blob-bytes needs a value
             --inline-blob-bytes -1         | --inline-blob-bytes must be a whole number of at least 0, was '-1'
             --inline-blob-bytes=1048577    | --inline-blob-bytes must be at most 1048576, was '1048577'
+            --htpasswd                     | --htpasswd needs a value
+            --token-auth                   | --token-auth needs --htpasswd FILE: without users nobody logs in
+            --token-auth=yes               | --token-auth takes no value
+            --anonymous-pull public/**     | --anonymous-pull needs --htpasswd FILE: without users nobody logs in
+            --access a.yaml --token-auth   | --token-auth, --access need --htpasswd FILE: without users nobody logs in
+            --htpasswd u --anonymous-pull Team/* | invalid repository glob 'Team/*': repository names are lowercase, so 'T' at position 1 never matches; write 't'
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");
 
         assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse(args)).withMessage(message);
+    }
+
+    @Test
+    void shouldCarryTheLoginFlagsTogether() {
+        LauncherOptions options = LauncherOptions.parse("--htpasswd", "users", "--token-auth", "--anonymous-pull",
+                "public/**", "--anonymous-pull=base/*", "--access=access.yaml");
+
+        assertThat(options.login().htpasswd()).hasValue(Path.of("users").toAbsolutePath());
+        assertThat(options.login().tokenAuth()).isTrue();
+        assertThat(options.login().anonymousPull()).containsExactly("public/**", "base/*");
+        assertThat(options.login().access()).hasValue(Path.of("access.yaml").toAbsolutePath());
+        assertThat(LauncherOptions.parse().login()).isEqualTo(LoginFlags.NONE);
+    }
+
+    @Test
+    void shouldNameTheFileWhenALoginFileCannotBeRead(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing.htpasswd");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--htpasswd", missing.toString())
+                .registryOptions()).withMessageContaining(missing.toString());
+        Path users = java.nio.file.Files.writeString(dir.resolve("users"), "alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--htpasswd", users.toString())
+                .registryOptions()).withMessageContaining("line 1").withMessageContaining("not bcrypt");
     }
 }
