@@ -22,9 +22,24 @@ import java.util.Optional;
  * @param help          {@code --help} was given: print {@link #USAGE} and exit
  * @param limits        connection, header and transfer limits (the flags below {@code --backup-to} in the usage)
  * @param inlineBlobBytes blobs up to this size are kept in the metadata database ({@code --inline-blob-bytes})
+ * @param tls           the PEM files to serve HTTPS with ({@code --tls-cert}, {@code --tls-key}); empty for HTTP
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
-                       Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes) {
+                       Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
+                       Optional<TlsFiles> tls) {
+
+    /**
+     * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
+     *
+     * @param certificateChain {@code --tls-cert}: the server's certificate, then its intermediates
+     * @param privateKey       {@code --tls-key}: the first certificate's private key
+     */
+    record TlsFiles(Path certificateChain, Path privateKey) {
+        TlsFiles {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
 
     /**
      * The launcher's limits on clients, as flags give them.
@@ -63,6 +78,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --backup-to BACKUP   do not serve: copy the stopped registry in DIR to the new directory
                                    BACKUP (a RocksDB checkpoint, then the blob files, hard-linked
                                    where the filesystem allows) and exit
+              --tls-cert FILE      serve HTTPS with the certificate chain in FILE (PEM: the server's
+                                   certificate first, then its intermediates); needs --tls-key
+              --tls-key FILE       the private key of --tls-cert's first certificate (PEM, not
+                                   encrypted: PKCS#8, PKCS#1 RSA or SEC1 EC; RSA or EC P-256/P-384)
 
             Limits on clients (bodies move without holding a thread; these keep slow or greedy
             clients from holding everything else):
@@ -83,7 +102,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             Whatever the registry acknowledged (201, or 202 for an upload chunk) survives a restart,
             a crash or a kill -9 when it runs on a data directory.
 
-            Prints one line when ready:
+            Prints one line when ready (https:// with --tls-cert):
               Wharf registry listening on http://HOST:PORT (data: DIR|in-memory)
             Stops cleanly on SIGTERM or Ctrl+C.
             """;
@@ -94,6 +113,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(uploadExpiry, "uploadExpiry");
         Objects.requireNonNull(backupTo, "backupTo");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /**
@@ -115,6 +135,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         int maxConnections = ServerLimits.DEFAULTS.maxConnections();
         int inlineBlobBytes = InlineBlobStore.DEFAULT_MAX_INLINE_BYTES;
         int maxHeaderBytes = ServerLimits.DEFAULTS.maxHeaderBytes();
+        Path tlsCert = null;
+        Path tlsKey = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -163,6 +185,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     }
                     backupTo = Path.of(value);
                 }
+                case "--tls-cert" -> tlsCert = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                case "--tls-key" -> tlsKey = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--idle-timeout" -> transfers = transfers.withIdleTimeout(parseDuration(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
                 case "--min-data-rate" -> transfers = transfers.withMinimumDataRate(parseCount(name,
@@ -189,6 +213,16 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         if (inMemory && backupTo != null) {
             throw new IllegalArgumentException("--backup-to copies a data directory; --in-memory has none");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException(tlsCert != null
+                    ? "--tls-cert is given but --tls-key is missing: HTTPS needs the private key of the certificate too"
+                    : "--tls-key is given but --tls-cert is missing: HTTPS needs the certificate chain of the key too");
+        }
+        if (tlsCert != null && backupTo != null) {
+            throw new IllegalArgumentException("--backup-to does not serve; --tls-cert and --tls-key have no use with it");
+        }
+        Optional<TlsFiles> tls = tlsCert == null ? Optional.empty()
+                : Optional.of(new TlsFiles(absolute(tlsCert), absolute(tlsKey)));
         Optional<Path> data = inMemory ? Optional.empty()
                 : Optional.of(dataDirectory != null ? dataDirectory : DEFAULT_DATA_DIRECTORY);
         if (maxUploadsPerClient > maxUploads) {
@@ -198,16 +232,31 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         transfers = transfers.withMaxUploads(maxUploads, maxUploadsPerClient);
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help,
-                new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes);
+                new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes, tls);
     }
 
-    /** The registry these flags describe, as {@link TestRegistry} takes it. */
+    /**
+     * The registry these flags describe, as {@link TestRegistry} takes it. Reads the TLS files.
+     *
+     * @throws IllegalArgumentException naming a TLS file that cannot serve, and why
+     */
     TestRegistryOptions registryOptions() {
         TestRegistryOptions options = TestRegistryOptions.defaults().withHost(host).withPort(port)
                 .withEngine(engine -> engine.uploadExpiry(uploadExpiry))
                 .withTransferLimits(limits.transfers()).withMaxConnections(limits.maxConnections())
                 .withMaxRequestHeaderBytes(limits.maxHeaderBytes()).withInlineBlobBytes(inlineBlobBytes);
+        if (tls.isPresent()) {
+            options = options.withTls(tls.get().certificateChain(), tls.get().privateKey());
+        }
         return dataDirectory.map(options::withDataDirectory).orElse(options);
+    }
+
+    /** The file a flag names; its content is judged when it is read. */
+    private static Path file(String name, String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " needs a file");
+        }
+        return Path.of(value);
     }
 
     private static Path absolute(Path path) {
