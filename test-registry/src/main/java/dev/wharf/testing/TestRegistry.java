@@ -10,20 +10,28 @@ import dev.wharf.servlet.auth.TokenServlet;
 import jakarta.servlet.ServletException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,6 +55,17 @@ import java.util.function.Consumer;
  * too ({@code EnvelopeErrorHandler}). Each instance owns its engine ({@link #registry()}); nothing is
  * shared between instances, so tests can run several side by side. Jetty's threads are daemons, so a
  * forgotten instance never keeps a JVM alive, but {@link #close()} is what frees the port and the stores.
+ *
+ * <p>With TLS ({@link TestRegistryOptions#withGeneratedTls()} or {@link TestRegistryOptions#withTls(Path, Path)})
+ * the one connector speaks HTTPS (HTTP/1.1 over TLS) with the same limits, and {@link #baseUri()} says
+ * {@code https}; {@link #sslContext()} and {@link #caCertificatePem()} are how a client comes to trust it:
+ *
+ * <pre>{@code
+ * try (TestRegistry registry = TestRegistry.builder().tls().start()) {
+ *     HttpClient client = HttpClient.newBuilder().sslContext(registry.sslContext()).build();
+ *     client.send(HttpRequest.newBuilder(registry.baseUri().resolve("/v2/")).build(), BodyHandlers.ofString());
+ * }
+ * }</pre>
  */
 public final class TestRegistry implements AutoCloseable {
     /** Enough for a client pushing layers in parallel plus Jetty's acceptor and selector. */
@@ -65,13 +84,15 @@ public final class TestRegistry implements AutoCloseable {
     private final Registry registry;
     private final String host;
     private final int port;
+    private final Optional<TlsIdentity> tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TestRegistry(Server server, Registry registry, String host, int port) {
+    private TestRegistry(Server server, Registry registry, String host, int port, Optional<TlsIdentity> tls) {
         this.server = server;
         this.registry = registry;
         this.host = host;
         this.port = port;
+        this.tls = tls;
     }
 
     /**
@@ -109,10 +130,17 @@ public final class TestRegistry implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> buildEngine(options), TestRegistry::openingThread)
                 : CompletableFuture.completedFuture(buildEngine(options));
         AwaitingServlet servlet = new AwaitingServlet();
+        Optional<TlsIdentity> tls;
+        try {
+            tls = options.tls().identityFor(options.host());
+        } catch (RuntimeException | Error e) {
+            engine.thenAccept(Registry::close);
+            throw e;
+        }
         // The token service asks the engine's authorizer, which exists once the engine is built.
         RegistryLogin.Installed login = options.login().install((caller, action, repository) ->
                 await(engine).config().authorizer().permits(caller, action, repository));
-        Server server = newServer(options, servlet, login);
+        Server server = newServer(options, servlet, login, tls);
         Exception jettyFailure = null;
         try {
             server.start();
@@ -147,7 +175,7 @@ public final class TestRegistry implements AutoCloseable {
             throw new IllegalStateException("cannot start the registry on " + where, jettyFailure);
         }
         int boundPort = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        return new TestRegistry(server, registry, options.host(), boundPort);
+        return new TestRegistry(server, registry, options.host(), boundPort, tls);
     }
 
     /** A daemon thread per start, so that a registry whose stores hang on opening never keeps a JVM alive. */
@@ -172,9 +200,59 @@ public final class TestRegistry implements AutoCloseable {
         }
     }
 
-    /** The registry's root, {@code http://127.0.0.1:PORT}; the API lives under {@code /v2/}. */
+    /**
+     * The registry's root, {@code http://127.0.0.1:PORT}, or {@code https://127.0.0.1:PORT} with TLS; the API lives
+     * under {@code /v2/}.
+     */
     public URI baseUri() {
-        return URI.create("http://" + hostPort());
+        return URI.create((tls.isPresent() ? "https://" : "http://") + hostPort());
+    }
+
+    /**
+     * A client context that trusts this registry's certificate, and no other: for
+     * {@code HttpClient.newBuilder().sslContext(...)}, or any client that takes an {@link SSLContext} or its socket
+     * factory. It trusts {@link #caCertificatePem()}, so a client checks the host name as usual: connect through
+     * {@link #baseUri()}, or a name the certificate covers. A new context on each call.
+     *
+     * @throws IllegalStateException when the registry serves plain HTTP
+     */
+    public SSLContext sslContext() {
+        return tlsIdentity().trustingContext();
+    }
+
+    /**
+     * The certificate a client trusts to accept this registry's, as PEM: with
+     * {@link TestRegistryOptions#withGeneratedTls()} the throwaway CA that issued the server's certificate; with
+     * {@link TestRegistryOptions#withTls(Path, Path)} the last certificate of the chain file (its root, or the
+     * last intermediate when the file stops there; the server's own certificate when it is the only one).
+     *
+     * @throws IllegalStateException when the registry serves plain HTTP
+     */
+    public String caCertificatePem() {
+        return tlsIdentity().anchorPem();
+    }
+
+    /**
+     * Writes {@link #caCertificatePem()} to {@code file}, replacing it if it exists, for clients that read trust
+     * from files: skopeo's {@code --dest-cert-dir DIR} (as {@code DIR/ca.crt}), curl's {@code --cacert}, a
+     * {@code SSL_CERT_FILE}. The directory must exist.
+     *
+     * @return {@code file}
+     * @throws IllegalStateException when the registry serves plain HTTP
+     * @throws UncheckedIOException  when the file cannot be written
+     */
+    public Path writeCaCertificate(Path file) {
+        String pem = caCertificatePem();
+        try {
+            return Files.writeString(file, pem, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the registry's CA certificate to " + file, e);
+        }
+    }
+
+    private TlsIdentity tlsIdentity() {
+        return tls.orElseThrow(() -> new IllegalStateException("this registry serves plain HTTP: start it with "
+                + "TestRegistryOptions.withGeneratedTls() or withTls(chain, key) to have a certificate to trust"));
     }
 
     /**
@@ -285,7 +363,7 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private static Server newServer(TestRegistryOptions options, AwaitingServlet servlet,
-                                    RegistryLogin.Installed login) {
+                                    RegistryLogin.Installed login, Optional<TlsIdentity> tls) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("wharf-registry");
         threads.setDaemon(true);
@@ -301,7 +379,16 @@ public final class TestRegistry implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRelativeRedirectAllowed(true); // Location headers stay relative, as the servlet writes them
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        // TLS goes in front of the same HTTP/1.1 on the same connector, so every limit above and below holds for it.
+        ConnectionFactory[] protocols = tls.map(identity -> {
+            // Reports https and the TLS session to the request. One certificate: no SNI to check it against, and
+            // a client that connects by another name (verification off) is served rather than refused 400.
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            return new ConnectionFactory[] {
+                new SslConnectionFactory(identity.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(http)};
+        }).orElseGet(() -> new ConnectionFactory[] {new HttpConnectionFactory(http)});
+        ServerConnector connector = new ServerConnector(server, 1, 1, protocols);
         connector.setHost(options.host());
         connector.setPort(options.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
@@ -391,6 +478,15 @@ public final class TestRegistry implements AutoCloseable {
         }
 
         /**
+         * Serves HTTPS with a throwaway CA made at start; see {@link TestRegistryOptions#withGeneratedTls()}.
+         * Clients trust it through {@link TestRegistry#sslContext()} or {@link TestRegistry#caCertificatePem()}.
+         */
+        public Builder tls() {
+            options = options.withGeneratedTls();
+            return this;
+        }
+
+        /**
          * Requires bearer tokens from the registry's own token service at {@code /token}; adds {@code user} with
          * {@code password} (call again for more users). See {@link TestRegistryOptions#withTokenAuth(String, String)}.
          */
@@ -405,6 +501,17 @@ public final class TestRegistry implements AutoCloseable {
          */
         public Builder anonymousPull(String glob) {
             options = options.withAnonymousPull(glob);
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with the certificate chain and private key in these PEM files, read and checked now; see
+         * {@link TestRegistryOptions#withTls(Path, Path)}.
+         *
+         * @throws IllegalArgumentException naming the file and what is wrong with it
+         */
+        public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+            options = options.withTls(certificateChainPem, privateKeyPem);
             return this;
         }
 

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * What a {@link TestRegistry} is started with: the address it listens on, where it keeps its data and how its
- * engine is customised. The same options start a registry directly ({@link TestRegistry#start(TestRegistryOptions)})
+ * What a {@link TestRegistry} is started with: the address it listens on, whether it serves TLS, where it keeps its
+ * data and how its engine is customised. The same options start a registry directly ({@link TestRegistry#start(TestRegistryOptions)})
  * or through JUnit ({@link WharfRegistryExtension.Builder#options(TestRegistryOptions)}), so a test suite
  * writes them once:
  *
@@ -44,7 +44,7 @@ public final class TestRegistryOptions {
 
     private static final TestRegistryOptions DEFAULTS = new TestRegistryOptions(DEFAULT_HOST, 0, Optional.empty(),
             builder -> { }, TransferLimits.defaults(), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUEST_HEADER_BYTES,
-            InlineBlobStore.DEFAULT_MAX_INLINE_BYTES, RegistryLogin.NONE);
+            InlineBlobStore.DEFAULT_MAX_INLINE_BYTES, RegistryLogin.NONE, TlsSetting.OFF);
 
     private final String host;
     private final int port;
@@ -55,10 +55,11 @@ public final class TestRegistryOptions {
     private final int maxRequestHeaderBytes;
     private final int inlineBlobBytes;
     private final RegistryLogin login;
+    private final TlsSetting tls;
 
     private TestRegistryOptions(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine,
                                 TransferLimits transferLimits, int maxConnections, int maxRequestHeaderBytes,
-                                int inlineBlobBytes, RegistryLogin login) {
+                                int inlineBlobBytes, RegistryLogin login, TlsSetting tls) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -68,6 +69,7 @@ public final class TestRegistryOptions {
         this.maxRequestHeaderBytes = maxRequestHeaderBytes;
         this.inlineBlobBytes = inlineBlobBytes;
         this.login = login;
+        this.tls = tls;
     }
 
     /** 127.0.0.1, an ephemeral port, everything in memory, the engine's own defaults. */
@@ -86,7 +88,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("host must not be blank");
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
     }
 
     /**
@@ -99,7 +101,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
     }
 
     /**
@@ -109,7 +111,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withDataDirectory(Path directory) {
         Objects.requireNonNull(directory, "directory");
         return new TestRegistryOptions(host, port, Optional.of(directory), engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
     }
 
     /**
@@ -125,7 +127,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withEngine(Consumer<RegistryBuilder> customizer) {
         Objects.requireNonNull(customizer, "customizer");
         return new TestRegistryOptions(host, port, dataDirectory, engine.andThen(customizer), transferLimits,
-                maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login);
+                maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login, tls);
     }
 
     /**
@@ -134,7 +136,7 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withTransferLimits(TransferLimits limits) {
         Objects.requireNonNull(limits, "limits");
-        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login, tls);
     }
 
     /**
@@ -148,7 +150,7 @@ public final class TestRegistryOptions {
         if (max < 1) {
             throw new IllegalArgumentException("max connections must be positive, was " + max);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes, inlineBlobBytes, login);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes, inlineBlobBytes, login, tls);
     }
 
     /**
@@ -161,7 +163,7 @@ public final class TestRegistryOptions {
         if (bytes < 1024) {
             throw new IllegalArgumentException("max request header bytes must be at least 1024, was " + bytes);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes, inlineBlobBytes, login);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes, inlineBlobBytes, login, tls);
     }
 
     /**
@@ -175,7 +177,7 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withInlineBlobBytes(int bytes) {
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, InlineBlobStore.requireValidLimit(bytes), login);
+                maxRequestHeaderBytes, InlineBlobStore.requireValidLimit(bytes), login, tls);
     }
 
     /**
@@ -232,12 +234,53 @@ public final class TestRegistryOptions {
 
     private TestRegistryOptions withLogin(RegistryLogin login) {
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
     }
 
     /** How clients log in. */
     RegistryLogin login() {
         return login;
+    }
+
+    /**
+     * Serves HTTPS with the certificate chain and private key in these PEM files, read and checked now. The chain
+     * file holds the server's certificate first, then the intermediates that issued it, each issued by the next;
+     * the key file holds that first certificate's private key, unencrypted, as PKCS#8 ({@code BEGIN PRIVATE KEY}),
+     * PKCS#1 ({@code BEGIN RSA PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY}); RSA, or EC on P-256 or
+     * P-384. Clients trust the chain's last certificate ({@link TestRegistry#caCertificatePem()}). Replaces
+     * {@link #withGeneratedTls()}.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it: missing or unreadable, not PEM,
+     *                                  no certificate, an encrypted key (decrypt it with
+     *                                  {@code openssl pkcs8 -topk8 -nocrypt}), a key that is not the first
+     *                                  certificate's, a certificate expired or not yet valid, certificates out of order
+     */
+    public TestRegistryOptions withTls(Path certificateChainPem, Path privateKeyPem) {
+        Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+        Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+        TlsSetting files = new TlsSetting.FromFiles(certificateChainPem, privateKeyPem,
+                PemFiles.read(certificateChainPem, privateKeyPem));
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes, inlineBlobBytes, login, files);
+    }
+
+    /**
+     * Serves HTTPS with a certificate made when the registry starts: a throwaway CA, new for each registry, issues
+     * a server certificate for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and the {@linkplain #withHost host}
+     * (a name or an address; not a wildcard such as {@code 0.0.0.0}), valid for a day. Its key never leaves the
+     * process: clients trust it through {@link TestRegistry#sslContext()} or {@link TestRegistry#caCertificatePem()}.
+     * A start then costs about 15 ms more than over plain HTTP (5 ms of them for the certificates), and the first
+     * registry with TLS in a JVM about a second more, loading the JDK's TLS and BouncyCastle's classes. Replaces
+     * {@link #withTls(Path, Path)}.
+     */
+    public TestRegistryOptions withGeneratedTls() {
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes, inlineBlobBytes, login, new TlsSetting.Generated());
+    }
+
+    /** Whether and how registries started with these options serve TLS. */
+    TlsSetting tls() {
+        return tls;
     }
 
     /** The largest blob kept in the metadata database of a registry with a data directory; 0 for none. */
@@ -284,6 +327,7 @@ public final class TestRegistryOptions {
     public String toString() {
         return "TestRegistryOptions[" + host + ":" + port + ", data: "
                 + dataDirectory.map(Path::toString).orElse("in memory")
-                + (login.kind() == RegistryLogin.Kind.NONE ? "" : ", " + login) + "]";
+                + (login.kind() == RegistryLogin.Kind.NONE ? "" : ", " + login)
+                + (tls instanceof TlsSetting.Off ? "" : ", tls: " + tls) + "]";
     }
 }

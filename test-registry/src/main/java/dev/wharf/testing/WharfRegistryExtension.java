@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -129,6 +130,16 @@ public final class WharfRegistryExtension implements BeforeAllCallback, BeforeEa
         return testRegistry().port();
     }
 
+    /**
+     * {@link TestRegistry#sslContext()} of the running registry: a client context that trusts it, when it serves
+     * TLS ({@link Builder#tls()}).
+     *
+     * @throws IllegalStateException when the registry serves plain HTTP, or outside a test
+     */
+    public SSLContext sslContext() {
+        return testRegistry().sslContext();
+    }
+
     /** The engine of the running registry, for direct Java calls. */
     public Registry registry() {
         return testRegistry().registry();
@@ -191,6 +202,27 @@ public final class WharfRegistryExtension implements BeforeAllCallback, BeforeEa
          */
         public Builder dataDirectory(Path directory) {
             options = options.withDataDirectory(directory);
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with a throwaway CA made for each registry; see {@link TestRegistryOptions#withGeneratedTls()}.
+         * Clients trust it through {@link WharfRegistryExtension#sslContext()} or
+         * {@link TestRegistry#caCertificatePem()}.
+         */
+        public Builder tls() {
+            options = options.withGeneratedTls();
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with the certificate chain and private key in these PEM files, read and checked now; see
+         * {@link TestRegistryOptions#withTls(Path, Path)}.
+         *
+         * @throws IllegalArgumentException naming the file and what is wrong with it
+         */
+        public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+            options = options.withTls(certificateChainPem, privateKeyPem);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.wharf.testing;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,16 +13,22 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * The bits of plain HTTP the tests share: one HTTP/1.1 client, monolithic blob pushes, sha256. Public for the
+ * The bits of plain HTTP the tests share: one HTTP/1.1 client (and its like for TLS), monolithic blob pushes, sha256. Public for the
  * launcher's tests in {@code dev.wharf.testing.launcher}.
  */
 public final class Http {
-    public static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    public static final HttpClient CLIENT = builder().build();
 
     private Http() {
+    }
+
+    /** A client like {@link #CLIENT} that trusts what {@code context} trusts, for a registry serving TLS. */
+    public static HttpClient client(SSLContext context) {
+        return builder().sslContext(context).build();
+    }
+
+    private static HttpClient.Builder builder() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
     }
 
     public static HttpResponse<byte[]> get(URI uri) {
@@ -46,8 +53,12 @@ public final class Http {
     }
 
     public static HttpResponse<byte[]> send(HttpRequest request) {
+        return send(CLIENT, request);
+    }
+
+    public static HttpResponse<byte[]> send(HttpClient client, HttpRequest request) {
         try {
-            return CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
         } catch (InterruptedException e) {

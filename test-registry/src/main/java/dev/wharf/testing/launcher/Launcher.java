@@ -19,12 +19,13 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a registry on this machine: {@code java -jar wharf-registry.jar [--port N] [--host H]
- * [--data-dir DIR | --in-memory] [--upload-expiry D]}, durable under {@code ./registry-data} by default
+ * [--data-dir DIR | --in-memory] [--upload-expiry D] [--tls-cert FILE --tls-key FILE]}, durable under {@code ./registry-data} by default
  * ({@link DataLayout}); or backs a stopped one up with {@code --backup-to BACKUP} ({@link OfflineBackup}).
  * See {@link LauncherOptions#USAGE} for the options. The registry is a {@link TestRegistry} started with the
  * options the flags give ({@link LauncherOptions#registryOptions()}).
  *
- * <p>Exit codes: 0 after {@code --help}, a clean stop or a finished backup, 2 for a wrong command line, 1
+ * <p>Exit codes: 0 after {@code --help}, a clean stop or a finished backup, 2 for a wrong command line or TLS
+ * files that cannot serve (the message names the file and what is wrong with it), 1
  * when the registry cannot start (port taken, data directory not writable or in use by another registry)
  * or cannot be backed up. On SIGTERM the JVM runs the shutdown hook installed here, which stops Jetty and
  * then closes the engine, and exits with the signal's status.
@@ -71,7 +72,15 @@ public final class Launcher {
         if (options.backupTo().isPresent()) {
             return backup(options, out, err);
         }
-        Optional<TestRegistry> started = start(options, err);
+        TestRegistryOptions registryOptions;
+        try {
+            registryOptions = options.registryOptions();
+        } catch (IllegalArgumentException e) { // a TLS file: the message names it and says what is wrong
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        }
+        Optional<TestRegistry> started = start(options, registryOptions, err);
         if (started.isEmpty()) {
             return EXIT_FAILURE;
         }
@@ -93,11 +102,13 @@ public final class Launcher {
         return 0;
     }
 
-    /** Starts the registry {@code options} describe; empty, with the reason on {@code err}, when it cannot start. */
-    static Optional<TestRegistry> start(LauncherOptions options, PrintStream err) {
+    /**
+     * Starts the registry {@code options} describe, {@code registryOptions} being {@link LauncherOptions#registryOptions()};
+     * empty, with the reason on {@code err}, when it cannot start.
+     */
+    static Optional<TestRegistry> start(LauncherOptions options, TestRegistryOptions registryOptions, PrintStream err) {
         quietLibraries();
         warmUp();
-        TestRegistryOptions registryOptions = options.registryOptions();
         Optional<StartupFiles> files = StartupFiles.ofRunningJar();
         if (options.dataDirectory().isPresent() && files.isPresent()) {
             // Customisers run on the thread that opens the stores, before they open: there RocksDB finds its
@@ -116,7 +127,8 @@ public final class Launcher {
     /** The ready line, and on an address other than loopback without logins the warning that anyone can push. */
     private static void announce(LauncherOptions options, TestRegistry registry, PrintStream out, PrintStream err) {
         String data = options.dataDirectory().map(Object::toString).orElse("in-memory");
-        out.println("Wharf registry listening on http://" + registry.boundHostPort() + " (data: " + data + ")");
+        out.println("Wharf registry listening on " + registry.baseUri().getScheme() + "://" + registry.boundHostPort()
+                + " (data: " + data + ")");
         out.flush();
         if (!isLoopback(options.host()) && !options.login().enabled()) {
             err.println(PROGRAM + ": warning: no authentication; anyone who can reach " + options.host()

@@ -22,12 +22,26 @@ import java.util.Optional;
  * @param help          {@code --help} was given: print {@link #USAGE} and exit
  * @param limits        connection, header and transfer limits (the flags below {@code --backup-to} in the usage)
  * @param inlineBlobBytes blobs up to this size are kept in the metadata database ({@code --inline-blob-bytes})
+ * @param tls           the PEM files to serve HTTPS with ({@code --tls-cert}, {@code --tls-key}); empty for HTTP
  * @param login         who must log in, and how ({@code --htpasswd}, {@code --token-auth}, {@code --anonymous-pull},
  *                      {@code --access})
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
-                       LoginFlags login) {
+                       Optional<TlsFiles> tls, LoginFlags login) {
+
+    /**
+     * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
+     *
+     * @param certificateChain {@code --tls-cert}: the server's certificate, then its intermediates
+     * @param privateKey       {@code --tls-key}: the first certificate's private key
+     */
+    record TlsFiles(Path certificateChain, Path privateKey) {
+        TlsFiles {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
 
     /**
      * The launcher's limits on clients, as flags give them.
@@ -67,6 +81,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --backup-to BACKUP   do not serve: copy the stopped registry in DIR to the new directory
                                    BACKUP (a RocksDB checkpoint, then the blob files, hard-linked
                                    where the filesystem allows) and exit
+              --tls-cert FILE      serve HTTPS with the certificate chain in FILE (PEM: the server's
+                                   certificate first, then its intermediates); needs --tls-key
+              --tls-key FILE       the private key of --tls-cert's first certificate (PEM, not
+                                   encrypted: PKCS#8, PKCS#1 RSA or SEC1 EC; RSA or EC P-256/P-384)
 
             Logins (without --htpasswd there are none):
               --htpasswd FILE      require Basic credentials of the users in FILE (bcrypt hashes, as
@@ -100,7 +118,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             Whatever the registry acknowledged (201, or 202 for an upload chunk) survives a restart,
             a crash or a kill -9 when it runs on a data directory.
 
-            Prints one line when ready:
+            Prints one line when ready (https:// with --tls-cert):
               Wharf registry listening on http://HOST:PORT (data: DIR|in-memory)
             Stops cleanly on SIGTERM or Ctrl+C.
             """;
@@ -111,6 +129,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(uploadExpiry, "uploadExpiry");
         Objects.requireNonNull(backupTo, "backupTo");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /**
@@ -136,6 +155,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         boolean tokenAuth = false;
         java.util.List<String> anonymousPull = new java.util.ArrayList<>();
         Path access = null;
+        Path tlsCert = null;
+        Path tlsKey = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -184,6 +205,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     }
                     backupTo = Path.of(value);
                 }
+                case "--tls-cert" -> tlsCert = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                case "--tls-key" -> tlsKey = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--idle-timeout" -> transfers = transfers.withIdleTimeout(parseDuration(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
                 case "--min-data-rate" -> transfers = transfers.withMinimumDataRate(parseCount(name,
@@ -198,13 +221,13 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name), 1024);
                 case "--max-headers" -> transfers = transfers.withMaxRequestHeaders((int) parseCount(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name), 10));
-                case "--htpasswd" -> htpasswd = Path.of(nonBlank(name,
-                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
+                case "--htpasswd" -> htpasswd = file(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--token-auth" -> tokenAuth = true;
-                case "--anonymous-pull" -> anonymousPull.add(nonBlank(name,
-                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
-                case "--access" -> access = Path.of(nonBlank(name,
-                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
+                case "--anonymous-pull" -> anonymousPull.add(
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                case "--access" -> access = file(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
@@ -218,6 +241,16 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         if (inMemory && backupTo != null) {
             throw new IllegalArgumentException("--backup-to copies a data directory; --in-memory has none");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException(tlsCert != null
+                    ? "--tls-cert is given but --tls-key is missing: HTTPS needs the private key of the certificate too"
+                    : "--tls-key is given but --tls-cert is missing: HTTPS needs the certificate chain of the key too");
+        }
+        if (tlsCert != null && backupTo != null) {
+            throw new IllegalArgumentException("--backup-to does not serve; --tls-cert and --tls-key have no use with it");
+        }
+        Optional<TlsFiles> tls = tlsCert == null ? Optional.empty()
+                : Optional.of(new TlsFiles(absolute(tlsCert), absolute(tlsKey)));
         Optional<Path> data = inMemory ? Optional.empty()
                 : Optional.of(dataDirectory != null ? dataDirectory : DEFAULT_DATA_DIRECTORY);
         if (maxUploadsPerClient > maxUploads) {
@@ -227,30 +260,35 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         transfers = transfers.withMaxUploads(maxUploads, maxUploadsPerClient);
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help,
-                new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes,
+                new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes, tls,
                 new LoginFlags(Optional.ofNullable(htpasswd).map(LauncherOptions::absolute), tokenAuth, anonymousPull,
                         Optional.ofNullable(access).map(LauncherOptions::absolute)).validated());
     }
 
     /**
-     * The registry these flags describe, as {@link TestRegistry} takes it; reads the login files.
+     * The registry these flags describe, as {@link TestRegistry} takes it. Reads the TLS and login files.
      *
-     * @throws IllegalArgumentException for an htpasswd or access file that is missing or wrong, naming it
+     * @throws IllegalArgumentException naming a TLS file that cannot serve, or an htpasswd or access file that is
+     *                                  missing or wrong, and why
      */
     TestRegistryOptions registryOptions() {
         TestRegistryOptions options = TestRegistryOptions.defaults().withHost(host).withPort(port)
                 .withEngine(engine -> engine.uploadExpiry(uploadExpiry))
                 .withTransferLimits(limits.transfers()).withMaxConnections(limits.maxConnections())
                 .withMaxRequestHeaderBytes(limits.maxHeaderBytes()).withInlineBlobBytes(inlineBlobBytes);
+        if (tls.isPresent()) {
+            options = options.withTls(tls.get().certificateChain(), tls.get().privateKey());
+        }
         options = login.applyTo(options);
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 
-    private static String nonBlank(String name, String value) {
+    /** The file a flag names; its content is judged when it is read. */
+    private static Path file(String name, String value) {
         if (value.isBlank()) {
-            throw new IllegalArgumentException(name + " needs a value");
+            throw new IllegalArgumentException(name + " needs a file");
         }
-        return value;
+        return Path.of(value);
     }
 
     private static Path absolute(Path path) {

@@ -63,7 +63,7 @@ public final class StartupTraining {
             LauncherOptions options = LauncherOptions.parse(durable
                     ? new String[] {"--port", "0", "--data-dir", data.toString()}
                     : new String[] {"--port", "0", "--in-memory"});
-            try (TestRegistry registry = Launcher.start(options, System.err).orElseThrow(() ->
+            try (TestRegistry registry = Launcher.start(options, options.registryOptions(), System.err).orElseThrow(() ->
                     new IllegalStateException("the registry did not start"))) {
                 workload(registry.baseUri());
             }

@@ -1,5 +1,6 @@
 package dev.wharf.testing.clients;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +11,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What Wharf holds, read over plain HTTP with no client in between: the referee for every client test.
+ * What Wharf holds, read over HTTP (or HTTPS, trusting what the test gives) with no client in between: the referee
+ * for every client test.
  */
 final class RegistryReads {
     /** Every manifest type the tests push, so the registry never has to choose. */
@@ -22,9 +24,21 @@ final class RegistryReads {
             .build();
 
     private final URI base;
+    private final HttpClient client;
 
     RegistryReads(URI base) {
+        this(base, CLIENT);
+    }
+
+    /** Reads over HTTPS from a registry that {@code trust} trusts. */
+    RegistryReads(URI base, SSLContext trust) {
+        this(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .sslContext(trust).build());
+    }
+
+    private RegistryReads(URI base, HttpClient client) {
         this.base = base;
+        this.client = client;
     }
 
     /** A GET's answer: status, the two headers the tests check, and the body. */
@@ -52,7 +66,7 @@ final class RegistryReads {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Accept", accept).GET()
                 .timeout(Duration.ofSeconds(30)).build();
         try {
-            HttpResponse<byte[]> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Read(response.statusCode(), response.headers().firstValue("Content-Type"),
                     response.headers().firstValue("Docker-Content-Digest"), response.body());
         } catch (IOException e) {

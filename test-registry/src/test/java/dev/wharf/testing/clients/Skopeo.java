@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
  * Runs the {@code skopeo} command line (the Debian package; {@code .ci/run} installs it) and collects what it
  * printed. Each instance keeps skopeo's temporary files and its captured output in a work directory the test
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every call passes {@code --insecure-policy}: a test machine need not have
  * {@code /etc/containers/policy.json}, and signature policy is not what these tests are about. Registries
- * are plain HTTP on 127.0.0.1, so callers pass skopeo's {@code --*tls-verify=false} flags themselves.
+ * are plain HTTP on 127.0.0.1, so callers pass skopeo's {@code --*tls-verify=false} flags themselves, or, for a
+ * registry serving HTTPS, its {@code --*cert-dir} flags with the registry's CA in that directory.
  */
 final class Skopeo {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -30,6 +33,16 @@ final class Skopeo {
     /** A runner keeping its files under {@code work}. */
     Skopeo(Path work) {
         this.work = work;
+    }
+
+    /**
+     * A runner keeping its files under {@code work}; where skopeo is not installed, skips the calling test and says
+     * why (JUnit's assumption: call it from a test or a {@code @BeforeEach}).
+     */
+    static Skopeo orSkip(Path work) {
+        assumeTrue(executable().isPresent(),
+                "skopeo is not installed on this machine (apt-get install skopeo); .ci/run installs it for CI");
+        return new Skopeo(work);
     }
 
     /** The skopeo executable on {@code PATH}, if there is one. */

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * skopeo's registry commands against Wharf, as against any registry: {@code inspect} (raw manifest, raw
@@ -43,9 +42,7 @@ class SkopeoCommandsTest {
 
     @BeforeEach
     void arrange() {
-        assumeTrue(Skopeo.executable().isPresent(),
-                "skopeo is not installed on this machine (apt-get install skopeo); .ci/run installs it for CI");
-        skopeo = new Skopeo(work);
+        skopeo = Skopeo.orSkip(work);
         source = OciLayout.create(work.resolve("source"));
         image = source.image("amd64", 2, 7);
         source.tag(image, "app");

@@ -104,11 +104,11 @@ class LauncherLoginTest {
     }
 
     @Test
-    void shouldExitOneNamingTheFileWhenTheHtpasswdFileIsWrong() throws Exception {
+    void shouldExitTwoNamingTheFileWhenTheHtpasswdFileIsWrong() throws Exception {
         Path users = Files.writeString(work.resolve("users"), "alice:$apr1$abc$def\n");
         try (LauncherProcess launcher = LauncherProcess.start(work, List.of(), "--in-memory", "--port", "0",
                 "--htpasswd", users.toString())) {
-            assertThat(launcher.awaitExit(START)).as(launcher.describe()).isEqualTo(1);
+            assertThat(launcher.awaitExit(START)).as(launcher.describe()).isEqualTo(2);
             assertThat(launcher.stderr()).contains(users.toString() + " line 1").contains("not bcrypt");
         }
     }

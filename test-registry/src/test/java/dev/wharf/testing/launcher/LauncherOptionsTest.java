@@ -6,6 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.wharf.testing.Http;
+import dev.wharf.testing.PemFixtures;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -129,6 +134,35 @@ class LauncherOptionsTest {
                 .hasValue(Path.of("registry-data").toAbsolutePath());
     }
 
+    @Test
+    void shouldServeHttpsWithTheFilesWhenBothTlsFlagsAreGiven(@TempDir Path dir) {
+        PemFixtures.ServerFiles files = PemFixtures.serverFiles(dir);
+        LauncherOptions options = LauncherOptions.parse("--in-memory", "--port=0", "--tls-cert", files.chain().toString(),
+                "--tls-key=" + files.key());
+
+        assertThat(options.tls()).hasValue(new LauncherOptions.TlsFiles(files.chain(), files.key()));
+        assertThat(LauncherOptions.parse().tls()).as("plain HTTP by default").isEmpty();
+        try (TestRegistry registry = TestRegistry.start(options.registryOptions())) {
+            assertThat(registry.baseUri().getScheme()).isEqualTo("https");
+            assertThat(Http.send(Http.client(registry.sslContext()),
+                    HttpRequest.newBuilder(registry.baseUri().resolve("/v2/")).build()).statusCode()).isEqualTo(200);
+        }
+        assertThat(LauncherOptions.USAGE).contains("--tls-cert FILE", "--tls-key FILE", "https://");
+    }
+
+    @Test
+    void shouldNameTheTlsFileWhenItCannotServe(@TempDir Path dir) {
+        PemFixtures.ServerFiles files = PemFixtures.serverFiles(dir);
+        LauncherOptions swapped = LauncherOptions.parse("--tls-cert", files.key().toString(), "--tls-key", files.chain().toString());
+        LauncherOptions missing = LauncherOptions.parse("--tls-cert", "nowhere.pem", "--tls-key", files.key().toString());
+
+        assertThatIllegalArgumentException().isThrownBy(swapped::registryOptions)
+                .withMessage("certificate chain file " + files.key() + " holds a private key; it should hold certificates "
+                        + "only, the server's first, then the intermediates that issued it");
+        assertThatIllegalArgumentException().isThrownBy(missing::registryOptions)
+                .withMessage("certificate chain file " + Path.of("nowhere.pem").toAbsolutePath() + " does not exist");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
             --bogus                        | unknown option '--bogus'
@@ -164,6 +198,12 @@ class LauncherOptionsTest {
             --anonymous-pull public/**     | --anonymous-pull needs --htpasswd FILE: without users nobody logs in
             --access a.yaml --token-auth   | --token-auth, --access need --htpasswd FILE: without users nobody logs in
             --htpasswd u --anonymous-pull Team/* | invalid repository glob 'Team/*': repository names are lowercase, so 'T' at position 1 never matches; write 't'
+            --tls-cert                     | --tls-cert needs a value
+            --tls-key --in-memory          | --tls-key needs a value
+            --tls-cert=                    | --tls-cert needs a file
+            --tls-cert /etc/chain.pem      | --tls-cert is given but --tls-key is missing: HTTPS needs the private key of the certificate too
+            --tls-key=/etc/key.pem         | --tls-key is given but --tls-cert is missing: HTTPS needs the certificate chain of the key too
+            --tls-cert c --tls-key k --backup-to /tmp/b | --backup-to does not serve; --tls-cert and --tls-key have no use with it
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * it, with its standard output watched for the ready line and its standard error kept in a file.
  */
 final class LauncherProcess implements AutoCloseable {
-    static final Pattern READY = Pattern.compile("Wharf registry listening on (http://\\S+) \\(data: (.+)\\)");
+    static final Pattern READY = Pattern.compile("Wharf registry listening on (https?://\\S+) \\(data: (.+)\\)");
 
     private final Process process;
     private final Path stderrFile;

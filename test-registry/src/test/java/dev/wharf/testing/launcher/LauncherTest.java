@@ -2,22 +2,27 @@ package dev.wharf.testing.launcher;
 
 import dev.wharf.servlet.suite.RawHttp;
 import dev.wharf.testing.Http;
+import dev.wharf.testing.PemFixtures;
 import dev.wharf.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.wharf.servlet.suite.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The launcher as a user runs it: a separate JVM, its exit status, its output, its signals. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -124,6 +129,43 @@ class LauncherTest {
             assertThat(launcher.process().isAlive()).isTrue();
         }
         assertThat(workingDirectory.resolve("registry-data")).doesNotExist();
+    }
+
+    @Test
+    void shouldServeHttpsWithTheGivenPemFilesWhenTlsFlagsAreGiven() {
+        PemFixtures.ServerFiles files = PemFixtures.serverFiles(workingDirectory);
+        try (LauncherProcess launcher = LauncherProcess.start(workingDirectory, List.of(), "--in-memory", "--port", "0",
+                "--tls-cert", "chain.pem", "--tls-key", "key.pem")) {
+            URI base = launcher.awaitReady(START);
+            assertThat(base.toString()).matches("https://127\\.0\\.0\\.1:\\d+");
+
+            HttpResponse<byte[]> ping = Http.send(Http.client(PemFixtures.trusting(files.ca())),
+                    HttpRequest.newBuilder(base.resolve("/v2/")).build());
+            assertThat(ping.statusCode()).isEqualTo(200);
+            assertThat(ping.sslSession()).isPresent();
+            assertThatThrownBy(() -> Http.get(base.resolve("/v2/"))).as("a client trusting the JDK's CAs only")
+                    .hasCauseInstanceOf(SSLHandshakeException.class);
+            assertThat(launcher.process().isAlive()).isTrue();
+            assertThat(launcher.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldExitTwoNamingTheFileWhenTheCertificateHasExpired() throws Exception {
+        PemFixtures.Issued ca = PemFixtures.ca("Launcher Test CA", PemFixtures.ecKeys("secp256r1"));
+        Instant expired = Instant.parse("2025-06-30T00:00:00Z");
+        PemFixtures.Issued server = PemFixtures.server(ca, PemFixtures.ecKeys("secp256r1"),
+                expired.minus(Duration.ofDays(90)), expired);
+        Path chain = PemFixtures.writeCertificates(workingDirectory.resolve("chain.pem"), server.certificate());
+        PemFixtures.writePkcs8(workingDirectory.resolve("key.pem"), server.keys());
+
+        try (LauncherProcess launcher = LauncherProcess.start(workingDirectory, List.of(), "--in-memory",
+                "--tls-cert", "chain.pem", "--tls-key", "key.pem")) {
+            assertThat(launcher.awaitExit(START)).as(launcher.describe()).isEqualTo(2);
+            assertThat(launcher.stderr()).isEqualTo("wharf-registry: certificate chain file " + chain.toRealPath()
+                    + " the server's certificate (CN=localhost) expired on 2025-06-30T00:00:00Z\n");
+            assertThat(launcher.stdout()).isEmpty();
+        }
     }
 
     @Test

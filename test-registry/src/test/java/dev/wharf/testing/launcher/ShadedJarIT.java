@@ -1,6 +1,7 @@
 package dev.wharf.testing.launcher;
 
 import dev.wharf.testing.Http;
+import dev.wharf.testing.PemFixtures;
 import org.rocksdb.util.Environment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
@@ -130,6 +132,29 @@ class ShadedJarIT {
                 List.of("-XX:SharedArchiveFile=" + files.archive()), jar, "--help")) {
             assertThat(with.awaitExit(START)).as(with.describe()).isZero();
             assertThat(with.stdout()).contains(files.fastCommand()).doesNotContain("without it");
+        }
+    }
+
+    /**
+     * BouncyCastle reads the PEM files. Its jars are signed, and a signature file merged into the shaded jar would
+     * fail every class of it with a SecurityException: the build strips them.
+     */
+    @Test
+    void shouldServeHttpsFromTheJarWhenGivenPemFiles() throws IOException {
+        PemFixtures.ServerFiles files = PemFixtures.serverFiles(workingDirectory);
+        try (JarFile jarFile = new JarFile(jar.toFile())) {
+            assertThat(jarFile.stream().map(JarEntry::getName)).as("signature files")
+                    .noneMatch(name -> name.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)"))
+                    .contains("org/bouncycastle/openssl/PEMParser.class");
+        }
+        try (LauncherProcess launcher = LauncherProcess.startJar(workingDirectory, jar, "--in-memory", "--port", "0",
+                "--tls-cert", files.chain().toString(), "--tls-key", files.key().toString())) {
+            URI base = launcher.awaitReady(START);
+
+            assertThat(base.getScheme()).isEqualTo("https");
+            assertThat(Http.send(Http.client(PemFixtures.trusting(files.ca())),
+                    HttpRequest.newBuilder(base.resolve("/v2/")).build()).statusCode()).isEqualTo(200);
+            assertThat(launcher.stderr()).isEmpty();
         }
     }
 
