@@ -18,14 +18,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-jar=benchmarks/target/wharf-benchmarks.jar
-launcher=test-registry/target/wharf-registry.jar
-if [[ ! -f "$jar" || ! -f "$launcher" ]]; then
-  echo "run-http.sh: $jar or $launcher is missing; build first: mvn -B -q package -DskipTests" >&2
-  exit 2
-fi
-
 source benchmarks/scripts.sh
+jar=benchmarks/target/wharf-benchmarks.jar
+require_built "$jar" test-registry/target/wharf-registry.jar
 install_missing docker-registry docker-registry
 install_missing wrk wrk
 require_program docker-registry docker-registry

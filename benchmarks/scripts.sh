@@ -1,5 +1,16 @@
 # Shell functions the benchmarks/run-*.sh scripts share; sourced, not run. Messages name the script that sources it.
 
+# require_built FILE...: exits 2, saying how to build them, when any of the build outputs FILE... is missing.
+require_built() {
+  local file
+  for file in "$@"; do
+    if [[ ! -f $file ]]; then
+      echo "${0##*/}: $file is missing; build first: mvn -B -q package -DskipTests" >&2
+      exit 2
+    fi
+  done
+}
+
 # install_missing PROGRAM PACKAGE: installs the Debian PACKAGE when PROGRAM is not on the PATH, if this runs as
 # root on a system with apt-get; otherwise leaves it to require_program to say what is missing.
 install_missing() {

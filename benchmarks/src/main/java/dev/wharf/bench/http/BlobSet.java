@@ -25,12 +25,17 @@ public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig,
         warmSmall = List.copyOf(warmSmall);
     }
 
+    /** The {@code index}-th small blob of {@code size} bytes: the same content in every run and every harness. */
+    static PatternBlob smallBlob(long size, int index) {
+        return new PatternBlob(size, 1_000_000L + index);
+    }
+
     /** Builds every blob and computes every digest (a few seconds per GiB). */
     static BlobSet prepare(HarnessOptions o) {
         long warm = Math.min(WARM_SIZE, o.blobSize());
         List<PatternBlob> small = new ArrayList<>(o.smallBlobs());
         for (int i = 0; i < o.smallBlobs(); i++) {
-            PatternBlob b = new PatternBlob(o.smallBlobSize(), 1_000_000L + i);
+            PatternBlob b = smallBlob(o.smallBlobSize(), i);
             b.digest();
             small.add(b);
         }

@@ -1,6 +1,7 @@
 package dev.wharf.bench.http;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Blob workloads: monolithic and chunked pushes of the big blob, its pull, concurrent small-blob pushes and
@@ -120,15 +121,7 @@ final class BlobWorkloads {
     }
 
     void headLoad() {
-        PatternBlob blob = run.blobs.small().get(0);
-        String size = Long.toString(blob.size());
-        Request head = Request.of("HEAD", "/v2/" + SMALL + "/blobs/" + blob.digest());
-        LoadResult r = SelectorLoadRunner.run(run.target, o.connections(), o.warmupSeconds(), o.seconds(), head, response -> {
-            if (response.status() != 200 || !response.header("Content-Length").orElse("").equals(size)) {
-                throw new BenchmarkFailure("blob HEAD answered " + response.describe() + " with Content-Length "
-                        + response.header("Content-Length").orElse("(none)"));
-            }
-        });
+        LoadResult r = ReadLoads.of(o).blobHead(run.target, SMALL, run.blobs.small().get(0), Optional.empty());
         String detail = o.connections() + " connections, " + r.tool() + " client, " + o.seconds() + " s";
         run.results.detail(Metric.BLOB_HEAD, detail);
         run.results.detail(Metric.BLOB_HEAD_P99, detail);

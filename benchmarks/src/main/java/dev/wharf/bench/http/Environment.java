@@ -30,9 +30,7 @@ public final class Environment {
             lines.add("distribution: " + distributionVersion(o.distribution())
                     + ", filesystem storage, blobdescriptor cache inmemory");
         }
-        lines.add("load client for manifest GET: " + o.wrk().map(w -> "wrk (" + command(w.toString(), "-v")
-                .orElse("version unknown") + ")").orElse("Java, one selector thread") + "; for blob HEAD: Java, one selector"
-                + " thread for all connections (wrk cannot read HEAD answers that carry Content-Length)");
+        lines.add(loadClients(o.wrk()));
         lines.add("work dir: " + scratch.getParent() + " on " + filesystem(scratch));
         lines.add("sizes: blob " + HarnessOptions.human(o.blobSize()) + ", chunk " + HarnessOptions.human(o.chunkSize())
                 + ", " + o.smallBlobs() + " small blobs of " + HarnessOptions.human(o.smallBlobSize()) + ", "
@@ -42,6 +40,13 @@ public final class Environment {
         lines.add("rounds: " + o.rounds() + ", each target started afresh per round, first target alternating;"
                 + " medians over rounds (peak RSS: maximum)");
         return lines;
+    }
+
+    /** Which clients generate the manifest GET and blob HEAD loads ({@link ReadLoads}), with wrk's version. */
+    static String loadClients(java.util.Optional<Path> wrk) {
+        return "load client for manifest GET: " + wrk.map(w -> "wrk (" + command(w.toString(), "-v")
+                .orElse("version unknown") + ")").orElse("Java, one selector thread") + "; for blob HEAD: Java, one selector"
+                + " thread for all connections (wrk cannot read HEAD answers that carry Content-Length)";
     }
 
     /** Cores, CPU model, kernel and the load average now. */

@@ -49,11 +49,16 @@ public record Goal(Kind kind, double threshold) {
         };
     }
 
-    /** The goal as the report prints it, e.g. {@code ≥ 1.7×}, {@code ≤ 20}. */
+    /** The goal as the report prints it, e.g. {@code ≥ 1.70× distribution}, {@code ≤ 20 ms}. */
     public String describe(String unit) {
+        return describe(unit, "distribution");
+    }
+
+    /** The goal as a report prints it whose ratios are to {@code baseline}, e.g. {@code ≥ 0.80× anonymous}. */
+    public String describe(String unit, String baseline) {
         String t = String.format(Locale.ROOT, threshold == Math.rint(threshold) ? "%.0f" : "%.2f", threshold);
         return switch (kind) {
-            case RATIO_AT_LEAST -> "≥ " + t + "× distribution";
+            case RATIO_AT_LEAST -> "≥ " + t + "× " + baseline;
             case WHARF_AT_MOST -> "≤ " + t + " " + unit;
             case WHARF_AT_LEAST -> "≥ " + t + " " + unit;
             case REPORT -> "report";

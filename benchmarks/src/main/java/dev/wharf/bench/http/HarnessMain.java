@@ -1,8 +1,6 @@
 package dev.wharf.bench.http;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -22,45 +20,14 @@ public final class HarnessMain {
     }
 
     public static void main(String[] args) {
-        HarnessOptions options;
-        try {
-            options = HarnessOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("wharf-bench: " + e.getMessage());
-            System.err.print(HarnessOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        if (options.help()) {
-            System.out.print(HarnessOptions.USAGE);
-            return;
-        }
-        int status;
-        try {
-            status = run(options, System.out, System.err);
-        } catch (BenchmarkFailure e) {
-            System.err.println("wharf-bench: FAILED: " + e.getMessage());
-            status = 1;
-        } catch (RuntimeException e) {
-            System.err.println("wharf-bench: FAILED: " + e);
-            e.printStackTrace();
-            status = 1;
-        }
-        System.exit(status);
+        CommandLine.main("wharf-bench", HarnessOptions.USAGE, args, HarnessOptions::parse, HarnessOptions::help,
+                o -> run(o, System.out, System.err));
     }
 
     static int run(HarnessOptions o, PrintStream out, PrintStream log) {
         checkPrerequisites(o);
-        Path scratch;
-        try {
-            Files.createDirectories(o.workDir());
-            scratch = Files.createTempDirectory(o.workDir(), "wharf-bench-");
-        } catch (IOException e) {
-            throw new BenchmarkFailure("cannot use work directory " + o.workDir() + ": " + e, e);
-        }
-        Thread cleanup = new Thread(() -> TempDirs.delete(scratch), "bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
+        try (TempDirs.Scratch dir = TempDirs.scratch(o.workDir(), "wharf-bench-")) {
+            Path scratch = dir.path();
             List<String> header = Environment.describe(o, scratch);
             log.println("wharf-bench: preparing blobs (digests of " + HarnessOptions.human(o.blobSize()) + " blobs)...");
             BlobSet blobs = BlobSet.prepare(o);
@@ -86,26 +53,8 @@ public final class HarnessMain {
                 }
             }
             String report = Report.render("Wharf vs CNCF distribution: HTTP", header, results);
-            out.print(report);
-            out.flush();
-            try {
-                Path parent = o.out().toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(o.out(), report, StandardCharsets.UTF_8);
-                log.println("wharf-bench: results written to " + o.out());
-            } catch (IOException e) {
-                throw new BenchmarkFailure("cannot write " + o.out() + ": " + e, e);
-            }
+            Report.publish(report, o.out(), out, log, "wharf-bench");
             return 0;
-        } finally {
-            TempDirs.delete(scratch);
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
         }
     }
 

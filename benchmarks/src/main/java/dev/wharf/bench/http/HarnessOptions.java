@@ -51,6 +51,12 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
      */
     public static final List<String> DEFAULT_WHARF_JAVA_OPTIONS = List.of("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC");
 
+    /** Defaults of the rounds and of the load tests' shape, shared by the harnesses that run the same loads. */
+    static final int DEFAULT_ROUNDS = 3;
+    static final int DEFAULT_CONNECTIONS = 64;
+    static final long DEFAULT_SECONDS = 20;
+    static final long DEFAULT_WARMUP_SECONDS = 10;
+
     static final String USAGE = """
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.HarnessMain [options]
 
@@ -89,30 +95,23 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
     public static HarnessOptions parse(String... args) {
         ServerFlags servers = new ServerFlags();
         String wrk = null;
-        int rounds = 3;
+        int rounds = DEFAULT_ROUNDS;
         long blobSize = size("1g");
         long chunkSize = size("16m");
         int smallBlobs = 2000;
         long smallBlobSize = size("4k");
         int clients = 16;
-        int connections = 64;
-        long seconds = 20;
-        long warmup = 10;
+        int connections = DEFAULT_CONNECTIONS;
+        long seconds = DEFAULT_SECONDS;
+        long warmup = DEFAULT_WARMUP_SECONDS;
         int tags = 10_000;
         int repositories = 1000;
         int pageSize = 100;
         Path out = Path.of("benchmarks/target/http-results.md");
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (name.equals("--help") || name.equals("-h")) {
-                help = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name + " needs a value");
-            }
-            String v = args[++i];
+        CommandLine line = CommandLine.of(args);
+        for (CommandLine.Option option : line.options()) {
+            String name = option.name();
+            String v = option.value();
             if (servers.accept(name, v)) {
                 continue;
             }
@@ -140,11 +139,10 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
         if (smallBlobSize > 64L * 1024 * 1024) {
             throw new IllegalArgumentException("--small-blob-size is at most 64m");
         }
-        Optional<Path> wrkPath = wrk == null ? onPath("wrk") : wrk.equals("none") ? Optional.empty() : Optional.of(Path.of(wrk));
         return new HarnessOptions(servers.wharfJar(), servers.wharfJavaOptions(), servers.wharfArgs(),
-                servers.distribution(), servers.distributionEnv(), wrkPath, servers.targets(), rounds,
+                servers.distribution(), servers.distributionEnv(), wrk(wrk), servers.targets(), rounds,
                 blobSize, chunkSize, smallBlobs, smallBlobSize, clients, connections, seconds, warmup, tags,
-                repositories, pageSize, servers.workDir(), out, help);
+                repositories, pageSize, servers.workDir(), out, line.help());
     }
 
     /** {@code 4096}, {@code 4k}, {@code 16m}, {@code 1g} (binary multiples). */
@@ -230,6 +228,14 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " needs a non-negative integer, got '" + v + "'");
         }
+    }
+
+    /** The wrk of {@code --wrk}: the path given, none for {@code none}, else wrk on the {@code PATH} if there is one. */
+    static Optional<Path> wrk(String given) {
+        if (given == null) {
+            return onPath("wrk");
+        }
+        return given.equals("none") ? Optional.empty() : Optional.of(Path.of(given));
     }
 
     /** The first executable {@code program} in a directory of {@code PATH}. */

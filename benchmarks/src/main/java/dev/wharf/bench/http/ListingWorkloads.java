@@ -3,6 +3,7 @@ package dev.wharf.bench.http;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -40,23 +41,8 @@ final class ListingWorkloads {
             digest = c.putManifest(BlobWorkloads.SMALL, "latest", MEDIA_TYPE, manifest);
             c.getManifest(BlobWorkloads.SMALL, "latest", MEDIA_TYPE, manifest);
         }
-        String path = "/v2/" + BlobWorkloads.SMALL + "/manifests/latest";
-        LoadResult r;
-        if (o.wrk().isPresent()) {
-            WrkRunner wrk = new WrkRunner(o.wrk().get(), Runtime.getRuntime().availableProcessors(), run.server.directory());
-            r = wrk.run("GET", "http://" + run.target.host() + ":" + run.target.port() + path,
-                    List.of("Accept: " + MEDIA_TYPE), o.connections(), o.warmupSeconds(), o.seconds());
-        } else {
-            String length = Integer.toString(manifest.length);
-            r = SelectorLoadRunner.run(run.target, o.connections(), o.warmupSeconds(), o.seconds(),
-                    Request.of("GET", path).header("Accept", MEDIA_TYPE), response -> {
-                        if (response.status() != 200 || response.bodyLength() != manifest.length
-                                || !response.header("Docker-Content-Digest").orElse("").equals(digest)) {
-                            throw new BenchmarkFailure("manifest GET answered " + response.describe()
-                                    + " (expected 200, " + length + " bytes, " + digest + ")");
-                        }
-                    });
-        }
+        LoadResult r = ReadLoads.of(o).manifestGet(run.target, run.server.directory(), BlobWorkloads.SMALL, "latest",
+                manifest, digest, Optional.empty());
         // Still serving the same manifest after the load.
         try (RegistryClient c = run.client()) {
             c.getManifest(BlobWorkloads.SMALL, "latest", MEDIA_TYPE, manifest);

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -21,15 +24,28 @@ import java.util.Optional;
 public final class RegistryClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpConnection http;
+    private final Optional<String> authorization;
 
     public RegistryClient(Target target, int readTimeoutMillis) {
+        this(target, readTimeoutMillis, Optional.empty());
+    }
+
+    /** A client that sends {@code Authorization: <authorization>} with every request, when given. */
+    public RegistryClient(Target target, int readTimeoutMillis, Optional<String> authorization) {
         this.http = new HttpConnection(target.host(), target.port(), readTimeoutMillis);
+        this.authorization = authorization;
+    }
+
+    /** {@code Basic <base64(user:password)>}, the value of a Basic {@code Authorization} header (RFC 7617). */
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends a request; I/O failures become {@link BenchmarkFailure}s naming the request. */
     public Response send(Request request) {
+        Request sent = authorization.map(a -> request.header("Authorization", a)).orElse(request);
         try {
-            return http.send(request);
+            return http.send(sent);
         } catch (IOException e) {
             throw new BenchmarkFailure(request.method() + " " + request.target() + " failed: " + e, e);
         }
@@ -79,6 +95,16 @@ public final class RegistryClient implements AutoCloseable {
         }
         Response r = expect(Request.of("PUT", withQuery(location, "digest=" + blob.digest())).body(BodySource.empty()), 201);
         requireDigest(r, blob.digest());
+    }
+
+    /**
+     * A token from the registry's token service at {@code path} ({@code GET path?service=S&scope=SCOPE}, with this
+     * client's credentials), for {@code scope}, e.g. {@code repository:team/app:pull}; requires 200.
+     */
+    public BearerToken token(String path, String service, String scope) {
+        Response r = expect(Request.of("GET", path + "?service=" + URLEncoder.encode(service, StandardCharsets.UTF_8)
+                + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)), 200);
+        return BearerToken.parse(r.body());
     }
 
     /** GET a blob, checking every byte against {@code blob}. */

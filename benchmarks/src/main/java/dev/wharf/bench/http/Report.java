@@ -1,5 +1,10 @@
 package dev.wharf.bench.http;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,15 +59,24 @@ public final class Report {
                 out.append("- ").append(note).append('\n');
             }
         }
+        appendRounds(out, results, "target", List.of(WHARF, DISTRIBUTION, Results.MACHINE));
+        return out.toString();
+    }
+
+    /**
+     * The per-round table: each metric's value for each of {@code targets} (a column headed {@code column}) in
+     * every round, so noise can be judged.
+     */
+    static void appendRounds(StringBuilder out, Results results, String column, List<String> targets) {
         int rounds = results.rounds();
         if (rounds > 0) {
-            out.append("\nEvery round:\n\n| workload | target |");
+            out.append("\nEvery round:\n\n| workload | ").append(column).append(" |");
             for (int r = 1; r <= rounds; r++) {
                 out.append(" round ").append(r).append(" |");
             }
             out.append("\n|---|---|").append("---:|".repeat(rounds)).append('\n');
             for (Metric m : Metric.values()) {
-                for (String target : List.of(WHARF, DISTRIBUTION, Results.MACHINE)) {
+                for (String target : targets) {
                     List<Double> v = results.values(m, target);
                     if (v.isEmpty()) {
                         continue;
@@ -75,7 +89,25 @@ public final class Report {
                 }
             }
         }
-        return out.toString();
+    }
+
+    /**
+     * Prints {@code report} to {@code out} and writes it to {@code file}, creating its directory; says where on
+     * {@code log}, whose lines start with {@code tag}.
+     */
+    static void publish(String report, Path file, PrintStream out, PrintStream log, String tag) {
+        out.print(report);
+        out.flush();
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, report, StandardCharsets.UTF_8);
+            log.println(tag + ": results written to " + file);
+        } catch (IOException e) {
+            throw new BenchmarkFailure("cannot write " + file + ": " + e, e);
+        }
     }
 
     /** Three significant figures or so, without scientific notation. */

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code docker-registry serve config.yml}, with any {@code REGISTRY_*} overrides in its environment). The
  * child inherits the harness's limits, its open-file limit included. The process measured is
  * the one started here, never a system service: the port is checked to be free before the start, and the
- * child to be alive once the port answers. {@link #close()} stops it and deletes its directory.
+ * child to be alive once the port answers ({@code GET /v2/} with 200, or 401 when it wants a login).
+ * {@link #close()} stops it and deletes its directory.
  */
 public final class ServerProcess implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 60;
@@ -118,7 +119,8 @@ public final class ServerProcess implements AutoCloseable {
                 }
                 if (answers(target.port())) {
                     Response r = client.send(Request.of("GET", "/v2/"));
-                    if (r.status() == 200 && process.isAlive()) {
+                    // 401: a registry that wants a login says so at /v2/ (its challenge), and is up.
+                    if ((r.status() == 200 || r.status() == 401) && process.isAlive()) {
                         return;
                     }
                     throw new BenchmarkFailure(target.name() + " answered GET /v2/ with " + r.describe());

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Deletes the harness's temporary directories, best effort: a leftover is reported, never fatal. */
+/** Makes and deletes the harness's temporary directories, best effort: a leftover is reported, never fatal. */
 public final class TempDirs {
     private TempDirs() {
     }
@@ -22,6 +22,42 @@ public final class TempDirs {
             }
         } catch (IOException e) {
             System.err.println("warning: could not delete " + root + ": " + e);
+        }
+    }
+
+    /**
+     * A new scratch directory under {@code workDir} (created if need be), deleted on {@link Scratch#close()} or,
+     * should the JVM be stopped first (Ctrl+C, SIGTERM), by a shutdown hook.
+     */
+    public static Scratch scratch(Path workDir, String prefix) {
+        Path dir;
+        try {
+            Files.createDirectories(workDir);
+            dir = Files.createTempDirectory(workDir, prefix);
+        } catch (IOException e) {
+            throw new BenchmarkFailure("cannot use work directory " + workDir + ": " + e, e);
+        }
+        Thread hook = new Thread(() -> delete(dir), "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return new Scratch(dir, hook);
+    }
+
+    /**
+     * A scratch directory and the shutdown hook that deletes it if the run does not get to.
+     *
+     * @param path the directory
+     * @param hook the shutdown hook
+     */
+    public record Scratch(Path path, Thread hook) implements AutoCloseable {
+        /** Deletes the directory and drops the hook. Idempotent. */
+        @Override
+        public void close() {
+            delete(path);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.wharf.bench.slow;
 
+import dev.wharf.bench.http.CommandLine;
 import dev.wharf.bench.http.HarnessOptions;
 import dev.wharf.bench.http.ServerFlags;
 
@@ -110,17 +111,10 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
         double probeRate = 10;
         long probeTimeoutMillis = 5000;
         Path out = Path.of("benchmarks/target/slow-clients.md");
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (name.equals("--help") || name.equals("-h")) {
-                help = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name + " needs a value");
-            }
-            String v = args[++i];
+        CommandLine line = CommandLine.of(args);
+        for (CommandLine.Option option : line.options()) {
+            String name = option.name();
+            String v = option.value();
             if (servers.accept(name, v)) {
                 continue;
             }
@@ -161,7 +155,7 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
         }
         return new SlowClientOptions(servers.wharfJar(), servers.wharfJavaOptions(), servers.wharfArgs(),
                 servers.distribution(), servers.distributionEnv(), servers.targets(), phases, clients, rate, blobSize, receiveBuffer, uploads,
-                uploadRate, uploadSize, seconds, tickMillis, probeRate, probeTimeoutMillis, servers.workDir(), out, help);
+                uploadRate, uploadSize, seconds, tickMillis, probeRate, probeTimeoutMillis, servers.workDir(), out, line.help());
     }
 
     /** The connections a phase opens, the most the harness needs file descriptors for at once. */
