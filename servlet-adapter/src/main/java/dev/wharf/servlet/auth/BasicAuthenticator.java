@@ -81,13 +81,8 @@ public final class BasicAuthenticator implements Authenticator {
         if (wait.isPresent()) {
             return Authentication.throttled(wait.get());
         }
-        boolean ok = verified.contains(user, credentials.password());
-        if (!ok) {
-            ok = verifier.verify(user, credentials.password());
-            if (ok) {
-                verified.add(user, credentials.password());
-            }
-        }
+        boolean ok = verified.contains(user, credentials.password())
+                || verified.verifyOnce(user, credentials.password(), () -> verifier.verify(user, credentials.password()));
         if (!ok) {
             throttle.failed(user, address);
             return Authentication.rejected("incorrect username or password");

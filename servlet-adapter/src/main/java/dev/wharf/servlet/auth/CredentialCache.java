@@ -9,7 +9,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,7 +20,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Keeps no password: an entry is a salted SHA-256 of user and password, with a salt drawn when the cache is
  * made, so the heap holds nothing that a dictionary attack on bcrypt would not also need. Bounded: past
- * {@value #MAX_ENTRIES} entries it starts over. Thread-safe.
+ * {@value #MAX_ENTRIES} entries it starts over. Concurrent checks of the same credentials are made once
+ * ({@link #verifyOnce}): when an entry expires under load, the many connections of one client wait for one bcrypt
+ * check instead of each making its own. Thread-safe.
  */
 final class CredentialCache {
     private static final int MAX_ENTRIES = 10_000;
@@ -27,6 +31,7 @@ final class CredentialCache {
     private final LongSupplier clock;
     private final byte[] salt = new byte[16];
     private final Map<String, Long> expiries = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
 
     CredentialCache(long lifetimeNanos, LongSupplier clock) {
         this.lifetimeNanos = lifetimeNanos;
@@ -49,6 +54,30 @@ final class CredentialCache {
         }
         expiries.remove(key, expiry);
         return false;
+    }
+
+    /**
+     * Runs {@code check} of {@code user}'s {@code password} and remembers a success; a caller that arrives while
+     * the same credentials are being checked waits for that check's answer instead.
+     */
+    boolean verifyOnce(String user, char[] password, BooleanSupplier check) {
+        String key = key(user, password);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join();
+        }
+        boolean ok = false;
+        try {
+            ok = check.getAsBoolean();
+            if (ok) {
+                add(user, password);
+            }
+            return ok;
+        } finally {
+            mine.complete(ok);
+            checking.remove(key, mine);
+        }
     }
 
     /** Remembers that {@code user} proved {@code password}. */
