@@ -41,14 +41,14 @@ final class AccessDoor {
                         Map.of("needed", needed.stream().map(Scope::toString).toList()));
             }
             exchange.admit(authenticated.caller(),
-                    authenticator.challenge(exchange.request(), needed, Optional.empty()));
+                    () -> authenticator.challenge(exchange.request(), needed, Optional.empty()));
         } else if (result instanceof Authentication.Anonymous) {
-            String challenge = authenticator.challenge(exchange.request(), needed, Optional.empty());
             if (!authenticator.admitsAnonymous()) {
-                exchange.challengeWith(challenge);
+                exchange.challengeWith(authenticator.challenge(exchange.request(), needed, Optional.empty()));
                 throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required");
             }
-            exchange.admit(dev.wharf.api.Caller.anonymous(), challenge);
+            exchange.admit(dev.wharf.api.Caller.anonymous(),
+                    () -> authenticator.challenge(exchange.request(), needed, Optional.empty()));
         } else if (result instanceof Authentication.Rejected rejected) {
             exchange.challengeWith(authenticator.challenge(exchange.request(), needed, Optional.of("invalid_token")));
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication failed: " + rejected.reason());

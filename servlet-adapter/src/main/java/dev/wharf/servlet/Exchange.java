@@ -15,6 +15,7 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * One request/response pair as the handlers see it: the matched path parameters, the parsed query, the
@@ -27,7 +28,7 @@ final class Exchange {
     private final Map<String, String> params;
     private final QueryParams query;
     private Caller caller = Caller.anonymous();
-    private Optional<String> challenge = Optional.empty();
+    private Supplier<String> challenge;
     private final boolean head;
     private RepositoryName name;
     private RequestBody body;
@@ -54,20 +55,23 @@ final class Exchange {
         return caller;
     }
 
-    /** Sets who the request runs as, and the {@code WWW-Authenticate} value a 401 on it will carry. */
-    void admit(Caller admitted, String challengeValue) {
+    /**
+     * Sets who the request runs as, and how to write the {@code WWW-Authenticate} value a 401 on it will carry
+     * (written only if one is answered: most requests never need it).
+     */
+    void admit(Caller admitted, Supplier<String> challengeValue) {
         this.caller = admitted;
-        this.challenge = Optional.of(challengeValue);
+        this.challenge = challengeValue;
     }
 
-    /** The challenge for a 401 on this request, once the door has worked it out. */
+    /** The challenge for a 401 on this request, once the door has said how to write it. */
     Optional<String> challenge() {
-        return challenge;
+        return challenge == null ? Optional.empty() : Optional.of(challenge.get());
     }
 
     /** Sets the challenge for a 401 on this request without admitting anyone. */
     void challengeWith(String challengeValue) {
-        this.challenge = Optional.of(challengeValue);
+        this.challenge = () -> challengeValue;
     }
 
     QueryParams query() {

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * @param actions the actions, in the order given, without duplicates; {@code *} stands for all
  */
 public record Scope(String type, String name, Set<String> actions) {
-    // Before the constants below, which the constructor validates with them.
+    // Before the constants below, which the constructor validates with them. The common words skip the regexes:
+    // the servlet names the scopes of every request it serves.
+    private static final Set<String> COMMON_ACTIONS = Set.of("pull", "push", "delete", "*");
     private static final Pattern TOKEN = Pattern.compile("[a-z0-9._/-]+|\\*", Pattern.CASE_INSENSITIVE);
     private static final Pattern TYPE = Pattern.compile("[a-z0-9]+(?:\\([a-z0-9]+\\))?");
 
@@ -39,7 +41,7 @@ public record Scope(String type, String name, Set<String> actions) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(actions, "actions");
-        if (!TYPE.matcher(type).matches()) {
+        if (!REPOSITORY.equals(type) && !TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("scope type must be lowercase letters and digits, was '" + type + "'");
         }
         if (name.isEmpty() || name.length() > 512 || !name.chars().allMatch(c -> c > ' ' && c < 127 && c != '"')) {
@@ -47,7 +49,7 @@ public record Scope(String type, String name, Set<String> actions) {
                     + " spaces or quotes, was '" + name + "'");
         }
         for (String action : actions) {
-            if (!TOKEN.matcher(action).matches()) {
+            if (!COMMON_ACTIONS.contains(action) && !TOKEN.matcher(action).matches()) {
                 throw new IllegalArgumentException("scope action must be a word such as pull, push or *, was '"
                         + action + "'");
             }

@@ -1,7 +1,6 @@
 package dev.wharf.servlet.auth;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -31,12 +30,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Signs the tokens a {@link TokenServlet} hands out: JSON Web Tokens with {@code iss}, {@code sub} (the user, empty
- * for anonymous), {@code aud} (the registry's service), {@code iat}, {@code nbf}, {@code exp}, {@code jti} and the
- * {@code access} claim, signed ES256 (EC P-256) or RS256 with a {@code kid} that is the key's RFC 7638 thumbprint.
+ * for anonymous), {@code aud} (the registry's service), {@code nbf}, {@code exp} and the {@code access} claim,
+ * signed ES256 (EC P-256) or RS256 with a {@code kid} of the key's RFC 7638 thumbprint's first 12 characters.
+ * Nothing more: clients send the token with every request, and each byte of it costs the registry time to parse
+ * (a 520-byte token cost as much as the rest of a manifest GET's headers; this form is about 340 bytes).
  * {@link #verifier()} is the {@link TokenVerifier} that trusts exactly this issuer, for the registry beside it.
  *
  * <p>{@link #generated} makes a fresh key: tokens then stop verifying when the process ends, which short-lived
@@ -73,11 +73,11 @@ public final class TokenIssuer {
                 }
                 this.signer = new ECDSASigner(ec);
                 this.algorithm = JWSAlgorithm.ES256;
-                this.keyId = jwk.computeThumbprint().toString();
+                this.keyId = shortId(jwk.computeThumbprint().toString());
             } else if (keys.getPrivate() instanceof RSAPrivateKey rsa && keys.getPublic() instanceof RSAPublicKey pub) {
                 this.signer = new RSASSASigner(rsa);
                 this.algorithm = JWSAlgorithm.RS256;
-                this.keyId = new RSAKey.Builder(pub).build().computeThumbprint().toString();
+                this.keyId = shortId(new RSAKey.Builder(pub).build().computeThumbprint().toString());
             } else {
                 throw new IllegalArgumentException("token keys must be an EC P-256 or RSA key pair, was "
                         + keys.getPrivate().getAlgorithm());
@@ -121,9 +121,8 @@ public final class TokenIssuer {
             claim.add(entry);
         }
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(service)
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(expires))
-                .jwtID(UUID.randomUUID().toString()).claim("access", claim).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(keyId).build(),
+                .notBeforeTime(Date.from(now)).expirationTime(Date.from(expires)).claim("access", claim).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId).build(),
                 claims);
         try {
             jwt.sign(signer);
@@ -168,6 +167,14 @@ public final class TokenIssuer {
     @Override
     public String toString() {
         return "TokenIssuer[" + issuer + " for " + service + ", " + algorithm + " " + keyId + "]";
+    }
+
+    /**
+     * The first 12 characters of a key's thumbprint: enough to tell a few keys apart, and short, since every
+     * request carries the token (a verifier that finds no key of that id tries each of its keys).
+     */
+    private static String shortId(String thumbprint) {
+        return thumbprint.substring(0, 12);
     }
 
     private static String requireText(String value, String what) {
