@@ -140,7 +140,8 @@ class AuthenticationHttpTest {
         Authenticator authenticator = mode == Mode.BASIC
                 ? BasicAuthenticator.builder(users).admitAnonymous(true).build()
                 : BearerAuthenticator.builder(issuer.verifier()).build();
-        TokenServlet tokens = mode == Mode.TOKEN ? new TokenServlet(issuer, users, POLICY) : null;
+        TokenServlet tokens = mode == Mode.TOKEN
+                ? new TokenServlet(issuer, users, POLICY, new LoginThrottle(), true) : null;
         try (RegistryServer server = container.startSecured(registry, authenticator, tokens)) {
             RegistryHttp http = new RegistryHttp(server.baseUri(), server.quirks());
             String adminAuth = mode == Mode.BASIC ? basic("admin", "admin-pw")

@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 final class RegistryLogin {
     /** The {@code iss} of the tokens a test registry's token service signs. */
-    static final String TOKEN_ISSUER = "wharf-token-service";
+    static final String TOKEN_ISSUER = "wharf";
     /** The {@code service} a test registry's challenge names, and the {@code aud} of its tokens. */
     static final String TOKEN_SERVICE = "wharf-registry";
     private static final int TEST_USER_COST = 4;
@@ -106,7 +106,7 @@ final class RegistryLogin {
         }
         TokenIssuer issuer = TokenIssuer.generated(TOKEN_ISSUER, TOKEN_SERVICE, TokenIssuer.DEFAULT_LIFETIME);
         return new Installed(BearerAuthenticator.builder(issuer.verifier()).build(),
-                Optional.of(new TokenServlet(issuer, verifier, authorizer, throttle)));
+                Optional.of(new TokenServlet(issuer, verifier, authorizer, throttle, admitAnonymous)));
     }
 
     private PasswordVerifier testUsers() {

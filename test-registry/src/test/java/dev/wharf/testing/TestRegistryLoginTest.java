@@ -62,6 +62,9 @@ class TestRegistryLoginTest {
             String tokenUrl = params.get("realm") + "?service=" + params.get("service") + "&scope="
                     + URLEncoder.encode(params.get("scope"), StandardCharsets.UTF_8);
             assertThat(http.get(tokenUrl, "Authorization", basic("alice", "nope")).status()).isEqualTo(401);
+            Response anonymousToken = http.get(tokenUrl);
+            assertThat(anonymousToken.status()).as("no anonymous tokens without anonymous access").isEqualTo(401);
+            assertThat(anonymousToken.header("WWW-Authenticate")).hasValue("Basic realm=\"wharf-registry\"");
             String token = http.get(tokenUrl, "Authorization", basic("alice", "s3cret")).json().path("token").asText();
             assertThat(push(http, "team/app", "Authorization", "Bearer " + token).status()).isEqualTo(201);
             // Basic credentials are not what this registry takes.
@@ -83,6 +86,22 @@ class TestRegistryLoginTest {
             assertThat(http.get("/v2/private/app" + blob).status()).isEqualTo(401);
             assertThat(push(http, "public/base").status()).isEqualTo(401);
             assertThat(http.get("/v2/_catalog").json().path("repositories").toString()).isEqualTo("[\"public/base\"]");
+        }
+    }
+
+    @Test
+    void shouldGiveAnonymousTokensOnlyForWhatAnonymousPullNames() {
+        try (TestRegistry registry = TestRegistry.builder().tokenAuth("alice", "s3cret").anonymousPull("public/**")
+                .start()) {
+            RegistryHttp http = new RegistryHttp(registry.baseUri());
+            String token = http.get("/token?service=wharf-registry&scope=repository:public/base:pull,push"
+                    + "&scope=repository:private/app:pull").json().path("token").asText();
+            String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+            assertThat(claims).contains("\"sub\":\"\"").contains("{\"type\":\"repository\",\"name\":\"public/base\","
+                    + "\"actions\":[\"pull\"]}").doesNotContain("private/app").doesNotContain("push");
+            assertThat(http.get("/v2/public/base/tags/list", "Authorization", "Bearer " + token).status())
+                    .as("a repository nobody pushed to yet").isEqualTo(404);
+            assertThat(http.get("/v2/private/app/tags/list", "Authorization", "Bearer " + token).status()).isEqualTo(401);
         }
     }
 

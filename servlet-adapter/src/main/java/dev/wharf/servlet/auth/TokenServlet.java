@@ -33,8 +33,9 @@ import java.util.Set;
  *       as containerd asks: {@code {"access_token", "token_type", "expires_in", "issued_at", "scope"}}. Refresh
  *       tokens are not issued; a refresh grant is answered {@code 400 unsupported_grant_type}.</li>
  * </ul>
- * A token grants, of the scopes asked for, only the actions the {@link Authorizer} lets its user (or, without
- * credentials, the anonymous caller) do: {@code pull}, {@code push}, {@code delete} on a repository, and
+ * A request without credentials gets a token only when the service is made to give anonymous tokens (granting
+ * what the authorizer lets anonymous callers do); otherwise it is answered {@code 401}. A token grants, of the
+ * scopes asked for, only the actions the {@link Authorizer} lets its user (or the anonymous caller) do: {@code pull}, {@code push}, {@code delete} on a repository, and
  * {@code registry:catalog:*} (the registry then lists only what the caller may read). Asking for more is not an
  * error; the token just does not grant it, and the registry answers what the token lacks with a {@code 401}.
  * Wrong credentials are {@code 401} with a Basic challenge; failed logins count against a {@link LoginThrottle}
@@ -55,23 +56,32 @@ public final class TokenServlet extends HttpServlet {
     private final transient Authorizer authorizer;
     private final transient LoginThrottle throttle;
     private final transient CredentialCache verified;
+    private final boolean anonymousTokens;
     private final String challenge;
 
     /**
      * A token service signing with {@code issuer}, checking passwords with {@code passwords} and granting what
-     * {@code authorizer} allows, with the default {@link LoginThrottle}.
+     * {@code authorizer} allows, with the default {@link LoginThrottle}, giving tokens only to users who log in.
      */
     public TokenServlet(TokenIssuer issuer, PasswordVerifier passwords, Authorizer authorizer) {
-        this(issuer, passwords, authorizer, new LoginThrottle());
+        this(issuer, passwords, authorizer, new LoginThrottle(), false);
     }
 
-    /** The same, counting failed logins in {@code throttle} (share it with a {@link BasicAuthenticator} if any). */
-    public TokenServlet(TokenIssuer issuer, PasswordVerifier passwords, Authorizer authorizer, LoginThrottle throttle) {
+    /**
+     * The same, counting failed logins in {@code throttle} (share it with a {@link BasicAuthenticator} if any).
+     *
+     * @param anonymousTokens whether a request without credentials gets a token (granting what the authorizer lets
+     *                        anonymous callers do); when false it is answered {@code 401} with a Basic challenge, as
+     *                        a registry that admits no anonymous callers should
+     */
+    public TokenServlet(TokenIssuer issuer, PasswordVerifier passwords, Authorizer authorizer, LoginThrottle throttle,
+                        boolean anonymousTokens) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.verified = new CredentialCache(Duration.ofMinutes(1).toNanos(), System::nanoTime);
+        this.anonymousTokens = anonymousTokens;
         this.challenge = "Basic realm=\"" + Challenges.quote(issuer.service()) + "\"";
     }
 
@@ -149,6 +159,11 @@ public final class TokenServlet extends HttpServlet {
                                    HttpServletResponse response) throws IOException {
         if (credentials.isEmpty() || credentials.get().isEmpty()) {
             credentials.ifPresent(BasicCredentials::clear);
+            if (!anonymousTokens) {
+                response.setHeader("WWW-Authenticate", challenge);
+                refuse(response, 401, "UNAUTHORIZED", "authentication required: log in to get a token");
+                return Optional.empty();
+            }
             return Optional.of(Caller.anonymous());
         }
         Authentication result;
