@@ -8,12 +8,20 @@ import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
-import dev.wharf.api.Caller;
-import dev.wharf.api.Digest;
-import dev.wharf.api.RepositoryName;
-import dev.wharf.api.Tag;
-import dev.wharf.testing.TestRegistry;
 import dev.wharf.testing.clients.OciLayout.Blob;
+import dev.wharf.servlet.auth.HtpasswdFile;
+import dev.wharf.testing.PemFixtures;
+import dev.wharf.testing.launcher.LauncherProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import land.oras.ArtifactType;
 import land.oras.ContainerRef;
 import land.oras.LocalPath;
@@ -35,64 +43,104 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Real clients log in over TLS and push and pull, against a registry that takes Basic credentials and against one
- * that speaks the token flow with its own token service: skopeo with {@code --creds} and with {@code login}, Jib
- * with credentials, the ORAS Java SDK with credentials. Each also fails with a wrong password. The registries verify
- * the CA as any client would (skopeo through a certificate directory); Jib and ORAS, which read the JVM's trust
- * store, are told to skip verification and still speak TLS.
+ * Real clients log in over TLS and push and pull, against the launcher run as an operator would run it: with
+ * {@code --htpasswd} (Basic) and with {@code --htpasswd --token-auth} (the token flow, its own token service), each
+ * with {@code --tls-cert}/{@code --tls-key}. skopeo with {@code --creds} and with {@code login}, Jib with
+ * credentials, the ORAS Java SDK with credentials; each also fails with a wrong password. skopeo verifies the CA
+ * through a certificate directory; Jib and ORAS, which read the JVM's trust store, are told to skip verification
+ * and still speak TLS. What they pushed is read back over HTTPS with the same credentials.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class LoginClientsTest {
     private static final String USER = "ci";
     private static final String PASSWORD = "ci-secret-1";
 
-    /** The two ways a registry makes clients log in. */
+    /** The two ways the launcher makes clients log in. */
     enum Login {
-        BASIC {
-            @Override
-            TestRegistry.Builder apply(TestRegistry.Builder builder) {
-                return builder.basicAuth(USER, PASSWORD);
-            }
-        },
-        TOKEN {
-            @Override
-            TestRegistry.Builder apply(TestRegistry.Builder builder) {
-                return builder.tokenAuth(USER, PASSWORD);
-            }
-        };
+        BASIC("--htpasswd", "<users>"),
+        TOKEN("--htpasswd", "<users>", "--token-auth");
 
-        abstract TestRegistry.Builder apply(TestRegistry.Builder builder);
+        private final String[] flags;
+
+        Login(String... flags) {
+            this.flags = flags;
+        }
     }
 
-    private static final java.util.Map<Login, TestRegistry> REGISTRIES = new java.util.EnumMap<>(Login.class);
+    /** A running launcher and how to reach it. */
+    private record Launched(LauncherProcess process, URI base) {
+        String hostPort() {
+            return base.getAuthority();
+        }
+    }
+
+    private static final Map<Login, Launched> LAUNCHERS = new EnumMap<>(Login.class);
+    private static PemFixtures.ServerFiles tls;
+    private static Path shared;
 
     @TempDir
     Path work;
 
     @BeforeAll
-    static void start() {
+    static void start(@TempDir Path dir) throws Exception {
+        shared = dir;
+        tls = PemFixtures.serverFiles(dir);
+        Path users = Files.writeString(dir.resolve("users.htpasswd"),
+                USER + ":" + HtpasswdFile.hash(PASSWORD.toCharArray(), 4) + "\n");
         for (Login login : Login.values()) {
-            REGISTRIES.put(login, login.apply(TestRegistry.builder().tls()).start());
+            List<String> args = new ArrayList<>(List.of("--in-memory", "--port", "0", "--tls-cert",
+                    tls.chain().toString(), "--tls-key", tls.key().toString()));
+            for (String flag : login.flags) {
+                args.add(flag.equals("<users>") ? users.toString() : flag);
+            }
+            LauncherProcess process = LauncherProcess.start(dir, List.of(), args.toArray(String[]::new));
+            LAUNCHERS.put(login, new Launched(process, process.awaitReady(Duration.ofSeconds(60))));
         }
     }
 
     @AfterAll
     static void stop() {
-        REGISTRIES.values().forEach(TestRegistry::close);
+        LAUNCHERS.values().forEach(launched -> launched.process().close());
     }
 
-    private Path certificates(TestRegistry registry) throws Exception {
+    private Path certificates() throws java.io.IOException {
         Path dir = Files.createDirectories(work.resolve("certs.d"));
-        registry.writeCaCertificate(dir.resolve("ca.crt"));
+        PemFixtures.writeCertificates(dir.resolve("ca.crt"), tls.ca());
         return dir;
+    }
+
+    /** GET over HTTPS as the user: with Basic credentials, or with a token for {@code repository}'s pull scope. */
+    private static HttpResponse<byte[]> getAs(Login login, String repository, String path) {
+        HttpClient client = HttpClient.newBuilder().sslContext(PemFixtures.trusting(tls.ca())).build();
+        URI base = LAUNCHERS.get(login).base();
+        String basic = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        try {
+            String authorization = basic;
+            if (login == Login.TOKEN) {
+                HttpResponse<String> token = client.send(HttpRequest.newBuilder(base.resolve(
+                        "/token?service=wharf-registry&scope=repository:" + repository + ":pull"))
+                        .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+                authorization = "Bearer " + token.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+            }
+            return client.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", authorization)
+                    .header("Accept", "application/vnd.oci.image.manifest.v1+json,"
+                            + "application/vnd.docker.distribution.manifest.v2+json").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @ParameterizedTest
     @EnumSource(Login.class)
     void shouldPushAndPullWithSkopeoCredsAndLogin(Login login) throws Exception {
         Skopeo skopeo = Skopeo.orSkip(work);
-        TestRegistry registry = REGISTRIES.get(login);
-        String certs = certificates(registry).toString();
+        Launched registry = LAUNCHERS.get(login);
+        String certs = certificates().toString();
         OciLayout source = OciLayout.create(work.resolve("source"));
         Blob image = source.image("amd64", 2, 31);
         source.tag(image, "app");
@@ -125,7 +173,7 @@ class LoginClientsTest {
     @ParameterizedTest
     @EnumSource(Login.class)
     void shouldPushWithJibCredentials(Login login) throws Exception {
-        TestRegistry registry = REGISTRIES.get(login);
+        Launched registry = LAUNCHERS.get(login);
         String reference = registry.hostPort() + "/jib/login-" + login.name().toLowerCase() + ":1.0";
         Path file = Files.writeString(Files.createDirectories(work.resolve("layer")).resolve("greeting.txt"),
                 "hello from jib\n");
@@ -140,9 +188,9 @@ class LoginClientsTest {
                 .containerize(containerizer(RegistryImage.named(reference).addCredential(USER, PASSWORD)));
 
         String repository = reference.substring(reference.indexOf('/') + 1, reference.lastIndexOf(':'));
-        dev.wharf.api.Manifest held = registry.registry().manifest(Caller.anonymous(), RepositoryName.of(repository),
-                Tag.of("1.0"));
-        assertThat(held.digest()).isEqualTo(Digest.parse(pushed.getDigest().toString()));
+        HttpResponse<byte[]> held = getAs(login, repository, "/v2/" + repository + "/manifests/1.0");
+        assertThat(held.statusCode()).isEqualTo(200);
+        assertThat(held.headers().firstValue("Docker-Content-Digest")).hasValue(pushed.getDigest().toString());
     }
 
     private Containerizer containerizer(RegistryImage target) {
@@ -156,7 +204,7 @@ class LoginClientsTest {
     @ParameterizedTest
     @EnumSource(Login.class)
     void shouldPushAndPullWithTheOrasSdksCredentials(Login login) throws Exception {
-        TestRegistry registry = REGISTRIES.get(login);
+        Launched registry = LAUNCHERS.get(login);
         ContainerRef ref = ContainerRef.parse(registry.hostPort() + "/oras/login-" + login.name().toLowerCase() + ":v1");
         Path data = Files.writeString(work.resolve("data.txt"), "an artifact behind a login\n");
         Registry wrong = Registry.builder().defaults(USER, "wrong").withSkipTlsVerify(true).build();
@@ -170,6 +218,9 @@ class LoginClientsTest {
         oras.pullArtifact(ref, pulled, true);
         assertThat(Files.readString(pulled.resolve("data.txt"), StandardCharsets.UTF_8))
                 .isEqualTo("an artifact behind a login\n");
-        assertThat(pushed.getDigest()).startsWith("sha256:");
+        HttpResponse<byte[]> held = getAs(login, "oras/login-" + login.name().toLowerCase(),
+                "/v2/oras/login-" + login.name().toLowerCase() + "/manifests/v1");
+        assertThat(held.statusCode()).isEqualTo(200);
+        assertThat(held.headers().firstValue("Docker-Content-Digest")).hasValue(pushed.getDigest());
     }
 }

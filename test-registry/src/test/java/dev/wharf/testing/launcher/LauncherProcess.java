@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * {@link Launcher} in a child JVM on the test class path, as {@code java -jar wharf-registry.jar} would run
  * it, with its standard output watched for the ready line and its standard error kept in a file.
  */
-final class LauncherProcess implements AutoCloseable {
+public final class LauncherProcess implements AutoCloseable {
     static final Pattern READY = Pattern.compile("Wharf registry listening on (https?://\\S+) \\(data: (.+)\\)");
 
     private final Process process;
@@ -41,7 +41,7 @@ final class LauncherProcess implements AutoCloseable {
      * Starts {@code java <jvmOptions> -cp <test class path> dev.wharf.testing.launcher.Launcher <args>} in
      * {@code workingDirectory}.
      */
-    static LauncherProcess start(Path workingDirectory, List<String> jvmOptions, String... args) {
+    public static LauncherProcess start(Path workingDirectory, List<String> jvmOptions, String... args) {
         List<String> launch = new ArrayList<>(jvmOptions);
         launch.addAll(List.of("-cp", System.getProperty("java.class.path"), Launcher.class.getName()));
         return run(workingDirectory, launch, args);
@@ -87,7 +87,7 @@ final class LauncherProcess implements AutoCloseable {
     }
 
     /** Waits for the ready line and returns its base URI; fails with the child's stderr if it never comes. */
-    URI awaitReady(Duration timeout) {
+    public URI awaitReady(Duration timeout) {
         return URI.create(readyLine(timeout).group(1));
     }
 
@@ -127,7 +127,7 @@ final class LauncherProcess implements AutoCloseable {
         return stdout.toString();
     }
 
-    String stderr() {
+    public String stderr() {
         try {
             return Files.readString(stderrFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -135,7 +135,7 @@ final class LauncherProcess implements AutoCloseable {
         }
     }
 
-    String describe() {
+    public String describe() {
         return "\n--- stdout ---\n" + stdout() + "--- stderr ---\n" + stderr();
     }
 
