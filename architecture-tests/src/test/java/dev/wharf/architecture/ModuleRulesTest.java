@@ -68,8 +68,18 @@ class ModuleRulesTest {
     @Test
     void shouldKeepTheServletAdapterOnTheApiAlone() {
         check(classes().that().resideInAPackage("dev.wharf.servlet..")
+                .and().resideOutsideOfPackage("dev.wharf.servlet.auth..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jakarta.servlet..",
                         "com.fasterxml.jackson..", "dev.wharf.api..", "dev.wharf.spi..", "dev.wharf.servlet.."));
+    }
+
+    /** The cryptography libraries (JWT, bcrypt) stay in the authentication package. */
+    @Test
+    void shouldKeepTheCryptographyLibrariesInTheAuthenticationPackage() {
+        check(classes().that().resideInAPackage("dev.wharf.servlet.auth..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jakarta.servlet..",
+                        "com.fasterxml.jackson..", "com.nimbusds..", "at.favre.lib..", "dev.wharf.api..",
+                        "dev.wharf.spi..", "dev.wharf.servlet.."));
     }
 
     @Test

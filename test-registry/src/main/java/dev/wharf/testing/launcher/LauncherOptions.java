@@ -96,8 +96,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                                    let callers without credentials pull, and list, the repositories
                                    GLOB matches (team/*, public/**); repeatable
               --access FILE        who may do what: users, groups, repository globs and actions, in
-                                   YAML (docs/access-policy.md); without it every user in the
-                                   htpasswd file may do everything
+                                   YAML (docs/access-policy.md); if not given, every user in
+                                   the htpasswd file may do everything
 
             Limits on clients (bodies move without holding a thread; these keep slow or greedy
             clients from holding everything else):
