@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * the jar is packaged:
  *
  * <pre>
- * java -XX:ArchiveClassesAtExit=wharf-registry.jsa -cp wharf-registry.jar dev.wharf.testing.launcher.StartupTraining
+ * java -XX:ArchiveClassesAtExit=/opt/wharf/wharf-registry.jsa -cp /opt/wharf/wharf-registry.jar \
+ *      dev.wharf.testing.launcher.StartupTraining
  * </pre>
  *
  * <p>It copies RocksDB's native library out of the jar ({@link RocksDbLibrary}), then starts a registry the way
@@ -32,7 +33,9 @@ import java.util.stream.Stream;
  * sends: the version check, a blob pushed in one request and in two, pulled and stat'ed, a manifest pushed and
  * pulled by tag, the tag list, the catalog and a request for something missing. It then stops the registry and
  * exits, and the JVM writes every class loaded so far into the archive. Run by hand, it writes the files beside
- * a jar that was moved; the archive only serves the jar at the path it was written for, on the same JDK.
+ * a jar that was moved; the archive only serves the jar at the path it was written for, on the same JDK, and
+ * the JVM records that path as {@code -cp} gave it: a relative one holds only in the directory it was run in,
+ * which this class warns about.
  *
  * <p>Where RocksDB has no library for the platform, it trains an in-memory registry instead. Exit status 1 when
  * the library cannot be copied, or the registry cannot be started or answers the workload wrongly.
@@ -51,6 +54,11 @@ public final class StartupTraining {
         if (files.isEmpty()) {
             System.err.println("StartupTraining: run it from wharf-registry.jar (java -cp wharf-registry.jar ...)");
             System.exit(Launcher.EXIT_FAILURE);
+        }
+        if (!Path.of(System.getProperty("java.class.path")).isAbsolute()) {
+            System.err.println("StartupTraining: warning: the class path is relative, so the archive will serve "
+                    + "the jar only when the JVM is started in " + Path.of("").toAbsolutePath()
+                    + "; give -cp " + files.get().jar() + " instead");
         }
         Optional<Path> library = RocksDbLibrary.write(files.get());
         // Where RocksDB has no library for the platform, a durable registry cannot start: train an in-memory one.

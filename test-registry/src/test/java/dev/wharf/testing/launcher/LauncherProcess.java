@@ -59,6 +59,14 @@ public final class LauncherProcess implements AutoCloseable {
         return run(workingDirectory, launch, args);
     }
 
+    /** Starts {@code java <jvmOptions> -cp <classPath> <mainClass> <args>} in {@code workingDirectory}. */
+    static LauncherProcess startMain(Path workingDirectory, List<String> jvmOptions, String classPath,
+                                     String mainClass, String... args) {
+        List<String> launch = new ArrayList<>(jvmOptions);
+        launch.addAll(List.of("-cp", classPath, mainClass));
+        return run(workingDirectory, launch, args);
+    }
+
     /** Where the child's {@code java.io.tmpdir} is: RocksDB extracts its native library there unless given one. */
     static Path temporaryDirectory(Path workingDirectory) {
         return workingDirectory.resolve("tmp");

@@ -183,6 +183,15 @@ class LauncherTest {
                 .noneMatch(line -> line.contains(" javax.management."));
     }
 
+    @Test
+    void shouldExitOneWithReasonWhenTrainingRunsOutsideJar() {
+        try (LauncherProcess training = LauncherProcess.startMain(workingDirectory, List.of(),
+                System.getProperty("java.class.path"), StartupTraining.class.getName())) {
+            assertThat(training.awaitExit(START)).as(training.describe()).isEqualTo(1);
+            assertThat(training.stderr()).contains("run it from wharf-registry.jar");
+        }
+    }
+
     private static List<Path> filesUnder(Path directory) throws java.io.IOException {
         try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).toList();

@@ -122,6 +122,27 @@ class ShadedJarIT {
     }
 
     @Test
+    void shouldWriteStartupFilesBesideMovedJarWhenTrainingIsRunByHandAsReadmeSays() throws IOException {
+        Path directory = Files.createDirectories(workingDirectory.resolve("moved"));
+        Path moved = Files.copy(jar, directory.resolve(jar.getFileName()));
+        StartupFiles files = new StartupFiles(moved);
+        try (LauncherProcess training = LauncherProcess.startMain(directory,
+                List.of("-XX:ArchiveClassesAtExit=" + files.archive(), "-Xlog:cds=error"), moved.toString(),
+                StartupTraining.class.getName())) {
+            assertThat(training.awaitExit(Duration.ofSeconds(90))).as(training.describe()).isZero();
+        }
+        assertThat(files.archive()).isRegularFile();
+        assertThat(files.nativeDirectory().resolve(Environment.getJniLibraryFileName("rocksdbjni"))).isRegularFile();
+
+        try (LauncherProcess launcher = LauncherProcess.startJar(workingDirectory,
+                List.of("-Xshare:on", "-XX:SharedArchiveFile=" + files.archive()), moved, "--port", "0")) {
+            URI base = launcher.awaitReady(START);
+            assertThat(Http.get(base.resolve("/v2/")).statusCode()).isEqualTo(200);
+            assertThat(extractedRocksDbLibraries()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldGiveArchiveCommandInHelpAndSayWhenRunWithoutIt() {
         StartupFiles files = new StartupFiles(jar.toAbsolutePath());
         try (LauncherProcess without = LauncherProcess.startJar(workingDirectory, jar, "--help")) {
