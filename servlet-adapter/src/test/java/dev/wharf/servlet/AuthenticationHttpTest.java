@@ -435,6 +435,8 @@ class AuthenticationHttpTest {
             assertError(wrong, 401, "UNAUTHORIZED");
             assertThat(normalized(unknown, "-")).isEqualTo(normalized(wrong, "-"));
             assertError(a.http().get("/token?service=another"), 400, "UNSUPPORTED");
+            assertError(a.http().post("/token?grant_type=password&username=bob&password=bob-pw", new byte[0],
+                    "Content-Type", "application/x-www-form-urlencoded"), 400, "UNSUPPORTED");
             assertThat(a.http().post("/token", "grant_type=refresh_token&refresh_token=x".getBytes(StandardCharsets.UTF_8),
                     "Content-Type", "application/x-www-form-urlencoded").json().path("error").asText())
                     .isEqualTo("unsupported_grant_type");

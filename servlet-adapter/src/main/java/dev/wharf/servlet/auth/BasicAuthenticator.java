@@ -79,12 +79,19 @@ public final class BasicAuthenticator implements Authenticator {
         String user = credentials.user();
         Optional<Duration> wait = throttle.check(user, address);
         if (wait.isPresent()) {
+            return Authentication.throttled(wait.get()); // a lock holds even for the right password
+        }
+        if (verified.contains(user, credentials.password())) {
+            return Authentication.authenticated(Caller.of(new UserPrincipal(user)), Grants.unlimited());
+        }
+        // The attempt counts before the slow check, so parallel guesses all count; a success takes it back.
+        wait = throttle.attempt(user, address);
+        if (wait.isPresent()) {
             return Authentication.throttled(wait.get());
         }
-        boolean ok = verified.contains(user, credentials.password())
-                || verified.verifyOnce(user, credentials.password(), () -> verifier.verify(user, credentials.password()));
+        boolean ok = verified.verifyOnce(user, credentials.password(),
+                () -> verifier.verify(user, credentials.password()));
         if (!ok) {
-            throttle.failed(user, address);
             return Authentication.rejected("incorrect username or password");
         }
         throttle.succeeded(user, address);

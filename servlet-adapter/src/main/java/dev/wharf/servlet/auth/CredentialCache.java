@@ -72,19 +72,29 @@ final class CredentialCache {
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
         CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
         if (running != null) {
-            return running.join();
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
         }
-        boolean ok = false;
+        boolean ok;
         try {
             ok = check.getAsBoolean();
-            if (ok) {
-                add(user, password);
-            }
-            return ok;
-        } finally {
-            mine.complete(ok);
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e); // the callers waiting on this check fail with it, as this one does
             checking.remove(key, mine);
+            throw e;
         }
+        if (ok) {
+            add(user, password);
+        }
+        mine.complete(ok);
+        checking.remove(key, mine);
+        return ok;
     }
 
     /** Remembers that {@code user} proved {@code password}. */

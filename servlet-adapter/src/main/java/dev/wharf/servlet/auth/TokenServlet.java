@@ -95,6 +95,7 @@ public final class TokenServlet extends HttpServlet {
         if (header != null) {
             credentials = BasicCredentials.parse(header);
             if (credentials.isEmpty()) {
+                response.setHeader("WWW-Authenticate", challenge);
                 refuse(response, 401, "UNAUTHORIZED", "the token service takes Basic credentials");
                 return;
             }
@@ -123,6 +124,12 @@ public final class TokenServlet extends HttpServlet {
         if (!serviceMatches(request.getParameter("service"), response)) {
             return;
         }
+        String query = request.getQueryString();
+        if (query != null && (query.contains("password=") || query.contains("username="))) {
+            // getParameter would take them from the URL too, which access logs keep: they belong in the body
+            refuse(response, 400, "UNSUPPORTED", "send username and password in the form body, not the URL");
+            return;
+        }
         String grant = request.getParameter("grant_type");
         if (!"password".equals(grant)) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -134,8 +141,8 @@ public final class TokenServlet extends HttpServlet {
         String user = Optional.ofNullable(request.getParameter("username")).orElse("");
         String password = Optional.ofNullable(request.getParameter("password")).orElse("");
         List<Scope> asked = new ArrayList<>();
-        String scope = request.getParameter("scope");
-        if (!parseScopes(scope == null ? List.of() : List.of(scope), asked, response)) {
+        String[] scopes = request.getParameterValues("scope");
+        if (!parseScopes(scopes == null ? List.of() : List.of(scopes), asked, response)) {
             return;
         }
         Optional<Caller> caller = login(Optional.of(new BasicCredentials(user, password.toCharArray())), request,

@@ -58,4 +58,13 @@ class CredentialCacheTest {
         assertThat(cache.verifyOnce("alice", "wrong".toCharArray(), () -> false)).isFalse();
         assertThat(cache.contains("alice", "wrong".toCharArray())).isFalse();
     }
+
+    @Test
+    void shouldPassAFailingCheckOnAndForgetIt() {
+        IllegalStateException broken = new IllegalStateException("directory down");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.verifyOnce("alice", "pw".toCharArray(), () -> {
+            throw broken;
+        })).isSameAs(broken);
+        assertThat(cache.verifyOnce("alice", "pw".toCharArray(), () -> true)).as("the next check runs").isTrue();
+    }
 }
