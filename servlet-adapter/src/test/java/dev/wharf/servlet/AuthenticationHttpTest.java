@@ -310,10 +310,12 @@ class AuthenticationHttpTest {
         with(container, mode, a -> {
             String bobsLayer = a.bobs().layers().get(0).digest();
             String sharedLayer = a.shared().layers().get(0).digest();
-            // From a repository she may read: mounted, with and without from.
+            // From a repository she may read: mounted.
             assertStatus(a.as("alice", "POST", "/v2/alice/m1/blobs/uploads/?mount=" + sharedLayer + "&from=shared/x",
                     new byte[0]), 201);
-            assertStatus(a.as("alice", "POST", "/v2/alice/m2/blobs/uploads/?mount=" + sharedLayer, new byte[0]), 201);
+            // Without from, a token mounts only from repositories it grants: hers grants alice/m2 alone.
+            assertStatus(a.as("alice", "POST", "/v2/alice/m2/blobs/uploads/?mount=" + sharedLayer, new byte[0]),
+                    mode == Mode.BASIC ? 201 : 202);
             // Bob's layer: never mounted, and answered as if it did not exist (an upload session) or, under the
             // token flow, refused for the scope her token lacks; either way not a 201.
             Response from = a.as("alice", "POST", "/v2/alice/m3/blobs/uploads/?mount=" + bobsLayer + "&from=bob/a",
@@ -326,6 +328,34 @@ class AuthenticationHttpTest {
             assertStatus(a.as("alice", "POST", "/v2/alice/m5/blobs/uploads/?digest=" + bobsLayer, new byte[0]), 202);
             assertStatus(a.get("alice", "/v2/alice/m4/blobs/" + bobsLayer), 404);
         });
+    }
+
+    /**
+     * With an authorizer that lets every user read everything, as an embedder trusting an outside token service
+     * might configure, a token still mounts only from repositories it grants: a mount without {@code from} and
+     * {@code POST ?digest=} with an empty body open an upload session instead of taking bob's blob.
+     */
+    @ParameterizedTest
+    @EnumSource(ContainerUnderTest.class)
+    void shouldMountOnlyFromRepositoriesTheTokenGrants(ContainerUnderTest container) throws Exception {
+        Authorizer everyoneReads = (caller, action, repository) -> !caller.isAnonymous();
+        TokenIssuer issuer = TokenIssuer.generated("outside-tokens", "wharf-test", Duration.ofMinutes(5));
+        try (RegistryServer server = container.startSecured(Registry.builder().authorizer(everyoneReads).build(),
+                BearerAuthenticator.builder(issuer.verifier()).build(), null)) {
+            RegistryHttp http = new RegistryHttp(server.baseUri());
+            RegistryHttp bob = http.withHeaders("Authorization", "Bearer " + issuer.issue("bob",
+                    List.of(Scope.repository("bob/a", "pull", "push"))).token());
+            String layer = bob.pushImage("bob/a", "v1").layers().get(0).digest();
+            RegistryHttp alice = http.withHeaders("Authorization", "Bearer " + issuer.issue("alice",
+                    List.of(Scope.repository("alice/m", "pull", "push"))).token());
+            assertStatus(alice.post("/v2/alice/m/blobs/uploads/?mount=" + layer, new byte[0]), 202);
+            assertStatus(alice.post("/v2/alice/m/blobs/uploads/?digest=" + layer, new byte[0]), 202);
+            assertStatus(alice.get("/v2/alice/m/blobs/" + layer), 404);
+            // A token that does grant bob/a mounts from it.
+            RegistryHttp granted = http.withHeaders("Authorization", "Bearer " + issuer.issue("alice",
+                    List.of(Scope.repository("alice/m", "pull", "push"), Scope.repository("bob/a", "pull"))).token());
+            assertStatus(granted.post("/v2/alice/m/blobs/uploads/?mount=" + layer, new byte[0]), 201);
+        }
     }
 
     @ParameterizedTest

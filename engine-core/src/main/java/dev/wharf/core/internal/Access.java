@@ -3,6 +3,7 @@ package dev.wharf.core.internal;
 import dev.wharf.api.Action;
 import dev.wharf.api.Caller;
 import dev.wharf.api.RepositoryName;
+import dev.wharf.api.ScopedPrincipal;
 import dev.wharf.spi.Authorizer;
 
 /** Asks the {@link Authorizer}; {@link #require} turns a "no" into the catalogue's refusal. */
@@ -15,6 +16,18 @@ public final class Access {
 
     boolean permits(Caller caller, Action action, RepositoryName repository) {
         return authorizer.permits(caller, action, repository);
+    }
+
+    /**
+     * True if a blob may be taken from {@code source} for {@code caller}: the authorizer lets the caller pull it
+     * and, for credentials with scopes ({@link ScopedPrincipal}, a token), they grant pulling it.
+     */
+    boolean mayDrawFrom(Caller caller, RepositoryName source) {
+        if (!authorizer.permits(caller, Action.PULL, source)) {
+            return false;
+        }
+        return !(caller.principal().orElse(null) instanceof ScopedPrincipal scoped)
+                || scoped.grants(Action.PULL, source);
     }
 
     void require(Caller caller, Action action, RepositoryName repository) {

@@ -129,7 +129,7 @@ public final class BlobIngest {
     }
 
     private boolean readableLink(Caller caller, RepositoryName source, Digest digest) {
-        return access.permits(caller, Action.PULL, source) && links.isBlobLinked(source, digest);
+        return access.mayDrawFrom(caller, source) && links.isBlobLinked(source, digest);
     }
 
     /** The first repository (in name order) the caller may pull that links {@code digest}. */
@@ -138,7 +138,7 @@ public final class BlobIngest {
         while (true) {
             Page<RepositoryName> page = links.repositoriesLinking(digest, after, MOUNT_SCAN_PAGE);
             for (RepositoryName candidate : page.items()) {
-                if (access.permits(caller, Action.PULL, candidate)) {
+                if (access.mayDrawFrom(caller, candidate)) {
                     return Optional.of(candidate);
                 }
             }

@@ -81,7 +81,7 @@ public final class BearerAuthenticator implements Authenticator {
             remember(token, checked);
         }
         Caller caller = checked.subject().isEmpty() ? Caller.anonymous()
-                : Caller.of(new BasicAuthenticator.UserPrincipal(checked.subject()));
+                : Caller.of(new TokenPrincipal(checked.subject(), checked.grants()));
         return Authentication.authenticated(caller, checked.grants());
     }
 
