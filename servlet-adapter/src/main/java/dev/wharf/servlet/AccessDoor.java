@@ -4,11 +4,13 @@ import dev.wharf.api.ErrorCode;
 import dev.wharf.api.RegistryException;
 import dev.wharf.servlet.auth.Authentication;
 import dev.wharf.servlet.auth.Authenticator;
+import dev.wharf.servlet.auth.Grants;
 import dev.wharf.servlet.auth.Scope;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where every routed request is authenticated before its handler runs, as {@link Authenticator} describes: the
@@ -30,27 +32,41 @@ final class AccessDoor {
      *                           (with {@code Retry-After})
      */
     void admit(Exchange exchange, Endpoint endpoint, Map<String, String> params) {
-        List<Scope> needed = scopes(endpoint, params, exchange.query());
+        // The scopes are worked out only when something needs them (a token's grants, a challenge): the default
+        // authenticator and password logins admit most requests without them.
+        Supplier<List<Scope>> needed = new Supplier<>() {
+            private List<Scope> scopes;
+
+            @Override
+            public List<Scope> get() {
+                if (scopes == null) {
+                    scopes = scopes(endpoint, params, exchange.query());
+                }
+                return scopes;
+            }
+        };
         Authentication result = authenticator.authenticate(exchange.request());
         if (result instanceof Authentication.Authenticated authenticated) {
-            if (!authenticated.grants().coversAll(needed)) {
-                exchange.challengeWith(authenticator.challenge(exchange.request(), needed,
+            Grants grants = authenticated.grants();
+            if (!grants.isUnlimited() && !grants.coversAll(needed.get())) {
+                List<String> names = needed.get().stream().map(Scope::toString).toList();
+                exchange.challengeWith(authenticator.challenge(exchange.request(), needed.get(),
                         Optional.of("insufficient_scope")));
                 throw new RegistryException(ErrorCode.UNAUTHORIZED, "the token does not grant "
-                        + String.join(" ", needed.stream().map(Scope::toString).toList()),
-                        Map.of("needed", needed.stream().map(Scope::toString).toList()));
+                        + String.join(" ", names), Map.of("needed", names));
             }
             exchange.admit(authenticated.caller(),
-                    () -> authenticator.challenge(exchange.request(), needed, Optional.empty()));
+                    () -> authenticator.challenge(exchange.request(), needed.get(), Optional.empty()));
         } else if (result instanceof Authentication.Anonymous) {
             if (!authenticator.admitsAnonymous()) {
-                exchange.challengeWith(authenticator.challenge(exchange.request(), needed, Optional.empty()));
+                exchange.challengeWith(authenticator.challenge(exchange.request(), needed.get(), Optional.empty()));
                 throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required");
             }
             exchange.admit(dev.wharf.api.Caller.anonymous(),
-                    () -> authenticator.challenge(exchange.request(), needed, Optional.empty()));
+                    () -> authenticator.challenge(exchange.request(), needed.get(), Optional.empty()));
         } else if (result instanceof Authentication.Rejected rejected) {
-            exchange.challengeWith(authenticator.challenge(exchange.request(), needed, Optional.of("invalid_token")));
+            exchange.challengeWith(authenticator.challenge(exchange.request(), needed.get(),
+                    Optional.of("invalid_token")));
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication failed: " + rejected.reason());
         } else if (result instanceof Authentication.Throttled throttled) {
             exchange.response().setHeader("Retry-After",

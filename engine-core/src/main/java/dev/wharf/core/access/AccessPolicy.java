@@ -190,6 +190,15 @@ public final class AccessPolicy implements Authorizer {
         return rules;
     }
 
+    /**
+     * True if some rule lets callers without credentials do something: a server in front of this policy should then
+     * let them reach it (and ask for credentials only when it refuses), rather than challenge them at once.
+     */
+    public boolean allowsAnonymous() {
+        return rules.stream().anyMatch(rule -> rule.subject().kind() == Subject.Kind.ANONYMOUS
+                || rule.subject().kind() == Subject.Kind.EVERYONE);
+    }
+
     /** The groups by name, each with its users, in the order they were defined; unmodifiable. */
     public Map<String, Set<String>> groups() {
         return groups;

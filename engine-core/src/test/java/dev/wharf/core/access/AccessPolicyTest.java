@@ -274,4 +274,13 @@ class AccessPolicyTest {
         }
         return path.toString();
     }
+
+    @Test
+    void shouldSayWhetherAnyRuleAllowsAnonymousCallers() {
+        assertThat(AccessPolicy.allowAllAuthenticated().allowsAnonymous()).isFalse();
+        assertThat(AccessPolicy.builder().allow(Subject.user("alice"), "**", PULL).build().allowsAnonymous()).isFalse();
+        assertThat(AccessPolicy.allowAllAuthenticated().toBuilder().anonymousPull("public/**").build()
+                .allowsAnonymous()).isTrue();
+        assertThat(AccessPolicy.builder().allow(Subject.everyone(), "docs/*", PULL).build().allowsAnonymous()).isTrue();
+    }
 }

@@ -81,7 +81,8 @@ public final class BasicAuthenticator implements Authenticator {
         if (wait.isPresent()) {
             return Authentication.throttled(wait.get()); // a lock holds even for the right password
         }
-        if (verified.contains(user, credentials.password())) {
+        String key = verified.key(user, credentials.password());
+        if (verified.contains(key)) {
             return Authentication.authenticated(Caller.of(new UserPrincipal(user)), Grants.unlimited());
         }
         // The attempt counts before the slow check, so parallel guesses all count; a success takes it back.
@@ -89,8 +90,7 @@ public final class BasicAuthenticator implements Authenticator {
         if (wait.isPresent()) {
             return Authentication.throttled(wait.get());
         }
-        boolean ok = verified.verifyOnce(user, credentials.password(),
-                () -> verifier.verify(user, credentials.password()));
+        boolean ok = verified.verifyOnce(key, () -> verifier.verify(user, credentials.password()));
         if (!ok) {
             return Authentication.rejected("incorrect username or password");
         }

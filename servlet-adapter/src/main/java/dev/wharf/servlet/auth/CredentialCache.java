@@ -48,10 +48,14 @@ final class CredentialCache {
 
     /** True if {@code user} proved {@code password} within the lifetime. */
     boolean contains(String user, char[] password) {
+        return lifetimeNanos > 0 && contains(key(user, password));
+    }
+
+    /** {@link #contains(String, char[])} for credentials whose {@link #key} is already known. */
+    boolean contains(String key) {
         if (lifetimeNanos <= 0) {
             return false;
         }
-        String key = key(user, password);
         Long expiry = expiries.get(key);
         if (expiry == null) {
             return false;
@@ -68,7 +72,11 @@ final class CredentialCache {
      * the same credentials are being checked waits for that check's answer instead.
      */
     boolean verifyOnce(String user, char[] password, BooleanSupplier check) {
-        String key = key(user, password);
+        return verifyOnce(key(user, password), check);
+    }
+
+    /** {@link #verifyOnce(String, char[], BooleanSupplier)} for credentials whose {@link #key} is already known. */
+    boolean verifyOnce(String key, BooleanSupplier check) {
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
         CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
         if (running != null) {
@@ -90,7 +98,7 @@ final class CredentialCache {
             throw e;
         }
         if (ok) {
-            add(user, password);
+            remember(key);
         }
         mine.complete(ok);
         checking.remove(key, mine);
@@ -99,16 +107,21 @@ final class CredentialCache {
 
     /** Remembers that {@code user} proved {@code password}. */
     void add(String user, char[] password) {
+        remember(key(user, password));
+    }
+
+    private void remember(String key) {
         if (lifetimeNanos <= 0) {
             return;
         }
         if (expiries.size() >= MAX_ENTRIES) {
             expiries.clear();
         }
-        expiries.put(key(user, password), clock.getAsLong() + lifetimeNanos);
+        expiries.put(key, clock.getAsLong() + lifetimeNanos);
     }
 
-    private String key(String user, char[] password) {
+    /** The salted hash that stands for {@code user} and {@code password} in this cache; computed once per login. */
+    String key(String user, char[] password) {
         MessageDigest sha256;
         try {
             sha256 = (MessageDigest) saltedSha256.clone(); // cheaper than a provider lookup on every request

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.Action;
 import dev.wharf.api.Caller;
 import dev.wharf.api.RepositoryName;
+import dev.wharf.servlet.ErrorEnvelope;
 import dev.wharf.spi.Authorizer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -96,7 +97,7 @@ public final class TokenServlet extends HttpServlet {
             credentials = BasicCredentials.parse(header);
             if (credentials.isEmpty()) {
                 response.setHeader("WWW-Authenticate", challenge);
-                refuse(response, 401, "UNAUTHORIZED", "the token service takes Basic credentials");
+                refuse(response, 401, "the token service takes Basic credentials");
                 return;
             }
         }
@@ -127,7 +128,7 @@ public final class TokenServlet extends HttpServlet {
         String query = request.getQueryString();
         if (query != null && (query.contains("password=") || query.contains("username="))) {
             // getParameter would take them from the URL too, which access logs keep: they belong in the body
-            refuse(response, 400, "UNSUPPORTED", "send username and password in the form body, not the URL");
+            refuse(response, 400, "send username and password in the form body, not the URL");
             return;
         }
         String grant = request.getParameter("grant_type");
@@ -168,7 +169,7 @@ public final class TokenServlet extends HttpServlet {
             credentials.ifPresent(BasicCredentials::clear);
             if (!anonymousTokens) {
                 response.setHeader("WWW-Authenticate", challenge);
-                refuse(response, 401, "UNAUTHORIZED", "authentication required: log in to get a token");
+                refuse(response, 401, "authentication required: log in to get a token");
                 return Optional.empty();
             }
             return Optional.of(Caller.anonymous());
@@ -184,10 +185,10 @@ public final class TokenServlet extends HttpServlet {
         }
         if (result instanceof Authentication.Throttled throttled) {
             response.setHeader("Retry-After", Long.toString(Math.max(1, throttled.retryAfter().toSeconds())));
-            refuse(response, 429, "TOOMANYREQUESTS", "too many failed logins; try again later");
+            refuse(response, 429, "too many failed logins; try again later");
         } else {
             response.setHeader("WWW-Authenticate", challenge);
-            refuse(response, 401, "UNAUTHORIZED", "incorrect username or password");
+            refuse(response, 401, "incorrect username or password");
         }
         return Optional.empty();
     }
@@ -240,7 +241,7 @@ public final class TokenServlet extends HttpServlet {
             }
             return true;
         } catch (IllegalArgumentException e) {
-            refuse(response, 400, "UNSUPPORTED", "bad scope: " + e.getMessage());
+            refuse(response, 400, "bad scope: " + e.getMessage());
             return false;
         }
     }
@@ -249,7 +250,7 @@ public final class TokenServlet extends HttpServlet {
         if (service == null || service.equals(issuer.service())) {
             return true;
         }
-        refuse(response, 400, "UNSUPPORTED", "this token service issues tokens for service '" + issuer.service()
+        refuse(response, 400, "this token service issues tokens for service '" + issuer.service()
                 + "', not '" + service + "'");
         return false;
     }
@@ -258,12 +259,9 @@ public final class TokenServlet extends HttpServlet {
         return caller.principal().map(java.security.Principal::getName).orElse("");
     }
 
-    private static void refuse(HttpServletResponse response, int status, String code, String message)
-            throws IOException {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        answer(response, status, Map.of("errors", List.of(error)));
+    /** The registry's error envelope, whose code follows from the status (400 UNSUPPORTED, 401, 429). */
+    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        write(response, status, ErrorEnvelope.forStatus(status, message));
     }
 
     private static void answer(HttpServletResponse response, int status, Object body) throws IOException {
@@ -273,9 +271,13 @@ public final class TokenServlet extends HttpServlet {
         } catch (JsonProcessingException e) {
             throw new IOException("cannot write the token service's answer", e);
         }
+        write(response, status, bytes);
+    }
+
+    private static void write(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
-        response.setContentType("application/json");
+        response.setContentType(ErrorEnvelope.MEDIA_TYPE);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

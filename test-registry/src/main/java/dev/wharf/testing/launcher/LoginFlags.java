@@ -1,7 +1,6 @@
 package dev.wharf.testing.launcher;
 
 import dev.wharf.core.access.AccessPolicy;
-import dev.wharf.core.access.Subject;
 import dev.wharf.servlet.auth.HtpasswdFile;
 import dev.wharf.testing.TestRegistryOptions;
 
@@ -91,10 +90,8 @@ record LoginFlags(Optional<Path> htpasswd, boolean tokenAuth, List<String> anony
                 .toBuilder();
         anonymousPull.forEach(policy::anonymousPull);
         AccessPolicy built = policy.build();
-        boolean anonymous = built.rules().stream().anyMatch(rule -> rule.subject().kind() == Subject.Kind.ANONYMOUS
-                || rule.subject().kind() == Subject.Kind.EVERYONE);
         TestRegistryOptions secured = tokenAuth ? options.withTokenAuth(users) : options.withBasicAuth(users);
-        return secured.withAnonymousAccess(anonymous).withEngine(engine -> engine.authorizer(built));
+        return secured.withAnonymousAccess(built.allowsAnonymous()).withEngine(engine -> engine.authorizer(built));
     }
 
     /** How the launcher's ready line describes the login. */
