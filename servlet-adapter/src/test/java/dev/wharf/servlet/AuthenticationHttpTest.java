@@ -2,12 +2,10 @@ package dev.wharf.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wharf.api.Action;
 import dev.wharf.api.Registry;
 import dev.wharf.servlet.auth.Authenticator;
 import dev.wharf.servlet.auth.BasicAuthenticator;
 import dev.wharf.servlet.auth.BearerAuthenticator;
-import dev.wharf.servlet.auth.HtpasswdFile;
 import dev.wharf.servlet.auth.LoginThrottle;
 import dev.wharf.servlet.auth.Scope;
 import dev.wharf.servlet.auth.TokenIssuer;
@@ -19,8 +17,6 @@ import dev.wharf.servlet.suite.PushedImage;
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
 import dev.wharf.spi.Authorizer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,7 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,6 +37,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.wharf.servlet.LoginFixtures.PASSWORDS;
+import static dev.wharf.servlet.LoginFixtures.POLICY;
+import static dev.wharf.servlet.LoginFixtures.basic;
+import static dev.wharf.servlet.LoginFixtures.normalized;
+import static dev.wharf.servlet.LoginFixtures.users;
 import static dev.wharf.servlet.suite.ApiAssertions.assertError;
 import static dev.wharf.servlet.suite.ApiAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,34 +53,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * challenge for anonymous; under the token flow 401 naming the scope its token lacks), and the two answers are the
  * same in status, headers and body once the repository name is set aside: nothing says which one exists.
  *
- * <p>Rights: admin everything; alice everything on {@code alice/**} and pull on {@code shared/**}; bob everything
- * on {@code bob/**} and pull on {@code shared/**}; anonymous pull on {@code public/**}. The hidden repositories are
+ * <p>Rights are {@link LoginFixtures#POLICY}'s. The hidden repositories are
  * {@code bob/a} (holds an image and an open upload) and {@code bob/z} (never pushed), names of one length.
  */
 class AuthenticationHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BEARER_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-    private static final Map<String, String> PASSWORDS = Map.of("admin", "admin-pw", "alice", "alice-pw",
-            "bob", "bob-pw");
-    private static HtpasswdFile users;
-
-    static final Authorizer POLICY = (caller, action, repository) -> {
-        String user = caller.principal().map(Principal::getName).orElse("");
-        String repo = repository.value();
-        boolean read = action == Action.PULL || action == Action.CATALOG;
-        if (user.isEmpty()) {
-            return read && repo.startsWith("public/");
-        }
-        return user.equals("admin") || repo.startsWith(user + "/") || read && repo.startsWith("shared/");
-    };
-
-    @BeforeAll
-    static void users() {
-        List<String> lines = new ArrayList<>();
-        PASSWORDS.forEach((user, password) -> lines.add(user + ":" + HtpasswdFile.hash(password.toCharArray())));
-        users = HtpasswdFile.parse("test users", lines);
-    }
-
     enum Mode { BASIC, TOKEN }
 
     /** A running secured registry and the content arranged in it. */
@@ -126,10 +104,6 @@ class AuthenticationHttpTest {
         }
     }
 
-    static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
     private interface Body {
         void accept(Arranged arranged) throws Exception;
     }
@@ -138,10 +112,10 @@ class AuthenticationHttpTest {
         Registry registry = Registry.builder().authorizer(POLICY).build();
         TokenIssuer issuer = TokenIssuer.generated("wharf-test-tokens", "wharf-test", Duration.ofMinutes(5));
         Authenticator authenticator = mode == Mode.BASIC
-                ? BasicAuthenticator.builder(users).admitAnonymous(true).build()
+                ? BasicAuthenticator.builder(users()).admitAnonymous(true).build()
                 : BearerAuthenticator.builder(issuer.verifier()).build();
         TokenServlet tokens = mode == Mode.TOKEN
-                ? new TokenServlet(issuer, users, POLICY, new LoginThrottle(), true) : null;
+                ? new TokenServlet(issuer, users(), POLICY, new LoginThrottle(), true) : null;
         try (RegistryServer server = container.startSecured(registry, authenticator, tokens)) {
             RegistryHttp http = new RegistryHttp(server.baseUri(), server.quirks());
             String adminAuth = mode == Mode.BASIC ? basic("admin", "admin-pw")
@@ -264,17 +238,6 @@ class AuthenticationHttpTest {
                 Scope.repository("bob/z", "pull"))).token();
     }
 
-    /** Status, headers but Date, and body, with the repository name and upload path set aside. */
-    private static String normalized(Response r, String upload) {
-        Map<String, List<String>> headers = new TreeMap<>(r.headers());
-        headers.remove("date");
-        // Tomcat closes a keep-alive connection after its hundredth request, whatever the request was.
-        headers.remove("connection");
-        headers.remove(":status");
-        String text = r.status() + " " + headers + " " + new String(r.body(), StandardCharsets.UTF_8);
-        return text.replace(upload, "<upload>").replace("bob/a", "<repo>").replace("bob/z", "<repo>");
-    }
-
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everywhere")
     void shouldLetEachCallerDoWhatThePolicyGrantsAndNoMore(ContainerUnderTest container, Mode mode) throws Exception {
@@ -360,59 +323,6 @@ class AuthenticationHttpTest {
 
     @ParameterizedTest
     @EnumSource(ContainerUnderTest.class)
-    void shouldChallengeTheBaseEndpointOnlyWhenAnonymousCallersAreNotAdmitted(ContainerUnderTest container)
-            throws Exception {
-        for (boolean admit : new boolean[] {true, false}) {
-            Authenticator basic = BasicAuthenticator.builder(users).realm("team \"registry\"").admitAnonymous(admit)
-                    .build();
-            try (RegistryServer server = container.startSecured(Registry.builder().authorizer(POLICY).build(), basic,
-                    null)) {
-                RegistryHttp http = new RegistryHttp(server.baseUri());
-                Response base = http.get("/v2/");
-                if (admit) {
-                    assertStatus(base, 200);
-                } else {
-                    assertError(base, 401, "UNAUTHORIZED");
-                    assertThat(base.header("WWW-Authenticate")).hasValue("Basic realm=\"team \\\"registry\\\"\"");
-                    assertError(http.get("/v2/public/p/tags/list"), 401, "UNAUTHORIZED");
-                }
-                assertStatus(http.get("/v2/", "Authorization", basic("alice", "alice-pw")), 200);
-                // Empty credentials, as skopeo sends after a Basic challenge when it has none, are no credentials.
-                assertStatus(http.get("/v2/", "Authorization", "Basic Og=="), admit ? 200 : 401);
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(ContainerUnderTest.class)
-    void shouldAnswerAWrongPasswordAndAnUnknownUserAlikeAndThrottleGuessing(ContainerUnderTest container)
-            throws Exception {
-        Authenticator basic = BasicAuthenticator.builder(users).admitAnonymous(true)
-                .throttle(new LoginThrottle(3, Duration.ofMinutes(1))).build();
-        try (RegistryServer server = container.startSecured(Registry.builder().authorizer(POLICY).build(), basic,
-                null)) {
-            RegistryHttp http = new RegistryHttp(server.baseUri());
-            Response wrongPassword = http.get("/v2/", "Authorization", basic("alice", "guess"));
-            Response unknownUser = http.get("/v2/", "Authorization", basic("mallory", "guess"));
-            assertError(wrongPassword, 401, "UNAUTHORIZED");
-            assertThat(normalized(unknownUser, "-")).isEqualTo(normalized(wrongPassword, "-"));
-            for (String bad : List.of("Basic !!!", "Basic " + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff}),
-                    "Bearer abc", "Digest x")) {
-                assertError(http.get("/v2/", "Authorization", bad), 401, "UNAUTHORIZED");
-            }
-            http.get("/v2/", "Authorization", basic("alice", "guess2"));
-            http.get("/v2/", "Authorization", basic("alice", "guess3"));
-            Response locked = http.get("/v2/", "Authorization", basic("alice", "alice-pw"));
-            assertError(locked, 429, "TOOMANYREQUESTS");
-            assertThat(locked.header("Retry-After").map(Integer::parseInt)).get().satisfies(s ->
-                    assertThat(s).isBetween(1, 60));
-            assertStatus(http.get("/v2/", "Authorization", basic("bob", "bob-pw")), 200);
-            assertThat(locked.text()).doesNotContain("alice-pw");
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(ContainerUnderTest.class)
     void shouldSpeakTheTokenFlowAndNeverTakeATokenFromTheQuery(ContainerUnderTest container) throws Exception {
         with(container, Mode.TOKEN, a -> {
             Response base = a.http().get("/v2/");
@@ -473,30 +383,5 @@ class AuthenticationHttpTest {
         });
     }
 
-    @Test
-    void shouldNameTheScopesEachEndpointNeeds() {
-        QueryParams none = QueryParams.parse(null);
-        Map<String, String> repo = Map.of("name", "team/app");
-        assertThat(AccessDoor.scopes(Endpoint.BASE, Map.of(), none)).isEmpty();
-        assertThat(AccessDoor.scopes(Endpoint.CATALOG, Map.of(), none)).containsExactly(Scope.CATALOG);
-        assertThat(AccessDoor.scopes(Endpoint.REPOSITORY_DISCOVER, repo, none)).isEmpty();
-        for (Endpoint read : List.of(Endpoint.BLOB_READ, Endpoint.MANIFEST_READ, Endpoint.TAGS_LIST, Endpoint.REFERRERS)) {
-            assertThat(AccessDoor.scopes(read, repo, none)).as(read.name()).extracting(Scope::toString)
-                    .containsExactly("repository:team/app:pull");
-        }
-        for (Endpoint write : List.of(Endpoint.UPLOAD_START, Endpoint.UPLOAD_CHUNK, Endpoint.UPLOAD_COMPLETE,
-                Endpoint.UPLOAD_STATUS, Endpoint.UPLOAD_CANCEL, Endpoint.MANIFEST_PUT)) {
-            assertThat(AccessDoor.scopes(write, repo, none)).as(write.name()).extracting(Scope::toString)
-                    .containsExactly("repository:team/app:pull,push");
-        }
-        assertThat(AccessDoor.scopes(Endpoint.MANIFEST_DELETE, repo, none)).extracting(Scope::toString)
-                .containsExactly("repository:team/app:delete");
-        assertThat(AccessDoor.scopes(Endpoint.UPLOAD_START, repo, QueryParams.parse("mount=sha256:x&from=lib/base")))
-                .extracting(Scope::toString)
-                .containsExactly("repository:team/app:pull,push", "repository:lib/base:pull");
-        assertThat(AccessDoor.scopes(Endpoint.UPLOAD_START, repo, QueryParams.parse("from=lib/base")))
-                .extracting(Scope::toString).containsExactly("repository:team/app:pull,push");
-        assertThat(Endpoint.values()).as("every endpoint has its scopes").allSatisfy(e ->
-                assertThat(AccessDoor.scopes(e, repo, none)).isNotNull());
-    }
+
 }

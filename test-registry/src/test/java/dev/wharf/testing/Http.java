@@ -67,6 +67,12 @@ public final class Http {
         }
     }
 
+    /** An {@code Authorization} value with Basic credentials (RFC 7617, UTF-8). */
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** {@code sha256:<hex>} of {@code bytes}. */
     public static String sha256Digest(byte[] bytes) {
         MessageDigest sha256 = sha256();

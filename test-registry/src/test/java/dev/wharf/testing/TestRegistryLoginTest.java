@@ -22,10 +22,6 @@ class TestRegistryLoginTest {
     @RegisterExtension
     static WharfRegistryExtension secured = WharfRegistryExtension.builder().basicAuth("ci", "ci-secret").build();
 
-    static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
     private static Response push(RegistryHttp http, String repo, String... headers) {
         return http.post("/v2/" + repo + "/blobs/uploads/?digest=" + Http.sha256Digest(BLOB), BLOB, headers);
     }
@@ -38,9 +34,9 @@ class TestRegistryLoginTest {
             Response anonymous = http.get("/v2/");
             assertThat(anonymous.status()).isEqualTo(401);
             assertThat(anonymous.header("WWW-Authenticate")).hasValue("Basic realm=\"wharf\"");
-            assertThat(http.get("/v2/", "Authorization", basic("alice", "wrong")).status()).isEqualTo(401);
-            assertThat(http.get("/v2/", "Authorization", basic("alice", "s3cret")).status()).isEqualTo(200);
-            assertThat(push(http, "team/app", "Authorization", basic("bob", "pw")).status()).isEqualTo(201);
+            assertThat(http.get("/v2/", "Authorization", Http.basic("alice", "wrong")).status()).isEqualTo(401);
+            assertThat(http.get("/v2/", "Authorization", Http.basic("alice", "s3cret")).status()).isEqualTo(200);
+            assertThat(push(http, "team/app", "Authorization", Http.basic("bob", "pw")).status()).isEqualTo(201);
             assertThat(push(http, "team/app").status()).isEqualTo(401);
         }
     }
@@ -61,14 +57,14 @@ class TestRegistryLoginTest {
             }
             String tokenUrl = params.get("realm") + "?service=" + params.get("service") + "&scope="
                     + URLEncoder.encode(params.get("scope"), StandardCharsets.UTF_8);
-            assertThat(http.get(tokenUrl, "Authorization", basic("alice", "nope")).status()).isEqualTo(401);
+            assertThat(http.get(tokenUrl, "Authorization", Http.basic("alice", "nope")).status()).isEqualTo(401);
             Response anonymousToken = http.get(tokenUrl);
             assertThat(anonymousToken.status()).as("no anonymous tokens without anonymous access").isEqualTo(401);
             assertThat(anonymousToken.header("WWW-Authenticate")).hasValue("Basic realm=\"wharf-registry\"");
-            String token = http.get(tokenUrl, "Authorization", basic("alice", "s3cret")).json().path("token").asText();
+            String token = http.get(tokenUrl, "Authorization", Http.basic("alice", "s3cret")).json().path("token").asText();
             assertThat(push(http, "team/app", "Authorization", "Bearer " + token).status()).isEqualTo(201);
             // Basic credentials are not what this registry takes.
-            assertThat(push(http, "team/app", "Authorization", basic("alice", "s3cret")).status()).isEqualTo(401);
+            assertThat(push(http, "team/app", "Authorization", Http.basic("alice", "s3cret")).status()).isEqualTo(401);
         }
     }
 
@@ -77,7 +73,7 @@ class TestRegistryLoginTest {
         try (TestRegistry registry = TestRegistry.builder().basicAuth("alice", "s3cret").anonymousPull("public/**")
                 .start()) {
             RegistryHttp http = new RegistryHttp(registry.baseUri());
-            String alice = basic("alice", "s3cret");
+            String alice = Http.basic("alice", "s3cret");
             assertThat(push(http, "public/base", "Authorization", alice).status()).isEqualTo(201);
             assertThat(push(http, "private/app", "Authorization", alice).status()).isEqualTo(201);
             assertThat(http.get("/v2/").status()).isEqualTo(200);
@@ -109,7 +105,7 @@ class TestRegistryLoginTest {
     void shouldRequireLoginOnTheExtensionsRegistry() {
         RegistryHttp http = new RegistryHttp(secured.baseUri());
         assertThat(http.get("/v2/").status()).isEqualTo(401);
-        assertThat(http.get("/v2/", "Authorization", basic("ci", "ci-secret")).status()).isEqualTo(200);
+        assertThat(http.get("/v2/", "Authorization", Http.basic("ci", "ci-secret")).status()).isEqualTo(200);
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import dev.wharf.testing.clients.OciLayout.Blob;
 import dev.wharf.servlet.auth.HtpasswdFile;
+import dev.wharf.testing.Http;
 import dev.wharf.testing.PemFixtures;
 import dev.wharf.testing.launcher.LauncherProcess;
 import java.net.URI;
@@ -18,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -113,8 +113,7 @@ class LoginClientsTest {
     private static HttpResponse<byte[]> getAs(Login login, String repository, String path) {
         HttpClient client = HttpClient.newBuilder().sslContext(PemFixtures.trusting(tls.ca())).build();
         URI base = LAUNCHERS.get(login).base();
-        String basic = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
+        String basic = Http.basic(USER, PASSWORD);
         try {
             String authorization = basic;
             if (login == Login.TOKEN) {

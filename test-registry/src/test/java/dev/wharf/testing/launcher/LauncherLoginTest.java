@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,10 +32,6 @@ class LauncherLoginTest {
         return Files.write(work.resolve("users.htpasswd"), List.of(
                 "alice:" + HtpasswdFile.hash("alice-pw".toCharArray(), 4),
                 "bob:" + HtpasswdFile.hash("bob-pw".toCharArray(), 4)));
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static HttpResponse<byte[]> send(String method, URI uri, byte[] body, String... headers) {
@@ -66,15 +61,15 @@ class LauncherLoginTest {
                 "--htpasswd", users().toString(), "--access", access.toString(), "--anonymous-pull", "team/public")) {
             URI base = launcher.awaitReady(START);
             HttpResponse<byte[]> alicePush = send("POST", push(base, "team/public"), BLOB, "Authorization",
-                    basic("alice", "alice-pw"));
+                    Http.basic("alice", "alice-pw"));
             assertThat(alicePush.statusCode()).isEqualTo(201);
-            assertThat(send("POST", push(base, "team/app"), BLOB, "Authorization", basic("bob", "bob-pw"))
+            assertThat(send("POST", push(base, "team/app"), BLOB, "Authorization", Http.basic("bob", "bob-pw"))
                     .statusCode()).isEqualTo(403);
-            assertThat(send("POST", push(base, "team/app"), BLOB, "Authorization", basic("bob", "wrong"))
+            assertThat(send("POST", push(base, "team/app"), BLOB, "Authorization", Http.basic("bob", "wrong"))
                     .statusCode()).isEqualTo(401);
             URI blob = base.resolve("/v2/team/public/blobs/" + Http.sha256Digest(BLOB));
             assertThat(Http.get(blob).statusCode()).as("anonymous pull").isEqualTo(200);
-            assertThat(send("GET", blob, new byte[0], "Authorization", basic("bob", "bob-pw")).statusCode()).isEqualTo(200);
+            assertThat(send("GET", blob, new byte[0], "Authorization", Http.basic("bob", "bob-pw")).statusCode()).isEqualTo(200);
             HttpResponse<byte[]> anonymousPush = send("POST", push(base, "team/public"), BLOB);
             assertThat(anonymousPush.statusCode()).isEqualTo(401);
             assertThat(anonymousPush.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"wharf\"");
@@ -93,12 +88,12 @@ class LauncherLoginTest {
                     .hasValue("Bearer realm=\"" + base + "/token\",service=\"wharf-registry\"");
             URI tokenUri = base.resolve("/token?service=wharf-registry&scope="
                     + URLEncoder.encode("repository:team/app:pull,push", StandardCharsets.UTF_8));
-            HttpResponse<byte[]> token = send("GET", tokenUri, new byte[0], "Authorization", basic("alice", "alice-pw"));
+            HttpResponse<byte[]> token = send("GET", tokenUri, new byte[0], "Authorization", Http.basic("alice", "alice-pw"));
             assertThat(token.statusCode()).isEqualTo(200);
             String jwt = new String(token.body(), StandardCharsets.UTF_8).replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
             assertThat(send("POST", push(base, "team/app"), BLOB, "Authorization", "Bearer " + jwt).statusCode())
                     .isEqualTo(201);
-            assertThat(send("GET", tokenUri, new byte[0], "Authorization", basic("alice", "nope")).statusCode())
+            assertThat(send("GET", tokenUri, new byte[0], "Authorization", Http.basic("alice", "nope")).statusCode())
                     .isEqualTo(401);
         }
     }
