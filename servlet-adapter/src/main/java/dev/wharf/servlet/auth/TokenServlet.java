@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.Action;
 import dev.wharf.api.Caller;
+import dev.wharf.api.ErrorCode;
 import dev.wharf.api.RepositoryName;
-import dev.wharf.servlet.ErrorEnvelope;
 import dev.wharf.spi.Authorizer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -259,9 +259,21 @@ public final class TokenServlet extends HttpServlet {
         return caller.principal().map(java.security.Principal::getName).orElse("");
     }
 
-    /** The registry's error envelope, whose code follows from the status (400 UNSUPPORTED, 401, 429). */
+    /**
+     * The spec's error envelope, {@code {"errors":[{"code","message"}]}}, with the code its status means (400
+     * UNSUPPORTED, 401 UNAUTHORIZED, 429 TOOMANYREQUESTS). Written here rather than by the servlet package's
+     * {@code ErrorEnvelope}: that package depends on this one, and a dependency back would make a cycle.
+     */
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        write(response, status, ErrorEnvelope.forStatus(status, message));
+        String code = switch (status) {
+            case 401 -> ErrorCode.UNAUTHORIZED.name();
+            case 429 -> ErrorCode.TOOMANYREQUESTS.name();
+            default -> ErrorCode.UNSUPPORTED.name();
+        };
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        answer(response, status, Map.of("errors", List.of(error)));
     }
 
     private static void answer(HttpServletResponse response, int status, Object body) throws IOException {
@@ -277,7 +289,7 @@ public final class TokenServlet extends HttpServlet {
     private static void write(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
-        response.setContentType(ErrorEnvelope.MEDIA_TYPE);
+        response.setContentType("application/json");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
