@@ -10,11 +10,13 @@ module dev.wharf.core {
     requires transitive dev.wharf.api;
     requires com.fasterxml.jackson.core;
     requires java.logging;
+    requires java.net.http;
 
     exports dev.wharf.core;
     exports dev.wharf.core.storage;
     exports dev.wharf.core.manifest;
     exports dev.wharf.core.access;
+    exports dev.wharf.core.mirror;
 
     provides dev.wharf.spi.RegistryEngineProvider with dev.wharf.core.CoreEngineProvider;
 }

@@ -51,7 +51,12 @@ public enum ErrorCode {
      * Wharf's addition: the registry's storage is full; nothing of the request was kept. Reads go on, and writes
      * work again once space is freed. 507 Insufficient Storage.
      */
-    STORAGE_FULL(507, "storage is full");
+    STORAGE_FULL(507, "storage is full"),
+    /**
+     * A pull-through mirror could not get content it does not hold from its upstream: the upstream was
+     * unreachable, too slow, answered with a server error, or sent bytes that did not match their digest.
+     */
+    UPSTREAM_UNAVAILABLE(502, "upstream registry unavailable");
 
     private final int httpStatus;
     private final String wireCode;

@@ -31,6 +31,17 @@ public interface Registry extends AutoCloseable {
     /** The configuration this registry was built with. */
     RegistryConfig config();
 
+    /**
+     * The repository a request for {@code name} addresses here. With a pull-through {@link Upstream} configured:
+     * {@code namespace} (the {@code ns} query parameter) naming its host puts {@code name} under its
+     * {@link Upstream#prefix()}; without {@code namespace}, a name that does not exist locally goes under the
+     * default upstream's prefix when one is configured. Otherwise, and always without upstreams, {@code name}
+     * itself. A namespace this registry does not mirror is ignored, as the spec allows.
+     */
+    default RepositoryName route(RepositoryName name, java.util.Optional<String> namespace) {
+        return name;
+    }
+
     // ---- blobs (end-2, end-10) ----
 
     /** Size and digest of a blob linked in {@code repository}, or empty if it is not linked there. */

@@ -39,6 +39,8 @@ public final class RegistryBuilder {
     private final List<ImmutableTagRule> immutableTags = new ArrayList<>();
     private boolean protectTaggedManifests;
     private GcSettings gc = GcSettings.defaults();
+    private final List<Upstream> upstreams = new ArrayList<>();
+    private String defaultUpstream;
 
     RegistryBuilder() {
     }
@@ -116,11 +118,29 @@ public final class RegistryBuilder {
         return this;
     }
 
+    /**
+     * Mirrors {@code upstream}: pulls of repositories under its {@link Upstream#prefix()} (or with its host as
+     * the {@code ns} query parameter) that miss locally are fetched from it (see {@link Upstream}).
+     */
+    public RegistryBuilder upstream(Upstream upstream) {
+        this.upstreams.add(Objects.requireNonNull(upstream));
+        return this;
+    }
+
+    /**
+     * Sends pulls that carry no {@code ns} and name a repository that does not exist locally to the upstream
+     * configured for {@code host}, as if they had named it.
+     */
+    public RegistryBuilder defaultUpstream(String host) {
+        this.defaultUpstream = Objects.requireNonNull(host).toLowerCase(java.util.Locale.ROOT);
+        return this;
+    }
+
     /** The settings as they stand. */
     public RegistryConfig config() {
         return new RegistryConfig(Optional.ofNullable(blobStore), Optional.ofNullable(metadataStore), authorizer,
                 listeners, maxManifestBytes, uploadExpiry, deletesEnabled, defaultPageSize, maxPageSize, clock,
-                immutableTags, protectTaggedManifests, gc);
+                immutableTags, protectTaggedManifests, gc, upstreams, Optional.ofNullable(defaultUpstream));
     }
 
     /**

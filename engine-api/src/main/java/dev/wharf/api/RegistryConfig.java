@@ -27,12 +27,15 @@ import java.util.Optional;
  * @param immutableTags      tags that never move or disappear once created
  * @param protectTaggedManifests when true, deleting a manifest by digest is refused while tags point to it
  * @param gc                 garbage collection settings
+ * @param upstreams          registries mirrored by pull-through, each under its own {@link Upstream#prefix()}
+ * @param defaultUpstream    the host of the upstream that pulls without {@code ns} go to when the repository
+ *                           does not exist locally; empty when such pulls stay local
  */
 public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataStore> metadataStore,
                              Authorizer authorizer, List<RegistryListener> listeners, int maxManifestBytes,
                              Duration uploadExpiry, boolean deletesEnabled, int defaultPageSize, int maxPageSize,
                              Clock clock, List<ImmutableTagRule> immutableTags, boolean protectTaggedManifests,
-                             GcSettings gc) {
+                             GcSettings gc, List<Upstream> upstreams, Optional<String> defaultUpstream) {
     public RegistryConfig {
         Objects.requireNonNull(blobStore, "blobStore");
         Objects.requireNonNull(metadataStore, "metadataStore");
@@ -42,6 +45,18 @@ public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataSto
         Objects.requireNonNull(clock, "clock");
         immutableTags = List.copyOf(immutableTags);
         Objects.requireNonNull(gc, "gc");
+        upstreams = List.copyOf(upstreams);
+        Objects.requireNonNull(defaultUpstream, "defaultUpstream");
+        java.util.Set<String> prefixes = new java.util.HashSet<>();
+        for (Upstream upstream : upstreams) {
+            if (!prefixes.add(upstream.prefix())) {
+                throw new IllegalArgumentException("two upstreams for " + upstream.host());
+            }
+        }
+        if (defaultUpstream.isPresent() && upstreams.stream().noneMatch(u -> u.host().equals(defaultUpstream.get()))) {
+            throw new IllegalArgumentException("the default upstream " + defaultUpstream.get()
+                    + " is not one of the configured upstreams " + upstreams.stream().map(Upstream::host).toList());
+        }
         if (maxManifestBytes <= 0 || defaultPageSize <= 0 || maxPageSize < defaultPageSize) {
             throw new IllegalArgumentException("limits must be positive and maxPageSize >= defaultPageSize");
         }

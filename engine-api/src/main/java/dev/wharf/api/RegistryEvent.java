@@ -50,7 +50,9 @@ public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> r
         /** A request on behalf of {@link #caller()}. */
         CLIENT,
         /** Garbage collection. */
-        GARBAGE_COLLECTION
+        GARBAGE_COLLECTION,
+        /** A pull-through mirror storing what it fetched from an upstream for {@link #caller()}'s pull. */
+        MIRROR
     }
 
     public RegistryEvent {

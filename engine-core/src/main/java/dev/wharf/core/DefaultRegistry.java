@@ -32,6 +32,7 @@ import dev.wharf.core.internal.Events;
 import dev.wharf.core.internal.GarbageCollector;
 import dev.wharf.core.internal.Maintenance;
 import dev.wharf.core.internal.Manifests;
+import dev.wharf.core.internal.Mirror;
 import dev.wharf.core.internal.Referrers;
 import dev.wharf.core.internal.StripedLocks;
 import dev.wharf.core.internal.Tags;
@@ -71,6 +72,7 @@ public final class DefaultRegistry implements Registry {
     private final Catalog catalog;
     private final GarbageCollector gc;
     private final Maintenance maintenance;
+    private final Mirror mirror;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A registry over the configured stores, or in-memory ones where none is configured. */
@@ -91,6 +93,7 @@ public final class DefaultRegistry implements Registry {
         this.manifests = new Manifests(metadataStore, tags, access, events, config, repoLocks);
         this.referrers = new Referrers(metadataStore, access);
         this.catalog = new Catalog(metadataStore, access);
+        this.mirror = new Mirror(config, metadataStore, blobStore, publisher, manifests, access, durable);
         this.gc = new GarbageCollector(blobStore, metadataStore, uploads, publisher, manifests, events, repoLocks,
                 config);
         this.maintenance = new Maintenance(config, this::expireIdleUploads, this::collectGarbage);
@@ -107,22 +110,40 @@ public final class DefaultRegistry implements Registry {
     }
 
     @Override
+    public RepositoryName route(RepositoryName name, Optional<String> namespace) {
+        return mirror.route(name, namespace);
+    }
+
+    @Override
     public Optional<BlobInfo> statBlob(Caller caller, RepositoryName repository, Digest digest) {
+        Optional<Mirror.Mirrored> mirrored = mirror.mirrored(repository);
+        if (mirrored.isPresent()) {
+            return mirror.statBlob(caller, repository, digest, mirrored.get());
+        }
         return blobs.stat(caller, repository, digest);
     }
 
     @Override
     public BlobContent readBlob(Caller caller, RepositoryName repository, Digest digest, Optional<ByteRange> range) {
+        Optional<Mirror.Mirrored> mirrored = mirror.mirrored(repository);
+        if (mirrored.isPresent()) {
+            Optional<BlobContent> fetching = mirror.readBlob(caller, repository, digest, range, mirrored.get());
+            if (fetching.isPresent()) {
+                return fetching.get();
+            }
+        }
         return blobs.read(caller, repository, digest, range);
     }
 
     @Override
     public void deleteBlob(Caller caller, RepositoryName repository, Digest digest) {
+        mirror.refuseWrites(repository);
         durable.run(() -> blobs.delete(caller, repository, digest));
     }
 
     @Override
     public UploadStart startUpload(Caller caller, RepositoryName repository, Optional<DigestAlgorithm> algorithm) {
+        mirror.refuseWrites(repository);
         // Not waiting for the session to be durable: it holds no bytes yet, a process crash keeps it anyway,
         // and its first acknowledged chunk (or the closing PUT) syncs it along with that chunk.
         return UploadStart.session(durable.withoutSync(() -> uploads.start(caller, repository, algorithm)));
@@ -136,11 +157,13 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public UploadStart mount(Caller caller, RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
+        mirror.refuseWrites(repository);
         return durable.of(() -> ingest.mount(caller, repository, digest, from));
     }
 
     @Override
     public UploadStart pushBlob(Caller caller, RepositoryName repository, Digest digest, UploadChunk body) {
+        mirror.refuseWrites(repository);
         return durable.of(() -> ingest.push(caller, repository, digest, body));
     }
 
@@ -166,6 +189,7 @@ public final class DefaultRegistry implements Registry {
     @Override
     public UploadSink<UploadStart> openBlobPush(Caller caller, RepositoryName repository, Digest digest,
                                                 OptionalLong contentLength) {
+        mirror.refuseWrites(repository);
         return durable.of(durable.withoutSync(() -> ingest.openPush(caller, repository, digest, contentLength)));
     }
 
@@ -191,17 +215,23 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public Manifest manifest(Caller caller, RepositoryName repository, Reference reference) {
+        Optional<Mirror.Mirrored> mirrored = mirror.mirrored(repository);
+        if (mirrored.isPresent()) {
+            return mirror.manifest(caller, repository, reference, mirrored.get());
+        }
         return manifests.get(caller, repository, reference);
     }
 
     @Override
     public ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference,
                                        String contentType, byte[] bytes, List<Tag> extraTags, Precondition condition) {
+        mirror.refuseWrites(repository);
         return durable.of(() -> manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition));
     }
 
     @Override
     public void deleteManifest(Caller caller, RepositoryName repository, Reference reference) {
+        mirror.refuseWrites(repository);
         if (reference instanceof Tag tag) {
             durable.run(() -> tags.delete(caller, repository, tag));
         } else {
@@ -242,6 +272,7 @@ public final class DefaultRegistry implements Registry {
             return;
         }
         maintenance.close();
+        mirror.close();
         RuntimeException failure = null;
         try {
             metadataStore.close();

@@ -55,6 +55,7 @@ final class ManifestHandler {
         }
         ex.setHeader("Docker-Content-Digest", manifest.digest().toString());
         ex.setHeader("ETag", EntityTags.of(manifest.digest()));
+        Warnings.add(ex.response(), manifest.warnings());
         if (EntityTags.notModified(ex.request(), manifest.digest())) {
             ex.sendEmpty(HttpServletResponse.SC_NOT_MODIFIED); // RFC 9110 15.4.5: no body, validators kept
             return;

@@ -3,6 +3,7 @@ package dev.wharf.servlet;
 import dev.wharf.api.ErrorCode;
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
 import dev.wharf.servlet.auth.Authenticator;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -89,12 +90,16 @@ public class RegistryServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
+    /** Names the source host a mirrored request was scoped to by its {@code ns} parameter. */
+    static final String NAMESPACE_HEADER = "OCI-Namespace";
     private static final String API_VERSION = "registry/2.0";
 
     private transient Registry registry;
     private transient TransferLimits limits;
     private transient AccessDoor door;
     private transient Map<Endpoint, Handler> handlers;
+    /** Whether the registry mirrors upstreams, so that names are routed ({@link #routed}). */
+    private transient boolean mirroring;
     private transient ErrorWriter errors;
     private transient Transfers transfers;
 
@@ -173,6 +178,7 @@ public class RegistryServlet extends HttpServlet {
         errors = new ErrorWriter(ErrorWriter.DEFAULT_CHALLENGE, transfers,
                 ErrorWriter.drainsWithoutBlocking(getServletContext()));
         handlers = handlers(registry, errors, transfers);
+        mirroring = !registry.config().upstreams().isEmpty();
     }
 
     /** Cuts the transfers still in flight and stops watching them; the registry stays open. */
@@ -191,8 +197,16 @@ public class RegistryServlet extends HttpServlet {
         response.setHeader(API_VERSION_HEADER, API_VERSION);
         Routes.Result route = Routes.STANDARD.match(request.getMethod(), RequestPath.of(request.getRequestURI(),
                 request.getContextPath(), request.getServletPath(), request.getPathInfo()));
-        Exchange exchange = new Exchange(request, response,
-                route instanceof Routes.Found found ? found.params() : Map.of());
+        Map<String, String> params = route instanceof Routes.Found found ? found.params() : Map.of();
+        if (mirroring && params.containsKey("name")) {
+            try {
+                params = routed(request, response, params);
+            } catch (RuntimeException e) {
+                errors.handle(new Exchange(request, response, params), e);
+                return;
+            }
+        }
+        Exchange exchange = new Exchange(request, response, params);
         try {
             checkHeaderCount(request);
             if (route instanceof Routes.Found found) {
@@ -208,6 +222,31 @@ public class RegistryServlet extends HttpServlet {
         } catch (IOException | RuntimeException e) {
             errors.handle(exchange, e);
         }
+    }
+
+    /**
+     * The path parameters with the repository name the registry routes the request to ({@link Registry#route}):
+     * with {@code ?ns=<host>} of a mirrored upstream, its content; the answer then names the namespace in
+     * {@code OCI-Namespace}, as the spec's proxying section asks. An invalid name is left for the handler to
+     * refuse.
+     */
+    private Map<String, String> routed(HttpServletRequest request, HttpServletResponse response,
+                                       Map<String, String> params) {
+        RepositoryName name;
+        try {
+            name = RepositoryName.of(params.get("name"));
+        } catch (RegistryException e) {
+            return params;
+        }
+        Optional<String> namespace = QueryParams.parse(request.getQueryString()).first("ns").filter(ns -> !ns.isEmpty());
+        RepositoryName to = registry.route(name, namespace);
+        if (to.equals(name)) {
+            return params;
+        }
+        namespace.ifPresent(ns -> response.setHeader(NAMESPACE_HEADER, ns));
+        Map<String, String> copy = new java.util.HashMap<>(params);
+        copy.put("name", to.value());
+        return copy;
     }
 
     /** 431 for a request with more header fields than {@link TransferLimits#maxRequestHeaders()}. */

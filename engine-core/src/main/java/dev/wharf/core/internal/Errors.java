@@ -159,4 +159,27 @@ public final class Errors {
                 + String.join(", ", names) + "); this registry protects tagged manifests: delete the tags first",
                 Map.of("tags", names));
     }
+
+    /** A mirror could not get content from its upstream; {@code upstreamStatus} 0 when it got no answer. */
+    static RegistryException upstreamUnavailable(String message, int upstreamStatus) {
+        return new RegistryException(ErrorCode.UPSTREAM_UNAVAILABLE, message,
+                upstreamStatus == 0 ? Map.of("upstreamStatus", "none") : Map.of("upstreamStatus", upstreamStatus));
+    }
+
+    /** A write to a repository that mirrors an upstream. */
+    static RegistryException mirrorReadOnly(RepositoryName repo, String host) {
+        return new RegistryException(ErrorCode.DENIED, "repository " + repo + " mirrors " + host
+                + " and is read-only: push to " + host + " itself", Map.of("upstream", host));
+    }
+
+    /** A mirrored repository outside the upstream's allow list. */
+    static RegistryException notMirrored(RepositoryName repo, String upstreamName, String host) {
+        return new RegistryException(ErrorCode.DENIED, upstreamName + " on " + host
+                + " is not among the repositories this mirror may fetch", Map.of("upstream", host));
+    }
+
+    /** The upstream rate-limited the mirror and nothing cached can answer instead. */
+    static RegistryException upstreamRateLimited(String message) {
+        return new RegistryException(ErrorCode.TOOMANYREQUESTS, message);
+    }
 }

@@ -117,6 +117,54 @@ public final class Manifests {
         return new ManifestPushed(digest, List.copyOf(tagged), record.subject());
     }
 
+    /**
+     * Stores a manifest a pull-through mirror fetched from its upstream and verified, pointing {@code tag} (if
+     * any) at it. No access, reference or tag policy check applies: the upstream is the authority on its
+     * content, and a mirror holds only what was pulled (an index's children arrive when they are asked for).
+     *
+     * @throws RegistryException UPSTREAM_UNAVAILABLE when the bytes are not a manifest this registry can hold
+     */
+    ManifestRecord storeFetched(Caller caller, RepositoryName repo, Digest digest, String contentType, byte[] bytes,
+                                Optional<Tag> tag, String upstreamHost) {
+        ManifestRecord record;
+        try {
+            record = ManifestParser.parse(digest, contentType, bytes).withPushedAt(config.clock().instant());
+        } catch (ManifestParser.InvalidManifestException e) {
+            throw Errors.upstreamUnavailable(upstreamHost + " served a manifest this registry cannot hold: "
+                    + e.getMessage(), 0);
+        }
+        List<Tag> tagged = tag.map(List::of).orElse(List.of());
+        boolean alone = false;
+        List<TagMove> moves;
+        while (true) {
+            Lock lock = alone ? repoLocks.exclusive(repo) : repoLocks.shared(repo);
+            lock.lock();
+            try {
+                moves = tags.movesTo(repo, tagged, digest, record.pushedAt());
+                if (meta.putManifest(repo, record, moves)) {
+                    repoLocks.changed(repo);
+                    break;
+                }
+                if (alone) {
+                    throw new IllegalStateException("the metadata store refused to move tags of " + repo
+                            + " from where it had just said they point");
+                }
+            } finally {
+                lock.unlock();
+            }
+            alone = true;
+        }
+        events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.MIRROR, caller, repo, record,
+                Optional.empty());
+        for (TagMove move : moves) {
+            if (move.isChange()) {
+                events.manifest(RegistryEvent.Type.TAG_UPDATED, RegistryEvent.Origin.MIRROR, caller, repo, record,
+                        Optional.of(move.tag()));
+            }
+        }
+        return record;
+    }
+
     /** end-9 by digest: removes the manifest with its tags and referrers entry, as the tag policy allows. */
     public void delete(Caller caller, RepositoryName repo, Digest digest) {
         access.require(caller, Action.DELETE, repo);

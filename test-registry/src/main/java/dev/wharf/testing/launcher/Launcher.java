@@ -75,7 +75,8 @@ public final class Launcher {
         TestRegistryOptions registryOptions;
         try {
             registryOptions = options.registryOptions();
-        } catch (IllegalArgumentException e) { // a TLS file: the message names it and says what is wrong
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            // a TLS, login or credentials file: the message names it and says what is wrong
             err.println(PROGRAM + ": " + e.getMessage());
             err.flush();
             return EXIT_USAGE;

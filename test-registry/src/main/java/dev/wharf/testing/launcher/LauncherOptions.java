@@ -8,6 +8,9 @@ import dev.wharf.testing.TestRegistryOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,10 +28,12 @@ import java.util.Optional;
  * @param tls           the PEM files to serve HTTPS with ({@code --tls-cert}, {@code --tls-key}); empty for HTTP
  * @param login         who must log in, and how ({@code --htpasswd}, {@code --token-auth}, {@code --anonymous-pull},
  *                      {@code --access})
+ * @param mirror        the upstreams to mirror ({@code --upstream}, {@code --default-upstream},
+ *                      {@code --upstream-credentials}, {@code --upstream-tag-recheck})
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
-                       Optional<TlsFiles> tls, LoginFlags login) {
+                       Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -99,6 +104,20 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                                    YAML (docs/access-policy.md); if not given, every user in
                                    the htpasswd file may do everything
 
+            Pull-through mirror (mirrored repositories are read-only; docs/mirror.md):
+              --upstream HOST=URL  mirror the registry at URL for source host HOST, as clients name
+                                   it: pulls with ?ns=HOST, or of HOST/NAME, that miss here are
+                                   fetched from URL and kept (docker.io=https://registry-1.docker.io);
+                                   repeatable
+              --default-upstream HOST
+                                   pulls without ns of repositories that do not exist here go to
+                                   HOST's upstream
+              --upstream-credentials HOST=FILE
+                                   log in to HOST's upstream as the user:password on FILE's first line
+              --upstream-tag-recheck D
+                                   serve a mirrored tag for D before asking the upstream where it
+                                   points again (default PT1M)
+
             Limits on clients (bodies move without holding a thread; these keep slow or greedy
             clients from holding everything else):
               --idle-timeout D     cut a blob body (upload or download) that moves no byte for D
@@ -157,6 +176,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Path access = null;
         Path tlsCert = null;
         Path tlsKey = null;
+        Map<String, URI> upstreams = new LinkedHashMap<>();
+        Map<String, Path> upstreamCredentials = new LinkedHashMap<>();
+        String defaultUpstream = null;
+        Duration tagRecheck = dev.wharf.api.Upstream.DEFAULT_TAG_RECHECK;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -228,6 +251,14 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--access" -> access = file(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                case "--upstream" -> UpstreamFlags.put(name, inlineValue != null ? inlineValue
+                        : valueAfter(args, i++, name), upstreams, LauncherOptions::url);
+                case "--upstream-credentials" -> UpstreamFlags.put(name, inlineValue != null ? inlineValue
+                        : valueAfter(args, i++, name), upstreamCredentials, value -> absolute(file("--upstream-credentials", value)));
+                case "--default-upstream" -> defaultUpstream = (inlineValue != null ? inlineValue
+                        : valueAfter(args, i++, name)).trim().toLowerCase(java.util.Locale.ROOT);
+                case "--upstream-tag-recheck" -> tagRecheck = parseDuration(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
@@ -262,7 +293,9 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help,
                 new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes, tls,
                 new LoginFlags(Optional.ofNullable(htpasswd).map(LauncherOptions::absolute), tokenAuth, anonymousPull,
-                        Optional.ofNullable(access).map(LauncherOptions::absolute)).validated());
+                        Optional.ofNullable(access).map(LauncherOptions::absolute)).validated(),
+                new UpstreamFlags(upstreams, Optional.ofNullable(defaultUpstream), upstreamCredentials, tagRecheck)
+                        .validated());
     }
 
     /**
@@ -280,7 +313,17 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             options = options.withTls(tls.get().certificateChain(), tls.get().privateKey());
         }
         options = login.applyTo(options);
+        mirror.checkFiles();
+        options = options.withEngine(mirror::applyTo);
         return dataDirectory.map(options::withDataDirectory).orElse(options);
+    }
+
+    private static URI url(String value) {
+        try {
+            return new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--upstream URL '" + value + "' is not a URL: " + e.getMessage());
+        }
     }
 
     /** The file a flag names; its content is judged when it is read. */

@@ -1,0 +1,620 @@
+package dev.wharf.core.internal;
+
+import dev.wharf.api.Action;
+import dev.wharf.api.BlobContent;
+import dev.wharf.api.BlobInfo;
+import dev.wharf.api.ByteRange;
+import dev.wharf.api.Caller;
+import dev.wharf.api.Digest;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.Manifest;
+import dev.wharf.api.Reference;
+import dev.wharf.api.RegistryConfig;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.api.Upstream;
+import dev.wharf.core.mirror.HttpUpstreamClient;
+import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.StagedWriter;
+import dev.wharf.spi.UpstreamClient;
+import dev.wharf.spi.UpstreamClient.FetchedBlob;
+import dev.wharf.spi.UpstreamClient.FetchedManifest;
+import dev.wharf.spi.UpstreamException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Pull-through mirroring ({@link Upstream}): a pull of a repository under an upstream's prefix that misses here
+ * is fetched from the upstream, verified against its digest, stored through the normal stores (so it is
+ * de-duplicated with everything else and written atomically), and served.
+ *
+ * <ul>
+ *   <li><b>Manifests by digest</b> are immutable: fetched once, never asked for again.</li>
+ *   <li><b>Tags</b> are served from here for {@link Upstream#tagRecheck()} after they were last confirmed; then
+ *       the upstream is asked where the tag points ({@code HEAD}) and the manifest fetched only if it moved.
+ *       When the upstream cannot answer (unreachable, rate-limiting, failing), the last known manifest is served
+ *       with a warning.</li>
+ *   <li><b>Blobs</b> are streamed to the client while they are stored: the bytes pass through a staged write
+ *       and are hashed on the way; the blob is published when the last byte matches its digest, and the client
+ *       is cut off before that last byte when it does not, so corrupt content is neither stored nor served
+ *       whole. A blob already stored for another repository is only confirmed upstream ({@code HEAD}) and
+ *       linked.</li>
+ *   <li>Concurrent pulls of the same missing manifest or blob make one upstream request; the others wait for it
+ *       and are served from what it stored.</li>
+ * </ul>
+ * Mirrored repositories are read-only for clients ({@link #refuseWrites}).
+ */
+public final class Mirror implements AutoCloseable {
+    /** How long a pull waits for another pull's fetch of the same blob before giving up. */
+    private static final Duration FOLLOWER_WAIT = Duration.ofMinutes(10);
+
+    private final Map<String, Source> byPrefix = new LinkedHashMap<>();
+    private final Map<String, Source> byHost = new LinkedHashMap<>();
+    private final Optional<Source> defaultSource;
+    private final MetadataStore meta;
+    private final BlobStore blobs;
+    private final BlobPublisher publisher;
+    private final Manifests manifests;
+    private final Access access;
+    private final Durability durable;
+    private final java.time.Clock clock;
+    private final Map<String, CompletableFuture<Manifest>> manifestFetches = new ConcurrentHashMap<>();
+    private final Map<Digest, CompletableFuture<BlobInfo>> blobFetches = new ConcurrentHashMap<>();
+
+    public Mirror(RegistryConfig config, MetadataStore meta, BlobStore blobs, BlobPublisher publisher,
+                  Manifests manifests, Access access, Durability durable) {
+        this.meta = meta;
+        this.blobs = blobs;
+        this.publisher = publisher;
+        this.manifests = manifests;
+        this.access = access;
+        this.durable = durable;
+        this.clock = config.clock();
+        for (Upstream upstream : config.upstreams()) {
+            UpstreamClient client = upstream.client().orElseGet(
+                    () -> new HttpUpstreamClient(upstream, config.maxManifestBytes(), config.clock()));
+            Source source = new Source(upstream, client);
+            byPrefix.put(upstream.prefix(), source);
+            byHost.put(upstream.host(), source);
+        }
+        this.defaultSource = config.defaultUpstream().map(byHost::get);
+    }
+
+    /** True when no upstream is configured: every name is local. */
+    public boolean isEmpty() {
+        return byPrefix.isEmpty();
+    }
+
+    /** See {@link dev.wharf.api.Registry#route}. */
+    public RepositoryName route(RepositoryName name, Optional<String> namespace) {
+        if (byPrefix.isEmpty()) {
+            return name;
+        }
+        if (namespace.isPresent()) {
+            Source source = byHost.get(namespace.get().trim().toLowerCase(Locale.ROOT));
+            return source == null ? name : RepositoryName.of(source.upstream.prefix() + "/" + name.value());
+        }
+        if (defaultSource.isPresent() && mirrored(name).isEmpty() && !meta.repositoryExists(name)) {
+            return RepositoryName.of(defaultSource.get().upstream.prefix() + "/" + name.value());
+        }
+        return name;
+    }
+
+    /** The upstream and upstream name of {@code repo}, if it lies under an upstream's prefix. */
+    public Optional<Mirrored> mirrored(RepositoryName repo) {
+        if (byPrefix.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = repo.value();
+        int slash = value.indexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        Source source = byPrefix.get(value.substring(0, slash));
+        if (source == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Mirrored(source, source.upstream.upstreamName(value.substring(slash + 1))));
+    }
+
+    /** DENIED for any client write to a mirrored repository. */
+    public void refuseWrites(RepositoryName repo) {
+        Optional<Mirrored> m = mirrored(repo);
+        if (m.isPresent()) {
+            throw Errors.mirrorReadOnly(repo, m.get().source.upstream.host());
+        }
+    }
+
+    // ---- manifests ----
+
+    /** A manifest of a mirrored repository: from here when known and fresh, else from the upstream. */
+    public Manifest manifest(Caller caller, RepositoryName repo, Reference reference, Mirrored m) {
+        access.require(caller, Action.PULL, repo);
+        m.requireAllowed(repo);
+        if (reference instanceof Digest digest) {
+            Optional<Manifest> local = meta.manifestContent(repo, digest);
+            if (local.isPresent()) {
+                return local.get();
+            }
+            return once(manifestFetches, repo + "@" + digest, () -> fetchByDigest(caller, repo, digest, m));
+        }
+        Tag tag = (Tag) reference;
+        Optional<Digest> known = meta.resolveTag(repo, tag);
+        if (known.isPresent() && m.source.fresh(repo, tag, clock.instant())) {
+            Optional<Manifest> local = meta.manifestContent(repo, known.get());
+            if (local.isPresent()) {
+                return local.get();
+            }
+        }
+        return once(manifestFetches, repo + ":" + tag.value(), () -> refreshTag(caller, repo, tag, m));
+    }
+
+    private Manifest fetchByDigest(Caller caller, RepositoryName repo, Digest digest, Mirrored m) {
+        Optional<Manifest> local = meta.manifestContent(repo, digest); // a fetch that finished meanwhile
+        if (local.isPresent()) {
+            return local.get();
+        }
+        FetchedManifest fetched;
+        try {
+            fetched = m.source.client.manifest(m.name, digest).orElseThrow(() -> Errors.manifestUnknown(repo, digest));
+        } catch (UpstreamException e) {
+            throw failed(e);
+        }
+        Digest actual = digest.algorithm().digest(fetched.bytes());
+        if (!actual.equals(digest)) {
+            throw Errors.upstreamUnavailable(m.host() + " served manifest bytes for " + digest + " that hash to "
+                    + actual + "; nothing was stored", 200);
+        }
+        return store(caller, repo, digest, fetched, Optional.empty(), m);
+    }
+
+    private Manifest refreshTag(Caller caller, RepositoryName repo, Tag tag, Mirrored m) {
+        Optional<Digest> known = meta.resolveTag(repo, tag);
+        Instant now = clock.instant();
+        if (known.isPresent() && m.source.fresh(repo, tag, now)) { // another pull refreshed it meanwhile
+            Optional<Manifest> local = meta.manifestContent(repo, known.get());
+            if (local.isPresent()) {
+                return local.get();
+            }
+        }
+        try {
+            if (known.isPresent()) {
+                Optional<Digest> upstream = m.source.client.tagDigest(m.name, tag);
+                if (upstream.isEmpty()) {
+                    throw Errors.manifestUnknown(repo, tag);
+                }
+                Optional<Manifest> local = meta.manifestContent(repo, known.get());
+                if (upstream.get().equals(known.get()) && local.isPresent()) {
+                    m.source.confirmed(repo, tag, now);
+                    return local.get();
+                }
+            }
+            FetchedManifest fetched = m.source.client.manifest(m.name, tag)
+                    .orElseThrow(() -> Errors.manifestUnknown(repo, tag));
+            DigestAlgorithm algorithm = fetched.statedDigest().map(Digest::algorithm).orElse(DigestAlgorithm.SHA256);
+            Digest digest = algorithm.digest(fetched.bytes());
+            if (fetched.statedDigest().isPresent() && !fetched.statedDigest().get().equals(digest)) {
+                throw Errors.upstreamUnavailable(m.host() + " served manifest bytes for tag " + tag.value()
+                        + " that hash to " + digest + ", not to the " + fetched.statedDigest().get()
+                        + " it stated; nothing was stored", 200);
+            }
+            Manifest stored = store(caller, repo, digest, fetched, Optional.of(tag), m);
+            m.source.confirmed(repo, tag, now);
+            return stored;
+        } catch (UpstreamException e) {
+            if (e.isOutage() && known.isPresent()) {
+                Optional<Manifest> local = meta.manifestContent(repo, known.get());
+                if (local.isPresent()) {
+                    return local.get().withWarning("served from the mirror's copy: " + e.getMessage()
+                            + "; the tag may have moved upstream");
+                }
+            }
+            throw failed(e);
+        }
+    }
+
+    private Manifest store(Caller caller, RepositoryName repo, Digest digest, FetchedManifest fetched,
+                           Optional<Tag> tag, Mirrored m) {
+        var record = durable.of(() -> manifests.storeFetched(caller, repo, digest, fetched.mediaType(),
+                fetched.bytes(), tag, m.host()));
+        return record.manifest();
+    }
+
+    // ---- blobs ----
+
+    /** HEAD of a blob in a mirrored repository: its size here, or as the upstream states it. */
+    public Optional<BlobInfo> statBlob(Caller caller, RepositoryName repo, Digest digest, Mirrored m) {
+        access.require(caller, Action.PULL, repo);
+        if (meta.isBlobLinked(repo, digest)) {
+            return blobs.stat(digest);
+        }
+        m.requireAllowed(repo);
+        OptionalLong size;
+        try {
+            size = m.source.client.blobSize(m.name, digest);
+        } catch (UpstreamException e) {
+            throw failed(e);
+        }
+        if (size.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<BlobInfo> stored = blobs.stat(digest);
+        if (stored.isPresent()) {
+            return durable.of(() -> publisher.linkStored(repo, digest));
+        }
+        return Optional.of(new BlobInfo(digest, size.getAsLong()));
+    }
+
+    /**
+     * GET of a blob a mirrored repository does not link yet: fetched and stored while it streams to the caller
+     * (or fetched whole first, for a range or a body of unknown length); empty when the repository links it
+     * already and the local read applies.
+     */
+    public Optional<BlobContent> readBlob(Caller caller, RepositoryName repo, Digest digest, Optional<ByteRange> range,
+                                          Mirrored m) {
+        access.require(caller, Action.PULL, repo);
+        while (true) {
+            if (meta.isBlobLinked(repo, digest)) {
+                return Optional.empty();
+            }
+            m.requireAllowed(repo);
+            if (blobs.stat(digest).isPresent()) {
+                if (confirmUpstream(repo, digest, m) && durable.of(() -> publisher.linkStored(repo, digest)).isPresent()) {
+                    return Optional.empty();
+                }
+                continue; // collected meanwhile: fetch it
+            }
+            CompletableFuture<BlobInfo> mine = new CompletableFuture<>();
+            CompletableFuture<BlobInfo> running = blobFetches.putIfAbsent(digest, mine);
+            if (running != null) {
+                await(running, m);
+                continue; // stored (for this or another repository), or failed: look again
+            }
+            Fetch fetch;
+            try {
+                fetch = startFetch(repo, digest, m, mine);
+            } catch (RuntimeException e) {
+                finish(digest, mine, null, e);
+                throw e;
+            }
+            if (range.isPresent() || fetch.size < 0) {
+                fetch.drain();
+                return Optional.empty();
+            }
+            return Optional.of(fetch);
+        }
+    }
+
+    private boolean confirmUpstream(RepositoryName repo, Digest digest, Mirrored m) {
+        try {
+            if (m.source.client.blobSize(m.name, digest).isEmpty()) {
+                throw Errors.blobUnknown(repo, digest);
+            }
+            return true;
+        } catch (UpstreamException e) {
+            throw failed(e);
+        }
+    }
+
+    private Fetch startFetch(RepositoryName repo, Digest digest, Mirrored m, CompletableFuture<BlobInfo> done) {
+        FetchedBlob fetched;
+        try {
+            fetched = m.source.client.blob(m.name, digest).orElseThrow(() -> Errors.blobUnknown(repo, digest));
+        } catch (UpstreamException e) {
+            throw failed(e);
+        }
+        StagedBlob staged;
+        StagedWriter writer;
+        try {
+            staged = blobs.stage();
+        } catch (RuntimeException e) {
+            closeQuietly(fetched, e);
+            throw e;
+        }
+        try {
+            writer = staged.writer();
+        } catch (RuntimeException e) {
+            BlobPublisher.discardQuietly(staged, e);
+            closeQuietly(fetched, e);
+            throw e;
+        }
+        return new Fetch(repo, digest, m, fetched, staged, writer, done);
+    }
+
+    private void await(CompletableFuture<BlobInfo> running, Mirrored m) {
+        try {
+            running.get(FOLLOWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // the other pull failed; this one looks again and, if still missing, fetches itself
+        } catch (TimeoutException e) {
+            throw Errors.upstreamUnavailable("another pull of this blob from " + m.host()
+                    + " has not finished in " + FOLLOWER_WAIT.toMinutes() + " minutes", 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.upstreamUnavailable("interrupted while waiting for " + m.host(), 0);
+        }
+    }
+
+    private void finish(Digest digest, CompletableFuture<BlobInfo> done, BlobInfo info, Throwable failure) {
+        blobFetches.remove(digest, done);
+        if (failure == null) {
+            done.complete(info);
+        } else {
+            done.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * One blob coming from the upstream: what the client reads passes into the staged write and the hash; the
+     * blob is published when its last byte arrived and matched, before that byte reaches the client.
+     */
+    private final class Fetch implements BlobContent {
+        private final RepositoryName repo;
+        private final Digest digest;
+        private final Mirrored m;
+        private final FetchedBlob fetched;
+        private final StagedBlob staged;
+        private final StagedWriter writer;
+        private final CompletableFuture<BlobInfo> done;
+        private final MessageDigest hasher;
+        private final long size;
+        private long count;
+        private boolean ended;
+        private boolean streamed;
+
+        Fetch(RepositoryName repo, Digest digest, Mirrored m, FetchedBlob fetched, StagedBlob staged,
+              StagedWriter writer, CompletableFuture<BlobInfo> done) {
+            this.repo = repo;
+            this.digest = digest;
+            this.m = m;
+            this.fetched = fetched;
+            this.staged = staged;
+            this.writer = writer;
+            this.done = done;
+            this.hasher = digest.algorithm().newMessageDigest();
+            this.size = fetched.size();
+        }
+
+        @Override
+        public BlobInfo blob() {
+            return new BlobInfo(digest, size);
+        }
+
+        @Override
+        public long offset() {
+            return 0;
+        }
+
+        @Override
+        public long length() {
+            return size;
+        }
+
+        @Override
+        public synchronized InputStream stream() {
+            if (streamed) {
+                throw new IllegalStateException("blob content already read");
+            }
+            streamed = true;
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    int n = read(one, 0, 1);
+                    return n < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return Fetch.this.read(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    Fetch.this.close();
+                }
+            };
+        }
+
+        /** Reads the whole blob into the store without a client (a range, or a length the upstream did not say). */
+        void drain() {
+            byte[] buffer = new byte[64 * 1024];
+            try {
+                while (read(buffer, 0, buffer.length) >= 0) {
+                    // stored as it passes
+                }
+            } catch (IOException e) {
+                throw Errors.upstreamUnavailable(e.getMessage(), 0);
+            } finally {
+                closeQuietly(fetched, null);
+            }
+        }
+
+        synchronized int read(byte[] b, int off, int len) throws IOException {
+            if (ended) {
+                return -1;
+            }
+            int n;
+            try {
+                n = fetched.body().read(b, off, len);
+            } catch (IOException e) {
+                abandon(new IOException(m.host() + " broke off blob " + digest + " after " + count + " bytes: "
+                        + e.getMessage(), e));
+                throw e;
+            }
+            if (n < 0) {
+                if (size >= 0 && count != size) {
+                    throw abandon(new IOException(m.host() + " ended blob " + digest + " after " + count
+                            + " of " + size + " bytes"));
+                }
+                complete();
+                return -1;
+            }
+            count += n;
+            if (size >= 0 && count > size) {
+                throw abandon(new IOException(m.host() + " sent more of blob " + digest + " than the " + size
+                        + " bytes it announced"));
+            }
+            hasher.update(b, off, n);
+            try {
+                writer.write(ByteBuffer.wrap(b, off, n));
+            } catch (RuntimeException e) {
+                throw abandon(new IOException("storing blob " + digest + " failed: " + e.getMessage(), e));
+            }
+            if (size >= 0 && count == size) {
+                complete(); // before the last bytes leave: a mismatch cuts the client off short of the end
+            }
+            return n;
+        }
+
+        private void complete() throws IOException {
+            ended = true;
+            Digest actual = Digest.of(digest.algorithm(), hasher.digest());
+            if (!actual.equals(digest)) {
+                throw abandon(new IOException(m.host() + " sent bytes for blob " + digest + " that hash to "
+                        + actual + "; nothing was stored"));
+            }
+            BlobInfo info;
+            try {
+                writer.finish(false);
+                info = durable.of(() -> publisher.publish(staged, repo, digest));
+            } catch (RuntimeException e) {
+                throw abandon(new IOException("storing blob " + digest + " failed: " + e.getMessage(), e));
+            }
+            finish(digest, done, info, null);
+        }
+
+        /** Drops what was staged and lets waiting pulls go on; returns {@code failure} to throw. */
+        private IOException abandon(IOException failure) {
+            ended = true;
+            writer.close();
+            BlobPublisher.discardQuietly(staged, failure);
+            finish(digest, done, null, failure);
+            return failure;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!ended) {
+                abandon(new IOException("the pull of blob " + digest + " ended before the blob did"));
+            }
+            closeQuietly(fetched, null);
+        }
+    }
+
+    // ---- shared ----
+
+    /** Runs {@code fetch} once for concurrent callers with the same {@code key}; the others get its result. */
+    private <T> T once(Map<String, CompletableFuture<T>> running, String key, Supplier<T> fetch) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> other = running.putIfAbsent(key, mine);
+        if (other != null) {
+            try {
+                return other.get(FOLLOWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (TimeoutException e) {
+                throw Errors.upstreamUnavailable("another pull of " + key + " has not finished in "
+                        + FOLLOWER_WAIT.toMinutes() + " minutes", 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Errors.upstreamUnavailable("interrupted while waiting for " + key, 0);
+            }
+        }
+        try {
+            T result = fetch.get();
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            running.remove(key, mine);
+        }
+    }
+
+    /** The client's answer for an upstream failure: its status, in the error envelope. */
+    private static RegistryException failed(UpstreamException e) {
+        if (e.status() == 429) {
+            return Errors.upstreamRateLimited(e.getMessage());
+        }
+        return Errors.upstreamUnavailable(e.getMessage(), e.status());
+    }
+
+    private static void closeQuietly(FetchedBlob fetched, Throwable primary) {
+        try {
+            fetched.close();
+        } catch (IOException | RuntimeException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Source source : byPrefix.values()) {
+            try {
+                source.client.close();
+            } catch (RuntimeException ignored) {
+                // closing the others matters more
+            }
+        }
+    }
+
+    /** A repository under an upstream's prefix: the upstream, and the repository's name there. */
+    public record Mirrored(Source source, String name) {
+        String host() {
+            return source.upstream.host();
+        }
+
+        void requireAllowed(RepositoryName repo) {
+            if (!source.upstream.allows(name)) {
+                throw Errors.notMirrored(repo, name, host());
+            }
+        }
+    }
+
+    /** One upstream, its client, and when each of its tags was last confirmed there. */
+    public static final class Source {
+        private final Upstream upstream;
+        private final UpstreamClient client;
+        private final Map<String, Instant> confirmed = new ConcurrentHashMap<>();
+
+        Source(Upstream upstream, UpstreamClient client) {
+            this.upstream = upstream;
+            this.client = client;
+        }
+
+        boolean fresh(RepositoryName repo, Tag tag, Instant now) {
+            Instant at = confirmed.get(repo.value() + ":" + tag.value());
+            return at != null && now.isBefore(at.plus(upstream.tagRecheck()));
+        }
+
+        void confirmed(RepositoryName repo, Tag tag, Instant at) {
+            confirmed.put(repo.value() + ":" + tag.value(), at);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.wharf.testing.launcher;
+
+import dev.wharf.api.RegistryBuilder;
+import dev.wharf.api.Upstream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The launcher's pull-through mirror flags, validated together:
+ * <ul>
+ *   <li>{@code --upstream HOST=URL} (repeatable): mirror the registry at URL for source host HOST
+ *       ({@code docker.io=https://registry-1.docker.io}); {@code docker.io} gets the {@code library/} rewrite of
+ *       one-component names;</li>
+ *   <li>{@code --default-upstream HOST}: pulls without {@code ns} of repositories that do not exist here go to
+ *       HOST's upstream;</li>
+ *   <li>{@code --upstream-credentials HOST=FILE}: log in to HOST's upstream with the {@code user:password} on
+ *       FILE's first line (Basic, or for a bearer token);</li>
+ *   <li>{@code --upstream-tag-recheck D}: how long a mirrored tag is served before the upstream is asked again
+ *       (ISO-8601, default PT1M).</li>
+ * </ul>
+ *
+ * @param upstreams   source host to URL, in the order given
+ * @param defaultHost {@code --default-upstream}
+ * @param credentials source host to credentials file
+ * @param tagRecheck  {@code --upstream-tag-recheck}
+ */
+record UpstreamFlags(Map<String, URI> upstreams, Optional<String> defaultHost, Map<String, Path> credentials,
+                     Duration tagRecheck) {
+    static final UpstreamFlags NONE = new UpstreamFlags(Map.of(), Optional.empty(), Map.of(),
+            Upstream.DEFAULT_TAG_RECHECK);
+
+    UpstreamFlags {
+        upstreams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        Objects.requireNonNull(defaultHost, "defaultHost");
+        credentials = Map.copyOf(credentials);
+        Objects.requireNonNull(tagRecheck, "tagRecheck");
+    }
+
+    /** Parses one {@code HOST=VALUE} flag value into {@code into}; a host given twice is an error. */
+    static <T> void put(String flag, String value, Map<String, T> into, java.util.function.Function<String, T> parse) {
+        int equals = value.indexOf('=');
+        if (equals <= 0 || equals == value.length() - 1) {
+            throw new IllegalArgumentException(flag + " needs HOST=" + (flag.equals("--upstream") ? "URL" : "FILE")
+                    + ", such as " + (flag.equals("--upstream") ? "docker.io=https://registry-1.docker.io"
+                    : "docker.io=hub-login.txt") + "; was '" + value + "'");
+        }
+        String host = value.substring(0, equals).trim().toLowerCase(Locale.ROOT);
+        if (into.put(host, parse.apply(value.substring(equals + 1).trim())) != null) {
+            throw new IllegalArgumentException(flag + " names " + host + " twice");
+        }
+    }
+
+    /** Checks that the flags fit together and that each upstream is well formed. */
+    UpstreamFlags validated() {
+        for (String host : upstreams.keySet()) {
+            upstream(host, upstreams.get(host)); // throws for a bad host or URL
+        }
+        if (defaultHost.isPresent() && !upstreams.containsKey(defaultHost.get())) {
+            throw new IllegalArgumentException("--default-upstream " + defaultHost.get()
+                    + " needs an --upstream " + defaultHost.get() + "=URL");
+        }
+        for (String host : credentials.keySet()) {
+            if (!upstreams.containsKey(host)) {
+                throw new IllegalArgumentException("--upstream-credentials names " + host
+                        + ", which no --upstream HOST=URL configures");
+            }
+        }
+        return this;
+    }
+
+    /** Adds the upstreams to the engine; reads the credentials files. */
+    void applyTo(RegistryBuilder engine) {
+        for (Map.Entry<String, URI> entry : upstreams.entrySet()) {
+            Upstream upstream = upstream(entry.getKey(), entry.getValue()).withTagRecheck(tagRecheck);
+            Path file = credentials.get(entry.getKey());
+            if (file != null) {
+                String[] login = readLogin(file);
+                upstream = upstream.withBasicAuth(login[0], login[1]);
+            }
+            engine.upstream(upstream);
+        }
+        defaultHost.ifPresent(engine::defaultUpstream);
+    }
+
+    /** Reads every credentials file now, so that a bad one stops the launcher before it serves. */
+    List<String> checkFiles() {
+        List<String> users = new ArrayList<>();
+        for (Path file : credentials.values()) {
+            users.add(readLogin(file)[0]);
+        }
+        return users;
+    }
+
+    private static Upstream upstream(String host, URI url) {
+        Upstream upstream = Upstream.of(host, url);
+        return host.equals("docker.io") ? upstream.withLibraryPrefix(true) : upstream;
+    }
+
+    private static String[] readLogin(Path file) {
+        String first;
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            first = lines.isEmpty() ? "" : lines.get(0).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read upstream credentials file " + file + ": " + e.getMessage(), e);
+        }
+        int colon = first.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("upstream credentials file " + file
+                    + " must hold user:password on its first line");
+        }
+        return new String[] {first.substring(0, colon), first.substring(colon + 1)};
+    }
+}
