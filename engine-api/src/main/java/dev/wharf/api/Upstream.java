@@ -54,11 +54,12 @@ public final class Upstream {
     private final Duration readTimeout;
     private final Optional<SSLContext> sslContext;
     private final Optional<UpstreamClient> client;
+    private final Optional<Duration> retention;
 
     private Upstream(String host, URI url, Optional<String> username, Optional<String> password,
                      boolean libraryPrefix, List<RepositoryGlob> allowed, Duration tagRecheck,
                      Duration connectTimeout, Duration readTimeout, Optional<SSLContext> sslContext,
-                     Optional<UpstreamClient> client) {
+                     Optional<UpstreamClient> client, Optional<Duration> retention) {
         this.host = host;
         this.url = url;
         this.username = username;
@@ -70,6 +71,7 @@ public final class Upstream {
         this.readTimeout = readTimeout;
         this.sslContext = sslContext;
         this.client = client;
+        this.retention = retention;
     }
 
     /**
@@ -95,7 +97,7 @@ public final class Upstream {
                     + " must be an absolute http or https URL without query, such as https://registry-1.docker.io");
         }
         return new Upstream(h, url, Optional.empty(), Optional.empty(), false, List.of(), DEFAULT_TAG_RECHECK,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Optional.empty(), Optional.empty());
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The source host clients name this upstream by (lowercase). */
@@ -162,6 +164,24 @@ public final class Upstream {
         return client;
     }
 
+    /**
+     * How long mirrored content is kept after it was last pulled: garbage collection removes manifests (with
+     * their tags) not pulled for longer, and the blobs only they used; the next pull fetches them again. Empty
+     * (the default) keeps everything.
+     */
+    public Optional<Duration> retention() {
+        return retention;
+    }
+
+    /** Lets garbage collection evict what was not pulled for {@code unused} (least recently pulled first out). */
+    public Upstream withRetention(Duration unused) {
+        if (unused.isNegative() || unused.isZero()) {
+            throw new IllegalArgumentException("mirror retention must be positive");
+        }
+        return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connectTimeout,
+                readTimeout, sslContext, client, Optional.of(unused));
+    }
+
     /** Sends these credentials upstream: as Basic, or to the upstream's token service for a bearer token. */
     public Upstream withBasicAuth(String user, String secret) {
         Objects.requireNonNull(user, "user");
@@ -170,13 +190,13 @@ public final class Upstream {
             throw new IllegalArgumentException("an upstream user name must be non-empty and hold no ':'");
         }
         return new Upstream(host, url, Optional.of(user), Optional.of(secret), libraryPrefix, allowed, tagRecheck,
-                connectTimeout, readTimeout, sslContext, client);
+                connectTimeout, readTimeout, sslContext, client, retention);
     }
 
     /** With {@code true}, a one-component name {@code alpine} is fetched as {@code library/alpine} upstream. */
     public Upstream withLibraryPrefix(boolean prefix) {
         return new Upstream(host, url, username, password, prefix, allowed, tagRecheck, connectTimeout,
-                readTimeout, sslContext, client);
+                readTimeout, sslContext, client, retention);
     }
 
     /**
@@ -189,7 +209,7 @@ public final class Upstream {
             all.add(RepositoryGlob.parse(glob));
         }
         return new Upstream(host, url, username, password, libraryPrefix, all, tagRecheck, connectTimeout,
-                readTimeout, sslContext, client);
+                readTimeout, sslContext, client, retention);
     }
 
     /** How long a fetched tag is trusted before the upstream is asked again; zero asks on every pull. */
@@ -198,7 +218,7 @@ public final class Upstream {
             throw new IllegalArgumentException("tag re-check time must not be negative");
         }
         return new Upstream(host, url, username, password, libraryPrefix, allowed, recheck, connectTimeout,
-                readTimeout, sslContext, client);
+                readTimeout, sslContext, client, retention);
     }
 
     /** Time limits for connecting to the upstream and for each wait on its answer. */
@@ -207,19 +227,19 @@ public final class Upstream {
             throw new IllegalArgumentException("upstream timeouts must be positive");
         }
         return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connect, read,
-                sslContext, client);
+                sslContext, client, retention);
     }
 
     /** TLS settings (trusted certificates) for an {@code https} upstream. */
     public Upstream withSslContext(SSLContext context) {
         return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connectTimeout,
-                readTimeout, Optional.of(context), client);
+                readTimeout, Optional.of(context), client, retention);
     }
 
     /** Reaches the upstream through {@code upstreamClient} instead of the engine's HTTP client. */
     public Upstream withClient(UpstreamClient upstreamClient) {
         return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connectTimeout,
-                readTimeout, sslContext, Optional.of(upstreamClient));
+                readTimeout, sslContext, Optional.of(upstreamClient), retention);
     }
 
     /**

@@ -95,7 +95,7 @@ public final class DefaultRegistry implements Registry {
         this.catalog = new Catalog(metadataStore, access);
         this.mirror = new Mirror(config, metadataStore, blobStore, publisher, manifests, access, durable);
         this.gc = new GarbageCollector(blobStore, metadataStore, uploads, publisher, manifests, events, repoLocks,
-                config);
+                config, mirror);
         this.maintenance = new Maintenance(config, this::expireIdleUploads, this::collectGarbage);
     }
 
@@ -252,7 +252,13 @@ public final class DefaultRegistry implements Registry {
     @Override
     public ReferrersQuery referrers(Caller caller, RepositoryName repository, Digest subject,
                                     Optional<String> artifactType, Optional<Digest> last, int limit) {
-        return referrers.list(caller, repository, subject, artifactType, last, Math.min(limit, config.maxPageSize()));
+        int n = Math.min(limit, config.maxPageSize());
+        Optional<Mirror.Mirrored> mirrored = mirror.mirrored(repository);
+        if (mirrored.isPresent()) {
+            return mirror.referrers(caller, repository, subject, artifactType, last, n, mirrored.get(),
+                    () -> referrers.list(caller, repository, subject, artifactType, last, n));
+        }
+        return referrers.list(caller, repository, subject, artifactType, last, n);
     }
 
     @Override

@@ -55,12 +55,14 @@ public final class GarbageCollector {
     private final Events events;
     private final StripedLocks repoLocks;
     private final RegistryConfig config;
+    private final Mirror mirror;
     /** When each currently unreferenced blob was first found so; forgotten when it is referenced again. */
     private final Map<Digest, Instant> unreferencedSince = new ConcurrentHashMap<>();
     private final ReentrantLock running = new ReentrantLock();
 
     public GarbageCollector(BlobStore blobs, MetadataStore meta, UploadSessions uploads, BlobPublisher publisher,
-                            Manifests manifests, Events events, StripedLocks repoLocks, RegistryConfig config) {
+                            Manifests manifests, Events events, StripedLocks repoLocks, RegistryConfig config,
+                            Mirror mirror) {
         this.blobs = blobs;
         this.meta = meta;
         this.uploads = uploads;
@@ -69,6 +71,7 @@ public final class GarbageCollector {
         this.events = events;
         this.repoLocks = repoLocks;
         this.config = config;
+        this.mirror = mirror;
     }
 
     /** One collection: expired uploads, untagged manifests past retention, then unreferenced blobs. */
@@ -80,6 +83,9 @@ public final class GarbageCollector {
             int uploadsExpired = uploads.expireIdle();
             int manifestsDeleted = config.gc().untaggedManifestRetention().map(r -> collectManifests(now.minus(r)))
                     .orElse(0);
+            if (!mirror.isEmpty()) {
+                manifestsDeleted += evictUnpulled(now);
+            }
             Optional<BlobDeletion> deletion = blobs.deletion();
             List<BlobInfo> unreferenced = deletion.map(this::unreferenced).orElse(List.of());
             Set<Digest> stillUnreferenced = new HashSet<>();
@@ -169,6 +175,59 @@ public final class GarbageCollector {
                         List.<Tag>of());
             }
             removed.clear();
+        }
+        return deleted;
+    }
+
+    /**
+     * Removes mirrored manifests, with their tags, that were not pulled within their upstream's retention, and
+     * unlinks the blobs no remaining manifest of their repository references; the blob sweep then reclaims the
+     * bytes past the grace period. A pull afterwards fetches them again.
+     */
+    private int evictUnpulled(Instant now) {
+        Map<RepositoryName, List<Digest>> unused = new HashMap<>();
+        meta.forEachManifest((repo, m) -> mirror.mirrored(repo).flatMap(Mirror.Mirrored::retention).ifPresent(keep -> {
+            if (mirror.lastPulled(repo, m.digest(), now).plus(keep).isBefore(now)) {
+                unused.computeIfAbsent(repo, r -> new ArrayList<>()).add(m.digest());
+            }
+        }));
+        int deleted = 0;
+        for (Map.Entry<RepositoryName, List<Digest>> entry : unused.entrySet()) {
+            RepositoryName repo = entry.getKey();
+            Map<ManifestRecord, List<Tag>> removed = new java.util.LinkedHashMap<>();
+            Lock lock = repoLocks.exclusive(repo);
+            lock.lock();
+            try {
+                for (Digest digest : entry.getValue()) {
+                    Optional<ManifestRecord> record = meta.manifest(repo, digest);
+                    List<Tag> tags = meta.tagsOf(repo, digest, Integer.MAX_VALUE);
+                    if (record.isPresent() && meta.deleteManifest(repo, digest, now)) {
+                        removed.put(record.get(), tags);
+                        mirror.evicted(repo, digest);
+                    }
+                }
+                Set<Digest> stillUsed = new HashSet<>();
+                meta.forEachManifest((r, m) -> {
+                    if (r.equals(repo)) {
+                        stillUsed.addAll(m.blobs());
+                    }
+                });
+                for (ManifestRecord record : removed.keySet()) {
+                    for (Digest blob : record.blobs()) {
+                        if (!stillUsed.contains(blob)) {
+                            meta.unlinkBlob(repo, blob);
+                        }
+                    }
+                }
+                repoLocks.changed(repo);
+            } finally {
+                lock.unlock();
+            }
+            for (Map.Entry<ManifestRecord, List<Tag>> gone : removed.entrySet()) {
+                manifests.removed(RegistryEvent.Origin.GARBAGE_COLLECTION, Caller.anonymous(), repo, gone.getKey(),
+                        gone.getValue());
+            }
+            deleted += removed.size();
         }
         return deleted;
     }

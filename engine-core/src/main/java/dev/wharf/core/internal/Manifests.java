@@ -18,12 +18,14 @@ import dev.wharf.core.manifest.ManifestParser;
 import dev.wharf.spi.MetadataStore;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
 
 /**
  * Manifests (spec end-3 pull, end-7a/7b push, end-9 delete by digest). A manifest is stored byte for byte
@@ -89,28 +91,11 @@ public final class Manifests {
 
         // A condition on a digest is about the manifest's existence, which no compare-and-set on tags covers.
         boolean alone = reference instanceof Digest && !condition.isNone();
-        List<TagMove> moves;
-        while (true) {
-            Lock lock = alone ? repoLocks.exclusive(repo) : repoLocks.shared(repo);
-            lock.lock();
-            try {
-                moves = tags.movesTo(repo, tagged, digest, record.pushedAt());
-                tags.checkCondition(repo, reference, condition, moves);
-                requireReferencesPresent(repo, record);
-                tags.refuseImmutableMoves(repo, moves);
-                if (meta.putManifest(repo, record, moves)) {
-                    repoLocks.changed(repo);
-                    break;
-                }
-                if (alone) { // nothing else changes the repository's tags while the lock is held alone
-                    throw new IllegalStateException("the metadata store refused to move tags of " + repo
-                            + " from where it had just said they point");
-                }
-            } finally {
-                lock.unlock();
-            }
-            alone = true; // another push moved one of the tags since they were read: read again, alone
-        }
+        List<TagMove> moves = put(repo, record, tagged, alone, checking -> {
+            tags.checkCondition(repo, reference, condition, checking);
+            requireReferencesPresent(repo, record);
+            tags.refuseImmutableMoves(repo, checking);
+        });
         events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.CLIENT, caller, repo, record,
                 Optional.empty());
         tags.published(caller, repo, record, moves);
@@ -133,27 +118,7 @@ public final class Manifests {
             throw Errors.upstreamUnavailable(upstreamHost + " served a manifest this registry cannot hold: "
                     + e.getMessage(), 0);
         }
-        List<Tag> tagged = tag.map(List::of).orElse(List.of());
-        boolean alone = false;
-        List<TagMove> moves;
-        while (true) {
-            Lock lock = alone ? repoLocks.exclusive(repo) : repoLocks.shared(repo);
-            lock.lock();
-            try {
-                moves = tags.movesTo(repo, tagged, digest, record.pushedAt());
-                if (meta.putManifest(repo, record, moves)) {
-                    repoLocks.changed(repo);
-                    break;
-                }
-                if (alone) {
-                    throw new IllegalStateException("the metadata store refused to move tags of " + repo
-                            + " from where it had just said they point");
-                }
-            } finally {
-                lock.unlock();
-            }
-            alone = true;
-        }
+        List<TagMove> moves = put(repo, record, tag.map(List::of).orElse(List.of()), false, checking -> { });
         events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.MIRROR, caller, repo, record,
                 Optional.empty());
         for (TagMove move : moves) {
@@ -163,6 +128,34 @@ public final class Manifests {
             }
         }
         return record;
+    }
+
+    /**
+     * Stores {@code record} and points {@code tagged} at it, after {@code checks} (which throw to refuse) have seen
+     * the moves, all under the repository's lock: shared, with the store's compare-and-set on the tags, or held
+     * alone from the start when {@code alone}. A push that loses a race reads and checks again, alone.
+     */
+    private List<TagMove> put(RepositoryName repo, ManifestRecord record, Collection<Tag> tagged, boolean alone,
+                              Consumer<List<TagMove>> checks) {
+        while (true) {
+            Lock lock = alone ? repoLocks.exclusive(repo) : repoLocks.shared(repo);
+            lock.lock();
+            try {
+                List<TagMove> moves = tags.movesTo(repo, tagged, record.digest(), record.pushedAt());
+                checks.accept(moves);
+                if (meta.putManifest(repo, record, moves)) {
+                    repoLocks.changed(repo);
+                    return moves;
+                }
+                if (alone) { // nothing else changes the repository's tags while the lock is held alone
+                    throw new IllegalStateException("the metadata store refused to move tags of " + repo
+                            + " from where it had just said they point");
+                }
+            } finally {
+                lock.unlock();
+            }
+            alone = true; // another push moved one of the tags since they were read: read again, alone
+        }
     }
 
     /** end-9 by digest: removes the manifest with its tags and referrers entry, as the tag policy allows. */

@@ -5,10 +5,12 @@ import dev.wharf.api.BlobContent;
 import dev.wharf.api.BlobInfo;
 import dev.wharf.api.ByteRange;
 import dev.wharf.api.Caller;
+import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.Reference;
+import dev.wharf.api.ReferrersQuery;
 import dev.wharf.api.RegistryConfig;
 import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
@@ -31,6 +33,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +82,8 @@ public final class Mirror implements AutoCloseable {
     private final java.time.Clock clock;
     private final Map<String, CompletableFuture<Manifest>> manifestFetches = new ConcurrentHashMap<>();
     private final Map<Digest, CompletableFuture<BlobInfo>> blobFetches = new ConcurrentHashMap<>();
+    /** When each mirrored manifest ({@code repo@digest}) was last pulled, since this registry started. */
+    private final Map<String, Instant> lastPulled = new ConcurrentHashMap<>();
 
     public Mirror(RegistryConfig config, MetadataStore meta, BlobStore blobs, BlobPublisher publisher,
                   Manifests manifests, Access access, Durability durable) {
@@ -148,6 +153,25 @@ public final class Mirror implements AutoCloseable {
 
     /** A manifest of a mirrored repository: from here when known and fresh, else from the upstream. */
     public Manifest manifest(Caller caller, RepositoryName repo, Reference reference, Mirrored m) {
+        Manifest manifest = lookUp(caller, repo, reference, m);
+        lastPulled.put(repo.value() + "@" + manifest.digest(), clock.instant());
+        return manifest;
+    }
+
+    /**
+     * When the manifest {@code digest} of mirrored {@code repo} was last pulled; one this registry has not seen
+     * pulled since it started counts from {@code now} (so a restart never makes content look unused).
+     */
+    Instant lastPulled(RepositoryName repo, Digest digest, Instant now) {
+        return lastPulled.computeIfAbsent(repo.value() + "@" + digest, k -> now);
+    }
+
+    /** Forgets a manifest garbage collection removed. */
+    void evicted(RepositoryName repo, Digest digest) {
+        lastPulled.remove(repo.value() + "@" + digest);
+    }
+
+    private Manifest lookUp(Caller caller, RepositoryName repo, Reference reference, Mirrored m) {
         access.require(caller, Action.PULL, repo);
         m.requireAllowed(repo);
         if (reference instanceof Digest digest) {
@@ -237,6 +261,35 @@ public final class Mirror implements AutoCloseable {
         var record = durable.of(() -> manifests.storeFetched(caller, repo, digest, fetched.mediaType(),
                 fetched.bytes(), tag, m.host()));
         return record.manifest();
+    }
+
+    // ---- referrers ----
+
+    /**
+     * The referrers of {@code subject} in a mirrored repository: the upstream's, from its referrers API, when it
+     * has one and answers; otherwise ({@code local}) the ones stored here.
+     */
+    public ReferrersQuery referrers(Caller caller, RepositoryName repo, Digest subject, Optional<String> artifactType,
+                                    Optional<Digest> last, int limit, Mirrored m, Supplier<ReferrersQuery> local) {
+        access.require(caller, Action.PULL, repo);
+        m.requireAllowed(repo);
+        Optional<List<Descriptor>> upstream;
+        try {
+            upstream = m.source.client.referrers(m.name, subject).flatMap(f -> UpstreamReferrers.parse(f.bytes()));
+        } catch (UpstreamException e) {
+            upstream = Optional.empty(); // what is stored here is the best answer left
+        }
+        if (upstream.isEmpty()) {
+            return local.get();
+        }
+        List<Descriptor> matching = upstream.get().stream()
+                .filter(d -> artifactType.isEmpty() || d.artifactType().equals(artifactType))
+                .filter(d -> last.isEmpty() || d.digest().compareTo(last.get()) > 0)
+                .sorted(java.util.Comparator.comparing(Descriptor::digest))
+                .distinct()
+                .toList();
+        boolean more = matching.size() > limit;
+        return new ReferrersQuery(more ? matching.subList(0, Math.max(0, limit)) : matching, artifactType, more);
     }
 
     // ---- blobs ----
@@ -588,6 +641,11 @@ public final class Mirror implements AutoCloseable {
     public record Mirrored(Source source, String name) {
         String host() {
             return source.upstream.host();
+        }
+
+        /** How long content not pulled is kept, if the upstream says. */
+        Optional<Duration> retention() {
+            return source.upstream.retention();
         }
 
         void requireAllowed(RepositoryName repo) {

@@ -4,7 +4,6 @@ import dev.wharf.api.RegistryBuilder;
 import dev.wharf.api.Upstream;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,7 +114,8 @@ record UpstreamFlags(Map<String, URI> upstreams, Optional<String> defaultHost, M
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             first = lines.isEmpty() ? "" : lines.get(0).strip();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read upstream credentials file " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read upstream credentials file " + file + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "it does not exist" : e.toString()), e);
         }
         int colon = first.indexOf(':');
         if (colon <= 0) {

@@ -204,6 +204,15 @@ class LauncherOptionsTest {
             --tls-cert /etc/chain.pem      | --tls-cert is given but --tls-key is missing: HTTPS needs the private key of the certificate too
             --tls-key=/etc/key.pem         | --tls-key is given but --tls-cert is missing: HTTPS needs the certificate chain of the key too
             --tls-cert c --tls-key k --backup-to /tmp/b | --backup-to does not serve; --tls-cert and --tls-key have no use with it
+            --upstream                     | --upstream needs a value
+            --upstream docker.io           | --upstream needs HOST=URL, such as docker.io=https://registry-1.docker.io; was 'docker.io'
+            --upstream =http://x           | --upstream needs HOST=URL, such as docker.io=https://registry-1.docker.io; was '=http://x'
+            --upstream a.example=ftp://x   | upstream URL 'ftp://x' for a.example must be an absolute http or https URL without query, such as https://registry-1.docker.io
+            --upstream a_b=http://x        | upstream host 'a_b' is not a host name with an optional port (such as docker.io or localhost:5000)
+            --upstream a.example=http://x --upstream a.example=http://y | --upstream names a.example twice
+            --default-upstream docker.io   | --default-upstream docker.io needs an --upstream docker.io=URL
+            --upstream a.example=http://x --upstream-credentials b.example=f | --upstream-credentials names b.example, which no --upstream HOST=URL configures
+            --upstream-tag-recheck soon    | --upstream-tag-recheck must be a positive duration such as PT1H, PT30M or 3600 (seconds), was 'soon'
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");
@@ -231,5 +240,37 @@ class LauncherOptionsTest {
         Path users = java.nio.file.Files.writeString(dir.resolve("users"), "alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
         assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--htpasswd", users.toString())
                 .registryOptions()).withMessageContaining("line 1").withMessageContaining("not bcrypt");
+    }
+
+    @Test
+    void shouldCarryTheMirrorFlagsIntoTheEngine(@TempDir Path dir) throws Exception {
+        Path login = java.nio.file.Files.writeString(dir.resolve("hub.txt"), "me:pa:ss\n");
+        LauncherOptions options = LauncherOptions.parse("--upstream", "docker.io=https://registry-1.docker.io",
+                "--upstream=Ghcr.io=https://ghcr.io/", "--default-upstream", "docker.io",
+                "--upstream-credentials", "docker.io=" + login, "--upstream-tag-recheck", "PT5M");
+
+        assertThat(options.mirror().upstreams()).containsOnlyKeys("docker.io", "ghcr.io");
+        assertThat(options.mirror().defaultHost()).hasValue("docker.io");
+        dev.wharf.api.RegistryBuilder engine = dev.wharf.api.Registry.builder();
+        options.mirror().applyTo(engine);
+        java.util.List<dev.wharf.api.Upstream> upstreams = engine.config().upstreams();
+        assertThat(upstreams).extracting(dev.wharf.api.Upstream::host).containsExactly("docker.io", "ghcr.io");
+        assertThat(upstreams.get(0).libraryPrefix()).as("docker.io names library/ images").isTrue();
+        assertThat(upstreams.get(1).libraryPrefix()).isFalse();
+        assertThat(upstreams.get(0).username()).hasValue("me");
+        assertThat(upstreams.get(0).password()).hasValue("pa:ss");
+        assertThat(upstreams.get(1).username()).isEmpty();
+        assertThat(upstreams.get(0).tagRecheck()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(engine.config().defaultUpstream()).hasValue("docker.io");
+        assertThat(LauncherOptions.parse().mirror()).isEqualTo(UpstreamFlags.NONE);
+
+        Path missing = dir.resolve("missing.txt");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--upstream", "a.example=http://x",
+                "--upstream-credentials", "a.example=" + missing).registryOptions())
+                .withMessageContaining(missing.toString()).withMessageContaining("does not exist");
+        Path noColon = java.nio.file.Files.writeString(dir.resolve("bad.txt"), "just-a-token\n");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--upstream", "a.example=http://x",
+                "--upstream-credentials", "a.example=" + noColon).registryOptions())
+                .withMessageContaining("user:password");
     }
 }

@@ -46,6 +46,20 @@ final class MirrorFixtures {
         return new Image(repo, tag, MediaTypes.OCI_MANIFEST, bytes, Content.sha256(bytes), blobs, List.of());
     }
 
+    /** Pushes, by digest, an artifact of {@code artifactType} whose subject is {@code subject}. */
+    static Image pushReferrer(Registry engine, Image subject, String artifactType) {
+        RepositoryName name = RepositoryName.of(subject.repo());
+        Map<String, byte[]> blobs = new java.util.LinkedHashMap<>();
+        ManifestJson manifest = ManifestJson.ociManifest().artifactType(artifactType)
+                .config(pushBlob(engine, name, "application/vnd.oci.empty.v1+json", Content.EMPTY_JSON, blobs))
+                .layer(pushBlob(engine, name, "application/octet-stream", Content.randomBytes(500), blobs))
+                .subject(new Descriptor(subject.mediaType(), subject.digest(), subject.manifest().length));
+        byte[] bytes = manifest.bytes();
+        String digest = Content.sha256(bytes);
+        engine.pushManifest(Caller.anonymous(), name, Digest.parse(digest), MediaTypes.OCI_MANIFEST, bytes, List.of());
+        return new Image(subject.repo(), digest, MediaTypes.OCI_MANIFEST, bytes, digest, blobs, List.of());
+    }
+
     /** Pushes two images by digest and an index of them under {@code tag}. */
     static Image pushIndex(Registry engine, String repo, String tag) {
         RepositoryName name = RepositoryName.of(repo);

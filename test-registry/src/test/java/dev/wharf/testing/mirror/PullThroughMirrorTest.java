@@ -42,6 +42,7 @@ class PullThroughMirrorTest {
     private final List<AutoCloseable> closing = new ArrayList<>();
     private TestRegistry upstream;
     private UpstreamProxy proxy;
+    private TestRegistry lastMirror;
 
     @BeforeEach
     void startUpstream() throws IOException {
@@ -67,6 +68,7 @@ class PullThroughMirrorTest {
         TestRegistry mirror = TestRegistry.builder()
                 .engine(engine -> engine.clock(clock).upstream(configure.apply(upstreamA()))).start();
         closing.add(mirror);
+        lastMirror = mirror;
         return new RegistryHttp(mirror.baseUri());
     }
 
@@ -376,6 +378,65 @@ class PullThroughMirrorTest {
                 assertThat(http.get(blobPath(index.repo(), blob.getKey())).body()).isEqualTo(blob.getValue());
             }
         }
+    }
+
+    @Test
+    void shouldListTheUpstreamsReferrersAndFetchThemByDigest() throws IOException {
+        Image image = MirrorFixtures.pushImage(upstream.registry(), "lib/app", "v1", 1000);
+        Image sbom = MirrorFixtures.pushReferrer(upstream.registry(), image, "application/vnd.example.sbom");
+        Image sig = MirrorFixtures.pushReferrer(upstream.registry(), image, "application/vnd.example.signature");
+        RegistryHttp http = mirror(u -> u);
+        String referrers = "/v2/lib/app/referrers/" + image.digest() + "?ns=" + HOST;
+
+        Response all = http.get(referrers);
+        assertThat(all.status()).as(all::describe).isEqualTo(200);
+        assertThat(all.json().path("manifests").findValuesAsText("digest"))
+                .containsExactlyInAnyOrder(sbom.digest(), sig.digest());
+        Response filtered = http.get(referrers + "&artifactType=application/vnd.example.sbom");
+        assertThat(filtered.json().path("manifests").findValuesAsText("digest")).containsExactly(sbom.digest());
+        assertThat(filtered.header("OCI-Filters-Applied")).hasValue("artifactType");
+
+        Response fetched = http.get(manifestPath(image, sbom.digest()), "Accept", ACCEPT);
+        assertThat(fetched.body()).isEqualTo(sbom.manifest());
+        // With the upstream gone, the referrers pulled through are still listed.
+        proxy.down();
+        assertThat(http.get(referrers).json().path("manifests").findValuesAsText("digest"))
+                .containsExactly(sbom.digest());
+    }
+
+    @Test
+    void shouldEvictWhatWasNotPulledWithinTheRetentionAndFetchItAgainWhenAskedFor() throws IOException {
+        Image old = MirrorFixtures.pushImage(upstream.registry(), "lib/old", "v1", 5000);
+        Image used = MirrorFixtures.pushImage(upstream.registry(), "lib/used", "v1", 5000);
+        RegistryHttp http = mirror(u -> u.withRetention(Duration.ofDays(7)).withTagRecheck(Duration.ofDays(30)));
+        for (Image image : List.of(old, used)) {
+            assertThat(http.get(manifestPath(image, "v1"), "Accept", ACCEPT).status()).isEqualTo(200);
+            for (String blob : image.blobs().keySet()) {
+                assertThat(http.get(blobPath(image.repo(), blob)).status()).isEqualTo(200);
+            }
+        }
+        clock.advance(Duration.ofDays(5));
+        assertThat(http.get(manifestPath(used, "v1"), "Accept", ACCEPT).status()).isEqualTo(200);
+        clock.advance(Duration.ofDays(3));
+        assertThat(lastMirror.registry().collectGarbage().manifestsDeleted()).as("only the one unused for 8 days")
+                .isEqualTo(1);
+        clock.advance(Duration.ofHours(1)); // past the blob grace period
+        assertThat(lastMirror.registry().collectGarbage().blobsDeleted()).isEqualTo(old.blobs().size());
+
+        proxy.down();
+        assertThat(http.get(manifestPath(used, "v1"), "Accept", ACCEPT).body()).isEqualTo(used.manifest());
+        for (String blob : used.blobs().keySet()) {
+            assertThat(http.get(blobPath(used.repo(), blob)).body()).isEqualTo(used.blobs().get(blob));
+        }
+        assertThat(http.get(manifestPath(old, "v1"), "Accept", ACCEPT).status()).as("evicted").isEqualTo(502);
+        assertThat(http.get(blobPath(old.repo(), old.blobs().keySet().iterator().next())).status()).isEqualTo(502);
+
+        proxy.up();
+        assertThat(http.get(manifestPath(old, "v1"), "Accept", ACCEPT).body()).isEqualTo(old.manifest());
+        for (String blob : old.blobs().keySet()) {
+            assertThat(http.get(blobPath(old.repo(), blob)).body()).isEqualTo(old.blobs().get(blob));
+        }
+        assertThat(proxy.served("GET", "/v2/lib/old/manifests/v1")).as("fetched again").isEqualTo(2);
     }
 
     @Test
