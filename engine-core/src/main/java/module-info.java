@@ -10,7 +10,6 @@ module dev.wharf.core {
     requires transitive dev.wharf.api;
     requires com.fasterxml.jackson.core;
     requires java.logging;
-    requires java.net.http;
 
     exports dev.wharf.core;
     exports dev.wharf.core.storage;

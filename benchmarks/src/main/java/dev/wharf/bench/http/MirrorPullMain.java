@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Measures a pull through a pull-through mirror: one launcher as the upstream holding an image, and in every
- * round a fresh launcher started with {@code --upstream} in front of it. A pull is the manifest by tag and then
- * every blob, one after another, each checked byte for byte. Per round: a pull straight from the upstream (the
- * peer), the mirror's first (cold) pull, which fetches everything from the upstream while serving it, then warm
- * pulls through the mirror and warm pulls from the upstream, alternating. Prints medians and the ratios of each
- * mirror pull to its peer, and writes them to {@code --out}.
+ * Measures a pull through a pull-through mirror: one launcher as the upstream, one started with
+ * {@code --upstream} in front of it. A pull is the manifest by tag and then every blob, one after another, each
+ * checked byte for byte. Every round pushes a new image upstream, then pulls it straight from the upstream (the
+ * peer of the cold pull: the upstream's first read of it), through the mirror for the first time (cold: everything
+ * fetched from the upstream while it is served), then warm pulls through the mirror and from the upstream,
+ * alternating. A first round warms both JVMs and is not counted. Prints medians and the ratios of each mirror
+ * pull to its peer, and writes them to {@code --out}.
  */
 public final class MirrorPullMain {
     static final String SOURCE_HOST = "upstream.bench";
@@ -23,15 +24,15 @@ public final class MirrorPullMain {
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.MirrorPullMain [options]
 
             Measures pulls through a Wharf launcher run as a pull-through mirror (--upstream) of
-            another Wharf launcher on 127.0.0.1: the cold pull (everything fetched from the
-            upstream while it is served) against a pull straight from the upstream, and warm
-            pulls (everything already mirrored) against the same, several rounds, a fresh mirror
-            in each. Prints medians and ratios as Markdown.
+            another Wharf launcher on 127.0.0.1: the cold pull of a new image (everything fetched
+            from the upstream while it is served) against a pull straight from the upstream, and
+            warm pulls (everything already mirrored) against the same; a new image each round,
+            after an uncounted warm-up round. Prints medians and ratios as Markdown.
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for both launchers, repeatable; replaces the default
                                       -Xmx128m -Xms32m -XX:+UseSerialGC
-              --rounds N              rounds, each with a fresh mirror (default 5)
+              --rounds N              rounds, each with a new image (default 5)
               --layers N              layers of the image (default 4)
               --layer-mib N           size of each layer in MiB (default 16)
               --warm-pulls N          warm pulls of each kind per round (default 5)
@@ -80,56 +81,71 @@ public final class MirrorPullMain {
     }
 
     static int run(Options o, PrintStream out, PrintStream log) {
-        List<PatternBlob> layers = new ArrayList<>();
-        for (int i = 0; i < o.layers(); i++) {
-            layers.add(new PatternBlob((long) o.layerMib() * 1024 * 1024, 7000 + i));
-        }
-        byte[] config = OciManifest.config();
-        byte[] manifest = OciManifest.of(RegistryClient.sha256(config), config.length, layers);
         List<Double> direct = new ArrayList<>();
         List<Double> cold = new ArrayList<>();
         List<Double> warmMirror = new ArrayList<>();
         List<Double> warmDirect = new ArrayList<>();
         StringBuilder rounds = new StringBuilder();
+        long imageBytes;
         try (TempDirs.Scratch dir = TempDirs.scratch(o.workDir(), "wharf-mirror-");
              ServerProcess upstream = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), List.of(), dir.path());
-             RegistryClient up = new RegistryClient(upstream.target(), 60_000)) {
-            for (PatternBlob layer : layers) {
-                up.pushMonolithic(REPOSITORY, layer);
-            }
-            up.pushMonolithic(REPOSITORY, RegistryClient.sha256(config), BodySource.of(config));
-            up.putManifest(REPOSITORY, TAG, OciManifest.MEDIA_TYPE, manifest);
-            Pull straight = new Pull(REPOSITORY, layers, config, manifest);
-            Pull mirrored = new Pull(SOURCE_HOST + "/" + REPOSITORY, layers, config, manifest);
-            straight.run(up); // the upstream's first read of each blob is not what the peer measures
-            for (int round = 1; round <= o.rounds(); round++) {
-                List<String> flags = List.of("--upstream", SOURCE_HOST + "=http://127.0.0.1:" + upstream.target().port());
-                try (ServerProcess mirror = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), flags, dir.path());
-                     RegistryClient m = new RegistryClient(mirror.target(), 60_000)) {
-                    m.expect(Request.of("GET", "/v2/"), 200);
-                    double d = straight.run(up);
-                    double c = mirrored.run(m);
-                    List<Double> wm = new ArrayList<>();
-                    List<Double> wd = new ArrayList<>();
-                    for (int i = 0; i < o.warmPulls(); i++) {
-                        wm.add(mirrored.run(m));
-                        wd.add(straight.run(up));
-                    }
-                    direct.add(d);
-                    cold.add(c);
-                    warmMirror.add(Stats.median(wm));
-                    warmDirect.add(Stats.median(wd));
-                    String line = String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", round, Report.num(d),
-                            Report.num(c), Report.num(Stats.median(wd)), Report.num(Stats.median(wm)));
-                    rounds.append(line);
-                    log.print("[round " + round + "/" + o.rounds() + "] " + line);
+             ServerProcess mirror = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), List.of("--upstream",
+                     SOURCE_HOST + "=http://127.0.0.1:" + upstream.target().port()), dir.path());
+             RegistryClient up = new RegistryClient(upstream.target(), 60_000);
+             RegistryClient m = new RegistryClient(mirror.target(), 60_000)) {
+            // Round 0 warms both JVMs (class loading, JIT, the mirror's first connections) and is not counted.
+            imageBytes = 0;
+            for (int round = 0; round <= o.rounds(); round++) {
+                Pulls image = Pulls.push(up, o, round);
+                imageBytes = image.bytes();
+                double d = image.straight().run(up);
+                double c = image.mirrored().run(m);
+                List<Double> wm = new ArrayList<>();
+                List<Double> wd = new ArrayList<>();
+                for (int i = 0; i < o.warmPulls(); i++) {
+                    wm.add(image.mirrored().run(m));
+                    wd.add(image.straight().run(up));
                 }
+                String line = String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", round, Report.num(d),
+                        Report.num(c), Report.num(Stats.median(wd)), Report.num(Stats.median(wm)));
+                if (round == 0) {
+                    log.print("[warm-up] " + line);
+                    continue;
+                }
+                direct.add(d);
+                cold.add(c);
+                warmMirror.add(Stats.median(wm));
+                warmDirect.add(Stats.median(wd));
+                rounds.append(line);
+                log.print("[round " + round + "/" + o.rounds() + "] " + line);
             }
+            mirror.requireAlive();
+            upstream.requireAlive();
         }
-        long imageBytes = (long) o.layers() * o.layerMib() * 1024 * 1024 + config.length + manifest.length;
         String report = render(o, imageBytes, direct, cold, warmDirect, warmMirror, rounds.toString());
         Report.publish(report, o.out(), out, log, "wharf-mirror");
         return 0;
+    }
+
+    /** A new image pushed upstream for one round, and its pulls straight from the upstream and through the mirror. */
+    private record Pulls(Pull straight, Pull mirrored, long bytes) {
+        static Pulls push(RegistryClient up, Options o, int round) {
+            String repository = REPOSITORY + "-" + round;
+            List<PatternBlob> layers = new ArrayList<>();
+            for (int i = 0; i < o.layers(); i++) {
+                layers.add(new PatternBlob((long) o.layerMib() * 1024 * 1024, 1000L * round + i));
+            }
+            byte[] config = OciManifest.config();
+            byte[] manifest = OciManifest.of(RegistryClient.sha256(config), config.length, layers);
+            for (PatternBlob layer : layers) {
+                up.pushMonolithic(repository, layer);
+            }
+            up.pushMonolithic(repository, RegistryClient.sha256(config), BodySource.of(config));
+            up.putManifest(repository, TAG, OciManifest.MEDIA_TYPE, manifest);
+            long bytes = (long) o.layers() * o.layerMib() * 1024 * 1024 + config.length + manifest.length;
+            return new Pulls(new Pull(repository, layers, config, manifest),
+                    new Pull(SOURCE_HOST + "/" + repository, layers, config, manifest), bytes);
+        }
     }
 
     static String render(Options o, long imageBytes, List<Double> direct, List<Double> cold, List<Double> warmDirect,
@@ -141,8 +157,9 @@ public final class MirrorPullMain {
         StringBuilder out = new StringBuilder();
         out.append("# Wharf: pulls through a pull-through mirror\n\n");
         out.append(String.format(Locale.ROOT, "Image: %d layers of %d MiB, a config and a manifest (%s MiB); a pull "
-                + "is the manifest by tag, then each blob in turn, every byte checked. %d rounds, a fresh mirror in "
-                + "each; medians over rounds (warm: the median of %d pulls in each round). Both launchers run %s.%n%n",
+                + "is the manifest by tag, then each blob in turn, every byte checked. %d rounds, a new image in each "
+                + "after an uncounted warm-up round; medians over rounds (warm: the median of %d pulls in each round). "
+                + "Both launchers run %s, on a data directory.%n%n",
                 o.layers(), o.layerMib(), Report.num(imageBytes / 1048576.0), o.rounds(), o.warmPulls(),
                 String.join(" ", o.wharfJavaOptions())));
         out.append("| pull | median ms | MiB/s | peer | time ÷ peer |\n|---|---:|---:|---|---:|\n");

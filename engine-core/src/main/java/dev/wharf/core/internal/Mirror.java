@@ -57,9 +57,9 @@ import java.util.function.Supplier;
  *       When the upstream cannot answer (unreachable, rate-limiting, failing), the last known manifest is served
  *       with a warning.</li>
  *   <li><b>Blobs</b> are streamed to the client while they are stored: the bytes pass through a staged write
- *       and are hashed on the way; the blob is published when the last byte matches its digest, and the client
- *       is cut off before that last byte when it does not, so corrupt content is neither stored nor served
- *       whole. A blob already stored for another repository is only confirmed upstream ({@code HEAD}) and
+ *       and are hashed on the way. The whole is checked against its digest when the last byte arrives, before
+ *       that byte is handed on: a client is cut off short of the end of corrupt content, which is never stored;
+ *       matching content is published as the stream ends. A blob already stored for another repository is only confirmed upstream ({@code HEAD}) and
  *       linked.</li>
  *   <li>Concurrent pulls of the same missing manifest or blob make one upstream request; the others wait for it
  *       and are served from what it stored.</li>
@@ -417,8 +417,9 @@ public final class Mirror implements AutoCloseable {
     }
 
     /**
-     * One blob coming from the upstream: what the client reads passes into the staged write and the hash; the
-     * blob is published when its last byte arrived and matched, before that byte reaches the client.
+     * One blob coming from the upstream: what the client reads passes into the staged write and the hash. When
+     * the last byte has arrived the whole is checked against the digest, before that byte reaches the client; the
+     * blob is then published at the end of the stream or when it is closed, whichever comes first.
      */
     private final class Fetch implements BlobContent {
         private final RepositoryName repo;
@@ -432,6 +433,8 @@ public final class Mirror implements AutoCloseable {
         private final long size;
         private long count;
         private boolean ended;
+        private boolean verified;
+        private boolean published;
         private boolean streamed;
 
         Fetch(RepositoryName repo, Digest digest, Mirrored m, FetchedBlob fetched, StagedBlob staged,
@@ -504,6 +507,7 @@ public final class Mirror implements AutoCloseable {
 
         synchronized int read(byte[] b, int off, int len) throws IOException {
             if (ended) {
+                publish();
                 return -1;
             }
             int n;
@@ -519,7 +523,8 @@ public final class Mirror implements AutoCloseable {
                     throw abandon(new IOException(m.host() + " ended blob " + digest + " after " + count
                             + " of " + size + " bytes"));
                 }
-                complete();
+                verify();
+                publish();
                 return -1;
             }
             count += n;
@@ -534,18 +539,31 @@ public final class Mirror implements AutoCloseable {
                 throw abandon(new IOException("storing blob " + digest + " failed: " + e.getMessage(), e));
             }
             if (size >= 0 && count == size) {
-                complete(); // before the last bytes leave: a mismatch cuts the client off short of the end
+                verify(); // before the last bytes leave: a mismatch cuts the client off short of the end
             }
             return n;
         }
 
-        private void complete() throws IOException {
+        /** Checks the whole blob against its digest; a mismatch abandons it and throws. */
+        private void verify() throws IOException {
             ended = true;
             Digest actual = Digest.of(digest.algorithm(), hasher.digest());
             if (!actual.equals(digest)) {
                 throw abandon(new IOException(m.host() + " sent bytes for blob " + digest + " that hash to "
                         + actual + "; nothing was stored"));
             }
+            verified = true;
+        }
+
+        /**
+         * Publishes the verified blob and links it, once: at the end of the stream, or when the stream is closed
+         * after its last (verified) bytes were handed on, so that the client need not wait for the store's flush.
+         */
+        private void publish() throws IOException {
+            if (!verified || published) {
+                return;
+            }
+            published = true;
             BlobInfo info;
             try {
                 writer.finish(false);
@@ -569,6 +587,12 @@ public final class Mirror implements AutoCloseable {
         public synchronized void close() {
             if (!ended) {
                 abandon(new IOException("the pull of blob " + digest + " ended before the blob did"));
+            } else {
+                try {
+                    publish();
+                } catch (IOException e) {
+                    // abandoned: nothing is stored, and the waiting pulls fetch it themselves
+                }
             }
             closeQuietly(fetched, null);
         }
