@@ -30,10 +30,11 @@ import java.util.Optional;
  *                      {@code --access})
  * @param mirror        the upstreams to mirror ({@code --upstream}, {@code --default-upstream},
  *                      {@code --upstream-credentials}, {@code --upstream-tag-recheck})
+ * @param config        the configuration file ({@code --config}), read by {@link #registryOptions()}
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
-                       Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror) {
+                       Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -103,6 +104,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --access FILE        who may do what: users, groups, repository globs and actions, in
                                    YAML (docs/access-policy.md); if not given, every user in
                                    the htpasswd file may do everything
+
+            Configuration file:
+              --config FILE        read more settings from FILE (YAML): the upstreams of a mirror,
+                                   with every setting each one has (docs/mirror.md)
 
             Pull-through mirror (mirrored repositories are read-only; docs/mirror.md):
               --upstream HOST=URL  mirror the registry at URL for source host HOST, as clients name
@@ -179,6 +184,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Map<String, URI> upstreams = new LinkedHashMap<>();
         Map<String, Path> upstreamCredentials = new LinkedHashMap<>();
         String defaultUpstream = null;
+        Path config = null;
         Duration tagRecheck = dev.wharf.api.Upstream.DEFAULT_TAG_RECHECK;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -257,6 +263,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         : valueAfter(args, i++, name), upstreamCredentials, value -> absolute(file("--upstream-credentials", value)));
                 case "--default-upstream" -> defaultUpstream = (inlineValue != null ? inlineValue
                         : valueAfter(args, i++, name)).trim().toLowerCase(java.util.Locale.ROOT);
+                case "--config" -> config = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--upstream-tag-recheck" -> tagRecheck = parseDuration(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
@@ -295,7 +302,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 new LoginFlags(Optional.ofNullable(htpasswd).map(LauncherOptions::absolute), tokenAuth, anonymousPull,
                         Optional.ofNullable(access).map(LauncherOptions::absolute)).validated(),
                 new UpstreamFlags(upstreams, Optional.ofNullable(defaultUpstream), upstreamCredentials, tagRecheck)
-                        .validated());
+                        .validated(config != null),
+                Optional.ofNullable(config).map(LauncherOptions::absolute));
     }
 
     /**
@@ -314,7 +322,11 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         }
         options = login.applyTo(options);
         mirror.checkFiles();
-        options = options.withEngine(mirror::applyTo);
+        LauncherConfigFile file = config.map(LauncherConfigFile::read).orElse(LauncherConfigFile.EMPTY);
+        dev.wharf.api.RegistryBuilder check = dev.wharf.api.Registry.builder();
+        mirror.applyTo(check, file, config); // refuses conflicts now, before anything starts
+        check.config();
+        options = options.withEngine(engine -> mirror.applyTo(engine, file, config));
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 

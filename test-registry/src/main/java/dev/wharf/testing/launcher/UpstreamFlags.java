@@ -64,10 +64,18 @@ record UpstreamFlags(Map<String, URI> upstreams, Optional<String> defaultHost, M
 
     /** Checks that the flags fit together and that each upstream is well formed. */
     UpstreamFlags validated() {
+        return validated(false);
+    }
+
+    /**
+     * {@link #validated()}, where {@code withConfigFile} says a {@code --config} file may configure the upstream
+     * {@code --default-upstream} names (checked when the file is read).
+     */
+    UpstreamFlags validated(boolean withConfigFile) {
         for (String host : upstreams.keySet()) {
             upstream(host, upstreams.get(host)); // throws for a bad host or URL
         }
-        if (defaultHost.isPresent() && !upstreams.containsKey(defaultHost.get())) {
+        if (!withConfigFile && defaultHost.isPresent() && !upstreams.containsKey(defaultHost.get())) {
             throw new IllegalArgumentException("--default-upstream " + defaultHost.get()
                     + " needs an --upstream " + defaultHost.get() + "=URL");
         }
@@ -82,16 +90,43 @@ record UpstreamFlags(Map<String, URI> upstreams, Optional<String> defaultHost, M
 
     /** Adds the upstreams to the engine; reads the credentials files. */
     void applyTo(RegistryBuilder engine) {
+        applyTo(engine, LauncherConfigFile.EMPTY, Optional.empty());
+    }
+
+    /**
+     * Adds the flags' upstreams and {@code file}'s ({@code --config}) to the engine; reads the credentials files.
+     *
+     * @throws IllegalArgumentException for a host configured by both, or a default upstream given by both
+     */
+    void applyTo(RegistryBuilder engine, LauncherConfigFile file, Optional<Path> fileName) {
+        String source = fileName.map(Path::toString).orElse("the configuration file");
+        for (Upstream fromFile : file.upstreams()) {
+            if (upstreams.containsKey(fromFile.host())) {
+                throw new IllegalArgumentException("upstream " + fromFile.host() + " is configured twice: by --upstream "
+                        + "and in " + source);
+            }
+        }
+        if (defaultHost.isPresent() && file.defaultUpstream().isPresent()) {
+            throw new IllegalArgumentException("the default upstream is given twice: by --default-upstream and in "
+                    + source);
+        }
         for (Map.Entry<String, URI> entry : upstreams.entrySet()) {
             Upstream upstream = upstream(entry.getKey(), entry.getValue()).withTagRecheck(tagRecheck);
-            Path file = credentials.get(entry.getKey());
-            if (file != null) {
-                String[] login = readLogin(file);
-                upstream = upstream.withBasicAuth(login[0], login[1]);
+            Path login = credentials.get(entry.getKey());
+            if (login != null) {
+                String[] pair = readLogin(login);
+                upstream = upstream.withBasicAuth(pair[0], pair[1]);
             }
             engine.upstream(upstream);
         }
-        defaultHost.ifPresent(engine::defaultUpstream);
+        file.upstreams().forEach(engine::upstream);
+        Optional<String> chosen = defaultHost.or(file::defaultUpstream);
+        if (chosen.isPresent() && !upstreams.containsKey(chosen.get())
+                && file.upstreams().stream().noneMatch(u -> u.host().equals(chosen.get()))) {
+            throw new IllegalArgumentException("--default-upstream " + chosen.get() + " needs an upstream for "
+                    + chosen.get());
+        }
+        chosen.ifPresent(engine::defaultUpstream);
     }
 
     /** Reads every credentials file now, so that a bad one stops the launcher before it serves. */
@@ -108,7 +143,8 @@ record UpstreamFlags(Map<String, URI> upstreams, Optional<String> defaultHost, M
         return host.equals("docker.io") ? upstream.withLibraryPrefix(true) : upstream;
     }
 
-    private static String[] readLogin(Path file) {
+    /** The user and password on {@code file}'s first line, {@code user:password}. */
+    static String[] readLogin(Path file) {
         String first;
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * skopeo pulls through the launcher run as a mirror ({@code --upstream a.example=URL --upstream-credentials}) of a
+ * skopeo pulls through the launcher run as a mirror (its {@code --config} file naming {@code a.example}'s URL and
+ * credentials file) of a
  * Wharf that requires the token flow: by the source host in the path, and as a {@code registries.conf} mirror
  * of {@code a.example}. skopeo (1.9) does not send {@code ?ns=} to a mirror, so the launcher also has
  * {@code --default-upstream a.example}: names it does not hold go to that upstream. Each copy is byte for byte
@@ -62,12 +63,18 @@ class MirrorClientsTest {
                 USER + ":" + PASSWORD, "oci:" + source.root() + ":multi",
                 "docker://" + upstream.hostPort() + "/lib/app:multi").assertSuccess();
 
-        Path login = work.resolve("upstream-login.txt");
-        Files.writeString(login, USER + ":" + PASSWORD + "\n", StandardCharsets.UTF_8);
         Path launcherDir = Files.createDirectories(work.resolve("launcher"));
+        Files.writeString(launcherDir.resolve("upstream-login.txt"), USER + ":" + PASSWORD + "\n",
+                StandardCharsets.UTF_8);
+        Path config = Files.writeString(launcherDir.resolve("wharf.yaml"), """
+                mirror:
+                  upstreams:
+                    - host: %s
+                      url: %s
+                      credentialsFile: upstream-login.txt
+                """.formatted(SOURCE_HOST, upstream.baseUri()), StandardCharsets.UTF_8);
         mirror = LauncherProcess.start(launcherDir, List.of("-Xmx256m"), "--in-memory", "--port", "0",
-                "--upstream", SOURCE_HOST + "=" + upstream.baseUri(),
-                "--upstream-credentials", SOURCE_HOST + "=" + login, "--default-upstream", SOURCE_HOST);
+                "--config", config.toString(), "--default-upstream", SOURCE_HOST);
         mirrorUri = mirror.awaitReady(Duration.ofSeconds(60));
     }
 

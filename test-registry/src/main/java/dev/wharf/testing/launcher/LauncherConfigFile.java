@@ -1,0 +1,277 @@
+package dev.wharf.testing.launcher;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.wharf.api.Upstream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The launcher's configuration file, {@code --config FILE}: YAML (or JSON) for what is too much for flags. This
+ * version knows one section, {@code mirror}:
+ *
+ * <pre>{@code
+ * mirror:
+ *   defaultUpstream: docker.io              # optional: pulls without ns of names not held here go there
+ *   upstreams:
+ *     - host: docker.io                     # the source host clients name (and send as ns)
+ *       url: https://registry-1.docker.io   # where it answers
+ *       credentialsFile: hub-login.txt      # optional: user:password on the first line
+ *       libraryPrefix: true                 # optional: "alpine" is "library/alpine" there (default: docker.io only)
+ *       allow: ["library/*", "grafana/**"]  # optional: only these upstream repositories are fetched
+ *       tagRecheck: PT5M                    # optional, ISO-8601 (default PT1M)
+ *       retention: P30D                     # optional: evict what was not pulled for this long
+ *       connectTimeout: PT5S                # optional (default PT5S)
+ *       readTimeout: PT30S                  # optional (default PT30S)
+ *       caFile: corp-ca.pem                 # optional: PEM certificates to trust instead of the JDK's
+ * }</pre>
+ *
+ * Paths are relative to the file's directory. The reader is strict: an unknown key, a key given twice, a value of
+ * the wrong kind, a bad URL, host, glob or duration, or a file it names that cannot be read is an
+ * {@link IllegalArgumentException} whose message starts with {@code FILE: } and the entry's path
+ * ({@code mirror.upstreams[0].url}), ready for the launcher to print before it exits with status 2.
+ *
+ * @param upstreams       the upstreams the file configures, in order
+ * @param defaultUpstream {@code mirror.defaultUpstream}
+ */
+record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpstream) {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Set<String> TOP = Set.of("mirror");
+    private static final Set<String> MIRROR = Set.of("defaultUpstream", "upstreams");
+    private static final Set<String> UPSTREAM = Set.of("host", "url", "credentialsFile", "libraryPrefix", "allow",
+            "tagRecheck", "retention", "connectTimeout", "readTimeout", "caFile");
+
+    static final LauncherConfigFile EMPTY = new LauncherConfigFile(List.of(), Optional.empty());
+
+    LauncherConfigFile {
+        upstreams = List.copyOf(upstreams);
+    }
+
+    /** Reads and checks {@code file}. */
+    static LauncherConfigFile read(Path file) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read configuration file " + file + ": "
+                    + (e instanceof NoSuchFileException || !Files.exists(file) ? "it does not exist" : e));
+        }
+        Reader r = new Reader(file);
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return EMPTY;
+        }
+        r.keys(root, "", TOP);
+        JsonNode mirror = root.path("mirror");
+        if (mirror.isMissingNode() || mirror.isNull()) {
+            return EMPTY;
+        }
+        r.keys(mirror, "mirror", MIRROR);
+        List<Upstream> upstreams = new ArrayList<>();
+        JsonNode list = mirror.path("upstreams");
+        if (!list.isMissingNode()) {
+            if (!list.isArray()) {
+                throw r.wrong("mirror.upstreams", "must be a list of upstreams, each starting with '- host: ...'");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                upstreams.add(r.upstream(list.get(i), "mirror.upstreams[" + i + "]"));
+            }
+        }
+        Optional<String> defaultHost = r.optionalString(mirror, "mirror", "defaultUpstream")
+                .map(h -> h.toLowerCase(Locale.ROOT));
+        if (defaultHost.isPresent() && upstreams.stream().noneMatch(u -> u.host().equals(defaultHost.get()))) {
+            throw r.wrong("mirror.defaultUpstream", "names " + defaultHost.get()
+                    + ", which is not one of the upstreams' hosts here");
+        }
+        return new LauncherConfigFile(upstreams, defaultHost);
+    }
+
+    /** Reads one file's entries, naming the file and the entry in every complaint. */
+    private record Reader(Path file) {
+
+        Upstream upstream(JsonNode node, String at) {
+            keys(node, at, UPSTREAM);
+            String host = string(node, at, "host");
+            URI url;
+            try {
+                url = new URI(string(node, at, "url"));
+            } catch (URISyntaxException e) {
+                throw wrong(at + ".url", "is not a URL: " + e.getMessage());
+            }
+            Upstream upstream;
+            try {
+                upstream = Upstream.of(host, url);
+            } catch (IllegalArgumentException e) {
+                throw wrong(at, e.getMessage());
+            }
+            Optional<Boolean> library = optionalBoolean(node, at, "libraryPrefix");
+            upstream = upstream.withLibraryPrefix(library.orElse(upstream.host().equals("docker.io")));
+            Optional<String> credentials = optionalString(node, at, "credentialsFile");
+            if (credentials.isPresent()) {
+                String[] login;
+                try {
+                    login = UpstreamFlags.readLogin(resolve(credentials.get()));
+                } catch (IllegalArgumentException e) {
+                    throw wrong(at + ".credentialsFile", e.getMessage());
+                }
+                upstream = upstream.withBasicAuth(login[0], login[1]);
+            }
+            JsonNode allow = node.path("allow");
+            if (!allow.isMissingNode()) {
+                if (!allow.isArray() || allow.isEmpty()) {
+                    throw wrong(at + ".allow", "must be a non-empty list of repository globs, as in [\"library/*\"]");
+                }
+                for (int i = 0; i < allow.size(); i++) {
+                    JsonNode glob = allow.get(i);
+                    if (!glob.isTextual()) {
+                        throw wrong(at + ".allow[" + i + "]", "must be a string; quote it");
+                    }
+                    try {
+                        upstream = upstream.allowing(glob.asText());
+                    } catch (IllegalArgumentException e) {
+                        throw wrong(at + ".allow[" + i + "]", e.getMessage());
+                    }
+                }
+            }
+            Optional<Duration> recheck = optionalDuration(node, at, "tagRecheck", true);
+            if (recheck.isPresent()) {
+                upstream = upstream.withTagRecheck(recheck.get());
+            }
+            Optional<Duration> retention = optionalDuration(node, at, "retention", false);
+            if (retention.isPresent()) {
+                upstream = upstream.withRetention(retention.get());
+            }
+            Optional<Duration> connect = optionalDuration(node, at, "connectTimeout", false);
+            Optional<Duration> read = optionalDuration(node, at, "readTimeout", false);
+            if (connect.isPresent() || read.isPresent()) {
+                upstream = upstream.withTimeouts(connect.orElse(upstream.connectTimeout()),
+                        read.orElse(upstream.readTimeout()));
+            }
+            Optional<String> ca = optionalString(node, at, "caFile");
+            if (ca.isPresent()) {
+                upstream = upstream.withSslContext(trusting(resolve(ca.get()), at + ".caFile"));
+            }
+            return upstream;
+        }
+
+        /** An SSL context trusting exactly the PEM certificates in {@code pem}. */
+        SSLContext trusting(Path pem, String at) {
+            try (InputStream in = Files.newInputStream(pem)) {
+                Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in);
+                if (certificates.isEmpty()) {
+                    throw wrong(at, pem + " holds no certificate");
+                }
+                KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+                trust.load(null, null);
+                int i = 0;
+                for (Certificate certificate : certificates) {
+                    trust.setCertificateEntry("ca-" + i++, certificate);
+                }
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(trust);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, factory.getTrustManagers(), null);
+                return context;
+            } catch (NoSuchFileException e) {
+                throw wrong(at, pem + " does not exist");
+            } catch (IOException | GeneralSecurityException e) {
+                throw wrong(at, "cannot read certificates from " + pem + ": " + e.getMessage());
+            }
+        }
+
+        Path resolve(String path) {
+            Path p = Path.of(path);
+            Path dir = file.toAbsolutePath().getParent();
+            return p.isAbsolute() || dir == null ? p : dir.resolve(p);
+        }
+
+        void keys(JsonNode node, String at, Set<String> known) {
+            if (!node.isObject()) {
+                throw wrong(at.isEmpty() ? "the top level" : at, "must be a mapping of keys to values");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                String key = it.next().getKey();
+                if (!known.contains(key)) {
+                    throw wrong(at.isEmpty() ? key : at + "." + key, "is not a key this version knows; expected one of "
+                            + known.stream().sorted().toList());
+                }
+            }
+        }
+
+        String string(JsonNode node, String at, String key) {
+            return optionalString(node, at, key).orElseThrow(() -> wrong(at + "." + key, "is required"));
+        }
+
+        Optional<String> optionalString(JsonNode node, String at, String key) {
+            JsonNode value = node.path(key);
+            if (value.isMissingNode()) {
+                return Optional.empty();
+            }
+            if (!value.isTextual() || value.asText().isBlank()) {
+                throw wrong(at + "." + key, "must be a non-empty string");
+            }
+            return Optional.of(value.asText().trim());
+        }
+
+        Optional<Boolean> optionalBoolean(JsonNode node, String at, String key) {
+            JsonNode value = node.path(key);
+            if (value.isMissingNode()) {
+                return Optional.empty();
+            }
+            if (!value.isBoolean()) {
+                throw wrong(at + "." + key, "must be true or false");
+            }
+            return Optional.of(value.asBoolean());
+        }
+
+        Optional<Duration> optionalDuration(JsonNode node, String at, String key, boolean zeroAllowed) {
+            Optional<String> text = optionalString(node, at, key);
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                Duration d = Duration.parse(text.get());
+                if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
+                    throw new DateTimeParseException("not positive", text.get(), 0);
+                }
+                return Optional.of(d);
+            } catch (DateTimeParseException e) {
+                throw wrong(at + "." + key, "must be an ISO-8601 duration" + (zeroAllowed ? "" : " above zero")
+                        + " such as PT30S, PT5M or P30D, was '" + text.get() + "'");
+            }
+        }
+
+        IllegalArgumentException wrong(String entry, String what) {
+            return new IllegalArgumentException(file + ": " + entry + " " + what);
+        }
+    }
+}

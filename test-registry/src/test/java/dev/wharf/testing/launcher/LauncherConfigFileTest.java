@@ -1,0 +1,168 @@
+package dev.wharf.testing.launcher;
+
+import dev.wharf.api.Caller;
+import dev.wharf.api.Digest;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Upstream;
+import dev.wharf.api.UploadChunk;
+import dev.wharf.testing.Http;
+import dev.wharf.testing.TestRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class LauncherConfigFileTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("wharf.yaml"), yaml, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldReadEveryUpstreamSetting() throws Exception {
+        Files.writeString(dir.resolve("hub.txt"), "me:secret\n");
+        LauncherConfigFile file = LauncherConfigFile.read(write("""
+                mirror:
+                  defaultUpstream: Docker.io
+                  upstreams:
+                    - host: docker.io
+                      url: https://registry-1.docker.io
+                      credentialsFile: hub.txt
+                      allow: ["library/*", "grafana/**"]
+                      tagRecheck: PT5M
+                      retention: P30D
+                      connectTimeout: PT2S
+                      readTimeout: PT10S
+                    - host: localhost:5000
+                      url: http://127.0.0.1:5000
+                      libraryPrefix: true
+                      tagRecheck: PT0S
+                """));
+
+        assertThat(file.defaultUpstream()).hasValue("docker.io");
+        Upstream hub = file.upstreams().get(0);
+        assertThat(hub.url()).isEqualTo(URI.create("https://registry-1.docker.io"));
+        assertThat(hub.username()).hasValue("me");
+        assertThat(hub.password()).hasValue("secret");
+        assertThat(hub.libraryPrefix()).as("docker.io by default").isTrue();
+        assertThat(hub.allows("library/alpine")).isTrue();
+        assertThat(hub.allows("evil/alpine")).isFalse();
+        assertThat(hub.tagRecheck()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(hub.retention()).hasValue(Duration.ofDays(30));
+        assertThat(hub.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(hub.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        Upstream local = file.upstreams().get(1);
+        assertThat(local.prefix()).isEqualTo("localhost-5000");
+        assertThat(local.libraryPrefix()).isTrue();
+        assertThat(local.tagRecheck()).isZero();
+        assertThat(local.username()).isEmpty();
+        assertThat(LauncherConfigFile.read(write("# nothing yet\n"))).isEqualTo(LauncherConfigFile.EMPTY);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            quotas: {}                                                    | quotas is not a key this version knows; expected one of [mirror]
+            mirror: [a]                                                   | mirror must be a mapping of keys to values
+            mirror: {upstream: []}                                        | mirror.upstream is not a key this version knows; expected one of [defaultUpstream, upstreams]
+            mirror: {upstreams: {host: a}}                                | mirror.upstreams must be a list of upstreams
+            mirror: {upstreams: [{host: a.example}]}                      | mirror.upstreams[0].url is required
+            mirror: {upstreams: [{url: 'http://x'}]}                      | mirror.upstreams[0].host is required
+            mirror: {upstreams: [{host: a.example, url: 'ftp://x'}]}      | mirror.upstreams[0] upstream URL 'ftp://x' for a.example must be an absolute http or https URL
+            mirror: {upstreams: [{host: 'a b', url: 'http://x'}]}         | mirror.upstreams[0] upstream host 'a b' is not a host name
+            mirror: {upstreams: [{host: a.example, url: 'http://x', port: 1}]} | mirror.upstreams[0].port is not a key this version knows
+            mirror: {upstreams: [{host: a.example, url: 'http://x', tagRecheck: soon}]} | mirror.upstreams[0].tagRecheck must be an ISO-8601 duration such as PT30S, PT5M or P30D, was 'soon'
+            mirror: {upstreams: [{host: a.example, url: 'http://x', retention: PT0S}]} | mirror.upstreams[0].retention must be an ISO-8601 duration above zero
+            mirror: {upstreams: [{host: a.example, url: 'http://x', allow: 'library/*'}]} | mirror.upstreams[0].allow must be a non-empty list of repository globs
+            mirror: {upstreams: [{host: a.example, url: 'http://x', allow: [Library]}]} | mirror.upstreams[0].allow[0] invalid repository glob 'Library'
+            mirror: {upstreams: [{host: a.example, url: 'http://x', libraryPrefix: yes please}]} | mirror.upstreams[0].libraryPrefix must be true or false
+            mirror: {upstreams: [{host: a.example, url: 'http://x', credentialsFile: none.txt}]} | mirror.upstreams[0].credentialsFile cannot read upstream credentials file
+            mirror: {upstreams: [{host: a.example, url: 'http://x', caFile: none.pem}]} | mirror.upstreams[0].caFile
+            mirror: {defaultUpstream: b.example, upstreams: [{host: a.example, url: 'http://x'}]} | mirror.defaultUpstream names b.example, which is not one of the upstreams' hosts here
+            mirror: {upstreams: [], upstreams: []}                        | Duplicate field 'upstreams'
+            'mirror: [unclosed'                                           | wharf.yaml
+            """)
+    void shouldNameTheFileAndTheEntryWhenAnEntryIsWrong(String yaml, String message) throws Exception {
+        Path file = write(yaml.startsWith("'") ? yaml.substring(1, yaml.length() - 1) : yaml);
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherConfigFile.read(file))
+                .withMessageStartingWith(file + ": ").withMessageContaining(message);
+    }
+
+    @Test
+    void shouldSayWhenTheFileIsMissing() {
+        Path missing = dir.resolve("missing.yaml");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherConfigFile.read(missing))
+                .withMessage("cannot read configuration file " + missing + ": it does not exist");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--config", missing.toString())
+                .registryOptions()).withMessageContaining(missing.toString());
+    }
+
+    @Test
+    void shouldRefuseAnUpstreamConfiguredByAFlagAndTheFile() throws Exception {
+        Path file = write("mirror: {defaultUpstream: a.example, upstreams: [{host: a.example, url: 'http://x'}]}");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--config", file.toString(),
+                "--upstream", "a.example=http://y").registryOptions())
+                .withMessage("upstream a.example is configured twice: by --upstream and in " + file);
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--config", file.toString(),
+                "--upstream", "b.example=http://y", "--default-upstream", "b.example").registryOptions())
+                .withMessageContaining("the default upstream is given twice");
+        // A flag's default may name the file's upstream; the file's own default must name one of its upstreams.
+        LauncherOptions.parse("--config", write("mirror: {upstreams: [{host: a.example, url: 'http://x'}]}").toString(),
+                "--default-upstream", "a.example").registryOptions();
+        Path alone = write("mirror: {defaultUpstream: b.example}");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--config", alone.toString(),
+                "--upstream", "b.example=http://y").registryOptions())
+                .withMessageContaining("mirror.defaultUpstream names b.example");
+    }
+
+    @Test
+    void shouldMirrorAnHttpsUpstreamTrustedThroughCaFile() throws Exception {
+        try (TestRegistry upstream = TestRegistry.builder().tls().tokenAuth("m", "m-pass").start()) {
+            byte[] blob = "over tls".getBytes(StandardCharsets.UTF_8);
+            Digest digest = Digest.parse(Http.sha256Digest(blob));
+            upstream.registry().pushBlob(Caller.anonymous(), RepositoryName.of("lib/app"), digest, UploadChunk.of(blob));
+            upstream.writeCaCertificate(dir.resolve("ca.pem"));
+            Files.writeString(dir.resolve("login.txt"), "m:m-pass\n");
+            LauncherConfigFile file = LauncherConfigFile.read(write("""
+                    mirror:
+                      upstreams:
+                        - host: secure.example
+                          url: %s
+                          caFile: ca.pem
+                          credentialsFile: login.txt
+                    """.formatted(upstream.baseUri())));
+            try (TestRegistry mirror = TestRegistry.builder().engine(e -> file.upstreams().forEach(e::upstream)).start()) {
+                HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        mirror.baseUri().resolve("/v2/lib/app/blobs/" + digest + "?ns=secure.example")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo(blob);
+            }
+            // Without the CA the mirror does not trust the upstream, and says it could not reach it.
+            LauncherConfigFile untrusting = LauncherConfigFile.read(write("""
+                    mirror: {upstreams: [{host: secure.example, url: '%s', credentialsFile: login.txt}]}
+                    """.formatted(upstream.baseUri())));
+            try (TestRegistry mirror = TestRegistry.builder().engine(e -> untrusting.upstreams().forEach(e::upstream))
+                    .start()) {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        mirror.baseUri().resolve("/v2/lib/app/blobs/" + digest + "?ns=secure.example")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(502);
+                assertThat(r.body()).contains("UPSTREAM_UNAVAILABLE").contains("secure.example");
+            }
+        }
+    }
+}
