@@ -335,7 +335,9 @@ public final class HttpUpstreamClient implements UpstreamClient {
         }
         Optional<Duration> retryAfter = response.header("Retry-After").flatMap(HttpUpstreamClient::seconds);
         String reason = switch (status) {
-            case 401, 403 -> " refused access to ";
+            case 401, 403 -> upstream.username().isPresent()
+                    ? " refused the mirror's credentials (user " + upstream.username().get() + ") for "
+                    : " wants credentials, and the mirror has none configured, for ";
             case 429 -> " is rate-limiting requests for ";
             default -> status >= 500 ? " failed to serve " : " answered " + status + " for ";
         };

@@ -33,16 +33,22 @@ final class MirrorFixtures {
 
     /** Pushes an image with a config and layers of {@code layerSizes} random bytes. */
     static Image pushImage(Registry engine, String repo, String tag, int... layerSizes) {
+        return pushImage(engine, Caller.anonymous(), repo, tag, layerSizes);
+    }
+
+    /** {@link #pushImage(Registry, String, String, int...)} as {@code caller}. */
+    static Image pushImage(Registry engine, Caller caller, String repo, String tag, int... layerSizes) {
         RepositoryName name = RepositoryName.of(repo);
         Map<String, byte[]> blobs = new java.util.LinkedHashMap<>();
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},"
                 + "\"config\":{\"Labels\":{\"id\":\"" + Content.randomId() + "\"}}}").getBytes(StandardCharsets.UTF_8);
-        ManifestJson manifest = ManifestJson.ociManifest().config(pushBlob(engine, name, MediaTypes.OCI_CONFIG, config, blobs));
+        ManifestJson manifest = ManifestJson.ociManifest()
+                .config(pushBlob(engine, caller, name, MediaTypes.OCI_CONFIG, config, blobs));
         for (int size : layerSizes) {
-            manifest.layer(pushBlob(engine, name, MediaTypes.OCI_LAYER, Content.randomBytes(size), blobs));
+            manifest.layer(pushBlob(engine, caller, name, MediaTypes.OCI_LAYER, Content.randomBytes(size), blobs));
         }
         byte[] bytes = manifest.bytes();
-        engine.pushManifest(Caller.anonymous(), name, Tag.of(tag), MediaTypes.OCI_MANIFEST, bytes, List.of());
+        engine.pushManifest(caller, name, Tag.of(tag), MediaTypes.OCI_MANIFEST, bytes, List.of());
         return new Image(repo, tag, MediaTypes.OCI_MANIFEST, bytes, Content.sha256(bytes), blobs, List.of());
     }
 
@@ -78,8 +84,13 @@ final class MirrorFixtures {
 
     private static Descriptor pushBlob(Registry engine, RepositoryName repo, String mediaType, byte[] bytes,
                                        Map<String, byte[]> into) {
+        return pushBlob(engine, Caller.anonymous(), repo, mediaType, bytes, into);
+    }
+
+    private static Descriptor pushBlob(Registry engine, Caller caller, RepositoryName repo, String mediaType,
+                                       byte[] bytes, Map<String, byte[]> into) {
         Digest digest = Digest.parse(Content.sha256(bytes));
-        engine.pushBlob(Caller.anonymous(), repo, digest, UploadChunk.of(bytes));
+        engine.pushBlob(caller, repo, digest, UploadChunk.of(bytes));
         into.put(digest.toString(), bytes);
         return Descriptor.of(mediaType, bytes);
     }

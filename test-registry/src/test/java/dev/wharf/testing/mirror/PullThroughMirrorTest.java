@@ -440,6 +440,37 @@ class PullThroughMirrorTest {
     }
 
     @Test
+    void shouldLogInToEachUpstreamAsItAsks() {
+        try (TestRegistry basic = TestRegistry.builder().basicAuth("b", "b-pass").start();
+             TestRegistry anonymousTokens = TestRegistry.builder().tokenAuth("t", "t-pass").anonymousPull("lib/**")
+                     .start();
+             TestRegistry open = TestRegistry.start()) {
+            Image viaBasic = MirrorFixtures.pushImage(basic.registry(), "lib/app", "v1", 1000);
+            Image viaAnonymousToken = MirrorFixtures.pushImage(anonymousTokens.registry(),
+                    dev.wharf.api.Caller.of(() -> "t"), "lib/app", "v1", 1000);
+            Image viaNothing = MirrorFixtures.pushImage(open.registry(), "lib/app", "v1", 1000);
+            TestRegistry mirror = TestRegistry.builder().engine(engine -> engine
+                    .upstream(Upstream.of("basic.example", basic.baseUri()).withBasicAuth("b", "b-pass"))
+                    .upstream(Upstream.of("tokens.example", anonymousTokens.baseUri()))
+                    .upstream(Upstream.of("open.example", open.baseUri()))
+                    .upstream(Upstream.of("refused.example", basic.baseUri()).withBasicAuth("b", "wrong"))).start();
+            closing.add(mirror);
+            RegistryHttp http = new RegistryHttp(mirror.baseUri());
+
+            assertThat(http.get("/v2/lib/app/manifests/v1?ns=basic.example", "Accept", ACCEPT).body())
+                    .isEqualTo(viaBasic.manifest());
+            assertThat(http.get("/v2/lib/app/manifests/v1?ns=tokens.example", "Accept", ACCEPT).body())
+                    .as("an anonymous token").isEqualTo(viaAnonymousToken.manifest());
+            assertThat(http.get("/v2/lib/app/manifests/v1?ns=open.example", "Accept", ACCEPT).body())
+                    .isEqualTo(viaNothing.manifest());
+            Response refused = http.get("/v2/lib/app/manifests/v1?ns=refused.example", "Accept", ACCEPT);
+            assertThat(refused.status()).as(refused::describe).isEqualTo(502);
+            assertThat(refused.json().path("errors").path(0).path("message").asText())
+                    .contains("refused.example").contains("credentials");
+        }
+    }
+
+    @Test
     void shouldKeepMirroredRepositoriesReadOnly() {
         Image image = MirrorFixtures.pushImage(upstream.registry(), "lib/app", "v1", 1000);
         RegistryHttp http = mirror(u -> u);
