@@ -21,6 +21,15 @@ public interface BlobContent extends AutoCloseable {
     /** The bytes; read at most once. */
     InputStream stream() throws IOException;
 
+    /**
+     * True when the bytes come from somewhere slower than this registry's own store while they are read (a
+     * pull-through mirror fetching them from its upstream): reads may wait on another server, so an HTTP layer
+     * should not read them on threads shared with other transfers. False by default.
+     */
+    default boolean fetchedWhileRead() {
+        return false;
+    }
+
     @Override
     void close() throws IOException;
 }

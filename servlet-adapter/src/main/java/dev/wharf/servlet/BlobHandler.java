@@ -120,7 +120,10 @@ final class BlobHandler {
             if (ex.isHead()) {
                 return;
             }
-            if (content.length() >= NON_BLOCKING_THRESHOLD && ex.request().isAsyncSupported()) {
+            // A blob still arriving from a mirror's upstream is copied on this request's thread: its reads wait on
+            // another server and must not hold the transfers' shared threads or watcher.
+            if (content.length() >= NON_BLOCKING_THRESHOLD && ex.request().isAsyncSupported()
+                    && !content.fetchedWhileRead()) {
                 BlobSender.send(ex, transfers, content, content.stream());
                 handedOver = true;
                 return;

@@ -198,7 +198,7 @@ public class RegistryServlet extends HttpServlet {
         Routes.Result route = Routes.STANDARD.match(request.getMethod(), RequestPath.of(request.getRequestURI(),
                 request.getContextPath(), request.getServletPath(), request.getPathInfo()));
         Map<String, String> params = route instanceof Routes.Found found ? found.params() : Map.of();
-        if (mirroring && params.containsKey("name")) {
+        if (mirroring && params.containsKey("name") && isPull(request.getMethod())) {
             try {
                 params = routed(request, response, params);
             } catch (RuntimeException e) {
@@ -222,6 +222,11 @@ public class RegistryServlet extends HttpServlet {
         } catch (IOException | RuntimeException e) {
             errors.handle(exchange, e);
         }
+    }
+
+    /** GET and HEAD: the requests a mirror routes ({@code ns} is defined for pulls; writes stay on their name). */
+    private static boolean isPull(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
     }
 
     /**

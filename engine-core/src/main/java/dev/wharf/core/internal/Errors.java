@@ -179,7 +179,9 @@ public final class Errors {
     }
 
     /** The upstream rate-limited the mirror and nothing cached can answer instead. */
-    static RegistryException upstreamRateLimited(String message) {
-        return new RegistryException(ErrorCode.TOOMANYREQUESTS, message);
+    static RegistryException upstreamRateLimited(String message, Optional<java.time.Duration> retryAfter) {
+        return retryAfter.isEmpty() ? new RegistryException(ErrorCode.TOOMANYREQUESTS, message)
+                : new RegistryException(ErrorCode.TOOMANYREQUESTS, message,
+                        Map.of("retryAfterSeconds", Math.max(1, retryAfter.get().toSeconds())));
     }
 }

@@ -186,9 +186,12 @@ public final class GarbageCollector {
      */
     private int evictUnpulled(Instant now) {
         Map<RepositoryName, List<Digest>> unused = new HashMap<>();
+        Map<RepositoryName, Set<Digest>> childrenOfKept = new HashMap<>();
         meta.forEachManifest((repo, m) -> mirror.mirrored(repo).flatMap(Mirror.Mirrored::retention).ifPresent(keep -> {
-            if (mirror.lastPulled(repo, m.digest(), now).plus(keep).isBefore(now)) {
+            if (isUnused(repo, m.digest(), keep, now)) {
                 unused.computeIfAbsent(repo, r -> new ArrayList<>()).add(m.digest());
+            } else {
+                childrenOfKept.computeIfAbsent(repo, r -> new HashSet<>()).addAll(m.children());
             }
         }));
         int deleted = 0;
@@ -198,7 +201,13 @@ public final class GarbageCollector {
             Lock lock = repoLocks.exclusive(repo);
             lock.lock();
             try {
+                Set<Digest> needed = childrenOfKept.getOrDefault(repo, Set.of());
+                Duration keep = mirror.mirrored(repo).flatMap(Mirror.Mirrored::retention).orElseThrow();
                 for (Digest digest : entry.getValue()) {
+                    // Looked at again under the lock: a pull since the scan keeps it, as does a kept index.
+                    if (needed.contains(digest) || !isUnused(repo, digest, keep, now)) {
+                        continue;
+                    }
                     Optional<ManifestRecord> record = meta.manifest(repo, digest);
                     List<Tag> tags = meta.tagsOf(repo, digest, Integer.MAX_VALUE);
                     if (record.isPresent() && meta.deleteManifest(repo, digest, now)) {
@@ -230,6 +239,10 @@ public final class GarbageCollector {
             deleted += removed.size();
         }
         return deleted;
+    }
+
+    private boolean isUnused(RepositoryName repo, Digest digest, Duration keep, Instant now) {
+        return mirror.lastPulled(repo, digest, now).plus(keep).isBefore(now);
     }
 
     private static Facts facts(ManifestRecord m) {

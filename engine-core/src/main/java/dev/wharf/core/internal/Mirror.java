@@ -69,6 +69,11 @@ import java.util.function.Supplier;
 public final class Mirror implements AutoCloseable {
     /** How long a pull waits for another pull's fetch of the same blob before giving up. */
     private static final Duration FOLLOWER_WAIT = Duration.ofMinutes(10);
+    /**
+     * The slowest average an upstream may send a blob at, counted over the time spent waiting for it once that
+     * exceeds a read timeout: each read is bounded by the timeout, and this bounds a trickle that never trips it.
+     */
+    static final long MIN_UPSTREAM_BYTES_PER_SECOND = 16 * 1024;
 
     private final Map<String, Source> byPrefix = new LinkedHashMap<>();
     private final Map<String, Source> byHost = new LinkedHashMap<>();
@@ -199,7 +204,7 @@ public final class Mirror implements AutoCloseable {
         }
         FetchedManifest fetched;
         try {
-            fetched = m.source.client.manifest(m.name, digest).orElseThrow(() -> Errors.manifestUnknown(repo, digest));
+            fetched = m.ask(c -> c.manifest(m.name, digest)).orElseThrow(() -> Errors.manifestUnknown(repo, digest));
         } catch (UpstreamException e) {
             throw failed(e);
         }
@@ -222,7 +227,7 @@ public final class Mirror implements AutoCloseable {
         }
         try {
             if (known.isPresent()) {
-                Optional<Digest> upstream = m.source.client.tagDigest(m.name, tag);
+                Optional<Digest> upstream = m.ask(c -> c.tagDigest(m.name, tag));
                 if (upstream.isEmpty()) {
                     throw Errors.manifestUnknown(repo, tag);
                 }
@@ -232,7 +237,7 @@ public final class Mirror implements AutoCloseable {
                     return local.get();
                 }
             }
-            FetchedManifest fetched = m.source.client.manifest(m.name, tag)
+            FetchedManifest fetched = m.ask(c -> c.manifest(m.name, tag))
                     .orElseThrow(() -> Errors.manifestUnknown(repo, tag));
             DigestAlgorithm algorithm = fetched.statedDigest().map(Digest::algorithm).orElse(DigestAlgorithm.SHA256);
             Digest digest = algorithm.digest(fetched.bytes());
@@ -275,7 +280,7 @@ public final class Mirror implements AutoCloseable {
         m.requireAllowed(repo);
         Optional<List<Descriptor>> upstream;
         try {
-            upstream = m.source.client.referrers(m.name, subject).flatMap(f -> UpstreamReferrers.parse(f.bytes()));
+            upstream = m.ask(c -> c.referrers(m.name, subject)).flatMap(f -> UpstreamReferrers.parse(f.bytes()));
         } catch (UpstreamException e) {
             upstream = Optional.empty(); // what is stored here is the best answer left
         }
@@ -303,7 +308,7 @@ public final class Mirror implements AutoCloseable {
         m.requireAllowed(repo);
         OptionalLong size;
         try {
-            size = m.source.client.blobSize(m.name, digest);
+            size = m.ask(c -> c.blobSize(m.name, digest));
         } catch (UpstreamException e) {
             throw failed(e);
         }
@@ -349,7 +354,7 @@ public final class Mirror implements AutoCloseable {
                 finish(digest, mine, null, e);
                 throw e;
             }
-            if (range.isPresent() || fetch.size < 0) {
+            if (range.isPresent()) {
                 fetch.drain();
                 return Optional.empty();
             }
@@ -359,7 +364,7 @@ public final class Mirror implements AutoCloseable {
 
     private boolean confirmUpstream(RepositoryName repo, Digest digest, Mirrored m) {
         try {
-            if (m.source.client.blobSize(m.name, digest).isEmpty()) {
+            if (m.ask(c -> c.blobSize(m.name, digest)).isEmpty()) {
                 throw Errors.blobUnknown(repo, digest);
             }
             return true;
@@ -370,8 +375,19 @@ public final class Mirror implements AutoCloseable {
 
     private Fetch startFetch(RepositoryName repo, Digest digest, Mirrored m, CompletableFuture<BlobInfo> done) {
         FetchedBlob fetched;
+        long size;
         try {
-            fetched = m.source.client.blob(m.name, digest).orElseThrow(() -> Errors.blobUnknown(repo, digest));
+            fetched = m.ask(c -> c.blob(m.name, digest)).orElseThrow(() -> Errors.blobUnknown(repo, digest));
+            size = fetched.size();
+            if (size < 0) { // never store more than the upstream says the blob is
+                try {
+                    size = m.ask(c -> c.blobSize(m.name, digest)).orElseThrow(() -> new UpstreamException(502,
+                            m.host() + " sent blob " + digest + " without a length and does not state its size"));
+                } catch (RuntimeException e) {
+                    closeQuietly(fetched, e);
+                    throw e;
+                }
+            }
         } catch (UpstreamException e) {
             throw failed(e);
         }
@@ -390,7 +406,7 @@ public final class Mirror implements AutoCloseable {
             closeQuietly(fetched, e);
             throw e;
         }
-        return new Fetch(repo, digest, m, fetched, staged, writer, done);
+        return new Fetch(repo, digest, m, fetched, size, staged, writer, done);
     }
 
     private void await(CompletableFuture<BlobInfo> running, Mirrored m) {
@@ -431,13 +447,15 @@ public final class Mirror implements AutoCloseable {
         private final CompletableFuture<BlobInfo> done;
         private final MessageDigest hasher;
         private final long size;
+        /** Time spent waiting on the upstream's reads (not on the client taking the bytes). */
+        private long waited;
         private long count;
         private boolean ended;
         private boolean verified;
         private boolean published;
         private boolean streamed;
 
-        Fetch(RepositoryName repo, Digest digest, Mirrored m, FetchedBlob fetched, StagedBlob staged,
+        Fetch(RepositoryName repo, Digest digest, Mirrored m, FetchedBlob fetched, long size, StagedBlob staged,
               StagedWriter writer, CompletableFuture<BlobInfo> done) {
             this.repo = repo;
             this.digest = digest;
@@ -447,7 +465,12 @@ public final class Mirror implements AutoCloseable {
             this.writer = writer;
             this.done = done;
             this.hasher = digest.algorithm().newMessageDigest();
-            this.size = fetched.size();
+            this.size = size;
+        }
+
+        @Override
+        public boolean fetchedWhileRead() {
+            return true;
         }
 
         @Override
@@ -511,8 +534,10 @@ public final class Mirror implements AutoCloseable {
                 return -1;
             }
             int n;
+            long asked = System.nanoTime();
             try {
                 n = fetched.body().read(b, off, len);
+                waited += System.nanoTime() - asked;
             } catch (IOException e) {
                 abandon(new IOException(m.host() + " broke off blob " + digest + " after " + count + " bytes: "
                         + e.getMessage(), e));
@@ -528,6 +553,12 @@ public final class Mirror implements AutoCloseable {
                 return -1;
             }
             count += n;
+            if (waited > m.source.upstream.readTimeout().toNanos()
+                    && count * 1_000_000_000.0 / waited < MIN_UPSTREAM_BYTES_PER_SECOND) {
+                throw abandon(new IOException(m.host() + " sent blob " + digest + " at under "
+                        + MIN_UPSTREAM_BYTES_PER_SECOND + " bytes/s on average (" + count + " bytes in "
+                        + waited / 1_000_000 + " ms of waiting); nothing was stored"));
+            }
             if (size >= 0 && count > size) {
                 throw abandon(new IOException(m.host() + " sent more of blob " + digest + " than the " + size
                         + " bytes it announced"));
@@ -635,7 +666,7 @@ public final class Mirror implements AutoCloseable {
     /** The client's answer for an upstream failure: its status, in the error envelope. */
     private static RegistryException failed(UpstreamException e) {
         if (e.status() == 429) {
-            return Errors.upstreamRateLimited(e.getMessage());
+            return Errors.upstreamRateLimited(e.getMessage(), e.retryAfter());
         }
         return Errors.upstreamUnavailable(e.getMessage(), e.status());
     }
@@ -670,6 +701,20 @@ public final class Mirror implements AutoCloseable {
         /** How long content not pulled is kept, if the upstream says. */
         Optional<Duration> retention() {
             return source.upstream.retention();
+        }
+
+        /**
+         * Calls the upstream's client. Any failure but the client's own {@link UpstreamException}s and the
+         * registry's answers (a vendor's client throwing something else) counts as the upstream failing.
+         */
+        <T> T ask(java.util.function.Function<UpstreamClient, T> call) {
+            try {
+                return call.apply(source.client);
+            } catch (UpstreamException | RegistryException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new UpstreamException(502, "the client for " + host() + " failed: " + e, Optional.empty(), e);
+            }
         }
 
         void requireAllowed(RepositoryName repo) {

@@ -198,7 +198,18 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 throw new UpstreamException(502, upstream.host() + " redirected " + uri.getPath()
                         + (location.isEmpty() ? " without a Location" : " too often"));
             }
-            URI next = uri.resolve(location.get());
+            URI next;
+            try {
+                next = uri.resolve(location.get().trim());
+            } catch (IllegalArgumentException e) {
+                throw new UpstreamException(502, upstream.host() + " redirected " + uri.getPath()
+                        + " to an unusable location");
+            }
+            String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+                throw new UpstreamException(502, upstream.host() + " redirected " + uri.getPath()
+                        + " to a location that is not an http or https URL");
+            }
             boolean sameOrigin = sameOrigin(next, upstream.url());
             response = exchange(next, method, accept, sameOrigin ? authorization(scope) : Optional.empty());
             uri = next;
@@ -336,7 +347,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
         Optional<Duration> retryAfter = response.header("Retry-After").flatMap(HttpUpstreamClient::seconds);
         String reason = switch (status) {
             case 401, 403 -> upstream.username().isPresent()
-                    ? " refused the mirror's credentials (user " + upstream.username().get() + ") for "
+                    ? " refused the mirror's configured credentials for "
                     : " wants credentials, and the mirror has none configured, for ";
             case 429 -> " is rate-limiting requests for ";
             default -> status >= 500 ? " failed to serve " : " answered " + status + " for ";
@@ -363,12 +374,27 @@ public final class HttpUpstreamClient implements UpstreamClient {
         }
     }
 
-    private static byte[] readAtMost(InputStream in, int limit, String what) throws IOException {
-        byte[] bytes = in.readNBytes(limit + 1);
-        if (bytes.length > limit) {
-            throw new UpstreamException(502, what + " from the upstream is larger than " + limit + " bytes");
+    /**
+     * Reads a small body whole: at most {@code limit} bytes, within twice the read timeout in all (each read is
+     * bounded by the timeout; this bounds a trickle that never trips it).
+     */
+    private byte[] readAtMost(InputStream in, int limit, String what) throws IOException {
+        long deadline = System.nanoTime() + 2 * upstream.readTimeout().toNanos();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            if (out.size() > limit) {
+                throw new UpstreamException(502, what + " from " + upstream.host() + " is larger than " + limit
+                        + " bytes");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UpstreamException(UpstreamException.UNREACHABLE, upstream.host() + " took longer than "
+                        + 2 * upstream.readTimeout().toMillis() + " ms to send " + what);
+            }
         }
-        return bytes;
+        return out.toByteArray();
     }
 
     private static String withoutParameters(String contentType) {

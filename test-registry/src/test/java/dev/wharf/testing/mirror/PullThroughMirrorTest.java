@@ -193,6 +193,10 @@ class PullThroughMirrorTest {
         assertThat(http.get("/v2/team/app/manifests/v1", "Accept", ACCEPT).body()).isEqualTo(local.manifest());
         assertThat(http.put("/v2/team/app/manifests/v2", local.manifest(), "Content-Type", local.mediaType()).status())
                 .as("local repositories stay writable").isEqualTo(201);
+        // A new repository is pushed here over HTTP, not taken for the default upstream's.
+        dev.wharf.servlet.suite.PushedImage pushed = http.pushImage("team/new", "v1");
+        assertThat(http.get("/v2/team/new/manifests/v1", "Accept", ACCEPT).body()).isEqualTo(pushed.manifest());
+        assertThat(proxy.servedMatching("/team/new/")).isZero();
     }
 
     @Test
@@ -288,7 +292,9 @@ class PullThroughMirrorTest {
 
         proxy.mode(UpstreamProxy.Mode.RATE_LIMIT);
         proxy.up();
-        assertUpstreamError(http.get(manifestPath(never, "v2"), "Accept", ACCEPT), 429, "TOOMANYREQUESTS");
+        Response limited = http.get(manifestPath(never, "v2"), "Accept", ACCEPT);
+        assertUpstreamError(limited, 429, "TOOMANYREQUESTS");
+        assertThat(limited.header("Retry-After")).as("the upstream's").hasValue("30");
         assertThat(http.get(manifestPath(cached, "v1"), "Accept", ACCEPT).header("Warning")).isPresent();
 
         proxy.mode(UpstreamProxy.Mode.HANG);
@@ -471,13 +477,54 @@ class PullThroughMirrorTest {
     }
 
     @Test
+    void shouldStoreBlobsOfUnsaidLengthAndRefuseCutOrMisdirectedOnes() throws Exception {
+        Image image = MirrorFixtures.pushImage(upstream.registry(), "lib/app", "v1", 300_000, 100_000, 1000);
+        RegistryHttp http = mirror(u -> u);
+        List<String> layers = new ArrayList<>(image.blobs().keySet());
+
+        proxy.mode(UpstreamProxy.Mode.TRUNCATED_BLOBS);
+        byte[] cut = receivedBody(http.resolve(blobPath(image.repo(), layers.get(1))));
+        assertThat(cut.length).isLessThan(image.blobs().get(layers.get(1)).length);
+        proxy.mode(UpstreamProxy.Mode.BAD_REDIRECT);
+        assertUpstreamError(http.get(blobPath(image.repo(), layers.get(1))), 502, "UPSTREAM_UNAVAILABLE");
+
+        proxy.mode(UpstreamProxy.Mode.CHUNKED_BLOBS);
+        for (String layer : layers) {
+            Response r = http.get(blobPath(image.repo(), layer));
+            assertThat(r.status()).as(r::describe).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(image.blobs().get(layer));
+        }
+        proxy.down(); // all of it is here now
+        for (String layer : layers) {
+            assertThat(http.get(blobPath(image.repo(), layer)).body()).isEqualTo(image.blobs().get(layer));
+        }
+    }
+
+    @Test
+    void shouldAskTheMirrorsAuthorizerBeforeTheUpstream() {
+        Image open = MirrorFixtures.pushImage(upstream.registry(), "lib/app", "v1", 1000);
+        MirrorFixtures.pushImage(upstream.registry(), "secret/app", "v1", 1000);
+        TestRegistry mirror = TestRegistry.builder().basicAuth("reader", "pw").anonymousPull(HOST + "/lib/**")
+                .engine(engine -> engine.upstream(upstreamA())).start();
+        closing.add(mirror);
+        RegistryHttp http = new RegistryHttp(mirror.baseUri());
+
+        assertThat(http.get("/v2/lib/app/manifests/v1?ns=" + HOST, "Accept", ACCEPT).body()).isEqualTo(open.manifest());
+        Response refused = http.get("/v2/secret/app/manifests/v1?ns=" + HOST, "Accept", ACCEPT);
+        assertThat(refused.status()).as(refused::describe).isEqualTo(401);
+        assertThat(refused.header("WWW-Authenticate")).isPresent();
+        assertThat(proxy.servedMatching("/secret/")).as("nothing asked upstream").isZero();
+        assertThat(http.get("/v2/secret/app/manifests/v1?ns=" + HOST, "Accept", ACCEPT, "Authorization",
+                dev.wharf.testing.Http.basic("reader", "pw")).status()).isEqualTo(200);
+    }
+
+    @Test
     void shouldKeepMirroredRepositoriesReadOnly() {
         Image image = MirrorFixtures.pushImage(upstream.registry(), "lib/app", "v1", 1000);
         RegistryHttp http = mirror(u -> u);
         assertThat(http.get(manifestPath(image, "v1"), "Accept", ACCEPT).status()).isEqualTo(200);
 
         for (Response r : List.of(
-                http.put("/v2/lib/app/manifests/v2?ns=" + HOST, image.manifest(), "Content-Type", image.mediaType()),
                 http.put("/v2/" + HOST + "/lib/app/manifests/v2", image.manifest(), "Content-Type", image.mediaType()),
                 http.post("/v2/" + HOST + "/lib/app/blobs/uploads/", new byte[0]),
                 http.post("/v2/" + HOST + "/lib/app/blobs/uploads/?mount=" + image.blobs().keySet().iterator().next(),

@@ -26,7 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class UpstreamProxy implements AutoCloseable {
     /** How the proxy treats requests. */
-    enum Mode { RELAY, HANG, RATE_LIMIT, CORRUPT_BLOBS, CORRUPT_MANIFESTS }
+    enum Mode {
+        RELAY, HANG, RATE_LIMIT, CORRUPT_BLOBS, CORRUPT_MANIFESTS,
+        /** Blob bodies without Content-Length (chunked). */
+        CHUNKED_BLOBS,
+        /** Blob bodies cut off at half the length announced. */
+        TRUNCATED_BLOBS,
+        /** Blob GETs redirected to a location that is not an HTTP URL. */
+        BAD_REDIRECT
+    }
 
     private static final List<String> RELAYED_HEADERS = List.of("Content-Type", "Docker-Content-Digest",
             "WWW-Authenticate", "Location", "Retry-After", "ETag");
@@ -103,6 +111,11 @@ final class UpstreamProxy implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
+            if (now == Mode.BAD_REDIRECT && path.contains("/blobs/") && exchange.getRequestMethod().equals("GET")) {
+                exchange.getResponseHeaders().set("Location", "ftp://files.example/blob");
+                exchange.sendResponseHeaders(307, -1);
+                return;
+            }
             String query = exchange.getRequestURI().getRawQuery();
             HttpRequest.Builder request = HttpRequest.newBuilder(
                     target.resolve(path + (query == null ? "" : "?" + query)))
@@ -139,6 +152,22 @@ final class UpstreamProxy implements AutoCloseable {
                         .ifPresent(v -> exchange.getResponseHeaders().set("Content-Length", v));
                 exchange.sendResponseHeaders(response.statusCode(), -1);
                 return;
+            }
+            boolean blobBody = get && response.statusCode() == 200 && path.contains("/blobs/") && body.length > 0;
+            if (blobBody && now == Mode.CHUNKED_BLOBS) {
+                exchange.sendResponseHeaders(200, 0); // chunked: no length said
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            }
+            if (blobBody && now == Mode.TRUNCATED_BLOBS) {
+                exchange.sendResponseHeaders(200, body.length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                exchange.getHttpContext().getServer(); // keep the exchange open, then drop the connection
+                throw new IOException("cut off on purpose");
             }
             exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
