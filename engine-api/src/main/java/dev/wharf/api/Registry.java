@@ -197,6 +197,21 @@ public interface Registry extends AutoCloseable {
      */
     Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit);
 
+    // ---- events ----
+
+    /**
+     * Up to {@code limit} events recorded after sequence {@code after} (0 for the start), for a consumer that
+     * polls instead of receiving webhooks: only events of repositories the caller may {@link Action#PULL} are
+     * shown, and events without a repository (bytes collected) are not. A page looks at a bounded number of
+     * events, so it may be short, even empty, while {@link EventPage#hasMore()} says more follow; continue
+     * after {@link EventPage#next()}. Events older than the configured retention are gone.
+     *
+     * @throws RegistryException UNSUPPORTED when the metadata store keeps no event log
+     */
+    default EventPage events(Caller caller, long after, int limit) {
+        throw new RegistryException(ErrorCode.UNSUPPORTED, "this registry's metadata store keeps no event log");
+    }
+
     // ---- maintenance ----
 
     /**

@@ -25,6 +25,8 @@ import java.util.ServiceLoader;
 public final class RegistryBuilder {
     /** Default manifest size limit: the 4 MiB every client and registry is expected to support. */
     public static final int DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /** How long events stay in the event log by default. */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
 
     private BlobStore blobStore;
     private MetadataStore metadataStore;
@@ -41,6 +43,7 @@ public final class RegistryBuilder {
     private GcSettings gc = GcSettings.defaults();
     private final List<Upstream> upstreams = new ArrayList<>();
     private String defaultUpstream;
+    private Duration eventRetention = DEFAULT_EVENT_RETENTION;
 
     RegistryBuilder() {
     }
@@ -136,11 +139,23 @@ public final class RegistryBuilder {
         return this;
     }
 
+    /**
+     * How long events stay in the store's event log ({@link dev.wharf.spi.EventLog}): garbage collection drops
+     * older ones. Default {@link #DEFAULT_EVENT_RETENTION}.
+     */
+    public RegistryBuilder eventRetention(Duration retention) {
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("event retention must be positive");
+        }
+        this.eventRetention = retention;
+        return this;
+    }
+
     /** The settings as they stand. */
     public RegistryConfig config() {
         return new RegistryConfig(Optional.ofNullable(blobStore), Optional.ofNullable(metadataStore), authorizer,
                 listeners, maxManifestBytes, uploadExpiry, deletesEnabled, defaultPageSize, maxPageSize, clock,
-                immutableTags, protectTaggedManifests, gc, upstreams, Optional.ofNullable(defaultUpstream));
+                immutableTags, protectTaggedManifests, gc, upstreams, Optional.ofNullable(defaultUpstream), eventRetention);
     }
 
     /**

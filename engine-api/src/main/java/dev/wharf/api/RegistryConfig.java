@@ -30,12 +30,14 @@ import java.util.Optional;
  * @param upstreams          registries mirrored by pull-through, each under its own {@link Upstream#prefix()}
  * @param defaultUpstream    the host of the upstream that pulls without {@code ns} go to when the repository
  *                           does not exist locally; empty when such pulls stay local
+ * @param eventRetention     how long events stay in the store's event log before garbage collection drops them
  */
 public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataStore> metadataStore,
                              Authorizer authorizer, List<RegistryListener> listeners, int maxManifestBytes,
                              Duration uploadExpiry, boolean deletesEnabled, int defaultPageSize, int maxPageSize,
                              Clock clock, List<ImmutableTagRule> immutableTags, boolean protectTaggedManifests,
-                             GcSettings gc, List<Upstream> upstreams, Optional<String> defaultUpstream) {
+                             GcSettings gc, List<Upstream> upstreams, Optional<String> defaultUpstream,
+                             Duration eventRetention) {
     public RegistryConfig {
         Objects.requireNonNull(blobStore, "blobStore");
         Objects.requireNonNull(metadataStore, "metadataStore");
@@ -46,6 +48,7 @@ public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataSto
         immutableTags = List.copyOf(immutableTags);
         Objects.requireNonNull(gc, "gc");
         upstreams = List.copyOf(upstreams);
+        Objects.requireNonNull(eventRetention, "eventRetention");
         Objects.requireNonNull(defaultUpstream, "defaultUpstream");
         java.util.Set<String> prefixes = new java.util.HashSet<>();
         for (Upstream upstream : upstreams) {

@@ -20,10 +20,12 @@ import java.util.OptionalLong;
  * @param size         the blob's or manifest's size in bytes, when the event concerns one
  * @param caller       who did it ({@link Caller#anonymous()} for maintenance)
  * @param time         when the change was committed
+ * @param sequence     the event's place in the registry's event log ({@link dev.wharf.spi.EventLog}), counting
+ *                     from 1 in the order the changes committed; 0 when the metadata store keeps no log
  */
 public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> repository, Optional<Digest> digest,
                             Optional<Tag> tag, Optional<String> mediaType, Optional<String> artifactType,
-                            OptionalLong size, Caller caller, Instant time) {
+                            OptionalLong size, Caller caller, Instant time, long sequence) {
 
     /** Kinds of change. */
     public enum Type {
@@ -69,5 +71,21 @@ public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> r
         if (repository.isEmpty() != (type == Type.BLOB_COLLECTED)) {
             throw new IllegalArgumentException("only BLOB_COLLECTED events have no repository: " + type);
         }
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence must not be negative: " + sequence);
+        }
+    }
+
+    /** An event not (yet) in an event log: sequence 0. */
+    public RegistryEvent(Type type, Origin origin, Optional<RepositoryName> repository, Optional<Digest> digest,
+                         Optional<Tag> tag, Optional<String> mediaType, Optional<String> artifactType,
+                         OptionalLong size, Caller caller, Instant time) {
+        this(type, origin, repository, digest, tag, mediaType, artifactType, size, caller, time, 0);
+    }
+
+    /** This event as recorded at {@code number} in the event log. */
+    public RegistryEvent withSequence(long number) {
+        return new RegistryEvent(type, origin, repository, digest, tag, mediaType, artifactType, size, caller, time,
+                number);
     }
 }

@@ -22,7 +22,9 @@ import java.util.function.BiConsumer;
  * Subclasses override what they change.
  *
  * <p>Forwarding the defaulted methods matters: a delegate that overrides {@code manifestContent} to skip
- * decoding, or {@code sync} to wait for its group commit, keeps doing so behind the decorator.
+ * decoding, or {@code sync} to wait for its group commit, keeps doing so behind the decorator. Each mutating
+ * method has a short form (without {@link PendingEvents}) and a full form; the engine calls the full forms, so a
+ * decorator that intercepts writes overrides those (and the short forms too if other code calls them).
  */
 public abstract class ForwardingMetadataStore implements MetadataStore {
     private final MetadataStore delegate;
@@ -65,6 +67,16 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
+        delegate.linkBlob(repository, digest, events);
+    }
+
+    @Override
+    public boolean unlinkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
+        return delegate.unlinkBlob(repository, digest, events);
+    }
+
+    @Override
     public Page<RepositoryName> repositoriesLinking(Digest digest, Optional<RepositoryName> after, int limit) {
         return delegate.repositoriesLinking(digest, after, limit);
     }
@@ -97,6 +109,17 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves,
+                               PendingEvents events) {
+        return delegate.putManifest(repository, manifest, moves, events);
+    }
+
+    @Override
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at, PendingEvents events) {
+        return delegate.deleteManifest(repository, digest, at, events);
+    }
+
+    @Override
     public Page<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<Digest> after, int limit) {
         return delegate.referrers(repository, subject, after, limit);
     }
@@ -121,6 +144,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     @Override
     public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
         return delegate.deleteTag(repository, tag, at);
+    }
+
+    @Override
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at, PendingEvents events) {
+        return delegate.deleteTag(repository, tag, at, events);
     }
 
     @Override
@@ -156,6 +184,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     // ---- MetadataStore ----
+
+    @Override
+    public java.util.Optional<EventLog> eventLog() {
+        return delegate.eventLog();
+    }
 
     @Override
     public void sync() {

@@ -49,14 +49,28 @@ public interface ManifestStore {
      * @return true if stored; false, with nothing changed, if some tag no longer points at its move's
      *         {@code from}
      */
-    boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves);
+    default boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+        return putManifest(repository, manifest, moves, PendingEvents.none());
+    }
+
+    /**
+     * {@link #putManifest(RepositoryName, ManifestRecord, Collection)}, recording {@code events} in the same atomic
+     * change (only if it happens) when the store keeps an {@link EventLog}.
+     */
+    boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves,
+                        PendingEvents events);
 
     /**
      * Removes a manifest, every tag pointing at it (recording each removal at {@code at} in its history) and
      * its referrers entry, atomically, dropping the repository if nothing else is left in it; false if the
      * manifest was absent.
      */
-    boolean deleteManifest(RepositoryName repository, Digest digest, Instant at);
+    default boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
+        return deleteManifest(repository, digest, at, PendingEvents.none());
+    }
+
+    /** {@link #deleteManifest(RepositoryName, Digest, Instant)}, recording {@code events} with it when it deletes. */
+    boolean deleteManifest(RepositoryName repository, Digest digest, Instant at, PendingEvents events);
 
     /**
      * Descriptors of the repository's manifests whose subject is {@code subject}, in digest order, strictly

@@ -35,6 +35,14 @@ public interface MetadataStore extends RepositoryLinks, ManifestStore, TagStore,
     default void sync() {
     }
 
+    /**
+     * The store's event outbox, if it keeps one: events recorded atomically with the changes they report, for
+     * delivery that survives crashes. Empty by default: the engine then tells its in-process listeners only.
+     */
+    default java.util.Optional<EventLog> eventLog() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases resources. Idempotent. */
     @Override
     void close();

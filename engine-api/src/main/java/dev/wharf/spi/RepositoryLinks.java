@@ -26,10 +26,23 @@ public interface RepositoryLinks {
     boolean isBlobLinked(RepositoryName repository, Digest digest);
 
     /** Links a blob into a repository (creating the repository). Idempotent. */
-    void linkBlob(RepositoryName repository, Digest digest);
+    default void linkBlob(RepositoryName repository, Digest digest) {
+        linkBlob(repository, digest, PendingEvents.none());
+    }
+
+    /**
+     * {@link #linkBlob(RepositoryName, Digest)}, recording {@code events} in the same atomic change when the store
+     * keeps an {@link EventLog}.
+     */
+    void linkBlob(RepositoryName repository, Digest digest, PendingEvents events);
 
     /** Removes a link (dropping the repository if nothing else is left in it); false if there was none. */
-    boolean unlinkBlob(RepositoryName repository, Digest digest);
+    default boolean unlinkBlob(RepositoryName repository, Digest digest) {
+        return unlinkBlob(repository, digest, PendingEvents.none());
+    }
+
+    /** {@link #unlinkBlob(RepositoryName, Digest)}, recording {@code events} with it when it unlinks. */
+    boolean unlinkBlob(RepositoryName repository, Digest digest, PendingEvents events);
 
     /** Repositories linking {@code digest}, in name order, strictly after {@code after}. */
     Page<RepositoryName> repositoriesLinking(Digest digest, Optional<RepositoryName> after, int limit);

@@ -30,7 +30,12 @@ public interface TagStore {
      * Removes a tag only and records the removal (at {@code at}) in its history; false, recording nothing, if it
      * did not exist.
      */
-    boolean deleteTag(RepositoryName repository, Tag tag, Instant at);
+    default boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
+        return deleteTag(repository, tag, at, PendingEvents.none());
+    }
+
+    /** {@link #deleteTag(RepositoryName, Tag, Instant)}, recording {@code events} with it when it deletes. */
+    boolean deleteTag(RepositoryName repository, Tag tag, Instant at, PendingEvents events);
 
     /** Tags pointing at {@code digest}, in ASCII order, at most {@code limit}. */
     List<Tag> tagsOf(RepositoryName repository, Digest digest, int limit);

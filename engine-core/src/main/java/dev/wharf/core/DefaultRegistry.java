@@ -6,6 +6,7 @@ import dev.wharf.api.ByteRange;
 import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.EventPage;
 import dev.wharf.api.GcReport;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
@@ -28,6 +29,7 @@ import dev.wharf.core.internal.BlobPublisher;
 import dev.wharf.core.internal.Blobs;
 import dev.wharf.core.internal.Catalog;
 import dev.wharf.core.internal.Durability;
+import dev.wharf.core.internal.EventFeed;
 import dev.wharf.core.internal.Events;
 import dev.wharf.core.internal.GarbageCollector;
 import dev.wharf.core.internal.Maintenance;
@@ -73,6 +75,7 @@ public final class DefaultRegistry implements Registry {
     private final GarbageCollector gc;
     private final Maintenance maintenance;
     private final Mirror mirror;
+    private final EventFeed eventFeed;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A registry over the configured stores, or in-memory ones where none is configured. */
@@ -82,9 +85,10 @@ public final class DefaultRegistry implements Registry {
         this.metadataStore = config.metadataStore().orElseGet(InMemoryMetadataStore::new);
         this.durable = new Durability(metadataStore);
         Access access = new Access(config.authorizer());
-        Events events = new Events(config.listeners(), config.clock());
+        Events events = new Events(config.listeners(), metadataStore.eventLog(), config.clock());
         StripedLocks repoLocks = new StripedLocks(REPOSITORY_LOCK_STRIPES);
-        BlobPublisher publisher = new BlobPublisher(blobStore, metadataStore, new StripedLocks(BLOB_LOCK_STRIPES));
+        BlobPublisher publisher = new BlobPublisher(blobStore, metadataStore, new StripedLocks(BLOB_LOCK_STRIPES),
+                events);
         this.uploads = new UploadSessions(blobStore, metadataStore, publisher, access, events, config.clock(),
                 config.uploadExpiry());
         this.ingest = new BlobIngest(blobStore, metadataStore, publisher, uploads, access, events);
@@ -94,6 +98,7 @@ public final class DefaultRegistry implements Registry {
         this.referrers = new Referrers(metadataStore, access);
         this.catalog = new Catalog(metadataStore, access);
         this.mirror = new Mirror(config, metadataStore, blobStore, publisher, manifests, access, durable);
+        this.eventFeed = new EventFeed(metadataStore.eventLog(), access);
         this.gc = new GarbageCollector(blobStore, metadataStore, uploads, publisher, manifests, events, repoLocks,
                 config, mirror);
         this.maintenance = new Maintenance(config, this::expireIdleUploads, this::collectGarbage);
@@ -267,8 +272,15 @@ public final class DefaultRegistry implements Registry {
     }
 
     @Override
+    public EventPage events(Caller caller, long after, int limit) {
+        return eventFeed.page(caller, after, Math.min(limit, config.maxPageSize()));
+    }
+
+    @Override
     public GcReport collectGarbage() {
-        return durable.of(gc::run);
+        GcReport report = durable.of(gc::run);
+        durable.run(() -> eventFeed.trim(config.clock().instant().minus(config.eventRetention())));
+        return report;
     }
 
     /** Stops maintenance, then closes the metadata store and the blob store (both, even if one fails). */

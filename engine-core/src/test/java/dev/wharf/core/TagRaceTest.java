@@ -60,7 +60,8 @@ class TagRaceTest {
         }
 
         @Override
-        public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+        public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves,
+                                   dev.wharf.spi.PendingEvents events) {
             if (intruder != null) {
                 ManifestRecord other = intruder;
                 intruder = null;
@@ -68,7 +69,7 @@ class TagRaceTest {
                         Instant.now());
                 assertThat(super.putManifest(repository, other, List.of(move))).isTrue();
             }
-            boolean stored = super.putManifest(repository, manifest, moves);
+            boolean stored = super.putManifest(repository, manifest, moves, events);
             refused += stored ? 0 : 1;
             return stored;
         }

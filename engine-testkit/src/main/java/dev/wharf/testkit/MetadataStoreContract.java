@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole {@link MetadataStore} contract, every role kit at once: {@link RepositoryLinksContract},
- * {@link ManifestStoreContract}, {@link TagStoreContract} and {@link UploadSessionStoreContract}, plus the
+ * {@link ManifestStoreContract}, {@link TagStoreContract}, {@link UploadSessionStoreContract} and, for stores that
+ * keep one, {@link EventLogContract}, plus the
  * store's own lifecycle ({@link MetadataStore#sync()} at any time, an idempotent {@link MetadataStore#close()}).
  *
  * <p>Extend it once per store and say how to open one: {@link #openStore()} gives a fresh, empty store before
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * closed after each case. Subclasses may add cases of their own that use {@link #store}.
  */
 public abstract class MetadataStoreContract
-        implements RepositoryLinksContract, ManifestStoreContract, TagStoreContract, UploadSessionStoreContract {
+        implements RepositoryLinksContract, ManifestStoreContract, TagStoreContract, UploadSessionStoreContract,
+        EventLogContract {
     /** The repository most cases use. */
     protected static final RepositoryName REPO = MetadataFixtures.REPO;
 

@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.rocksdb.KeySchema.Marker;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -13,6 +14,7 @@ import org.rocksdb.WriteBatch;
 final class Batch implements AutoCloseable {
     private final Database database;
     private final WriteBatch batch = new WriteBatch();
+    private PendingEvents events;
 
     Batch(Database database) {
         this.database = database;
@@ -31,9 +33,14 @@ final class Batch implements AutoCloseable {
         batch.delete(database.handle(column.family()), column.key(parent, child));
     }
 
-    /** Writes the change atomically. */
+    /** Records {@code pending} in the event outbox with this change ({@link Database#write(WriteBatch, PendingEvents)}). */
+    void record(PendingEvents pending) {
+        this.events = pending;
+    }
+
+    /** Writes the change atomically, with its events if it has any. */
     void commit() throws RocksDBException {
-        database.write(batch);
+        database.write(batch, events);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.PendingEvents;
+import dev.wharf.api.RegistryEvent;
 import dev.wharf.rocksdb.KeySchema.Root;
 import dev.wharf.spi.StorageException;
 import org.rocksdb.BlockBasedTableConfig;
@@ -240,6 +242,53 @@ final class Database implements AutoCloseable {
         assert lifecycle.getReadHoldCount() > 0 : "database access outside a guarded call";
         return families.get(family);
     }
+
+    /**
+     * Writes one batch with the events of its change appended to the outbox, numbered in the order batches become
+     * visible: numbering and writing happen under one lock, so a reader of the log never sees a number before a
+     * smaller one. The highest number given is kept beside them, so numbers are never reused once trimmed.
+     * Tells {@code pending} the numbers once written.
+     */
+    void write(WriteBatch batch, PendingEvents pending) throws RocksDBException {
+        if (pending == null || pending.isEmpty()) {
+            write(batch);
+            return;
+        }
+        List<RegistryEvent> recorded = new ArrayList<>(pending.events().size());
+        synchronized (eventOrder) {
+            long next = lastEvent();
+            for (RegistryEvent event : pending.events()) {
+                next++;
+                batch.put(handle(Family.EVENTS), KeySchema.EVENTS.key(Root.ROOT, next), RecordCodec.event(event));
+                recorded.add(event.withSequence(next));
+            }
+            batch.put(handle(Family.DEFAULT), KeySchema.SETTINGS.key(Root.ROOT, KeySchema.LAST_EVENT_KEY),
+                    KeySchema.SETTINGS.encode(Long.toString(next)));
+            write(batch);
+            lastEvent = next;
+        }
+        pending.recorded(recorded);
+    }
+
+    /** The highest event number given so far, read from the database the first time. Hold {@link #eventOrder}. */
+    long lastEvent() throws RocksDBException {
+        if (lastEvent < 0) {
+            long kept = get(KeySchema.SETTINGS, Root.ROOT, KeySchema.LAST_EVENT_KEY).map(Long::parseLong).orElse(0L);
+            try (RocksIterator it = iterator(KeySchema.EVENTS)) {
+                it.seekToLast();
+                if (it.isValid()) {
+                    kept = Math.max(kept, KeySchema.EVENTS.child(it.key()));
+                }
+            }
+            lastEvent = kept;
+        }
+        return lastEvent;
+    }
+
+    /** Orders the numbering and writing of event-bearing batches ({@link #write(WriteBatch, PendingEvents)}). */
+    final Object eventOrder = new Object();
+    /** Guarded by {@link #eventOrder}; -1 until read. */
+    private long lastEvent = -1;
 
     /** Writes one batch atomically, WAL on, and notes it for this thread's next {@link #sync()}. */
     void write(WriteBatch batch) throws RocksDBException {

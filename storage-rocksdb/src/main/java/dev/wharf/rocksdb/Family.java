@@ -28,7 +28,11 @@ enum Family {
     /** Since format version 2: the bytes of small blobs ({@link InlineBlobStore}). */
     INLINE_BLOBS("inline_blobs"),
     /** Since format version 2: staged writes of {@link InlineBlobStore} that are still in progress. */
-    STAGED("staged");
+    STAGED("staged"),
+    /** Since format version 3: the event outbox ({@link RocksDbEventLog}). */
+    EVENTS("events"),
+    /** Since format version 3: each event sink's cursor in the outbox. */
+    EVENT_CURSORS("event_cursors");
 
     private final byte[] onDiskName;
 

@@ -34,10 +34,14 @@ import java.util.function.Function;
  * inline_blobs    digest                                the blob's exact bytes (blobs up to InlineBlobStore's limit)
  * staged          staged id ("inline-" uuid)            0x00 + the bytes made durable so far, or
  *                                                       0x01 + the id of the larger store's staged write it moved to
+ * events          sequence (16 hex digits)               RecordCodec event: the outbox, in commit order
+ * event_cursors   sink name                             the sink's last acknowledged sequence (16 hex digits)
+ * default         "wharf.events.last"                   the highest event sequence ever given (16 hex digits)
  * </pre>
  *
- * <p>Format version 2 added {@code inline_blobs} and {@code staged}; a version 1 directory is upgraded on open by
- * creating them (empty), since no key of version 1 changed.
+ * <p>Format version 2 added {@code inline_blobs} and {@code staged}, version 3 {@code events} and
+ * {@code event_cursors}; an older directory is upgraded on open by creating them (empty), since no older key
+ * changed.
  *
  * <p>In each column the last key part is the <em>child</em> and the parts before it the <em>parent</em>:
  * a listing is the children of one parent ({@link Scans}). A schema change bumps {@link #FORMAT_VERSION};
@@ -45,11 +49,13 @@ import java.util.function.Function;
  * is written.
  */
 final class KeySchema {
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     /** Older format versions that opening upgrades in place: only families were added since. */
     static final int OLDEST_UPGRADABLE_VERSION = 1;
     /** The key, in {@link #SETTINGS}, of the format version. */
     static final String FORMAT_KEY = "wharf.format";
+    /** The key, in {@link #SETTINGS}, of the highest event sequence ever given (kept when the log is trimmed). */
+    static final String LAST_EVENT_KEY = "wharf.events.last";
 
     private static final char SEP = '\0';
 
@@ -122,6 +128,8 @@ final class KeySchema {
     static final Column<Root, String, UploadRecord> UPLOADS = new Column<>(Family.UPLOADS, TOP, TEXT,
             new Codec<>(RecordCodec::upload, RecordCodec::upload));
     static final Column<Root, Digest, byte[]> INLINE_BLOBS = new Column<>(Family.INLINE_BLOBS, TOP, DIGEST, RAW);
+    static final Column<Root, Long, byte[]> EVENTS = new Column<>(Family.EVENTS, TOP, SEQUENCE, RAW);
+    static final Column<Root, String, String> EVENT_CURSORS = new Column<>(Family.EVENT_CURSORS, TOP, TEXT, ASCII);
     static final Column<Root, String, StagedState> STAGED = new Column<>(Family.STAGED, TOP, TEXT,
             new Codec<>(StagedState::encode, StagedState::decode));
 

@@ -1,5 +1,7 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.api.Caller;
+import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
@@ -153,6 +155,47 @@ final class RecordCodec {
         return decode(value, in -> new UploadRecord(readString(in), RepositoryName.of(readString(in)), readString(in),
                 DigestAlgorithm.of(readString(in)), in.readLong(), Instant.ofEpochMilli(in.readLong()),
                 Instant.ofEpochMilli(in.readLong())));
+    }
+
+    /**
+     * An event of the outbox. Its caller is kept by principal name (a principal without one, or none, reads back
+     * anonymous); its sequence number is the key's, not stored here.
+     */
+    static byte[] event(RegistryEvent e) {
+        return encode(256, out -> {
+            writeString(out, e.type().name());
+            writeString(out, e.origin().name());
+            writeOptional(out, e.repository().map(RepositoryName::value));
+            writeOptional(out, e.digest().map(Digest::toString));
+            writeOptional(out, e.tag().map(Tag::value));
+            writeOptional(out, e.mediaType());
+            writeOptional(out, e.artifactType());
+            out.writeLong(e.size().isPresent() ? e.size().getAsLong() : -1);
+            writeOptional(out, e.caller().principal().map(java.security.Principal::getName));
+            out.writeLong(e.time().toEpochMilli());
+        });
+    }
+
+    static RegistryEvent event(byte[] value, long sequence) {
+        return decode(value, in -> {
+            RegistryEvent.Type type = RegistryEvent.Type.valueOf(readString(in));
+            RegistryEvent.Origin origin = RegistryEvent.Origin.valueOf(readString(in));
+            Optional<RepositoryName> repository = readOptional(in).map(RepositoryName::of);
+            Optional<Digest> digest = readOptional(in).map(Digest::parse);
+            Optional<Tag> tag = readOptional(in).map(Tag::of);
+            Optional<String> mediaType = readOptional(in);
+            Optional<String> artifactType = readOptional(in);
+            long size = in.readLong();
+            Optional<String> principal = readOptional(in);
+            Instant time = Instant.ofEpochMilli(in.readLong());
+            Caller caller = principal.<Caller>map(name -> Caller.of(new NamedPrincipal(name))).orElse(Caller.anonymous());
+            return new RegistryEvent(type, origin, repository, digest, tag, mediaType, artifactType,
+                    size < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(size), caller, time, sequence);
+        });
+    }
+
+    /** The principal of an event read back from the outbox: its name is what was kept. */
+    record NamedPrincipal(String getName) implements java.security.Principal {
     }
 
     private static void writeDigests(DataOutputStream out, java.util.Collection<Digest> digests) throws IOException {

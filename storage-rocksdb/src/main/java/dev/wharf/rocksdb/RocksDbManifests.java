@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
 import dev.wharf.api.Manifest;
@@ -59,7 +60,8 @@ final class RocksDbManifests implements ManifestStore {
 
     /** One batch under the repository's lock: each tag is compared with its move's {@code from}, then written. */
     @Override
-    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves,
+                               PendingEvents events) {
         Digest digest = manifest.digest();
         return locks.locked(repository, () -> {
             for (TagMove move : moves) {
@@ -68,6 +70,7 @@ final class RocksDbManifests implements ManifestStore {
                 }
             }
             try (Batch batch = database.batch()) {
+                batch.record(events);
                 repositories.markRepository(batch, repository);
                 batch.put(MANIFESTS, repository, digest, manifest);
                 for (TagMove move : moves) {
@@ -85,13 +88,14 @@ final class RocksDbManifests implements ManifestStore {
     }
 
     @Override
-    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at, PendingEvents events) {
         return locks.locked(repository, () -> {
             Optional<ManifestRecord> record = database.get(MANIFESTS, repository, digest);
             if (record.isEmpty()) {
                 return false;
             }
             try (Batch batch = database.batch()) {
+                batch.record(events);
                 batch.delete(MANIFESTS, repository, digest);
                 List<Tag> removedTags = tags.removeAll(batch, repository, digest, at);
                 if (record.get().subject().isPresent()) {

@@ -1,5 +1,7 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.EventLog;
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
 import dev.wharf.api.Manifest;
@@ -45,6 +47,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     private final RocksDbManifests manifests;
     private final RocksDbTags tags;
     private final RocksDbUploadSessions uploads;
+    private final RocksDbEventLog events;
 
     private RocksDbMetadataStore(Database database, long readCacheBytes) {
         RepositoryLocks locks = new RepositoryLocks(database);
@@ -54,6 +57,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
         this.tags = new RocksDbTags(database, locks, cache);
         this.manifests = new RocksDbManifests(database, locks, cache, links, tags);
         this.uploads = new RocksDbUploadSessions(database);
+        this.events = new RocksDbEventLog(database);
     }
 
     /**
@@ -115,6 +119,12 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     /** Waits until this thread's changes are in the synced WAL (group commit); see {@link GroupCommit}. */
+    /** The outbox, in the same database as everything else: events are written in their changes' batches. */
+    @Override
+    public Optional<EventLog> eventLog() {
+        return Optional.of(events);
+    }
+
     @Override
     public void sync() {
         database.sync();
@@ -144,13 +154,13 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest) {
-        links.linkBlob(repository, digest);
+    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
+        links.linkBlob(repository, digest, events);
     }
 
     @Override
-    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
-        return links.unlinkBlob(repository, digest);
+    public boolean unlinkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
+        return links.unlinkBlob(repository, digest, events);
     }
 
     @Override
@@ -176,13 +186,14 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
-        return manifests.putManifest(repository, manifest, moves);
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves,
+                               PendingEvents events) {
+        return manifests.putManifest(repository, manifest, moves, events);
     }
 
     @Override
-    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
-        return manifests.deleteManifest(repository, digest, at);
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at, PendingEvents events) {
+        return manifests.deleteManifest(repository, digest, at, events);
     }
 
     @Override
@@ -208,8 +219,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
-        return tags.deleteTag(repository, tag, at);
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at, PendingEvents events) {
+        return tags.deleteTag(repository, tag, at, events);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.api.Digest;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
@@ -45,9 +46,10 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest) {
+    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
         locks.locked(repository, () -> {
             try (Batch batch = database.batch()) {
+                batch.record(events);
                 markRepository(batch, repository);
                 batch.put(LINKS, repository, digest);
                 batch.put(LINKERS, digest, repository);
@@ -58,12 +60,13 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
     }
 
     @Override
-    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
+    public boolean unlinkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
         return locks.locked(repository, () -> {
             if (!database.has(LINKS, repository, digest)) {
                 return false;
             }
             try (Batch batch = database.batch()) {
+                batch.record(events);
                 batch.delete(LINKS, repository, digest);
                 batch.delete(LINKERS, digest, repository);
                 dropRepositoryIfEmpty(batch, repository, LINKS, digest);

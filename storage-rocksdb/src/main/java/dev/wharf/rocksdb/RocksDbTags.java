@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.api.Digest;
 import dev.wharf.api.Page;
 import dev.wharf.api.RepositoryName;
@@ -47,13 +48,14 @@ final class RocksDbTags implements TagStore {
     }
 
     @Override
-    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at, PendingEvents events) {
         return locks.locked(repository, () -> {
             Optional<Digest> from = database.get(TAGS, repository, tag);
             if (from.isEmpty()) {
                 return false;
             }
             try (Batch batch = database.batch()) {
+                batch.record(events);
                 batch.delete(TAGS, repository, tag);
                 batch.delete(TAG_INDEX, new RepoDigest(repository, from.get()), tag);
                 history.append(batch, repository, new TagMove(tag, from, Optional.empty(), at));

@@ -44,7 +44,7 @@ class KeySchemaTest {
     @Test
     void shouldEncodeEveryKeyAsFormatVersionOneDid() {
         String d = DIGEST.toString();
-        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(2);
+        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(3);
         assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.FORMAT_KEY))).isEqualTo("wharf.format");
         assertThat(text(KeySchema.REPOSITORIES.key(ROOT, REPO))).isEqualTo("team/app");
         assertThat(text(KeySchema.LINKS.key(REPO, DIGEST))).isEqualTo("team/app\0" + d);
@@ -67,6 +67,10 @@ class KeySchemaTest {
         assertThat(text(KeySchema.STAGED.key(ROOT, "inline-x"))).isEqualTo("inline-x");
         assertThat(KeySchema.STAGED.encode(KeySchema.StagedState.inline(new byte[] {7, 8, 9}, 2))).containsExactly(0, 7, 8);
         assertThat(KeySchema.STAGED.encode(KeySchema.StagedState.moved("ab"))).containsExactly(1, 'a', 'b');
+        // Added by version 3.
+        assertThat(text(KeySchema.EVENTS.key(ROOT, 26L))).isEqualTo("000000000000001a");
+        assertThat(text(KeySchema.EVENT_CURSORS.key(ROOT, "hooks"))).isEqualTo("hooks");
+        assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.LAST_EVENT_KEY))).isEqualTo("wharf.events.last");
     }
 
     @Test
@@ -97,7 +101,7 @@ class KeySchemaTest {
     }
 
     @Test
-    void shouldCreateTheColumnFamiliesFormatVersionTwoNamed() throws Exception {
+    void shouldCreateTheColumnFamiliesFormatVersionThreeNamed() throws Exception {
         RocksDbMetadataStore.open(dir).close();
         List<String> onDisk;
         try (Options options = new Options()) {
@@ -105,7 +109,8 @@ class KeySchemaTest {
                     .map(name -> new String(name, StandardCharsets.UTF_8)).toList();
         }
         assertThat(onDisk).containsExactlyInAnyOrder("default", "repositories", "links", "linkers", "manifests",
-                "tags", "tag_index", "referrers", "uploads", "tag_history", "inline_blobs", "staged");
+                "tags", "tag_index", "referrers", "uploads", "tag_history", "inline_blobs", "staged", "events",
+                "event_cursors");
         assertThat(Arrays.stream(Family.values()).map(f -> new String(f.onDiskName(), StandardCharsets.UTF_8)))
                 .containsExactlyInAnyOrderElementsOf(onDisk);
     }
@@ -131,7 +136,7 @@ class KeySchemaTest {
         try (Options options = new Options(); RocksDB upgraded = RocksDB.openReadOnly(options, dir.toString())) {
             // openReadOnly opens the default family only, which holds the version.
             assertThat(new String(upgraded.get(KeySchema.FORMAT_KEY.getBytes(StandardCharsets.UTF_8)),
-                    StandardCharsets.UTF_8)).isEqualTo("2");
+                    StandardCharsets.UTF_8)).isEqualTo("3");
         }
     }
 }

@@ -59,9 +59,9 @@ public final class BlobIngest {
             source = findReadableLink(caller, digest);
         }
         if (source.isPresent()) {
-            Optional<BlobInfo> info = publisher.linkFrom(source.get(), repo, digest);
+            Optional<BlobInfo> info = publisher.linkFrom(source.get(), repo, digest,
+                    new BlobPublisher.Report(RegistryEvent.Type.BLOB_MOUNTED, caller));
             if (info.isPresent()) {
-                events.blob(RegistryEvent.Type.BLOB_MOUNTED, caller, repo, info.get());
                 return UploadStart.linked(info.get());
             }
         }
@@ -123,8 +123,8 @@ public final class BlobIngest {
         if (!actual.equals(digest)) {
             throw Errors.blobDigestMismatch(digest, actual, false);
         }
-        BlobInfo info = publisher.publish(staged, repo, digest);
-        events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
+        BlobInfo info = publisher.publish(staged, repo, digest,
+                new BlobPublisher.Report(RegistryEvent.Type.BLOB_UPLOADED, caller));
         return UploadStart.linked(info);
     }
 

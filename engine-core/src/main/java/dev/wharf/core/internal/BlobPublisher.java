@@ -1,9 +1,12 @@
 package dev.wharf.core.internal;
 
 import dev.wharf.api.BlobInfo;
+import dev.wharf.api.Caller;
+import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.Digest;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.spi.BlobReader;
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.RepositoryLinks;
 import dev.wharf.spi.StagedBlob;
 
@@ -24,16 +27,28 @@ public final class BlobPublisher {
     private final BlobReader blobs;
     private final RepositoryLinks links;
     private final StripedLocks blobLocks;
+    private final Events events;
 
-    public BlobPublisher(BlobReader blobs, RepositoryLinks links, StripedLocks blobLocks) {
+    public BlobPublisher(BlobReader blobs, RepositoryLinks links, StripedLocks blobLocks, Events events) {
         this.blobs = blobs;
         this.links = links;
         this.blobLocks = blobLocks;
+        this.events = events;
     }
 
-    /** Commits verified staged bytes and links them into {@code repo}. */
-    BlobInfo publish(StagedBlob staged, RepositoryName repo, Digest digest) {
-        return publish(staged, repo, digest, () -> { });
+    /**
+     * What a link reports: an event of {@code type} on behalf of {@code caller}, or nothing ({@link #SILENT}, for
+     * links the registry makes for itself, such as a mirror's).
+     */
+    record Report(RegistryEvent.Type type, Caller caller) {
+    }
+
+    /** Links that report no event. */
+    static final Report SILENT = null;
+
+    /** Commits verified staged bytes and links them into {@code repo}, reporting the link as {@code report}. */
+    BlobInfo publish(StagedBlob staged, RepositoryName repo, Digest digest, Report report) {
+        return publish(staged, repo, digest, () -> { }, report);
     }
 
     /**
@@ -41,13 +56,21 @@ public final class BlobPublisher {
      * if the link then fails, the bytes are published (invisible until linked, collectable as garbage) and the
      * staged write is gone, which the caller needs to know to retry with {@link #linkStored} instead.
      */
-    BlobInfo publish(StagedBlob staged, RepositoryName repo, Digest digest, Runnable committed) {
-        return blobLocks.with(digest, () -> {
+    BlobInfo publish(StagedBlob staged, RepositoryName repo, Digest digest, Runnable committed, Report report) {
+        PendingEvents[] reported = new PendingEvents[1];
+        BlobInfo published = blobLocks.with(digest, () -> {
             BlobInfo info = staged.commit(digest);
             committed.run();
-            links.linkBlob(repo, digest);
+            reported[0] = pending(report, repo, info);
+            links.linkBlob(repo, digest, reported[0]);
             return info;
         });
+        events.deliver(reported[0]);
+        return published;
+    }
+
+    private PendingEvents pending(Report report, RepositoryName repo, BlobInfo info) {
+        return report == SILENT ? PendingEvents.none() : events.blobPending(report.type(), report.caller(), repo, info);
     }
 
     /**
@@ -55,26 +78,34 @@ public final class BlobPublisher {
      * whose link failed, for bytes the engine verified then. Empty if they are no longer stored (garbage
      * collection took them meanwhile).
      */
-    Optional<BlobInfo> linkStored(RepositoryName repo, Digest digest) {
-        return blobLocks.with(digest, () -> {
+    Optional<BlobInfo> linkStored(RepositoryName repo, Digest digest, Report report) {
+        PendingEvents[] reported = {PendingEvents.none()};
+        Optional<BlobInfo> linked = blobLocks.with(digest, () -> {
             Optional<BlobInfo> stat = blobs.stat(digest);
             if (stat.isPresent()) {
-                links.linkBlob(repo, digest);
+                reported[0] = pending(report, repo, stat.get());
+                links.linkBlob(repo, digest, reported[0]);
             }
             return stat;
         });
+        events.deliver(reported[0]);
+        return linked;
     }
 
     /** Links stored bytes into {@code repo} if {@code source} still links them; empty otherwise. */
-    Optional<BlobInfo> linkFrom(RepositoryName source, RepositoryName repo, Digest digest) {
-        return blobLocks.with(digest, () -> {
+    Optional<BlobInfo> linkFrom(RepositoryName source, RepositoryName repo, Digest digest, Report report) {
+        PendingEvents[] reported = {PendingEvents.none()};
+        Optional<BlobInfo> linked = blobLocks.with(digest, () -> {
             Optional<BlobInfo> stat = blobs.stat(digest);
             if (stat.isPresent() && links.isBlobLinked(source, digest)) {
-                links.linkBlob(repo, digest);
+                reported[0] = pending(report, repo, stat.get());
+                links.linkBlob(repo, digest, reported[0]);
                 return stat;
             }
             return Optional.empty();
         });
+        events.deliver(reported[0]);
+        return linked;
     }
 
     /** Deletes bytes with {@code delete} only if no repository links them, under the digest's lock. */

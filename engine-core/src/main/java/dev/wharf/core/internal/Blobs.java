@@ -9,6 +9,7 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.RepositoryLinks;
 
 import java.io.IOException;
@@ -72,10 +73,12 @@ public final class Blobs {
             throw Errors.blobDeletesUnsupported();
         }
         Optional<BlobInfo> info = blobs.stat(digest);
-        if (!links.unlinkBlob(repo, digest)) {
+        PendingEvents pending = info.map(blob -> events.blobPending(RegistryEvent.Type.BLOB_DELETED, caller, repo, blob))
+                .orElse(PendingEvents.none());
+        if (!links.unlinkBlob(repo, digest, pending)) {
             throw notFound(repo, digest);
         }
-        info.ifPresent(blob -> events.blob(RegistryEvent.Type.BLOB_DELETED, caller, repo, blob));
+        events.deliver(pending);
     }
 
     private RuntimeException notFound(RepositoryName repo, Digest digest) {

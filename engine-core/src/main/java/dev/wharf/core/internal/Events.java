@@ -7,10 +7,13 @@ import dev.wharf.api.RegistryEvent.Origin;
 import dev.wharf.api.RegistryEvent.Type;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
+import dev.wharf.spi.EventLog;
 import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.RegistryListener;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,56 +21,106 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Delivers committed changes to the listeners, one event per change; a failing listener is logged and never
- * fails the change. Each engine part calls the one method for the kind of thing it changed.
+ * The events of committed changes, one per change. An engine part describes its change's events
+ * ({@link #blob}, {@link #manifest}) and hands them, as {@link PendingEvents}, to the store method that makes the
+ * change, so that a store with an {@link EventLog} records them in the same atomic write; once the change is
+ * made, {@link #deliver} tells the in-process listeners what was recorded (with its sequence numbers). A failing
+ * listener is logged and never fails the change. When there is neither a log nor a listener, nothing is built.
  */
 public final class Events {
     private static final Logger LOG = Logger.getLogger(Events.class.getName());
 
     private final List<RegistryListener> listeners;
+    private final Optional<EventLog> log;
     private final Clock clock;
+    private final boolean recording;
 
-    public Events(List<RegistryListener> listeners, Clock clock) {
+    public Events(List<RegistryListener> listeners, Optional<EventLog> log, Clock clock) {
         this.listeners = listeners;
+        this.log = log;
         this.clock = clock;
+        this.recording = !listeners.isEmpty() || log.isPresent();
+    }
+
+    /** Whether events are wanted at all: by a listener or the store's log. */
+    boolean recording() {
+        return recording;
+    }
+
+    /** The events of one change, or none when nothing wants them. */
+    PendingEvents pending(List<RegistryEvent> events) {
+        return recording ? PendingEvents.of(events) : PendingEvents.none();
+    }
+
+    /** {@link #pending(List)} of one event. */
+    PendingEvents pending(RegistryEvent event) {
+        return recording ? PendingEvents.of(List.of(event)) : PendingEvents.none();
     }
 
     /** A blob linked, uploaded or unlinked in {@code repo} by a client. */
-    void blob(Type type, Caller caller, RepositoryName repo, BlobInfo blob) {
-        publish(() -> new RegistryEvent(type, Origin.CLIENT, Optional.of(repo), Optional.of(blob.digest()),
+    RegistryEvent blob(Type type, Caller caller, RepositoryName repo, BlobInfo blob) {
+        return new RegistryEvent(type, Origin.CLIENT, Optional.of(repo), Optional.of(blob.digest()),
                 Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.of(blob.size()), caller,
-                clock.instant()));
+                clock.instant());
     }
 
-    /** Bytes no repository linked, reclaimed by garbage collection. */
-    void blobCollected(BlobInfo blob) {
-        publish(() -> new RegistryEvent(Type.BLOB_COLLECTED, Origin.GARBAGE_COLLECTION, Optional.empty(),
-                Optional.of(blob.digest()), Optional.empty(), Optional.empty(), Optional.empty(),
-                OptionalLong.of(blob.size()), Caller.anonymous(), clock.instant()));
+    /** A blob's event when events are wanted, else none. */
+    PendingEvents blobPending(Type type, Caller caller, RepositoryName repo, BlobInfo blob) {
+        return recording ? pending(blob(type, caller, repo, blob)) : PendingEvents.none();
     }
 
     /**
      * A change to a manifest, or to a tag pointing at {@code manifest} (for {@link Type#TAG_DELETED}, the one it
-     * pointed at), made by {@code caller} or, when {@code origin} says so, by garbage collection.
+     * pointed at), made by {@code caller} or, when {@code origin} says so, by the registry itself.
      */
-    void manifest(Type type, Origin origin, Caller caller, RepositoryName repo, ManifestRecord manifest,
-                  Optional<Tag> tag) {
-        publish(() -> new RegistryEvent(type, origin, Optional.of(repo), Optional.of(manifest.digest()), tag,
+    RegistryEvent manifest(Type type, Origin origin, Caller caller, RepositoryName repo, ManifestRecord manifest,
+                           Optional<Tag> tag) {
+        return new RegistryEvent(type, origin, Optional.of(repo), Optional.of(manifest.digest()), tag,
                 Optional.of(manifest.manifest().mediaType()), manifest.artifactType(),
-                OptionalLong.of(manifest.manifest().size()), caller, clock.instant()));
+                OptionalLong.of(manifest.manifest().size()), caller, clock.instant());
     }
 
-    private void publish(java.util.function.Supplier<RegistryEvent> event) {
-        if (listeners.isEmpty()) {
+    /** The events of a manifest removed together with {@code tags}: each tag's, then the manifest's. */
+    PendingEvents removal(Origin origin, Caller caller, RepositoryName repo, ManifestRecord manifest, List<Tag> tags) {
+        if (!recording) {
+            return PendingEvents.none();
+        }
+        List<RegistryEvent> all = new ArrayList<>(tags.size() + 1);
+        for (Tag tag : tags) {
+            all.add(manifest(Type.TAG_DELETED, origin, caller, repo, manifest, Optional.of(tag)));
+        }
+        all.add(manifest(Type.MANIFEST_DELETED, origin, caller, repo, manifest, Optional.empty()));
+        return PendingEvents.of(all);
+    }
+
+    /**
+     * Bytes no repository linked, reclaimed by garbage collection: no metadata change carries this one, so it is
+     * recorded on its own, after the bytes are gone, and delivered.
+     */
+    void blobCollected(BlobInfo blob) {
+        if (!recording) {
             return;
         }
-        RegistryEvent e = event.get();
-        for (RegistryListener listener : listeners) {
-            try {
-                listener.onEvent(e);
-            } catch (RuntimeException failure) {
-                LOG.log(Level.WARNING, "registry listener failed on " + e.type() + " in "
-                        + e.repository().map(RepositoryName::value).orElse("(registry)"), failure);
+        PendingEvents pending = pending(new RegistryEvent(Type.BLOB_COLLECTED, Origin.GARBAGE_COLLECTION,
+                Optional.empty(), Optional.of(blob.digest()), Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalLong.of(blob.size()), Caller.anonymous(), clock.instant()));
+        log.ifPresent(l -> l.appendEvents(pending));
+        deliver(pending);
+    }
+
+    /** Tells the listeners of a change made with {@code pending}: what the store recorded, in order. */
+    void deliver(PendingEvents pending) {
+        if (listeners.isEmpty() || pending.isEmpty()) {
+            return;
+        }
+        for (RegistryEvent e : pending.delivered()) {
+            for (RegistryListener listener : listeners) {
+                try {
+                    listener.onEvent(e);
+                } catch (RuntimeException failure) {
+                    LOG.log(Level.WARNING, "registry listener failed on " + e.type() + " in "
+                            + e.repository().map(RepositoryName::value).orElse("(registry)"), failure);
+                }
             }
         }
     }

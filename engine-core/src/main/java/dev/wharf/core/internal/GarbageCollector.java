@@ -11,6 +11,7 @@ import dev.wharf.api.Tag;
 import dev.wharf.spi.BlobDeletion;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.MetadataStore;
 
 import java.time.Duration;
@@ -139,7 +140,7 @@ public final class GarbageCollector {
             byRepo.computeIfAbsent(repo, r -> new ArrayList<>()).add(facts(m));
         });
         int deleted = 0;
-        List<ManifestRecord> removed = new ArrayList<>();
+        List<PendingEvents> removed = new ArrayList<>();
         for (Map.Entry<RepositoryName, List<Facts>> entry : byRepo.entrySet()) {
             RepositoryName repo = entry.getKey();
             Set<Digest> present = new HashSet<>();
@@ -161,19 +162,21 @@ public final class GarbageCollector {
                         continue;
                     }
                     Optional<ManifestRecord> record = meta.manifest(repo, f.digest());
-                    if (record.isPresent() && meta.deleteManifest(repo, f.digest(), config.clock().instant())) {
+                    if (record.isEmpty()) {
+                        continue;
+                    }
+                    PendingEvents pending = events.removal(RegistryEvent.Origin.GARBAGE_COLLECTION,
+                            Caller.anonymous(), repo, record.get(), List.of());
+                    if (meta.deleteManifest(repo, f.digest(), config.clock().instant(), pending)) {
                         deleted++;
-                        removed.add(record.get());
+                        removed.add(pending);
                     }
                 }
                 repoLocks.changed(repo);
             } finally {
                 lock.unlock();
             }
-            for (ManifestRecord record : removed) {
-                manifests.removed(RegistryEvent.Origin.GARBAGE_COLLECTION, Caller.anonymous(), repo, record,
-                        List.<Tag>of());
-            }
+            removed.forEach(events::deliver);
             removed.clear();
         }
         return deleted;
@@ -197,7 +200,7 @@ public final class GarbageCollector {
         int deleted = 0;
         for (Map.Entry<RepositoryName, List<Digest>> entry : unused.entrySet()) {
             RepositoryName repo = entry.getKey();
-            Map<ManifestRecord, List<Tag>> removed = new java.util.LinkedHashMap<>();
+            Map<ManifestRecord, PendingEvents> removed = new java.util.LinkedHashMap<>();
             Lock lock = repoLocks.exclusive(repo);
             lock.lock();
             try {
@@ -209,9 +212,13 @@ public final class GarbageCollector {
                         continue;
                     }
                     Optional<ManifestRecord> record = meta.manifest(repo, digest);
-                    List<Tag> tags = meta.tagsOf(repo, digest, Integer.MAX_VALUE);
-                    if (record.isPresent() && meta.deleteManifest(repo, digest, now)) {
-                        removed.put(record.get(), tags);
+                    if (record.isEmpty()) {
+                        continue;
+                    }
+                    PendingEvents pending = events.removal(RegistryEvent.Origin.GARBAGE_COLLECTION, Caller.anonymous(),
+                            repo, record.get(), meta.tagsOf(repo, digest, Integer.MAX_VALUE));
+                    if (meta.deleteManifest(repo, digest, now, pending)) {
+                        removed.put(record.get(), pending);
                         mirror.evicted(repo, digest);
                     }
                 }
@@ -232,10 +239,7 @@ public final class GarbageCollector {
             } finally {
                 lock.unlock();
             }
-            for (Map.Entry<ManifestRecord, List<Tag>> gone : removed.entrySet()) {
-                manifests.removed(RegistryEvent.Origin.GARBAGE_COLLECTION, Caller.anonymous(), repo, gone.getKey(),
-                        gone.getValue());
-            }
+            removed.values().forEach(events::deliver);
             deleted += removed.size();
         }
         return deleted;

@@ -16,6 +16,7 @@ import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.core.manifest.ManifestParser;
 import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.PendingEvents;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -91,14 +92,11 @@ public final class Manifests {
 
         // A condition on a digest is about the manifest's existence, which no compare-and-set on tags covers.
         boolean alone = reference instanceof Digest && !condition.isNone();
-        List<TagMove> moves = put(repo, record, tagged, alone, checking -> {
+        put(repo, record, tagged, alone, checking -> {
             tags.checkCondition(repo, reference, condition, checking);
             requireReferencesPresent(repo, record);
             tags.refuseImmutableMoves(repo, checking);
-        });
-        events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.CLIENT, caller, repo, record,
-                Optional.empty());
-        tags.published(caller, repo, record, moves);
+        }, RegistryEvent.Origin.CLIENT, caller);
         return new ManifestPushed(digest, List.copyOf(tagged), record.subject());
     }
 
@@ -118,15 +116,8 @@ public final class Manifests {
             throw Errors.upstreamUnavailable(upstreamHost + " served a manifest this registry cannot hold: "
                     + e.getMessage(), 0);
         }
-        List<TagMove> moves = put(repo, record, tag.map(List::of).orElse(List.of()), false, checking -> { });
-        events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.MIRROR, caller, repo, record,
-                Optional.empty());
-        for (TagMove move : moves) {
-            if (move.isChange()) {
-                events.manifest(RegistryEvent.Type.TAG_UPDATED, RegistryEvent.Origin.MIRROR, caller, repo, record,
-                        Optional.of(move.tag()));
-            }
-        }
+        put(repo, record, tag.map(List::of).orElse(List.of()), false, checking -> { }, RegistryEvent.Origin.MIRROR,
+                caller);
         return record;
     }
 
@@ -135,27 +126,51 @@ public final class Manifests {
      * the moves, all under the repository's lock: shared, with the store's compare-and-set on the tags, or held
      * alone from the start when {@code alone}. A push that loses a race reads and checks again, alone.
      */
-    private List<TagMove> put(RepositoryName repo, ManifestRecord record, Collection<Tag> tagged, boolean alone,
-                              Consumer<List<TagMove>> checks) {
+    private void put(RepositoryName repo, ManifestRecord record, Collection<Tag> tagged, boolean alone,
+                     Consumer<List<TagMove>> checks, RegistryEvent.Origin origin, Caller caller) {
         while (true) {
             Lock lock = alone ? repoLocks.exclusive(repo) : repoLocks.shared(repo);
             lock.lock();
+            PendingEvents pending;
             try {
                 List<TagMove> moves = tags.movesTo(repo, tagged, record.digest(), record.pushedAt());
                 checks.accept(moves);
-                if (meta.putManifest(repo, record, moves)) {
+                pending = pushed(origin, caller, repo, record, moves);
+                if (!meta.putManifest(repo, record, moves, pending)) {
+                    pending = null;
+                } else {
                     repoLocks.changed(repo);
-                    return moves;
                 }
-                if (alone) { // nothing else changes the repository's tags while the lock is held alone
+                if (pending == null && alone) { // nothing else changes the repository's tags while held alone
                     throw new IllegalStateException("the metadata store refused to move tags of " + repo
                             + " from where it had just said they point");
                 }
             } finally {
                 lock.unlock();
             }
+            if (pending != null) {
+                events.deliver(pending);
+                return;
+            }
             alone = true; // another push moved one of the tags since they were read: read again, alone
         }
+    }
+
+    /** A push's events: the manifest stored, then each tag it created or moved. */
+    private PendingEvents pushed(RegistryEvent.Origin origin, Caller caller, RepositoryName repo,
+                                 ManifestRecord record, List<TagMove> moves) {
+        if (!events.recording()) {
+            return PendingEvents.none();
+        }
+        List<RegistryEvent> all = new ArrayList<>(moves.size() + 1);
+        all.add(events.manifest(RegistryEvent.Type.MANIFEST_PUSHED, origin, caller, repo, record, Optional.empty()));
+        for (TagMove move : moves) {
+            if (move.isChange()) {
+                all.add(events.manifest(RegistryEvent.Type.TAG_UPDATED, origin, caller, repo, record,
+                        Optional.of(move.tag())));
+            }
+        }
+        return events.pending(all);
     }
 
     /** end-9 by digest: removes the manifest with its tags and referrers entry, as the tag policy allows. */
@@ -165,27 +180,20 @@ public final class Manifests {
             throw Errors.deletesDisabled();
         }
         Lock lock = repoLocks.exclusive(repo);
-        ManifestRecord record;
-        List<Tag> removedTags;
+        PendingEvents pending;
         lock.lock();
         try {
-            record = meta.manifest(repo, digest).orElseThrow(() -> notFound(repo, digest));
-            removedTags = tags.releasableTagsOf(repo, digest);
-            if (!meta.deleteManifest(repo, digest, config.clock().instant())) {
+            ManifestRecord record = meta.manifest(repo, digest).orElseThrow(() -> notFound(repo, digest));
+            pending = events.removal(RegistryEvent.Origin.CLIENT, caller, repo, record,
+                    tags.releasableTagsOf(repo, digest));
+            if (!meta.deleteManifest(repo, digest, config.clock().instant(), pending)) {
                 throw notFound(repo, digest);
             }
             repoLocks.changed(repo);
         } finally {
             lock.unlock();
         }
-        removed(RegistryEvent.Origin.CLIENT, caller, repo, record, removedTags);
-    }
-
-    /** Publishes the events of a manifest removed with {@code removedTags}. */
-    void removed(RegistryEvent.Origin origin, Caller caller, RepositoryName repo, ManifestRecord record,
-                 List<Tag> removedTags) {
-        tags.removedWith(origin, caller, repo, record, removedTags);
-        events.manifest(RegistryEvent.Type.MANIFEST_DELETED, origin, caller, repo, record, Optional.empty());
+        events.deliver(pending);
     }
 
     private void requireReferencesPresent(RepositoryName repo, ManifestRecord record) {

@@ -317,7 +317,7 @@ public final class Mirror implements AutoCloseable {
         }
         Optional<BlobInfo> stored = blobs.stat(digest);
         if (stored.isPresent()) {
-            return durable.of(() -> publisher.linkStored(repo, digest));
+            return durable.of(() -> publisher.linkStored(repo, digest, BlobPublisher.SILENT));
         }
         return Optional.of(new BlobInfo(digest, size.getAsLong()));
     }
@@ -336,7 +336,8 @@ public final class Mirror implements AutoCloseable {
             }
             m.requireAllowed(repo);
             if (blobs.stat(digest).isPresent()) {
-                if (confirmUpstream(repo, digest, m) && durable.of(() -> publisher.linkStored(repo, digest)).isPresent()) {
+                if (confirmUpstream(repo, digest, m)
+                        && durable.of(() -> publisher.linkStored(repo, digest, BlobPublisher.SILENT)).isPresent()) {
                     return Optional.empty();
                 }
                 continue; // collected meanwhile: fetch it
@@ -598,7 +599,7 @@ public final class Mirror implements AutoCloseable {
             BlobInfo info;
             try {
                 writer.finish(false);
-                info = durable.of(() -> publisher.publish(staged, repo, digest));
+                info = durable.of(() -> publisher.publish(staged, repo, digest, BlobPublisher.SILENT));
             } catch (RuntimeException e) {
                 throw abandon(new IOException("storing blob " + digest + " failed: " + e.getMessage(), e));
             }

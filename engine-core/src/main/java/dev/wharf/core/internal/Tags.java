@@ -14,6 +14,7 @@ import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.PendingEvents;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,40 +74,29 @@ public final class Tags {
             throw Errors.deletesDisabled();
         }
         Lock lock = repoLocks.exclusive(repo);
-        Optional<Digest> pointed;
+        PendingEvents pending = PendingEvents.none();
         lock.lock();
         try {
-            pointed = meta.resolveTag(repo, tag);
-            if (pointed.isPresent()) {
-                refuseIfImmutable(repo, tag, "delete");
+            Optional<Digest> pointed = meta.resolveTag(repo, tag);
+            if (pointed.isEmpty()) {
+                throw notFound(repo, tag);
             }
-            if (pointed.isEmpty() || !meta.deleteTag(repo, tag, config.clock().instant())) {
+            refuseIfImmutable(repo, tag, "delete");
+            if (events.recording()) {
+                Optional<ManifestRecord> manifest = meta.manifest(repo, pointed.get());
+                if (manifest.isPresent()) {
+                    pending = events.pending(events.manifest(RegistryEvent.Type.TAG_DELETED,
+                            RegistryEvent.Origin.CLIENT, caller, repo, manifest.get(), Optional.of(tag)));
+                }
+            }
+            if (!meta.deleteTag(repo, tag, config.clock().instant(), pending)) {
                 throw notFound(repo, tag);
             }
             repoLocks.changed(repo);
         } finally {
             lock.unlock();
         }
-        meta.manifest(repo, pointed.get()).ifPresent(m -> events.manifest(RegistryEvent.Type.TAG_DELETED,
-                RegistryEvent.Origin.CLIENT, caller, repo, m, Optional.of(tag)));
-    }
-
-    /** Publishes TAG_UPDATED for each move that changed a tag. */
-    void published(Caller caller, RepositoryName repo, ManifestRecord manifest, Collection<TagMove> moves) {
-        for (TagMove move : moves) {
-            if (move.isChange()) {
-                events.manifest(RegistryEvent.Type.TAG_UPDATED, RegistryEvent.Origin.CLIENT, caller, repo, manifest,
-                        Optional.of(move.tag()));
-            }
-        }
-    }
-
-    /** Publishes TAG_DELETED for each tag removed together with {@code manifest}. */
-    void removedWith(RegistryEvent.Origin origin, Caller caller, RepositoryName repo, ManifestRecord manifest,
-                     List<Tag> tags) {
-        for (Tag tag : tags) {
-            events.manifest(RegistryEvent.Type.TAG_DELETED, origin, caller, repo, manifest, Optional.of(tag));
-        }
+        events.deliver(pending);
     }
 
     // ---- policy, called under the repository lock ----

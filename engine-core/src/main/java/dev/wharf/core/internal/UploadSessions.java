@@ -232,10 +232,11 @@ public final class UploadSessions {
                 throw Errors.blobDigestMismatch(digest, actual, true);
             }
             BlobInfo info;
+            BlobPublisher.Report report = new BlobPublisher.Report(RegistryEvent.Type.BLOB_UPLOADED, caller);
             if (s.published == null) {
-                info = publisher.publish(s.staged, repo, digest, () -> s.published = digest);
+                info = publisher.publish(s.staged, repo, digest, () -> s.published = digest, report);
             } else {
-                Optional<BlobInfo> stored = publisher.linkStored(repo, digest);
+                Optional<BlobInfo> stored = publisher.linkStored(repo, digest, report);
                 if (stored.isEmpty()) { // collected as garbage meanwhile: the session has nothing left
                     closeLocked(s);
                     throw Errors.uploadUnknown(id);
@@ -245,7 +246,6 @@ public final class UploadSessions {
             s.closed = true;
             live.remove(id);
             removeFinished(id);
-            events.blob(RegistryEvent.Type.BLOB_UPLOADED, caller, repo, info);
             return info;
         } catch (RuntimeException e) {
             if (!s.closed && s.record != acknowledged) {

@@ -3,11 +3,14 @@ package dev.wharf.core.storage;
 import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
 import dev.wharf.api.Page;
+import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.EventLog;
 import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.UploadRecord;
 
 import java.time.Instant;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -33,8 +37,15 @@ import java.util.function.Supplier;
 /**
  * Metadata in sorted heap maps behind one read-write lock: every mutation is trivially atomic, listings are
  * sorted-map range views (O(page)), and nothing survives the JVM. For tests and throwaway registries.
+ *
+ * <p>Its {@link EventLog} keeps at most {@value #EVENT_LOG_CAPACITY} events (the oldest go first, whatever the
+ * sinks' cursors say), so that a long-lived registry without sinks does not grow without end; nothing of it
+ * survives the JVM either.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
+    /** The most events the log holds. */
+    public static final int EVENT_LOG_CAPACITY = 100_000;
+
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final NavigableMap<String, Repo> repos = new TreeMap<>();
     /** Reverse index of blob links, for mounting without {@code from}. */
@@ -42,6 +53,81 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, UploadRecord> uploads = new HashMap<>();
     /** Tag histories by "repo\0tag", newest first, at most TAG_HISTORY_LIMIT; kept after tags and repos go. */
     private final Map<String, Deque<TagMove>> history = new HashMap<>();
+    private final NavigableMap<Long, RegistryEvent> events = new TreeMap<>();
+    private final Map<String, Long> cursors = new HashMap<>();
+    private long lastSequence;
+    private final EventLog log = new Log();
+
+    /** Records the events of a change being written (under the write lock) and tells them their numbers. */
+    private void log(PendingEvents pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<RegistryEvent> recorded = new ArrayList<>(pending.events().size());
+        for (RegistryEvent e : pending.events()) {
+            RegistryEvent numbered = e.withSequence(++lastSequence);
+            events.put(numbered.sequence(), numbered);
+            recorded.add(numbered);
+        }
+        while (events.size() > EVENT_LOG_CAPACITY) {
+            events.pollFirstEntry();
+        }
+        pending.recorded(recorded);
+    }
+
+    @Override
+    public Optional<EventLog> eventLog() {
+        return Optional.of(log);
+    }
+
+    /** The event log over the same maps and lock. */
+    private final class Log implements EventLog {
+        @Override
+        public void appendEvents(PendingEvents pending) {
+            write(() -> {
+                log(pending);
+                return null;
+            });
+        }
+
+        @Override
+        public List<RegistryEvent> events(long after, int limit) {
+            return read(() -> List.copyOf(events.tailMap(after, false).values().stream().limit(limit).toList()));
+        }
+
+        @Override
+        public long lastSequence() {
+            return read(() -> lastSequence);
+        }
+
+        @Override
+        public long firstSequence() {
+            return read(() -> events.isEmpty() ? lastSequence + 1 : events.firstKey());
+        }
+
+        @Override
+        public long trimEvents(long through) {
+            return write(() -> {
+                NavigableMap<Long, RegistryEvent> gone = events.headMap(through, true);
+                long n = gone.size();
+                gone.clear();
+                return n;
+            });
+        }
+
+        @Override
+        public OptionalLong cursor(String sink) {
+            return read(() -> {
+                Long at = cursors.get(sink);
+                return at == null ? OptionalLong.empty() : OptionalLong.of(at);
+            });
+        }
+
+        @Override
+        public void putCursor(String sink, long sequence) {
+            write(() -> cursors.put(sink, sequence));
+        }
+    }
 
     private void record(RepositoryName repository, TagMove move) {
         if (!move.isChange()) {
@@ -130,16 +216,17 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest) {
+    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents pending) {
         write(() -> {
             repo(repository).links.add(digest);
             linkers.computeIfAbsent(digest, d -> new TreeSet<>()).add(repository.value());
+            log(pending);
             return null;
         });
     }
 
     @Override
-    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
+    public boolean unlinkBlob(RepositoryName repository, Digest digest, PendingEvents pending) {
         return write(() -> {
             Repo r = repos.get(repository.value());
             if (r == null || !r.links.remove(digest)) {
@@ -151,6 +238,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 linkers.remove(digest);
             }
             dropIfEmpty(repository);
+            log(pending);
             return true;
         });
     }
@@ -172,7 +260,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves,
+                               PendingEvents pending) {
         return write(() -> {
             Repo existing = repos.get(repository.value());
             for (TagMove move : moves) {
@@ -189,6 +278,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
             manifest.subject().ifPresent(subject -> r.referrers.computeIfAbsent(subject, s -> new TreeMap<>())
                     .put(manifest.digest(), manifest.referrerDescriptor()));
+            log(pending);
             return true;
         });
     }
@@ -213,7 +303,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at, PendingEvents pending) {
         return write(() -> {
             Repo r = repos.get(repository.value());
             Digest removed = r == null ? null : r.tags.remove(tag.value());
@@ -221,6 +311,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 return false;
             }
             record(repository, new TagMove(tag, Optional.of(removed), Optional.empty(), at));
+            log(pending);
             return true;
         });
     }
@@ -260,7 +351,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at, PendingEvents pending) {
         return write(() -> {
             Repo r = repos.get(repository.value());
             ManifestRecord removed = r == null ? null : r.manifests.remove(digest);
@@ -284,6 +375,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 }
             });
             dropIfEmpty(repository);
+            log(pending);
             return true;
         });
     }

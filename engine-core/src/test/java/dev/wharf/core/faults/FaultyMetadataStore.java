@@ -10,6 +10,7 @@ import dev.wharf.api.TagMove;
 import dev.wharf.spi.ForwardingMetadataStore;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.UploadRecord;
 
 import java.time.Duration;
@@ -189,31 +190,32 @@ public final class FaultyMetadataStore extends ForwardingMetadataStore {
     // ---- writes ----
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest) {
+    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
         write(Operation.LINK_BLOB, () -> {
-            super.linkBlob(repository, digest);
+            super.linkBlob(repository, digest, events);
             return null;
         });
     }
 
     @Override
-    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
-        return write(Operation.UNLINK_BLOB, () -> super.unlinkBlob(repository, digest));
+    public boolean unlinkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
+        return write(Operation.UNLINK_BLOB, () -> super.unlinkBlob(repository, digest, events));
     }
 
     @Override
-    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves) {
-        return write(Operation.PUT_MANIFEST, () -> super.putManifest(repository, manifest, moves));
+    public boolean putManifest(RepositoryName repository, ManifestRecord manifest, Collection<TagMove> moves,
+                               PendingEvents events) {
+        return write(Operation.PUT_MANIFEST, () -> super.putManifest(repository, manifest, moves, events));
     }
 
     @Override
-    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at) {
-        return write(Operation.DELETE_MANIFEST, () -> super.deleteManifest(repository, digest, at));
+    public boolean deleteManifest(RepositoryName repository, Digest digest, Instant at, PendingEvents events) {
+        return write(Operation.DELETE_MANIFEST, () -> super.deleteManifest(repository, digest, at, events));
     }
 
     @Override
-    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at) {
-        return write(Operation.DELETE_TAG, () -> super.deleteTag(repository, tag, at));
+    public boolean deleteTag(RepositoryName repository, Tag tag, Instant at, PendingEvents events) {
+        return write(Operation.DELETE_TAG, () -> super.deleteTag(repository, tag, at, events));
     }
 
     @Override

@@ -1,0 +1,46 @@
+package dev.wharf.spi;
+
+import dev.wharf.api.RegistryEvent;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The event outbox: a metadata store's durable, ordered record of the changes it committed, for delivery to
+ * sinks (webhooks, the in-process listeners, consumers polling the registry) that may be down, slow or
+ * restarted. A store that has one returns it from {@link MetadataStore#eventLog()}.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>Events given to a mutating method ({@link ManifestStore#putManifest(dev.wharf.api.RepositoryName,
+ *       ManifestRecord, java.util.Collection, PendingEvents)} and the others taking {@link PendingEvents}) are
+ *       recorded in the same atomic change: present exactly when the change happened, durable when it is.</li>
+ *   <li>Each recorded event gets the next sequence number, from 1, and a reader never sees a number before all
+ *       smaller ones are visible: numbers follow the order in which changes became visible, without gaps except
+ *       where the log was {@link #trimEvents trimmed}. Numbers are never reused, across restarts too.</li>
+ *   <li>Each sink's cursor (the last sequence it has handled) is kept in the same store, durably.</li>
+ * </ul>
+ */
+public interface EventLog {
+
+    /** Records events that go with no metadata change (a blob's bytes collected), as one atomic change. */
+    void appendEvents(PendingEvents events);
+
+    /** At most {@code limit} events with sequence numbers above {@code after}, in order. */
+    List<RegistryEvent> events(long after, int limit);
+
+    /** The highest sequence number recorded so far; 0 when none was. */
+    long lastSequence();
+
+    /** The lowest sequence number still held; {@link #lastSequence()} + 1 when the log is empty. */
+    long firstSequence();
+
+    /** Drops the events up to and including {@code through}; returns how many it dropped. */
+    long trimEvents(long through);
+
+    /** The last sequence number {@code sink} has acknowledged, if it ever did. */
+    OptionalLong cursor(String sink);
+
+    /** Records that {@code sink} has handled every event up to and including {@code sequence}. */
+    void putCursor(String sink, long sequence);
+}

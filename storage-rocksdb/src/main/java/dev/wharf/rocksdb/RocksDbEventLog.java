@@ -1,0 +1,120 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.RegistryEvent;
+import dev.wharf.rocksdb.KeySchema.Root;
+import dev.wharf.spi.EventLog;
+import dev.wharf.spi.PendingEvents;
+import org.rocksdb.RocksIterator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The event outbox in the {@code events} family: each event written in the batch of the change it reports, keyed
+ * by its sequence number (see {@link Database#write(org.rocksdb.WriteBatch, PendingEvents)}), and each sink's
+ * cursor in {@code event_cursors}. Trimming is a range delete, one batch.
+ */
+final class RocksDbEventLog implements EventLog {
+    private final Database database;
+
+    RocksDbEventLog(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public void appendEvents(PendingEvents pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        database.guarded(() -> {
+            try (Batch batch = database.batch()) {
+                batch.record(pending);
+                batch.commit();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<RegistryEvent> events(long after, int limit) {
+        return database.guarded(() -> {
+            List<RegistryEvent> out = new ArrayList<>(Math.min(limit, 1024));
+            try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
+                for (it.seek(KeySchema.EVENTS.key(Root.ROOT, after + 1)); it.isValid() && out.size() < limit; it.next()) {
+                    long sequence = KeySchema.EVENTS.child(it.key());
+                    out.add(RecordCodec.event(it.value(), sequence));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long lastSequence() {
+        return database.guarded(() -> {
+            synchronized (database.eventOrder) {
+                return database.lastEvent();
+            }
+        });
+    }
+
+    @Override
+    public long firstSequence() {
+        return database.guarded(() -> {
+            try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
+                it.seekToFirst();
+                if (it.isValid()) {
+                    return KeySchema.EVENTS.child(it.key());
+                }
+            }
+            synchronized (database.eventOrder) {
+                return database.lastEvent() + 1;
+            }
+        });
+    }
+
+    @Override
+    public long trimEvents(long through) {
+        return database.guarded(() -> {
+            List<Long> gone = new ArrayList<>();
+            try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    long sequence = KeySchema.EVENTS.child(it.key());
+                    if (sequence > through) {
+                        break;
+                    }
+                    gone.add(sequence);
+                }
+            }
+            if (gone.isEmpty()) {
+                return 0L;
+            }
+            try (Batch batch = database.batch()) {
+                for (long sequence : gone) {
+                    batch.delete(KeySchema.EVENTS, Root.ROOT, sequence);
+                }
+                batch.commit();
+            }
+            return (long) gone.size();
+        });
+    }
+
+    @Override
+    public OptionalLong cursor(String sink) {
+        Optional<String> at = database.guarded(() -> database.get(KeySchema.EVENT_CURSORS, Root.ROOT, sink));
+        return at.map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public void putCursor(String sink, long sequence) {
+        database.guarded(() -> {
+            try (Batch batch = database.batch()) {
+                batch.put(KeySchema.EVENT_CURSORS, Root.ROOT, sink, Long.toString(sequence));
+                batch.commit();
+            }
+            return null;
+        });
+    }
+}
