@@ -15,9 +15,11 @@ import java.util.OptionalLong;
  *   <li>Events given to a mutating method ({@link ManifestStore#putManifest(dev.wharf.api.RepositoryName,
  *       ManifestRecord, java.util.Collection, PendingEvents)} and the others taking {@link PendingEvents}) are
  *       recorded in the same atomic change: present exactly when the change happened, durable when it is.</li>
- *   <li>Each recorded event gets the next sequence number, from 1, and a reader never sees a number before all
- *       smaller ones are visible: numbers follow the order in which changes became visible, without gaps except
- *       where the log was {@link #trimEvents trimmed}. Numbers are never reused, across restarts too.</li>
+ *   <li>Each recorded event gets a higher sequence number than any before it, from 1, and a reader never sees a
+ *       number while a smaller one may still appear: {@link #events} and {@link #lastSequence()} show a prefix
+ *       of the log. Numbers follow the order in which changes were numbered; a change that fails may leave its
+ *       numbers unused (a gap), and a {@link #trimEvents trimmed} prefix is gone, but a number is never reused,
+ *       across restarts too.</li>
  *   <li>Each sink's cursor (the last sequence it has handled) is kept in the same store, durably.</li>
  * </ul>
  */
@@ -29,7 +31,7 @@ public interface EventLog {
     /** At most {@code limit} events with sequence numbers above {@code after}, in order. */
     List<RegistryEvent> events(long after, int limit);
 
-    /** The highest sequence number recorded so far; 0 when none was. */
+    /** The highest sequence number a reader may see now (every one below it is recorded or given up); 0 at first. */
     long lastSequence();
 
     /** The lowest sequence number still held; {@link #lastSequence()} + 1 when the log is empty. */

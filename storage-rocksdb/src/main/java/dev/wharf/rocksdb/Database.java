@@ -244,33 +244,54 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Writes one batch with the events of its change appended to the outbox, numbered in the order batches become
-     * visible: numbering and writing happen under one lock, so a reader of the log never sees a number before a
-     * smaller one. The highest number given is kept beside them, so numbers are never reused once trimmed.
-     * Tells {@code pending} the numbers once written.
+     * Writes one batch with the events of its change appended to the outbox. Numbers are handed out in a short
+     * critical section and the batch is written outside it, so concurrent changes still share RocksDB's write
+     * groups; a number is "in flight" until its batch is written, and readers see the log only up to the first
+     * number still in flight ({@link #visibleEvents()}), so they never see a number before a smaller one that may
+     * yet appear. A write that fails leaves its numbers unused: a gap, never a reuse. Tells {@code pending} the
+     * numbers once written.
      */
     void write(WriteBatch batch, PendingEvents pending) throws RocksDBException {
         if (pending == null || pending.isEmpty()) {
             write(batch);
             return;
         }
-        List<RegistryEvent> recorded = new ArrayList<>(pending.events().size());
+        int n = pending.events().size();
+        long first;
         synchronized (eventOrder) {
-            long next = lastEvent();
+            first = lastEvent() + 1;
+            lastEvent = first + n - 1;
+            inFlight.add(first);
+        }
+        List<RegistryEvent> recorded = new ArrayList<>(n);
+        try {
+            long number = first;
             for (RegistryEvent event : pending.events()) {
-                next++;
-                batch.put(handle(Family.EVENTS), KeySchema.EVENTS.key(Root.ROOT, next), RecordCodec.event(event));
-                recorded.add(event.withSequence(next));
+                batch.put(handle(Family.EVENTS), KeySchema.EVENTS.key(Root.ROOT, number), RecordCodec.event(event));
+                recorded.add(event.withSequence(number));
+                number++;
             }
-            batch.put(handle(Family.DEFAULT), KeySchema.SETTINGS.key(Root.ROOT, KeySchema.LAST_EVENT_KEY),
-                    KeySchema.SETTINGS.encode(Long.toString(next)));
             write(batch);
-            lastEvent = next;
+        } finally {
+            synchronized (eventOrder) {
+                inFlight.remove(first);
+            }
         }
         pending.recorded(recorded);
     }
 
-    /** The highest event number given so far, read from the database the first time. Hold {@link #eventOrder}. */
+    /** The highest event number a reader may see: every number up to it is written or given up. */
+    long visibleEvents() throws RocksDBException {
+        synchronized (eventOrder) {
+            long last = lastEvent();
+            return inFlight.isEmpty() ? last : inFlight.first() - 1;
+        }
+    }
+
+    /**
+     * The highest event number handed out, read from the database the first time (the last event's key, or the
+     * number kept when the log was trimmed, whichever is higher). Hold {@link #eventOrder}.
+     */
     long lastEvent() throws RocksDBException {
         if (lastEvent < 0) {
             long kept = get(KeySchema.SETTINGS, Root.ROOT, KeySchema.LAST_EVENT_KEY).map(Long::parseLong).orElse(0L);
@@ -285,10 +306,12 @@ final class Database implements AutoCloseable {
         return lastEvent;
     }
 
-    /** Orders the numbering and writing of event-bearing batches ({@link #write(WriteBatch, PendingEvents)}). */
+    /** Guards the numbering of events ({@link #write(WriteBatch, PendingEvents)}). */
     final Object eventOrder = new Object();
     /** Guarded by {@link #eventOrder}; -1 until read. */
     private long lastEvent = -1;
+    /** The first number of each event-bearing batch being written. Guarded by {@link #eventOrder}. */
+    private final java.util.TreeSet<Long> inFlight = new java.util.TreeSet<>();
 
     /** Writes one batch atomically, WAL on, and notes it for this thread's next {@link #sync()}. */
     void write(WriteBatch batch) throws RocksDBException {

@@ -36,7 +36,7 @@ import java.util.function.Function;
  *                                                       0x01 + the id of the larger store's staged write it moved to
  * events          sequence (16 hex digits)               RecordCodec event: the outbox, in commit order
  * event_cursors   sink name                             the sink's last acknowledged sequence (16 hex digits)
- * default         "wharf.events.last"                   the highest event sequence ever given (16 hex digits)
+ * default         "wharf.events.last"                   the highest event number given, kept when the log is trimmed
  * </pre>
  *
  * <p>Format version 2 added {@code inline_blobs} and {@code staged}, version 3 {@code events} and

@@ -40,10 +40,14 @@ final class RocksDbEventLog implements EventLog {
     @Override
     public List<RegistryEvent> events(long after, int limit) {
         return database.guarded(() -> {
+            long visible = database.visibleEvents();
             List<RegistryEvent> out = new ArrayList<>(Math.min(limit, 1024));
             try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
                 for (it.seek(KeySchema.EVENTS.key(Root.ROOT, after + 1)); it.isValid() && out.size() < limit; it.next()) {
                     long sequence = KeySchema.EVENTS.child(it.key());
+                    if (sequence > visible) {
+                        break;
+                    }
                     out.add(RecordCodec.event(it.value(), sequence));
                 }
             }
@@ -53,11 +57,7 @@ final class RocksDbEventLog implements EventLog {
 
     @Override
     public long lastSequence() {
-        return database.guarded(() -> {
-            synchronized (database.eventOrder) {
-                return database.lastEvent();
-            }
-        });
+        return database.guarded(database::visibleEvents);
     }
 
     @Override
@@ -69,9 +69,7 @@ final class RocksDbEventLog implements EventLog {
                     return KeySchema.EVENTS.child(it.key());
                 }
             }
-            synchronized (database.eventOrder) {
-                return database.lastEvent() + 1;
-            }
+            return database.visibleEvents() + 1;
         });
     }
 
@@ -95,6 +93,12 @@ final class RocksDbEventLog implements EventLog {
                 for (long sequence : gone) {
                     batch.delete(KeySchema.EVENTS, Root.ROOT, sequence);
                 }
+                // Numbers are never reused: the highest given is kept, for when the log is empty at the next open.
+                long last;
+                synchronized (database.eventOrder) {
+                    last = database.lastEvent();
+                }
+                batch.put(KeySchema.SETTINGS, Root.ROOT, KeySchema.LAST_EVENT_KEY, Long.toString(last));
                 batch.commit();
             }
             return (long) gone.size();
