@@ -212,6 +212,11 @@ public interface Registry extends AutoCloseable {
         throw new RegistryException(ErrorCode.UNSUPPORTED, "this registry's metadata store keeps no event log");
     }
 
+    /** Where each configured event sink ({@link Webhook}) stands; empty without sinks. */
+    default List<EventSinkStatus> eventSinks() {
+        return List.of();
+    }
+
     // ---- maintenance ----
 
     /**

@@ -44,6 +44,7 @@ public final class RegistryBuilder {
     private final List<Upstream> upstreams = new ArrayList<>();
     private String defaultUpstream;
     private Duration eventRetention = DEFAULT_EVENT_RETENTION;
+    private final List<Webhook> webhooks = new ArrayList<>();
 
     RegistryBuilder() {
     }
@@ -151,11 +152,17 @@ public final class RegistryBuilder {
         return this;
     }
 
+    /** Delivers the event log's events to {@code webhook} (see {@link Webhook}). May be called several times. */
+    public RegistryBuilder webhook(Webhook webhook) {
+        this.webhooks.add(Objects.requireNonNull(webhook));
+        return this;
+    }
+
     /** The settings as they stand. */
     public RegistryConfig config() {
         return new RegistryConfig(Optional.ofNullable(blobStore), Optional.ofNullable(metadataStore), authorizer,
                 listeners, maxManifestBytes, uploadExpiry, deletesEnabled, defaultPageSize, maxPageSize, clock,
-                immutableTags, protectTaggedManifests, gc, upstreams, Optional.ofNullable(defaultUpstream), eventRetention);
+                immutableTags, protectTaggedManifests, gc, upstreams, Optional.ofNullable(defaultUpstream), eventRetention, webhooks);
     }
 
     /**

@@ -31,13 +31,14 @@ import java.util.Optional;
  * @param defaultUpstream    the host of the upstream that pulls without {@code ns} go to when the repository
  *                           does not exist locally; empty when such pulls stay local
  * @param eventRetention     how long events stay in the store's event log before garbage collection drops them
+ * @param webhooks           the event log's HTTP receivers
  */
 public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataStore> metadataStore,
                              Authorizer authorizer, List<RegistryListener> listeners, int maxManifestBytes,
                              Duration uploadExpiry, boolean deletesEnabled, int defaultPageSize, int maxPageSize,
                              Clock clock, List<ImmutableTagRule> immutableTags, boolean protectTaggedManifests,
                              GcSettings gc, List<Upstream> upstreams, Optional<String> defaultUpstream,
-                             Duration eventRetention) {
+                             Duration eventRetention, List<Webhook> webhooks) {
     public RegistryConfig {
         Objects.requireNonNull(blobStore, "blobStore");
         Objects.requireNonNull(metadataStore, "metadataStore");
@@ -49,6 +50,10 @@ public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataSto
         Objects.requireNonNull(gc, "gc");
         upstreams = List.copyOf(upstreams);
         Objects.requireNonNull(eventRetention, "eventRetention");
+        webhooks = List.copyOf(webhooks);
+        if (webhooks.stream().map(Webhook::name).distinct().count() != webhooks.size()) {
+            throw new IllegalArgumentException("two webhooks have the same name; name them apart with Webhook.named");
+        }
         Objects.requireNonNull(defaultUpstream, "defaultUpstream");
         java.util.Set<String> prefixes = new java.util.HashSet<>();
         for (Upstream upstream : upstreams) {

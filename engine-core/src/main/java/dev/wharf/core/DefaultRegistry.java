@@ -7,6 +7,7 @@ import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.EventPage;
+import dev.wharf.api.EventSinkStatus;
 import dev.wharf.api.GcReport;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
@@ -29,6 +30,7 @@ import dev.wharf.core.internal.BlobPublisher;
 import dev.wharf.core.internal.Blobs;
 import dev.wharf.core.internal.Catalog;
 import dev.wharf.core.internal.Durability;
+import dev.wharf.core.internal.EventDelivery;
 import dev.wharf.core.internal.EventFeed;
 import dev.wharf.core.internal.Events;
 import dev.wharf.core.internal.GarbageCollector;
@@ -76,6 +78,7 @@ public final class DefaultRegistry implements Registry {
     private final Maintenance maintenance;
     private final Mirror mirror;
     private final EventFeed eventFeed;
+    private final EventDelivery delivery;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A registry over the configured stores, or in-memory ones where none is configured. */
@@ -99,9 +102,12 @@ public final class DefaultRegistry implements Registry {
         this.catalog = new Catalog(metadataStore, access);
         this.mirror = new Mirror(config, metadataStore, blobStore, publisher, manifests, access, durable);
         this.eventFeed = new EventFeed(metadataStore.eventLog(), access);
+        this.delivery = new EventDelivery(metadataStore.eventLog(), config.webhooks(), config.clock(), "/wharf");
+        events.onRecorded(delivery::wake);
         this.gc = new GarbageCollector(blobStore, metadataStore, uploads, publisher, manifests, events, repoLocks,
                 config, mirror);
         this.maintenance = new Maintenance(config, this::expireIdleUploads, this::collectGarbage);
+        delivery.start();
     }
 
     /** Closes upload sessions idle for longer than the configured expiry; returns how many. */
@@ -277,6 +283,11 @@ public final class DefaultRegistry implements Registry {
     }
 
     @Override
+    public List<EventSinkStatus> eventSinks() {
+        return delivery.status();
+    }
+
+    @Override
     public GcReport collectGarbage() {
         GcReport report = durable.of(gc::run);
         durable.run(() -> eventFeed.trim(config.clock().instant().minus(config.eventRetention())));
@@ -290,6 +301,7 @@ public final class DefaultRegistry implements Registry {
             return;
         }
         maintenance.close();
+        delivery.close();
         mirror.close();
         RuntimeException failure = null;
         try {

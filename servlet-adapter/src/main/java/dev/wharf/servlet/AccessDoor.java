@@ -89,7 +89,8 @@ final class AccessDoor {
             // The discover documents are this registry's configuration, the same for every repository: they tell
             // nothing of what a repository holds, or whether it exists.
             case BASE, DISCOVER, REPOSITORY_DISCOVER -> List.of();
-            case CATALOG -> List.of(Scope.CATALOG);
+            // The event log, like the catalog, shows each caller only the repositories it may pull.
+            case CATALOG, EVENTS -> List.of(Scope.CATALOG);
             case BLOB_READ, MANIFEST_READ, TAGS_LIST, REFERRERS -> repository(name, "pull");
             case UPLOAD_START -> {
                 List<Scope> target = repository(name, "pull", "push");

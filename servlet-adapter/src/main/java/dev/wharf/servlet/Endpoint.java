@@ -12,6 +12,8 @@ enum Endpoint {
     BASE("end-1", "GET"),
     /** {@code GET /v2/_catalog}: repository listing (not in the spec's table; CNCF distribution's API). */
     CATALOG("catalog", "GET"),
+    /** {@code GET /v2/_wharf/ext/events}: the event log, for consumers that poll ({@link EventsHandler}). */
+    EVENTS("wharf-events", "GET"),
     /** {@code GET /v2/_oci/ext/discover}: the extensions this registry supports. */
     DISCOVER("ext-discover", "GET"),
     /** {@code GET /v2/<name>/_oci/ext/discover}: the same, scoped to a repository. */

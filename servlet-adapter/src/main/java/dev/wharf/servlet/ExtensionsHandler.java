@@ -62,7 +62,7 @@ final class ExtensionsHandler {
      *   <li>{@code taggedManifestProtection}: true when a manifest cannot be deleted by digest while tagged
      *       ({@link RegistryConfig#protectTaggedManifests()}).</li>
      * </ul>
-     * It adds no endpoints.
+     * Its endpoint {@code _wharf/ext/events} serves the event log ({@link EventsHandler}).
      */
     private Map<String, Object> wharfFeatures() {
         Map<String, Object> features = new LinkedHashMap<>();
@@ -75,9 +75,10 @@ final class ExtensionsHandler {
         extension.put("name", "_wharf");
         extension.put("description", "Wharf registry features: automatic blob mounting without 'from' (from any"
                 + " repository the caller may pull), conditional tag updates with If-Match/If-None-Match, and the"
-                + " delete and tag policies this registry is configured with");
+                + " delete and tag policies this registry is configured with, and its event log at"
+                + " _wharf/ext/events");
         extension.put("url", MOUNT_SPEC_URL);
-        extension.put("endpoints", List.of());
+        extension.put("endpoints", List.of("_wharf/ext/events"));
         extension.put("features", features);
         return extension;
     }

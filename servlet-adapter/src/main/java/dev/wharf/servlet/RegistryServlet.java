@@ -289,6 +289,7 @@ public class RegistryServlet extends HttpServlet {
         Map<Endpoint, Handler> table = new EnumMap<>(Endpoint.class);
         table.put(Endpoint.BASE, extensions::base);
         table.put(Endpoint.CATALOG, catalog::list);
+        table.put(Endpoint.EVENTS, new EventsHandler(registry)::list);
         table.put(Endpoint.DISCOVER, extensions::discover);
         table.put(Endpoint.REPOSITORY_DISCOVER, extensions::discoverInRepository);
         table.put(Endpoint.UPLOAD_START, uploads::start);

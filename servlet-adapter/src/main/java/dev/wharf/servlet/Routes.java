@@ -25,6 +25,7 @@ final class Routes {
             Route.exact("/", Endpoint.BASE),
             Route.exact("/_catalog", Endpoint.CATALOG),
             Route.exact("/_oci/ext/discover", Endpoint.DISCOVER),
+            Route.exact(EventsHandler.PATH, Endpoint.EVENTS),
             Route.nameThen("/_oci/ext/discover", false, Endpoint.REPOSITORY_DISCOVER),
             Route.nameThen("/blobs/uploads", true, Endpoint.UPLOAD_START),
             Route.nameThenSegment("/blobs/uploads/", "id", Endpoint.UPLOAD_STATUS, Endpoint.UPLOAD_CHUNK,

@@ -34,12 +34,18 @@ public final class Events {
     private final Optional<EventLog> log;
     private final Clock clock;
     private final boolean recording;
+    private volatile Runnable onRecorded = () -> { };
 
     public Events(List<RegistryListener> listeners, Optional<EventLog> log, Clock clock) {
         this.listeners = listeners;
         this.log = log;
         this.clock = clock;
         this.recording = !listeners.isEmpty() || log.isPresent();
+    }
+
+    /** Runs {@code hook} after each change that recorded events (to wake the webhooks' delivery). */
+    public void onRecorded(Runnable hook) {
+        this.onRecorded = hook;
     }
 
     /** Whether events are wanted at all: by a listener or the store's log. */
@@ -110,7 +116,11 @@ public final class Events {
 
     /** Tells the listeners of a change made with {@code pending}: what the store recorded, in order. */
     void deliver(PendingEvents pending) {
-        if (listeners.isEmpty() || pending.isEmpty()) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        onRecorded.run();
+        if (listeners.isEmpty()) {
             return;
         }
         for (RegistryEvent e : pending.delivered()) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.Upstream;
+import dev.wharf.api.Webhook;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -33,7 +35,7 @@ import java.util.Set;
 
 /**
  * The launcher's configuration file, {@code --config FILE}: YAML (or JSON) for what is too much for flags. This
- * version knows one section, {@code mirror}:
+ * version knows two sections, {@code events} (see docs/events.md) and {@code mirror}:
  *
  * <pre>{@code
  * mirror:
@@ -56,21 +58,42 @@ import java.util.Set;
  * {@link IllegalArgumentException} whose message starts with {@code FILE: } and the entry's path
  * ({@code mirror.upstreams[0].url}), ready for the launcher to print before it exits with status 2.
  *
+ * <pre>{@code
+ * events:
+ *   retention: P30D                         # optional: how long the event log keeps events (default P7D)
+ *   webhooks:
+ *     - url: https://scanner.example/hook   # POSTed every event, at least once, in order
+ *       name: scanner                       # optional: its cursor's key (default: the URL)
+ *       secretFile: hook-secret.txt         # optional: HMAC-SHA256 key on the first line
+ *       format: cloudevents                 # optional: cloudevents (default) or distribution
+ *       types: [MANIFEST_PUSHED, TAG_UPDATED]   # optional: only these kinds
+ *       repositories: ["team/**"]          # optional: only these repositories
+ *       timeout: PT10S                      # optional (default PT10S)
+ * }</pre>
+ *
  * @param upstreams       the upstreams the file configures, in order
  * @param defaultUpstream {@code mirror.defaultUpstream}
+ * @param webhooks        {@code events.webhooks}
+ * @param eventRetention  {@code events.retention}
  */
-record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpstream) {
+record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpstream, List<Webhook> webhooks,
+                          Optional<Duration> eventRetention) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> TOP = Set.of("mirror");
+    private static final Set<String> TOP = Set.of("mirror", "events");
+    private static final Set<String> EVENTS = Set.of("retention", "webhooks");
+    private static final Set<String> WEBHOOK = Set.of("url", "name", "secretFile", "format", "types", "repositories",
+            "timeout");
     private static final Set<String> MIRROR = Set.of("defaultUpstream", "upstreams");
     private static final Set<String> UPSTREAM = Set.of("host", "url", "credentialsFile", "libraryPrefix", "allow",
             "tagRecheck", "retention", "connectTimeout", "readTimeout", "caFile");
 
-    static final LauncherConfigFile EMPTY = new LauncherConfigFile(List.of(), Optional.empty());
+    static final LauncherConfigFile EMPTY = new LauncherConfigFile(List.of(), Optional.empty(), List.of(),
+            Optional.empty());
 
     LauncherConfigFile {
         upstreams = List.copyOf(upstreams);
+        webhooks = List.copyOf(webhooks);
     }
 
     /** Reads and checks {@code file}. */
@@ -90,9 +113,25 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             return EMPTY;
         }
         r.keys(root, "", TOP);
+        List<Webhook> webhooks = new ArrayList<>();
+        Optional<Duration> retention = Optional.empty();
+        JsonNode events = root.path("events");
+        if (!events.isMissingNode() && !events.isNull()) {
+            r.keys(events, "events", EVENTS);
+            retention = r.optionalDuration(events, "events", "retention", false);
+            JsonNode hooks = events.path("webhooks");
+            if (!hooks.isMissingNode()) {
+                if (!hooks.isArray()) {
+                    throw r.wrong("events.webhooks", "must be a list of webhooks, each starting with '- url: ...'");
+                }
+                for (int i = 0; i < hooks.size(); i++) {
+                    webhooks.add(r.webhook(hooks.get(i), "events.webhooks[" + i + "]"));
+                }
+            }
+        }
         JsonNode mirror = root.path("mirror");
         if (mirror.isMissingNode() || mirror.isNull()) {
-            return EMPTY;
+            return new LauncherConfigFile(List.of(), Optional.empty(), webhooks, retention);
         }
         r.keys(mirror, "mirror", MIRROR);
         List<Upstream> upstreams = new ArrayList<>();
@@ -111,7 +150,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             throw r.wrong("mirror.defaultUpstream", "names " + defaultHost.get()
                     + ", which is not one of the upstreams' hosts here");
         }
-        return new LauncherConfigFile(upstreams, defaultHost);
+        return new LauncherConfigFile(upstreams, defaultHost, webhooks, retention);
     }
 
     /** Reads one file's entries, naming the file and the entry in every complaint. */
@@ -180,6 +219,81 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
                 upstream = upstream.withSslContext(trusting(resolve(ca.get()), at + ".caFile"));
             }
             return upstream;
+        }
+
+        Webhook webhook(JsonNode node, String at) {
+            keys(node, at, WEBHOOK);
+            Webhook hook;
+            try {
+                hook = Webhook.to(new URI(string(node, at, "url")));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                throw wrong(at + ".url", e.getMessage());
+            }
+            Optional<String> name = optionalString(node, at, "name");
+            if (name.isPresent()) {
+                try {
+                    hook = hook.named(name.get());
+                } catch (IllegalArgumentException e) {
+                    throw wrong(at + ".name", e.getMessage());
+                }
+            }
+            Optional<String> secretFile = optionalString(node, at, "secretFile");
+            if (secretFile.isPresent()) {
+                Path secret = resolve(secretFile.get());
+                try {
+                    List<String> lines = Files.readAllLines(secret);
+                    if (lines.isEmpty() || lines.get(0).isBlank()) {
+                        throw wrong(at + ".secretFile", secret + " is empty; put the key on its first line");
+                    }
+                    hook = hook.withSecret(lines.get(0).strip());
+                } catch (IOException e) {
+                    throw wrong(at + ".secretFile", "cannot read " + secret + ": "
+                            + (e instanceof NoSuchFileException ? "it does not exist" : e.toString()));
+                }
+            }
+            Optional<String> format = optionalString(node, at, "format");
+            if (format.isPresent()) {
+                hook = hook.withFormat(switch (format.get().toLowerCase(Locale.ROOT)) {
+                    case "cloudevents" -> Webhook.Format.CLOUDEVENTS;
+                    case "distribution" -> Webhook.Format.DISTRIBUTION;
+                    default -> throw wrong(at + ".format", "must be cloudevents or distribution, was '"
+                            + format.get() + "'");
+                });
+            }
+            JsonNode types = node.path("types");
+            if (!types.isMissingNode()) {
+                if (!types.isArray() || types.isEmpty()) {
+                    throw wrong(at + ".types", "must be a non-empty list of event kinds, as in [MANIFEST_PUSHED]");
+                }
+                List<RegistryEvent.Type> kinds = new ArrayList<>();
+                for (int i = 0; i < types.size(); i++) {
+                    try {
+                        kinds.add(RegistryEvent.Type.valueOf(types.get(i).asText().toUpperCase(Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        throw wrong(at + ".types[" + i + "]", "is not an event kind; expected one of "
+                                + List.of(RegistryEvent.Type.values()));
+                    }
+                }
+                hook = hook.forTypes(kinds.get(0), kinds.subList(1, kinds.size()).toArray(RegistryEvent.Type[]::new));
+            }
+            JsonNode repositories = node.path("repositories");
+            if (!repositories.isMissingNode()) {
+                if (!repositories.isArray() || repositories.isEmpty()) {
+                    throw wrong(at + ".repositories", "must be a non-empty list of repository globs");
+                }
+                for (int i = 0; i < repositories.size(); i++) {
+                    try {
+                        hook = hook.forRepositories(repositories.get(i).asText());
+                    } catch (IllegalArgumentException e) {
+                        throw wrong(at + ".repositories[" + i + "]", e.getMessage());
+                    }
+                }
+            }
+            Optional<Duration> timeout = optionalDuration(node, at, "timeout", false);
+            if (timeout.isPresent()) {
+                hook = hook.withTimeout(timeout.get());
+            }
+            return hook;
         }
 
         /** An SSL context trusting exactly the PEM certificates in {@code pem}. */

@@ -31,10 +31,13 @@ import java.util.Optional;
  * @param mirror        the upstreams to mirror ({@code --upstream}, {@code --default-upstream},
  *                      {@code --upstream-credentials}, {@code --upstream-tag-recheck})
  * @param config        the configuration file ({@code --config}), read by {@link #registryOptions()}
+ * @param webhooks      {@code --webhook URL}s, each sent every event as CloudEvents
+ * @param webhookSecret {@code --webhook-secret FILE}: the key the {@code --webhook}s' requests are signed with
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
-                       Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config) {
+                       Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config,
+                       java.util.List<URI> webhooks, Optional<Path> webhookSecret) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -108,6 +111,13 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             Configuration file:
               --config FILE        read more settings from FILE (YAML): the upstreams of a mirror,
                                    with every setting each one has (docs/mirror.md)
+
+            Events (docs/events.md):
+              --webhook URL        POST every event to URL as a CloudEvent, at least once, in order,
+                                   retried while URL is down; repeatable
+              --webhook-secret FILE
+                                   sign --webhook requests with HMAC-SHA256 under the key on FILE's
+                                   first line (header X-Wharf-Signature: sha256=HEX)
 
             Pull-through mirror (mirrored repositories are read-only; docs/mirror.md):
               --upstream HOST=URL  mirror the registry at URL for source host HOST, as clients name
@@ -185,6 +195,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Map<String, Path> upstreamCredentials = new LinkedHashMap<>();
         String defaultUpstream = null;
         Path config = null;
+        java.util.List<URI> webhooks = new java.util.ArrayList<>();
+        Path webhookSecret = null;
         Duration tagRecheck = dev.wharf.api.Upstream.DEFAULT_TAG_RECHECK;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -263,6 +275,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         : valueAfter(args, i++, name), upstreamCredentials, value -> absolute(file("--upstream-credentials", value)));
                 case "--default-upstream" -> defaultUpstream = (inlineValue != null ? inlineValue
                         : valueAfter(args, i++, name)).trim().toLowerCase(java.util.Locale.ROOT);
+                case "--webhook" -> webhooks.add(webhookUrl(inlineValue != null ? inlineValue
+                        : valueAfter(args, i++, name)));
+                case "--webhook-secret" -> webhookSecret = file(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--config" -> config = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--upstream-tag-recheck" -> tagRecheck = parseDuration(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
@@ -303,7 +319,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         Optional.ofNullable(access).map(LauncherOptions::absolute)).validated(),
                 new UpstreamFlags(upstreams, Optional.ofNullable(defaultUpstream), upstreamCredentials, tagRecheck)
                         .validated(config != null),
-                Optional.ofNullable(config).map(LauncherOptions::absolute));
+                Optional.ofNullable(config).map(LauncherOptions::absolute), webhooks,
+                Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute));
     }
 
     /**
@@ -327,7 +344,45 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         mirror.applyTo(check, file, config); // refuses conflicts now, before anything starts
         check.config();
         options = options.withEngine(engine -> mirror.applyTo(engine, file, config));
+        java.util.List<dev.wharf.api.Webhook> hooks = new java.util.ArrayList<>(file.webhooks());
+        Optional<String> secret = webhookSecret.map(LauncherOptions::firstLine);
+        for (URI url : webhooks) {
+            dev.wharf.api.Webhook hook = dev.wharf.api.Webhook.to(url);
+            hooks.add(secret.isPresent() ? hook.withSecret(secret.get()) : hook);
+        }
+        check.eventRetention(file.eventRetention().orElse(dev.wharf.api.RegistryBuilder.DEFAULT_EVENT_RETENTION));
+        hooks.forEach(check::webhook);
+        check.config(); // two webhooks of one name are refused now
+        options = options.withEngine(engine -> {
+            hooks.forEach(engine::webhook);
+            file.eventRetention().ifPresent(engine::eventRetention);
+        });
         return dataDirectory.map(options::withDataDirectory).orElse(options);
+    }
+
+    private static URI webhookUrl(String value) {
+        try {
+            return dev.wharf.api.Webhook.to(new URI(value)).url();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--webhook URL '" + value + "' is not a URL: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--webhook: " + e.getMessage());
+        }
+    }
+
+    /** The first line of a secret's file, trimmed; refused when missing or empty. */
+    private static String firstLine(Path file) {
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(file);
+            if (lines.isEmpty() || lines.get(0).isBlank()) {
+                throw new IllegalArgumentException("webhook secret file " + file + " is empty; put the key on its "
+                        + "first line");
+            }
+            return lines.get(0).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read webhook secret file " + file + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "it does not exist" : e.toString()), e);
+        }
     }
 
     private static URI url(String value) {

@@ -75,7 +75,12 @@ class LauncherConfigFileTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            quotas: {}                                                    | quotas is not a key this version knows; expected one of [mirror]
+            quotas: {}                                                    | quotas is not a key this version knows; expected one of [events, mirror]
+            events: {webhooks: [{url: 'ftp://x'}]}                        | events.webhooks[0].url webhook URL 'ftp://x' must be an absolute http or https URL
+            events: {webhooks: [{url: 'http://x', format: xml}]}          | events.webhooks[0].format must be cloudevents or distribution, was 'xml'
+            events: {webhooks: [{url: 'http://x', types: [PUSHED]}]}      | events.webhooks[0].types[0] is not an event kind
+            events: {webhooks: [{url: 'http://x', secretFile: none.txt}]} | events.webhooks[0].secretFile cannot read
+            events: {retention: forever}                                  | events.retention must be an ISO-8601 duration above zero
             mirror: [a]                                                   | mirror must be a mapping of keys to values
             mirror: {upstream: []}                                        | mirror.upstream is not a key this version knows; expected one of [defaultUpstream, upstreams]
             mirror: {upstreams: {host: a}}                                | mirror.upstreams must be a list of upstreams
@@ -99,6 +104,37 @@ class LauncherConfigFileTest {
         Path file = write(yaml.startsWith("'") ? yaml.substring(1, yaml.length() - 1) : yaml);
         assertThatIllegalArgumentException().isThrownBy(() -> LauncherConfigFile.read(file))
                 .withMessageStartingWith(file + ": ").withMessageContaining(message);
+    }
+
+    @Test
+    void shouldReadTheWebhooksAndTheEventRetention() throws Exception {
+        Files.writeString(dir.resolve("secret.txt"), "s3cret\n");
+        LauncherConfigFile file = LauncherConfigFile.read(write("""
+                events:
+                  retention: P30D
+                  webhooks:
+                    - url: https://scanner.example/hook
+                      name: scanner
+                      secretFile: secret.txt
+                      format: distribution
+                      types: [manifest_pushed, TAG_UPDATED]
+                      repositories: ["team/**"]
+                      timeout: PT3S
+                    - url: http://audit.example/
+                """));
+        assertThat(file.eventRetention()).hasValue(Duration.ofDays(30));
+        dev.wharf.api.Webhook scanner = file.webhooks().get(0);
+        assertThat(scanner.name()).isEqualTo("scanner");
+        assertThat(scanner.secret()).hasValueSatisfying(k -> assertThat(new String(k, StandardCharsets.UTF_8))
+                .isEqualTo("s3cret"));
+        assertThat(scanner.format()).isEqualTo(dev.wharf.api.Webhook.Format.DISTRIBUTION);
+        assertThat(scanner.types()).containsExactlyInAnyOrder(dev.wharf.api.RegistryEvent.Type.MANIFEST_PUSHED,
+                dev.wharf.api.RegistryEvent.Type.TAG_UPDATED);
+        assertThat(scanner.repositories()).hasSize(1);
+        assertThat(scanner.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(file.webhooks().get(1).name()).isEqualTo("http://audit.example/");
+        assertThat(file.webhooks().get(1).secret()).isEmpty();
+        assertThat(file.upstreams()).isEmpty();
     }
 
     @Test

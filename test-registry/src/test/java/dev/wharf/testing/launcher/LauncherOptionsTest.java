@@ -212,6 +212,8 @@ class LauncherOptionsTest {
             --upstream a.example=http://x --upstream a.example=http://y | --upstream names a.example twice
             --default-upstream docker.io   | --default-upstream docker.io needs an --upstream docker.io=URL
             --upstream a.example=http://x --upstream-credentials b.example=f | --upstream-credentials names b.example, which no --upstream HOST=URL configures
+            --webhook                      | --webhook needs a value
+            --webhook ftp://x/hook         | --webhook: webhook URL 'ftp://x/hook' must be an absolute http or https URL
             --upstream-tag-recheck soon    | --upstream-tag-recheck must be a positive duration such as PT1H, PT30M or 3600 (seconds), was 'soon'
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
@@ -240,6 +242,22 @@ class LauncherOptionsTest {
         Path users = java.nio.file.Files.writeString(dir.resolve("users"), "alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
         assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--htpasswd", users.toString())
                 .registryOptions()).withMessageContaining("line 1").withMessageContaining("not bcrypt");
+    }
+
+    @Test
+    void shouldCarryTheWebhookFlagsIntoTheEngine(@TempDir Path dir) throws Exception {
+        Path secret = java.nio.file.Files.writeString(dir.resolve("secret.txt"), "k3y\n");
+        LauncherOptions options = LauncherOptions.parse("--webhook", "http://127.0.0.1:9/a",
+                "--webhook=https://hooks.example/b", "--webhook-secret", secret.toString());
+        assertThat(options.webhooks()).extracting(java.net.URI::toString)
+                .containsExactly("http://127.0.0.1:9/a", "https://hooks.example/b");
+        assertThat(options.webhookSecret()).hasValue(secret.toAbsolutePath());
+        assertThat(options.registryOptions()).isNotNull();
+        Path empty = java.nio.file.Files.writeString(dir.resolve("empty.txt"), "\n");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--webhook", "http://h/",
+                "--webhook-secret", empty.toString()).registryOptions()).withMessageContaining("is empty");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--webhook", "http://h/",
+                "--webhook", "http://h/").registryOptions()).withMessageContaining("same name");
     }
 
     @Test
