@@ -28,6 +28,14 @@ public interface EventLog {
     /** Records events that go with no metadata change (a blob's bytes collected), as one atomic change. */
     void appendEvents(PendingEvents events);
 
+    /**
+     * Returns once every event {@link #events} has shown so far is durable: a sink calls it before delivering
+     * what it read, so that it never announces a change a crash could still take back (and whose number a later
+     * event could then get). Stores that make each write durable at once need not override it.
+     */
+    default void awaitDurable() {
+    }
+
     /** At most {@code limit} events with sequence numbers above {@code after}, in order. */
     List<RegistryEvent> events(long after, int limit);
 

@@ -313,6 +313,16 @@ final class Database implements AutoCloseable {
     /** The first number of each event-bearing batch being written. Guarded by {@link #eventOrder}. */
     private final java.util.TreeSet<Long> inFlight = new java.util.TreeSet<>();
 
+    /** Makes everything written so far durable (the whole WAL synced), whichever thread wrote it. */
+    void syncEverything() {
+        if (syncWrites) {
+            guarded(() -> {
+                db.syncWal();
+                return null;
+            });
+        }
+    }
+
     /** Writes one batch atomically, WAL on, and notes it for this thread's next {@link #sync()}. */
     void write(WriteBatch batch) throws RocksDBException {
         assert lifecycle.getReadHoldCount() > 0 : "database access outside a guarded call";

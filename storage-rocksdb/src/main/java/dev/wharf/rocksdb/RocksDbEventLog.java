@@ -37,6 +37,12 @@ final class RocksDbEventLog implements EventLog {
         });
     }
 
+    /** Syncs the whole WAL: every event read so far was written before it. */
+    @Override
+    public void awaitDurable() {
+        database.syncEverything();
+    }
+
     @Override
     public List<RegistryEvent> events(long after, int limit) {
         return database.guarded(() -> {

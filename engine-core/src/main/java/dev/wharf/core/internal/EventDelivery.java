@@ -171,6 +171,7 @@ public final class EventDelivery implements AutoCloseable {
                         idle();
                         continue;
                     }
+                    log.awaitDurable(); // never announce what a crash could take back
                     for (RegistryEvent event : batch) {
                         if (webhook.wants(event) && !deliver(event)) {
                             return; // stopped while retrying

@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class WebhookDeliveryTest {
-    private static final String SECRET = "hook-secret";
+    static final String SECRET = "hook-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -127,7 +127,7 @@ public final class LauncherProcess implements AutoCloseable {
         }
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
