@@ -44,9 +44,10 @@ public final class Webhook {
     private final Set<RegistryEvent.Type> types;
     private final List<RepositoryGlob> repositories;
     private final Duration timeout;
+    private final int batch;
 
     private Webhook(String name, URI url, Optional<byte[]> secret, Format format, Set<RegistryEvent.Type> types,
-                    List<RepositoryGlob> repositories, Duration timeout) {
+                    List<RepositoryGlob> repositories, Duration timeout, int batch) {
         this.name = name;
         this.url = url;
         this.secret = secret;
@@ -54,6 +55,7 @@ public final class Webhook {
         this.types = types.isEmpty() ? EnumSet.noneOf(RegistryEvent.Type.class) : EnumSet.copyOf(types);
         this.repositories = List.copyOf(repositories);
         this.timeout = timeout;
+        this.batch = batch;
     }
 
     /**
@@ -68,7 +70,7 @@ public final class Webhook {
             throw new IllegalArgumentException("webhook URL '" + url + "' must be an absolute http or https URL");
         }
         return new Webhook(url.toString(), url, Optional.empty(), Format.CLOUDEVENTS, Set.of(), List.of(),
-                DEFAULT_TIMEOUT);
+                DEFAULT_TIMEOUT, 1);
     }
 
     /** The name its cursor is kept under (the URL unless {@link #named}); a renamed webhook starts afresh. */
@@ -120,7 +122,7 @@ public final class Webhook {
                 || !newName.chars().allMatch(c -> Character.isLetterOrDigit(c) || ".-_:/".indexOf(c) >= 0)) {
             throw new IllegalArgumentException("a webhook name is 1 to 200 letters, digits, '.', '-', '_', ':' or '/'");
         }
-        return new Webhook(newName, url, secret, format, types, repositories, timeout);
+        return new Webhook(newName, url, secret, format, types, repositories, timeout, batch);
     }
 
     /** Signs each request's body with HMAC-SHA256 under {@code key} (UTF-8 bytes of it). */
@@ -129,16 +131,16 @@ public final class Webhook {
             throw new IllegalArgumentException("a webhook secret must not be empty");
         }
         return new Webhook(name, url, Optional.of(key.getBytes(StandardCharsets.UTF_8)), format, types, repositories,
-                timeout);
+                timeout, batch);
     }
 
     public Webhook withFormat(Format newFormat) {
-        return new Webhook(name, url, secret, Objects.requireNonNull(newFormat), types, repositories, timeout);
+        return new Webhook(name, url, secret, Objects.requireNonNull(newFormat), types, repositories, timeout, batch);
     }
 
     /** Sends only events of these kinds. */
     public Webhook forTypes(RegistryEvent.Type first, RegistryEvent.Type... rest) {
-        return new Webhook(name, url, secret, format, EnumSet.of(first, rest), repositories, timeout);
+        return new Webhook(name, url, secret, format, EnumSet.of(first, rest), repositories, timeout, batch);
     }
 
     /** Sends only events of repositories matching one of {@code globs}. Adds to earlier calls. */
@@ -147,7 +149,7 @@ public final class Webhook {
         for (String glob : globs) {
             all.add(RepositoryGlob.parse(glob));
         }
-        return new Webhook(name, url, secret, format, types, all, timeout);
+        return new Webhook(name, url, secret, format, types, all, timeout, batch);
     }
 
     /** Time to connect, and to wait for the receiver's answer. */
@@ -155,7 +157,25 @@ public final class Webhook {
         if (newTimeout.isNegative() || newTimeout.isZero()) {
             throw new IllegalArgumentException("a webhook timeout must be positive");
         }
-        return new Webhook(name, url, secret, format, types, repositories, newTimeout);
+        return new Webhook(name, url, secret, format, types, repositories, newTimeout, batch);
+    }
+
+    /** The most events one request carries; 1 (the default) sends each event on its own. */
+    public int batch() {
+        return batch;
+    }
+
+    /**
+     * Sends up to {@code maxEvents} events per request when more are waiting: for {@link Format#CLOUDEVENTS}, as
+     * a JSON array of structured events ({@code application/cloudevents-batch+json}, the CloudEvents HTTP
+     * binding's batched mode); for {@link Format#DISTRIBUTION}, in one envelope's {@code events}. The receiver
+     * must then take batches; each request's {@code X-Wharf-Event-Id} is its last event's id.
+     */
+    public Webhook withBatches(int maxEvents) {
+        if (maxEvents < 1 || maxEvents > 1000) {
+            throw new IllegalArgumentException("a webhook batch holds 1 to 1000 events, was " + maxEvents);
+        }
+        return new Webhook(name, url, secret, format, types, repositories, timeout, maxEvents);
     }
 
     /** The name and URL; never the secret. */

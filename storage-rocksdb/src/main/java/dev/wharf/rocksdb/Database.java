@@ -313,11 +313,14 @@ final class Database implements AutoCloseable {
     /** The first number of each event-bearing batch being written. Guarded by {@link #eventOrder}. */
     private final java.util.TreeSet<Long> inFlight = new java.util.TreeSet<>();
 
-    /** Makes everything written so far durable (the whole WAL synced), whichever thread wrote it. */
+    /**
+     * Returns once everything written so far is durable, whichever thread wrote it, through the group commit: a
+     * sync that writers run anyway covers it, so a caller rarely costs an fsync of its own.
+     */
     void syncEverything() {
         if (syncWrites) {
             guarded(() -> {
-                db.syncWal();
+                groupCommit.awaitAllDurable();
                 return null;
             });
         }

@@ -66,11 +66,26 @@ final class GroupCommit {
         if (target == 0) {
             return;
         }
+        awaitDurable(target);
+        mine[0] = 0;
+    }
+
+    /**
+     * Returns once every write so far, by any thread, is on disk: joining the sync in progress (or the next) as
+     * a writer does, so it usually costs no fsync of its own while others write.
+     */
+    void awaitAllDurable() {
+        awaitDurable(db.getLatestSequenceNumber());
+    }
+
+    private void awaitDurable(long target) {
+        if (target == 0) {
+            return;
+        }
         Waiter waiter = null;
         lock.lock();
         try {
             if (durable >= target) {
-                mine[0] = 0;
                 return;
             }
             if (syncing) {
@@ -83,11 +98,9 @@ final class GroupCommit {
             lock.unlock();
         }
         if (waiter != null && park(waiter) == DURABLE) {
-            mine[0] = 0;
             return;
         }
-        sync(); // this thread's writes precede the sequence number the sync covers
-        mine[0] = 0;
+        sync(); // the target precedes the sequence number the sync covers
     }
 
     /** Sleeps until the waiter is made durable or handed the next sync; keeps an interrupt for later. */

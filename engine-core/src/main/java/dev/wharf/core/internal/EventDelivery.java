@@ -172,12 +172,25 @@ public final class EventDelivery implements AutoCloseable {
                         continue;
                     }
                     log.awaitDurable(); // never announce what a crash could take back
+                    List<RegistryEvent> request = new ArrayList<>(webhook.batch());
                     for (RegistryEvent event : batch) {
-                        if (webhook.wants(event) && !deliver(event)) {
-                            return; // stopped while retrying
+                        if (webhook.wants(event)) {
+                            request.add(event);
+                            if (request.size() == webhook.batch()) {
+                                if (!deliver(request)) {
+                                    return; // stopped while retrying
+                                }
+                                request.clear();
+                            }
                         }
-                        acknowledged = event.sequence();
+                        if (request.isEmpty()) {
+                            acknowledged = event.sequence();
+                        }
                     }
+                    if (!request.isEmpty() && !deliver(request)) {
+                        return;
+                    }
+                    acknowledged = batch.get(batch.size() - 1).sequence();
                     log.putCursor(webhook.name(), acknowledged);
                 } catch (RuntimeException e) {
                     if (stopped) {
@@ -204,11 +217,12 @@ public final class EventDelivery implements AutoCloseable {
         }
 
         /** Delivers until it succeeds; false if stopped first. */
-        private boolean deliver(RegistryEvent event) {
+        private boolean deliver(List<RegistryEvent> events) {
+            RegistryEvent event = events.get(events.size() - 1);
             Duration wait = FIRST_RETRY;
             while (!stopped) {
                 try {
-                    post(event);
+                    post(events);
                     lastError = null;
                     return true;
                 } catch (IOException | RuntimeException e) {
@@ -233,9 +247,12 @@ public final class EventDelivery implements AutoCloseable {
             }
         }
 
-        private void post(RegistryEvent event) throws IOException {
-            byte[] body = webhook.format() == Webhook.Format.CLOUDEVENTS ? cloudEvent(event, source)
-                    : distributionEnvelope(event, source);
+        private void post(List<RegistryEvent> events) throws IOException {
+            RegistryEvent event = events.get(events.size() - 1);
+            boolean batched = webhook.batch() > 1;
+            byte[] body = webhook.format() == Webhook.Format.CLOUDEVENTS
+                    ? batched ? cloudEventBatch(events, source) : cloudEvent(event, source)
+                    : distributionEnvelope(events, source);
             HttpURLConnection c = (HttpURLConnection) webhook.url().toURL().openConnection();
             int timeout = (int) Math.min(Integer.MAX_VALUE, webhook.timeout().toMillis());
             c.setConnectTimeout(timeout);
@@ -245,8 +262,9 @@ public final class EventDelivery implements AutoCloseable {
             c.setDoOutput(true);
             c.setRequestMethod("POST");
             c.setFixedLengthStreamingMode(body.length);
-            c.setRequestProperty("Content-Type", webhook.format() == Webhook.Format.CLOUDEVENTS
-                    ? "application/cloudevents+json" : "application/vnd.docker.distribution.events.v1+json");
+            c.setRequestProperty("Content-Type", webhook.format() == Webhook.Format.DISTRIBUTION
+                    ? "application/vnd.docker.distribution.events.v1+json"
+                    : batched ? "application/cloudevents-batch+json" : "application/cloudevents+json");
             c.setRequestProperty("X-Wharf-Event-Id", Long.toString(event.sequence()));
             Optional<byte[]> secret = webhook.secret();
             if (secret.isPresent()) {
@@ -288,22 +306,39 @@ public final class EventDelivery implements AutoCloseable {
     static byte[] cloudEvent(RegistryEvent e, String source) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeStringField("specversion", "1.0");
-            g.writeStringField("id", Long.toString(e.sequence()));
-            g.writeStringField("source", source);
-            g.writeStringField("type", cloudEventType(e.type()));
-            if (e.repository().isPresent()) {
-                g.writeStringField("subject", e.repository().get().value());
-            }
-            g.writeStringField("time", e.time().toString());
-            g.writeStringField("datacontenttype", "application/json");
-            g.writeObjectFieldStart("data");
-            writeFacts(g, e);
-            g.writeEndObject();
-            g.writeEndObject();
+            writeCloudEvent(g, e, source);
         }
         return bytes.toByteArray();
+    }
+
+    /** CloudEvents in batched mode: a JSON array of structured events. */
+    static byte[] cloudEventBatch(List<RegistryEvent> events, String source) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * events.size());
+        try (JsonGenerator g = JSON.createGenerator(bytes)) {
+            g.writeStartArray();
+            for (RegistryEvent e : events) {
+                writeCloudEvent(g, e, source);
+            }
+            g.writeEndArray();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeCloudEvent(JsonGenerator g, RegistryEvent e, String source) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("specversion", "1.0");
+        g.writeStringField("id", Long.toString(e.sequence()));
+        g.writeStringField("source", source);
+        g.writeStringField("type", cloudEventType(e.type()));
+        if (e.repository().isPresent()) {
+            g.writeStringField("subject", e.repository().get().value());
+        }
+        g.writeStringField("time", e.time().toString());
+        g.writeStringField("datacontenttype", "application/json");
+        g.writeObjectFieldStart("data");
+        writeFacts(g, e);
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static void writeFacts(JsonGenerator g, RegistryEvent e) throws IOException {
@@ -331,50 +366,56 @@ public final class EventDelivery implements AutoCloseable {
         }
     }
 
-    /** One event in CNCF distribution's notification envelope: {@code {"events":[...]}}. */
-    static byte[] distributionEnvelope(RegistryEvent e, String source) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    /** Events in CNCF distribution's notification envelope: {@code {"events":[...]}}. */
+    static byte[] distributionEnvelope(List<RegistryEvent> events, String source) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * events.size());
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             g.writeArrayFieldStart("events");
-            g.writeStartObject();
-            g.writeStringField("id", Long.toString(e.sequence()));
-            g.writeStringField("timestamp", e.time().toString());
-            g.writeStringField("action", switch (e.type()) {
-                case BLOB_UPLOADED, MANIFEST_PUSHED, TAG_UPDATED -> "push";
-                case BLOB_MOUNTED -> "mount";
-                case BLOB_DELETED, BLOB_COLLECTED, MANIFEST_DELETED, TAG_DELETED -> "delete";
-            });
-            g.writeObjectFieldStart("target");
-            if (e.mediaType().isPresent()) {
-                g.writeStringField("mediaType", e.mediaType().get());
+            for (RegistryEvent e : events) {
+                writeDistributionEvent(g, e, source);
             }
-            if (e.size().isPresent()) {
-                g.writeNumberField("size", e.size().getAsLong());
-            }
-            if (e.digest().isPresent()) {
-                g.writeStringField("digest", e.digest().get().toString());
-            }
-            if (e.repository().isPresent()) {
-                g.writeStringField("repository", e.repository().get().value());
-            }
-            if (e.tag().isPresent()) {
-                g.writeStringField("tag", e.tag().get().value());
-            }
-            g.writeEndObject();
-            g.writeObjectFieldStart("actor");
-            if (e.caller().principal().isPresent()) {
-                g.writeStringField("name", e.caller().principal().get().getName());
-            }
-            g.writeEndObject();
-            g.writeObjectFieldStart("source");
-            g.writeStringField("addr", source);
-            g.writeEndObject();
-            g.writeStringField("wharfType", cloudEventType(e.type()));
-            g.writeEndObject();
             g.writeEndArray();
             g.writeEndObject();
         }
         return bytes.toByteArray();
+    }
+
+    private static void writeDistributionEvent(JsonGenerator g, RegistryEvent e, String source) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", Long.toString(e.sequence()));
+        g.writeStringField("timestamp", e.time().toString());
+        g.writeStringField("action", switch (e.type()) {
+            case BLOB_UPLOADED, MANIFEST_PUSHED, TAG_UPDATED -> "push";
+            case BLOB_MOUNTED -> "mount";
+            case BLOB_DELETED, BLOB_COLLECTED, MANIFEST_DELETED, TAG_DELETED -> "delete";
+        });
+        g.writeObjectFieldStart("target");
+        if (e.mediaType().isPresent()) {
+            g.writeStringField("mediaType", e.mediaType().get());
+        }
+        if (e.size().isPresent()) {
+            g.writeNumberField("size", e.size().getAsLong());
+        }
+        if (e.digest().isPresent()) {
+            g.writeStringField("digest", e.digest().get().toString());
+        }
+        if (e.repository().isPresent()) {
+            g.writeStringField("repository", e.repository().get().value());
+        }
+        if (e.tag().isPresent()) {
+            g.writeStringField("tag", e.tag().get().value());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("actor");
+        if (e.caller().principal().isPresent()) {
+            g.writeStringField("name", e.caller().principal().get().getName());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("source");
+        g.writeStringField("addr", source);
+        g.writeEndObject();
+        g.writeStringField("wharfType", cloudEventType(e.type()));
+        g.writeEndObject();
     }
 }

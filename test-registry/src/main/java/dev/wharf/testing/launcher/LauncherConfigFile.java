@@ -69,6 +69,7 @@ import java.util.Set;
  *       types: [MANIFEST_PUSHED, TAG_UPDATED]   # optional: only these kinds
  *       repositories: ["team/**"]          # optional: only these repositories
  *       timeout: PT10S                      # optional (default PT10S)
+ *       batch: 100                          # optional: up to 100 events per request (default 1)
  * }</pre>
  *
  * @param upstreams       the upstreams the file configures, in order
@@ -83,7 +84,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
     private static final Set<String> TOP = Set.of("mirror", "events");
     private static final Set<String> EVENTS = Set.of("retention", "webhooks");
     private static final Set<String> WEBHOOK = Set.of("url", "name", "secretFile", "format", "types", "repositories",
-            "timeout");
+            "timeout", "batch");
     private static final Set<String> MIRROR = Set.of("defaultUpstream", "upstreams");
     private static final Set<String> UPSTREAM = Set.of("host", "url", "credentialsFile", "libraryPrefix", "allow",
             "tagRecheck", "retention", "connectTimeout", "readTimeout", "caFile");
@@ -292,6 +293,17 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             Optional<Duration> timeout = optionalDuration(node, at, "timeout", false);
             if (timeout.isPresent()) {
                 hook = hook.withTimeout(timeout.get());
+            }
+            JsonNode batch = node.path("batch");
+            if (!batch.isMissingNode()) {
+                if (!batch.canConvertToInt() || !batch.isIntegralNumber()) {
+                    throw wrong(at + ".batch", "must be a whole number of events per request, 1 to 1000");
+                }
+                try {
+                    hook = hook.withBatches(batch.intValue());
+                } catch (IllegalArgumentException e) {
+                    throw wrong(at + ".batch", e.getMessage());
+                }
             }
             return hook;
         }

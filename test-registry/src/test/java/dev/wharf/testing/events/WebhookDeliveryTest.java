@@ -64,6 +64,7 @@ class WebhookDeliveryTest {
 
         final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
         final List<String> badSignatures = new CopyOnWriteArrayList<>();
+        final List<String> contentTypes = new CopyOnWriteArrayList<>();
         final AtomicInteger requests = new AtomicInteger();
         volatile Behaviour behaviour = Behaviour.ACCEPT;
         private final int port;
@@ -123,7 +124,13 @@ class WebhookDeliveryTest {
                 if (!("sha256=" + hmac(body)).equals(signature)) {
                     badSignatures.add(String.valueOf(signature));
                 }
-                accepted.add(JSON.readTree(body));
+                contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+                JsonNode json = JSON.readTree(body);
+                if (json.isArray()) {
+                    json.forEach(accepted::add);
+                } else {
+                    accepted.add(json);
+                }
                 exchange.sendResponseHeaders(204, -1);
             }
         }
@@ -219,6 +226,29 @@ class WebhookDeliveryTest {
         await("the new events", () -> byId(receiver.accepted).containsKey(end));
         assertThat(receiver.accepted.subList(before, receiver.accepted.size()))
                 .extracting(e -> e.path("subject").asText()).containsOnly("team/c");
+    }
+
+    @Test
+    void shouldSendBatchesOfCloudEventsWhenAsked() throws Exception {
+        Receiver receiver = new Receiver(0);
+        closing.add(receiver);
+        receiver.down();
+        TestRegistry registry = TestRegistry.builder().engine(engine -> engine.webhook(Webhook.to(receiver.uri())
+                .withSecret(SECRET).withBatches(10))).start();
+        closing.add(registry);
+        RegistryHttp http = new RegistryHttp(registry.baseUri());
+        for (int i = 0; i < 5; i++) {
+            http.pushImage("team/batch", "v" + i); // 25 events, queued while the receiver is down
+        }
+        receiver.up();
+        long last = registry.registry().events(Caller.anonymous(), 0, 1000).next();
+        await("every event", () -> byId(receiver.accepted).containsKey(last));
+
+        assertThat(byId(receiver.accepted).keySet()).hasSize(25);
+        assertThat(receiver.accepted).extracting(e -> e.path("id").asLong()).isSortedAccordingTo(Long::compare);
+        assertThat(receiver.contentTypes).containsOnly("application/cloudevents-batch+json");
+        assertThat(receiver.contentTypes.size()).as("batches of up to 10").isBetween(3, 10);
+        assertThat(receiver.badSignatures).isEmpty();
     }
 
     @Test
