@@ -8,12 +8,13 @@ import java.util.OptionalLong;
 /**
  * Something that changed in the registry, delivered to {@link dev.wharf.spi.RegistryListener}s after the
  * change is committed: exactly one event per committed change of a blob link, blob, manifest or tag,
- * whether a client made it or garbage collection did.
+ * whether a client made it or garbage collection did, and one when such a change creates or empties a
+ * repository.
  *
  * @param type         what happened
  * @param origin       who made the change happen: a client's request or the registry's own maintenance
  * @param repository   where it happened; empty only for {@link Type#BLOB_COLLECTED} (bytes no repository links)
- * @param digest       the blob or manifest concerned, if any
+ * @param digest       the blob or manifest concerned; empty for repository events
  * @param tag          the tag concerned, if any
  * @param mediaType    the manifest's media type, for manifest and tag events
  * @param artifactType the manifest's artifact type, for manifest and tag events, when it has one
@@ -44,7 +45,17 @@ public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> r
         /** A tag was created or moved. */
         TAG_UPDATED,
         /** A tag was removed, alone or with the manifest it pointed at. */
-        TAG_DELETED
+        TAG_DELETED,
+        /**
+         * A repository came to hold something (its first blob link or manifest); reported before the events of
+         * the change that created it, with that change's origin, caller and time.
+         */
+        REPOSITORY_CREATED,
+        /**
+         * A repository was left holding nothing (its last blob link or manifest went); reported after the events of
+         * the change that emptied it.
+         */
+        REPOSITORY_EMPTIED
     }
 
     /** Who made a change happen. */

@@ -13,11 +13,47 @@ import java.util.Objects;
 public final class PendingEvents {
     private static final PendingEvents NONE = new PendingEvents(List.of());
 
-    private final List<RegistryEvent> events;
+    private List<RegistryEvent> events;
     private List<RegistryEvent> recorded;
 
     private PendingEvents(List<RegistryEvent> events) {
         this.events = List.copyOf(events);
+    }
+
+    /**
+     * Called by a store when the change creates the repository (its first blob link or manifest): adds
+     * {@code REPOSITORY_CREATED} before the change's events, with their origin, caller and time. Nothing when no
+     * events are wanted.
+     */
+    public void repositoryCreated(dev.wharf.api.RepositoryName repository) {
+        derive(RegistryEvent.Type.REPOSITORY_CREATED, repository, true);
+    }
+
+    /** Called by a store when the change leaves the repository empty: adds {@code REPOSITORY_EMPTIED} after. */
+    public void repositoryEmptied(dev.wharf.api.RepositoryName repository) {
+        derive(RegistryEvent.Type.REPOSITORY_EMPTIED, repository, false);
+    }
+
+    private void derive(RegistryEvent.Type type, dev.wharf.api.RepositoryName repository, boolean first) {
+        if (events.isEmpty() || recorded != null) {
+            return;
+        }
+        RegistryEvent like = events.get(0);
+        RegistryEvent derived = new RegistryEvent(type, like.origin(), java.util.Optional.of(repository),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.OptionalLong.empty(), like.caller(), like.time());
+        if (events.stream().anyMatch(e -> e.type() == type && e.repository().equals(derived.repository()))) {
+            return; // a store that tells twice (a retried write) records it once
+        }
+        List<RegistryEvent> all = new java.util.ArrayList<>(events.size() + 1);
+        if (first) {
+            all.add(derived);
+            all.addAll(events);
+        } else {
+            all.addAll(events);
+            all.add(derived);
+        }
+        events = List.copyOf(all);
     }
 
     /** The events of one change, in the order they describe it. */
@@ -30,7 +66,7 @@ public final class PendingEvents {
         return NONE;
     }
 
-    /** The events, without sequence numbers. */
+    /** The events, without sequence numbers (with the repository events the store added, if any). */
     public List<RegistryEvent> events() {
         return events;
     }

@@ -73,15 +73,18 @@ class EventLogTest {
             EventPage page = registry.events(ME, 0, 100);
             assertThat(page.events()).isEqualTo(heard);
             assertThat(page.events()).extracting(RegistryEvent::type).containsExactly(
-                    Type.BLOB_UPLOADED, Type.MANIFEST_PUSHED, Type.TAG_UPDATED, Type.BLOB_UPLOADED, Type.BLOB_MOUNTED,
-                    Type.BLOB_DELETED, Type.TAG_DELETED, Type.MANIFEST_PUSHED, Type.TAG_UPDATED, Type.TAG_UPDATED,
+                    Type.REPOSITORY_CREATED, Type.BLOB_UPLOADED, Type.MANIFEST_PUSHED, Type.TAG_UPDATED,
+                    Type.BLOB_UPLOADED, Type.REPOSITORY_CREATED, Type.BLOB_MOUNTED, Type.BLOB_DELETED,
+                    Type.REPOSITORY_EMPTIED, Type.TAG_DELETED, Type.MANIFEST_PUSHED, Type.TAG_UPDATED, Type.TAG_UPDATED,
                     Type.TAG_DELETED, Type.TAG_DELETED, Type.MANIFEST_DELETED);
+            assertThat(page.events().get(5).repository()).hasValue(OTHER);
+            assertThat(page.events().get(8).repository()).hasValue(OTHER);
             List<Long> numbers = new ArrayList<>();
-            for (long n = 1; n <= 13; n++) {
+            for (long n = 1; n <= 16; n++) {
                 numbers.add(n);
             }
             assertThat(page.events()).extracting(RegistryEvent::sequence).containsExactlyElementsOf(numbers);
-            assertThat(page.next()).isEqualTo(13);
+            assertThat(page.next()).isEqualTo(16);
             assertThat(page.hasMore()).isFalse();
             assertThat(registry.events(ME, 10, 2).events()).extracting(RegistryEvent::sequence).containsExactly(11L, 12L);
         }
@@ -107,8 +110,8 @@ class EventLogTest {
                 pages++;
             } while (page.hasMore() && pages < 100);
             assertThat(seen).extracting(e -> e.repository().orElseThrow()).containsOnly(APP);
-            assertThat(seen).extracting(RegistryEvent::type).containsExactly(Type.BLOB_UPLOADED, Type.MANIFEST_PUSHED,
-                    Type.TAG_UPDATED);
+            assertThat(seen).extracting(RegistryEvent::type).containsExactly(Type.REPOSITORY_CREATED,
+                    Type.BLOB_UPLOADED, Type.MANIFEST_PUSHED, Type.TAG_UPDATED);
             assertThat(pages).as("a page looks at no more than 10 events per one it may show").isGreaterThan(3);
             assertThatThrownBy(() -> registry.events(ME, -1, 10)).isInstanceOf(RegistryException.class)
                     .extracting(e -> ((RegistryException) e).code()).isEqualTo(ErrorCode.PAGINATION_NUMBER_INVALID);
@@ -126,7 +129,8 @@ class EventLogTest {
             EventPage page = registry.events(ME, 0, 100);
             assertThat(page.events()).extracting(e -> e.tag().map(Tag::value).orElse("-"))
                     .containsExactly("-", "-", "new");
-            assertThat(page.events().get(0).sequence()).isEqualTo(4);
+            assertThat(page.events().get(0).sequence()).as("the repository's creation went with the old ones")
+                    .isEqualTo(5);
         }
     }
 
@@ -155,7 +159,7 @@ class EventLogTest {
         try (Registry registry = Registry.builder().metadataStore(noLog).listener(heard::add).build()) {
             image(registry, APP, "v1", "x");
             assertThat(heard).extracting(RegistryEvent::sequence).containsOnly(0L);
-            assertThat(heard).hasSize(3);
+            assertThat(heard).as("a store without a log reports no repository events").hasSize(3);
             assertThatThrownBy(() -> registry.events(ME, 0, 10)).isInstanceOf(RegistryException.class)
                     .extracting(e -> ((RegistryException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED);
         }

@@ -237,16 +237,19 @@ class GarbageCollectionTest {
         registry.deleteBlob(ME, OTHER, blob);
 
         assertThat(events).extracting(RegistryEvent::type).containsExactly(
-                RegistryEvent.Type.BLOB_UPLOADED, RegistryEvent.Type.BLOB_MOUNTED,
+                RegistryEvent.Type.REPOSITORY_CREATED, RegistryEvent.Type.BLOB_UPLOADED,
+                RegistryEvent.Type.REPOSITORY_CREATED, RegistryEvent.Type.BLOB_MOUNTED,
                 RegistryEvent.Type.BLOB_UPLOADED, RegistryEvent.Type.BLOB_UPLOADED,
                 RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Type.TAG_UPDATED,
                 RegistryEvent.Type.MANIFEST_PUSHED,
-                RegistryEvent.Type.TAG_DELETED, RegistryEvent.Type.BLOB_DELETED);
-        assertThat(events.get(1).repository()).contains(OTHER);
-        assertThat(events.get(1).size()).hasValue("client-blob".length());
-        assertThat(events.get(5).tag()).contains(Tag.of("v1"));
-        assertThat(events.get(5).mediaType()).contains(MediaTypes.OCI_MANIFEST);
-        assertThat(events.get(7).digest()).contains(image);
+                RegistryEvent.Type.TAG_DELETED, RegistryEvent.Type.BLOB_DELETED, RegistryEvent.Type.REPOSITORY_EMPTIED);
+        assertThat(events.get(2).repository()).contains(OTHER);
+        assertThat(events.get(3).repository()).contains(OTHER);
+        assertThat(events.get(3).size()).hasValue("client-blob".length());
+        assertThat(events.get(7).tag()).contains(Tag.of("v1"));
+        assertThat(events.get(7).mediaType()).contains(MediaTypes.OCI_MANIFEST);
+        assertThat(events.get(9).digest()).contains(image);
+        assertThat(events.get(11).repository()).contains(OTHER);
         assertThat(events).allSatisfy(e -> assertThat(e.origin()).isEqualTo(RegistryEvent.Origin.CLIENT));
     }
 }

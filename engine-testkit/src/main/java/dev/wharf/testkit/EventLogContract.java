@@ -3,6 +3,7 @@ package dev.wharf.testkit;
 import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
 import dev.wharf.api.RegistryEvent;
+import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.spi.EventLog;
@@ -65,6 +66,7 @@ public interface EventLogContract extends MetadataStoreUnderTest {
     default void shouldRecordEventsWithTheChangeTheyReportAndNumberThemInOrder() {
         EventLog log = log();
         MetadataStore store = store();
+        store.linkBlob(REPO, digest("base")); // the repository exists: no REPOSITORY_CREATED below
         long start = log.lastSequence();
         ManifestRecord m = manifest("evented");
         Principal alice = () -> "alice";
@@ -108,6 +110,7 @@ public interface EventLogContract extends MetadataStoreUnderTest {
     default void shouldNumberConcurrentChangesWithoutGapsOrRepeats() throws Exception {
         EventLog log = log();
         MetadataStore store = store();
+        store.linkBlob(REPO, digest("base"));
         long start = log.lastSequence();
         int writers = 8;
         int each = 50;
@@ -141,6 +144,7 @@ public interface EventLogContract extends MetadataStoreUnderTest {
     default void shouldTrimAPrefixKeepCursorsAndNeverReuseANumber() throws Exception {
         EventLog log = log();
         MetadataStore store = store();
+        store.linkBlob(REPO, digest("base"));
         long start = log.lastSequence();
         for (int i = 0; i < 5; i++) {
             ManifestRecord m = manifest("t" + i);
@@ -173,6 +177,7 @@ public interface EventLogContract extends MetadataStoreUnderTest {
     @Test
     default void shouldKeepEventsCursorsAndNumbersAcrossReopening() throws Exception {
         EventLog log = log();
+        store().linkBlob(REPO, digest("base"));
         long start = log.lastSequence();
         for (int i = 0; i < 5; i++) {
             ManifestRecord m = manifest("d" + i);
@@ -200,5 +205,51 @@ public interface EventLogContract extends MetadataStoreUnderTest {
                 .containsExactly(start + 7);
         MetadataStore third = reopen();
         assertThat(third.eventLog().orElseThrow().lastSequence()).isEqualTo(start + 7);
+    }
+
+    @Test
+    default void shouldReportARepositoryCreatedByItsFirstContentAndEmptiedByItsLast() {
+        EventLog log = log();
+        MetadataStore store = store();
+        RepositoryName fresh = MetadataFixtures.repo("events/fresh");
+        long start = log.lastSequence();
+        RegistryEvent linked = new RegistryEvent(RegistryEvent.Type.BLOB_UPLOADED, RegistryEvent.Origin.CLIENT,
+                Optional.of(fresh), Optional.of(digest("first")), Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalLong.of(5), Caller.anonymous(), T0);
+        PendingEvents first = PendingEvents.of(List.of(linked));
+        store.linkBlob(fresh, digest("first"), first);
+        assertThat(first.delivered()).extracting(RegistryEvent::type)
+                .containsExactly(RegistryEvent.Type.REPOSITORY_CREATED, RegistryEvent.Type.BLOB_UPLOADED);
+        assertThat(first.delivered().get(0).repository()).hasValue(fresh);
+        assertThat(first.delivered().get(0).digest()).isEmpty();
+
+        PendingEvents second = PendingEvents.of(List.of(linked));
+        store.linkBlob(fresh, digest("second"), second);
+        assertThat(second.delivered()).extracting(RegistryEvent::type).containsExactly(RegistryEvent.Type.BLOB_UPLOADED);
+
+        store.unlinkBlob(fresh, digest("first"));
+        PendingEvents last = PendingEvents.of(List.of(new RegistryEvent(RegistryEvent.Type.BLOB_DELETED,
+                RegistryEvent.Origin.CLIENT, Optional.of(fresh), Optional.of(digest("second")), Optional.empty(),
+                Optional.empty(), Optional.empty(), OptionalLong.of(5), Caller.anonymous(), T0)));
+        assertThat(store.unlinkBlob(fresh, digest("second"), last)).isTrue();
+        assertThat(last.delivered()).extracting(RegistryEvent::type)
+                .containsExactly(RegistryEvent.Type.BLOB_DELETED, RegistryEvent.Type.REPOSITORY_EMPTIED);
+        assertThat(log.events(start, 10)).extracting(RegistryEvent::type).containsExactly(
+                RegistryEvent.Type.REPOSITORY_CREATED, RegistryEvent.Type.BLOB_UPLOADED,
+                RegistryEvent.Type.BLOB_UPLOADED, RegistryEvent.Type.BLOB_DELETED,
+                RegistryEvent.Type.REPOSITORY_EMPTIED);
+
+        ManifestRecord m = manifest("first-manifest");
+        PendingEvents pushed = PendingEvents.of(List.of(event(RegistryEvent.Type.MANIFEST_PUSHED, m, Optional.empty(),
+                Caller.anonymous())));
+        RepositoryName other = MetadataFixtures.repo("events/other");
+        store.putManifest(other, m, List.of(), pushed);
+        assertThat(pushed.delivered()).extracting(RegistryEvent::type)
+                .containsExactly(RegistryEvent.Type.REPOSITORY_CREATED, RegistryEvent.Type.MANIFEST_PUSHED);
+        PendingEvents deleted = PendingEvents.of(List.of(event(RegistryEvent.Type.MANIFEST_DELETED, m,
+                Optional.empty(), Caller.anonymous())));
+        store.deleteManifest(other, m.digest(), T0, deleted);
+        assertThat(deleted.delivered()).extracting(RegistryEvent::type)
+                .containsExactly(RegistryEvent.Type.MANIFEST_DELETED, RegistryEvent.Type.REPOSITORY_EMPTIED);
     }
 }

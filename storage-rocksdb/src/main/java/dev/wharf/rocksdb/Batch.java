@@ -38,6 +38,20 @@ final class Batch implements AutoCloseable {
         this.events = pending;
     }
 
+    /** Notes, for the change's events, that it creates {@code repository}. */
+    void repositoryCreated(dev.wharf.api.RepositoryName repository) {
+        if (events != null) {
+            events.repositoryCreated(repository);
+        }
+    }
+
+    /** Notes, for the change's events, that it leaves {@code repository} empty. */
+    void repositoryEmptied(dev.wharf.api.RepositoryName repository) {
+        if (events != null) {
+            events.repositoryEmptied(repository);
+        }
+    }
+
     /** Writes the change atomically, with its events if it has any. */
     void commit() throws RocksDBException {
         database.write(batch, events);

@@ -92,6 +92,9 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
 
     /** Adds the repository's marker to {@code batch}: it holds something now. */
     void markRepository(Batch batch, RepositoryName repository) throws RocksDBException {
+        if (!database.has(REPOSITORIES, ROOT, repository)) {
+            batch.repositoryCreated(repository);
+        }
         batch.put(REPOSITORIES, ROOT, repository);
     }
 
@@ -108,6 +111,7 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
                 removedFrom == MANIFESTS ? Optional.of(removed) : Optional.empty());
         if (!links && !manifests) {
             batch.delete(REPOSITORIES, ROOT, repository);
+            batch.repositoryEmptied(repository);
         }
     }
 }

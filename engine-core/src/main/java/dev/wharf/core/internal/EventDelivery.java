@@ -389,6 +389,8 @@ public final class EventDelivery implements AutoCloseable {
             case BLOB_UPLOADED, MANIFEST_PUSHED, TAG_UPDATED -> "push";
             case BLOB_MOUNTED -> "mount";
             case BLOB_DELETED, BLOB_COLLECTED, MANIFEST_DELETED, TAG_DELETED -> "delete";
+            case REPOSITORY_CREATED -> "create";
+            case REPOSITORY_EMPTIED -> "empty";
         });
         g.writeObjectFieldStart("target");
         if (e.mediaType().isPresent()) {

@@ -175,11 +175,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return repos.computeIfAbsent(name.value(), k -> new Repo());
     }
 
-    private void dropIfEmpty(RepositoryName name) {
+    /** Drops the repository if it holds nothing now; true if it did. */
+    private boolean dropIfEmpty(RepositoryName name) {
         Repo r = repos.get(name.value());
         if (r != null && r.isEmpty()) {
             repos.remove(name.value());
+            return true;
         }
+        return false;
     }
 
     private static <K extends Comparable<K>, T> Page<T> page(NavigableSet<K> keys, Optional<K> after, int limit,
@@ -218,6 +221,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public void linkBlob(RepositoryName repository, Digest digest, PendingEvents pending) {
         write(() -> {
+            if (!repos.containsKey(repository.value())) {
+                pending.repositoryCreated(repository);
+            }
             repo(repository).links.add(digest);
             linkers.computeIfAbsent(digest, d -> new TreeSet<>()).add(repository.value());
             log(pending);
@@ -237,7 +243,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
             if (names.isEmpty()) {
                 linkers.remove(digest);
             }
-            dropIfEmpty(repository);
+            if (dropIfEmpty(repository)) {
+                pending.repositoryEmptied(repository);
+            }
             log(pending);
             return true;
         });
@@ -269,6 +277,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 if (!move.from().equals(Optional.ofNullable(current))) {
                     return false; // moved by another push since the engine read it
                 }
+            }
+            if (existing == null) {
+                pending.repositoryCreated(repository);
             }
             Repo r = repo(repository);
             r.manifests.put(manifest.digest(), manifest);
@@ -374,7 +385,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
                     }
                 }
             });
-            dropIfEmpty(repository);
+            if (dropIfEmpty(repository)) {
+                pending.repositoryEmptied(repository);
+            }
             log(pending);
             return true;
         });

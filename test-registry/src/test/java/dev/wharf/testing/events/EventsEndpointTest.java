@@ -30,13 +30,14 @@ class EventsEndpointTest {
             Response all = http.get("/v2/_wharf/ext/events");
             assertThat(all.status()).as(all::describe).isEqualTo(200);
             JsonNode events = all.json().path("events");
-            assertThat(types(events)).containsExactly("dev.wharf.blob.uploaded team/app",
+            assertThat(types(events)).containsExactly("dev.wharf.repository.created team/app",
                     "dev.wharf.blob.uploaded team/app", "dev.wharf.blob.uploaded team/app",
-                    "dev.wharf.manifest.pushed team/app", "dev.wharf.tag.updated team/app");
-            assertThat(events.path(3).path("digest").asText()).isEqualTo(digest);
-            assertThat(events.path(4).path("tag").asText()).isEqualTo("v1");
+                    "dev.wharf.blob.uploaded team/app", "dev.wharf.manifest.pushed team/app",
+                    "dev.wharf.tag.updated team/app");
+            assertThat(events.path(4).path("digest").asText()).isEqualTo(digest);
+            assertThat(events.path(5).path("tag").asText()).isEqualTo("v1");
             assertThat(events.path(0).path("id").asLong()).isEqualTo(1);
-            assertThat(all.json().path("next").asLong()).isEqualTo(5);
+            assertThat(all.json().path("next").asLong()).isEqualTo(6);
             assertThat(all.json().path("hasMore").asBoolean()).isFalse();
             assertThat(all.header("Link")).isEmpty();
 
@@ -73,7 +74,7 @@ class EventsEndpointTest {
             Response anonymous = new RegistryHttp(registry.baseUri()).get("/v2/_wharf/ext/events");
             assertThat(anonymous.status()).as(anonymous::describe).isEqualTo(200);
             assertThat(types(anonymous.json().path("events"))).isNotEmpty().allMatch(t -> t.endsWith(" public/app"));
-            assertThat(anonymous.json().path("next").asLong()).isEqualTo(10);
+            assertThat(anonymous.json().path("next").asLong()).isEqualTo(12);
         }
     }
 }
