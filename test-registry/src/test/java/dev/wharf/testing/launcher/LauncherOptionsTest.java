@@ -245,6 +245,13 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void shouldListTheMirrorEventAndConfigurationFlagsInTheUsage() {
+        assertThat(LauncherOptions.USAGE).contains("--upstream HOST=URL", "--default-upstream HOST",
+                "--upstream-credentials HOST=FILE", "--upstream-tag-recheck D", "--config FILE", "--webhook URL",
+                "--webhook-secret FILE");
+    }
+
+    @Test
     void shouldCarryTheWebhookFlagsIntoTheEngine(@TempDir Path dir) throws Exception {
         Path secret = java.nio.file.Files.writeString(dir.resolve("secret.txt"), "k3y\n");
         LauncherOptions options = LauncherOptions.parse("--webhook", "http://127.0.0.1:9/a",
