@@ -38,6 +38,11 @@ final class Batch implements AutoCloseable {
         this.events = pending;
     }
 
+    /** Whether this change carries events (only then are repository events worth looking for). */
+    boolean recordsEvents() {
+        return events != null && !events.isEmpty();
+    }
+
     /** Notes, for the change's events, that it creates {@code repository}. */
     void repositoryCreated(dev.wharf.api.RepositoryName repository) {
         if (events != null) {
