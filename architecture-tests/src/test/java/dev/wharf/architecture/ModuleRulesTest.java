@@ -46,10 +46,8 @@ class ModuleRulesTest {
 
     @Test
     void shouldKeepValuesAndSpisOnTheJdkAlone() {
-        // javax.net.ssl is the JDK's too: an upstream's TLS settings are an SSLContext.
         check(classes().that().resideInAnyPackage("dev.wharf.api..", "dev.wharf.spi..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net.ssl..", "dev.wharf.api..",
-                        "dev.wharf.spi.."));
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.wharf.api..", "dev.wharf.spi.."));
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.wharf.api;
 
 import dev.wharf.spi.UpstreamClient;
 
-import javax.net.ssl.SSLContext;
+import java.security.cert.X509Certificate;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,13 +52,13 @@ public final class Upstream {
     private final Duration tagRecheck;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final Optional<SSLContext> sslContext;
+    private final List<X509Certificate> trusted;
     private final Optional<UpstreamClient> client;
     private final Optional<Duration> retention;
 
     private Upstream(String host, URI url, Optional<String> username, Optional<String> password,
                      boolean libraryPrefix, List<RepositoryGlob> allowed, Duration tagRecheck,
-                     Duration connectTimeout, Duration readTimeout, Optional<SSLContext> sslContext,
+                     Duration connectTimeout, Duration readTimeout, List<X509Certificate> trusted,
                      Optional<UpstreamClient> client, Optional<Duration> retention) {
         this.host = host;
         this.url = url;
@@ -69,7 +69,7 @@ public final class Upstream {
         this.tagRecheck = tagRecheck;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
-        this.sslContext = sslContext;
+        this.trusted = List.copyOf(trusted);
         this.client = client;
         this.retention = retention;
     }
@@ -97,7 +97,7 @@ public final class Upstream {
                     + " must be an absolute http or https URL without query, such as https://registry-1.docker.io");
         }
         return new Upstream(h, url, Optional.empty(), Optional.empty(), false, List.of(), DEFAULT_TAG_RECHECK,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Optional.empty(), Optional.empty(), Optional.empty());
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, List.of(), Optional.empty(), Optional.empty());
     }
 
     /** The source host clients name this upstream by (lowercase). */
@@ -151,9 +151,12 @@ public final class Upstream {
         return readTimeout;
     }
 
-    /** The TLS settings for an {@code https} upstream; the JDK's defaults when empty. */
-    public Optional<SSLContext> sslContext() {
-        return sslContext;
+    /**
+     * The certificates an {@code https} upstream's chain must lead to, instead of the JDK's trusted ones (a private
+     * CA); empty for the JDK's.
+     */
+    public List<X509Certificate> trustedCertificates() {
+        return trusted;
     }
 
     /**
@@ -179,7 +182,7 @@ public final class Upstream {
             throw new IllegalArgumentException("mirror retention must be positive");
         }
         return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connectTimeout,
-                readTimeout, sslContext, client, Optional.of(unused));
+                readTimeout, trusted, client, Optional.of(unused));
     }
 
     /** Sends these credentials upstream: as Basic, or to the upstream's token service for a bearer token. */
@@ -190,13 +193,13 @@ public final class Upstream {
             throw new IllegalArgumentException("an upstream user name must be non-empty and hold no ':'");
         }
         return new Upstream(host, url, Optional.of(user), Optional.of(secret), libraryPrefix, allowed, tagRecheck,
-                connectTimeout, readTimeout, sslContext, client, retention);
+                connectTimeout, readTimeout, trusted, client, retention);
     }
 
     /** With {@code true}, a one-component name {@code alpine} is fetched as {@code library/alpine} upstream. */
     public Upstream withLibraryPrefix(boolean prefix) {
         return new Upstream(host, url, username, password, prefix, allowed, tagRecheck, connectTimeout,
-                readTimeout, sslContext, client, retention);
+                readTimeout, trusted, client, retention);
     }
 
     /**
@@ -209,7 +212,7 @@ public final class Upstream {
             all.add(RepositoryGlob.parse(glob));
         }
         return new Upstream(host, url, username, password, libraryPrefix, all, tagRecheck, connectTimeout,
-                readTimeout, sslContext, client, retention);
+                readTimeout, trusted, client, retention);
     }
 
     /** How long a fetched tag is trusted before the upstream is asked again; zero asks on every pull. */
@@ -218,7 +221,7 @@ public final class Upstream {
             throw new IllegalArgumentException("tag re-check time must not be negative");
         }
         return new Upstream(host, url, username, password, libraryPrefix, allowed, recheck, connectTimeout,
-                readTimeout, sslContext, client, retention);
+                readTimeout, trusted, client, retention);
     }
 
     /** Time limits for connecting to the upstream and for each wait on its answer. */
@@ -227,19 +230,22 @@ public final class Upstream {
             throw new IllegalArgumentException("upstream timeouts must be positive");
         }
         return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connect, read,
-                sslContext, client, retention);
+                trusted, client, retention);
     }
 
-    /** TLS settings (trusted certificates) for an {@code https} upstream. */
-    public Upstream withSslContext(SSLContext context) {
+    /** Trusts exactly {@code certificates} (a private CA) for an {@code https} upstream, instead of the JDK's. */
+    public Upstream withTrustedCertificates(List<X509Certificate> certificates) {
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("give at least one certificate to trust");
+        }
         return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connectTimeout,
-                readTimeout, Optional.of(context), client, retention);
+                readTimeout, certificates, client, retention);
     }
 
     /** Reaches the upstream through {@code upstreamClient} instead of the engine's HTTP client. */
     public Upstream withClient(UpstreamClient upstreamClient) {
         return new Upstream(host, url, username, password, libraryPrefix, allowed, tagRecheck, connectTimeout,
-                readTimeout, sslContext, Optional.of(upstreamClient), retention);
+                readTimeout, trusted, Optional.of(upstreamClient), retention);
     }
 
     /**

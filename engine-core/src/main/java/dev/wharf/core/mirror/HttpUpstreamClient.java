@@ -69,6 +69,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private final int maxManifestBytes;
     private final Clock clock;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    /** Sockets trusting the upstream's own certificates, when it names some; null for the JDK's defaults. */
+    private final javax.net.ssl.SSLSocketFactory trustedSockets;
     /** Set once the upstream has asked for Basic: later requests send it at once. */
     private volatile boolean basicWanted;
 
@@ -77,6 +79,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
         this.upstream = upstream;
         this.maxManifestBytes = maxManifestBytes;
         this.clock = clock;
+        this.trustedSockets = upstream.trustedCertificates().isEmpty() ? null
+                : trusting(upstream.trustedCertificates());
         String url = upstream.url().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
@@ -167,6 +171,25 @@ public final class HttpUpstreamClient implements UpstreamClient {
         }
     }
 
+    /** A socket factory trusting exactly {@code certificates}. */
+    private static javax.net.ssl.SSLSocketFactory trusting(java.util.List<java.security.cert.X509Certificate> certificates) {
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            for (int i = 0; i < certificates.size(); i++) {
+                trust.setCertificateEntry("trusted-" + i, certificates.get(i));
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot trust the upstream's certificates: " + e.getMessage(), e);
+        }
+    }
+
     // ---- requests and authentication ----
 
     private URI uri(String repository, String rest) {
@@ -220,8 +243,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private Answer exchange(URI uri, String method, String accept, Optional<String> authorization) {
         try {
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-            if (c instanceof HttpsURLConnection https && upstream.sslContext().isPresent()) {
-                https.setSSLSocketFactory(upstream.sslContext().get().getSocketFactory());
+            if (c instanceof HttpsURLConnection https && trustedSockets != null) {
+                https.setSSLSocketFactory(trustedSockets);
             }
             c.setInstanceFollowRedirects(false);
             c.setUseCaches(false);

@@ -9,8 +9,6 @@ import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.Upstream;
 import dev.wharf.api.Webhook;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,13 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -217,7 +214,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             }
             Optional<String> ca = optionalString(node, at, "caFile");
             if (ca.isPresent()) {
-                upstream = upstream.withSslContext(trusting(resolve(ca.get()), at + ".caFile"));
+                upstream = upstream.withTrustedCertificates(certificates(resolve(ca.get()), at + ".caFile"));
             }
             return upstream;
         }
@@ -308,25 +305,17 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             return hook;
         }
 
-        /** An SSL context trusting exactly the PEM certificates in {@code pem}. */
-        SSLContext trusting(Path pem, String at) {
+        /** The PEM certificates in {@code pem}, at least one. */
+        List<X509Certificate> certificates(Path pem, String at) {
             try (InputStream in = Files.newInputStream(pem)) {
-                Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                        .generateCertificates(in);
-                if (certificates.isEmpty()) {
+                List<X509Certificate> out = new ArrayList<>();
+                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    out.add((X509Certificate) certificate);
+                }
+                if (out.isEmpty()) {
                     throw wrong(at, pem + " holds no certificate");
                 }
-                KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-                trust.load(null, null);
-                int i = 0;
-                for (Certificate certificate : certificates) {
-                    trust.setCertificateEntry("ca-" + i++, certificate);
-                }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(trust);
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, factory.getTrustManagers(), null);
-                return context;
+                return out;
             } catch (NoSuchFileException e) {
                 throw wrong(at, pem + " does not exist");
             } catch (IOException | GeneralSecurityException e) {
