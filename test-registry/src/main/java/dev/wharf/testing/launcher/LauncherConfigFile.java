@@ -238,16 +238,16 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             Optional<String> secretFile = optionalString(node, at, "secretFile");
             if (secretFile.isPresent()) {
                 Path secret = resolve(secretFile.get());
+                String key;
                 try {
-                    List<String> lines = Files.readAllLines(secret);
-                    if (lines.isEmpty() || lines.get(0).isBlank()) {
-                        throw wrong(at + ".secretFile", secret + " is empty; put the key on its first line");
-                    }
-                    hook = hook.withSecret(lines.get(0).strip());
-                } catch (IOException e) {
-                    throw wrong(at + ".secretFile", "cannot read " + secret + ": "
-                            + (e instanceof NoSuchFileException ? "it does not exist" : e.toString()));
+                    key = SecretFile.firstLine(secret, "webhook secret file");
+                } catch (IllegalArgumentException e) {
+                    throw wrong(at + ".secretFile", e.getMessage());
                 }
+                if (key.isEmpty()) {
+                    throw wrong(at + ".secretFile", secret + " is empty; put the key on its first line");
+                }
+                hook = hook.withSecret(key);
             }
             Optional<String> format = optionalString(node, at, "format");
             if (format.isPresent()) {

@@ -372,17 +372,12 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
 
     /** The first line of a secret's file, trimmed; refused when missing or empty. */
     private static String firstLine(Path file) {
-        try {
-            java.util.List<String> lines = java.nio.file.Files.readAllLines(file);
-            if (lines.isEmpty() || lines.get(0).isBlank()) {
-                throw new IllegalArgumentException("webhook secret file " + file + " is empty; put the key on its "
-                        + "first line");
-            }
-            return lines.get(0).strip();
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read webhook secret file " + file + ": "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "it does not exist" : e.toString()), e);
+        String line = SecretFile.firstLine(file, "webhook secret file");
+        if (line.isEmpty()) {
+            throw new IllegalArgumentException("webhook secret file " + file + " is empty; put the key on its "
+                    + "first line");
         }
+        return line;
     }
 
     private static URI url(String value) {

@@ -3,10 +3,7 @@ package dev.wharf.testing.launcher;
 import dev.wharf.api.RegistryBuilder;
 import dev.wharf.api.Upstream;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,14 +142,7 @@ record UpstreamFlags(Map<String, URI> upstreams, Optional<String> defaultHost, M
 
     /** The user and password on {@code file}'s first line, {@code user:password}. */
     static String[] readLogin(Path file) {
-        String first;
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            first = lines.isEmpty() ? "" : lines.get(0).strip();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read upstream credentials file " + file + ": "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "it does not exist" : e.toString()), e);
-        }
+        String first = SecretFile.firstLine(file, "upstream credentials file");
         int colon = first.indexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("upstream credentials file " + file
