@@ -55,7 +55,16 @@ public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> r
          * A repository was left holding nothing (its last blob link or manifest went); reported after the events of
          * the change that emptied it.
          */
-        REPOSITORY_EMPTIED
+        REPOSITORY_EMPTIED;
+
+        /**
+         * The name webhooks and the events endpoint give this kind: {@code dev.wharf.} and the kind in dotted lower
+         * case ({@code dev.wharf.manifest.pushed}), the CloudEvents {@code type}.
+         */
+        public String cloudEventType() {
+            String[] parts = name().toLowerCase(java.util.Locale.ROOT).split("_", 2);
+            return "dev.wharf." + parts[0] + "." + parts[1];
+        }
     }
 
     /** Who made a change happen. */

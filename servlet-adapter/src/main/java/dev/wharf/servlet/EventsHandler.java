@@ -55,8 +55,7 @@ final class EventsHandler {
     static Map<String, Object> json(RegistryEvent e) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.sequence());
-        String[] kind = e.type().name().toLowerCase(Locale.ROOT).split("_", 2);
-        out.put("type", "dev.wharf." + kind[0] + "." + kind[1]);
+        out.put("type", e.type().cloudEventType());
         out.put("time", e.time().toString());
         e.repository().ifPresent(r -> out.put("repository", r.value()));
         e.digest().ifPresent(d -> out.put("digest", d.toString()));

@@ -296,12 +296,6 @@ public final class EventDelivery implements AutoCloseable {
         }
     }
 
-    /** The CloudEvents {@code type} of an event kind: {@code dev.wharf.manifest.pushed} and so on. */
-    static String cloudEventType(RegistryEvent.Type type) {
-        String[] parts = type.name().toLowerCase(Locale.ROOT).split("_", 2);
-        return "dev.wharf." + parts[0] + "." + parts[1];
-    }
-
     /** A CloudEvents 1.0 event in structured JSON mode. */
     static byte[] cloudEvent(RegistryEvent e, String source) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
@@ -329,7 +323,7 @@ public final class EventDelivery implements AutoCloseable {
         g.writeStringField("specversion", "1.0");
         g.writeStringField("id", Long.toString(e.sequence()));
         g.writeStringField("source", source);
-        g.writeStringField("type", cloudEventType(e.type()));
+        g.writeStringField("type", e.type().cloudEventType());
         if (e.repository().isPresent()) {
             g.writeStringField("subject", e.repository().get().value());
         }
@@ -417,7 +411,7 @@ public final class EventDelivery implements AutoCloseable {
         g.writeObjectFieldStart("source");
         g.writeStringField("addr", source);
         g.writeEndObject();
-        g.writeStringField("wharfType", cloudEventType(e.type()));
+        g.writeStringField("wharfType", e.type().cloudEventType());
         g.writeEndObject();
     }
 }
