@@ -69,18 +69,6 @@ final class ErrorWriter {
      *
      * @throws IOException or the original runtime exception, when a server fault hit a committed response
      */
-    /**
-     * The wait a {@code 429} from the engine asks for, when its detail says ({@code retryAfterSeconds}: a
-     * mirror passing on its upstream's {@code Retry-After}).
-     */
-    static Optional<Long> retryAfter(RegistryException error) {
-        if (error.code() == ErrorCode.TOOMANYREQUESTS && error.detail().orElse(null) instanceof java.util.Map<?, ?> d
-                && d.get("retryAfterSeconds") instanceof Number seconds) {
-            return Optional.of(Math.max(1, seconds.longValue()));
-        }
-        return Optional.empty();
-    }
-
     void handle(Exchange exchange, Throwable failure) throws IOException {
         Optional<ClientIOException> client = failure instanceof RegistryException
                 ? Optional.empty() : ClientIOException.in(failure);
@@ -117,7 +105,8 @@ final class ErrorWriter {
         if (error.code() == ErrorCode.UNAUTHORIZED && !response.containsHeader("WWW-Authenticate")) {
             response.setHeader("WWW-Authenticate", exchange.challenge().orElse(challenge));
         }
-        retryAfter(error).ifPresent(seconds -> response.setHeader("Retry-After", Long.toString(seconds)));
+        error.retryAfter().ifPresent(wait -> response.setHeader("Retry-After",
+                Long.toString(Math.max(1, wait.toSeconds()))));
         write(exchange, error.httpStatus(), error.code().wireCode(),
                 Optional.ofNullable(error.getMessage()).orElse(error.code().description()), error.detail());
         if (drainAfter) {

@@ -182,6 +182,7 @@ public final class Errors {
     static RegistryException upstreamRateLimited(String message, Optional<java.time.Duration> retryAfter) {
         return retryAfter.isEmpty() ? new RegistryException(ErrorCode.TOOMANYREQUESTS, message)
                 : new RegistryException(ErrorCode.TOOMANYREQUESTS, message,
-                        Map.of("retryAfterSeconds", Math.max(1, retryAfter.get().toSeconds())));
+                        Map.of("retryAfterSeconds", Math.max(1, retryAfter.get().toSeconds())))
+                        .withRetryAfter(retryAfter.get());
     }
 }
