@@ -1,27 +1,19 @@
 package dev.wharf.core.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.wharf.api.EventSinkStatus;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.Webhook;
 import dev.wharf.spi.EventLog;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
@@ -40,7 +32,6 @@ public final class EventDelivery implements AutoCloseable {
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration LAST_RETRY = Duration.ofMinutes(1);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final List<Sink> sinks = new ArrayList<>();
     private final String source;
@@ -251,8 +242,9 @@ public final class EventDelivery implements AutoCloseable {
             RegistryEvent event = events.get(events.size() - 1);
             boolean batched = webhook.batch() > 1;
             byte[] body = webhook.format() == Webhook.Format.CLOUDEVENTS
-                    ? batched ? cloudEventBatch(events, source) : cloudEvent(event, source)
-                    : distributionEnvelope(events, source);
+                    ? batched ? WebhookPayloads.cloudEventBatch(events, source)
+                            : WebhookPayloads.cloudEvent(event, source)
+                    : WebhookPayloads.distributionEnvelope(events, source);
             HttpURLConnection c = (HttpURLConnection) webhook.url().toURL().openConnection();
             int timeout = (int) Math.min(Integer.MAX_VALUE, webhook.timeout().toMillis());
             c.setConnectTimeout(timeout);
@@ -268,7 +260,7 @@ public final class EventDelivery implements AutoCloseable {
             c.setRequestProperty("X-Wharf-Event-Id", Long.toString(event.sequence()));
             Optional<byte[]> secret = webhook.secret();
             if (secret.isPresent()) {
-                c.setRequestProperty(Webhook.SIGNATURE_HEADER, "sha256=" + hmac(secret.get(), body));
+                c.setRequestProperty(Webhook.SIGNATURE_HEADER, "sha256=" + WebhookPayloads.hmac(secret.get(), body));
             }
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
@@ -283,135 +275,5 @@ public final class EventDelivery implements AutoCloseable {
                 throw new IOException(webhook.url() + " answered " + status);
             }
         }
-    }
-
-    /** The hex HMAC-SHA256 of {@code body} under {@code key}, as the signature header carries it. */
-    static String hmac(byte[] key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
-    }
-
-    /** A CloudEvents 1.0 event in structured JSON mode. */
-    static byte[] cloudEvent(RegistryEvent e, String source) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            writeCloudEvent(g, e, source);
-        }
-        return bytes.toByteArray();
-    }
-
-    /** CloudEvents in batched mode: a JSON array of structured events. */
-    static byte[] cloudEventBatch(List<RegistryEvent> events, String source) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * events.size());
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartArray();
-            for (RegistryEvent e : events) {
-                writeCloudEvent(g, e, source);
-            }
-            g.writeEndArray();
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void writeCloudEvent(JsonGenerator g, RegistryEvent e, String source) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("specversion", "1.0");
-        g.writeStringField("id", Long.toString(e.sequence()));
-        g.writeStringField("source", source);
-        g.writeStringField("type", e.type().cloudEventType());
-        if (e.repository().isPresent()) {
-            g.writeStringField("subject", e.repository().get().value());
-        }
-        g.writeStringField("time", e.time().toString());
-        g.writeStringField("datacontenttype", "application/json");
-        g.writeObjectFieldStart("data");
-        writeFacts(g, e);
-        g.writeEndObject();
-        g.writeEndObject();
-    }
-
-    private static void writeFacts(JsonGenerator g, RegistryEvent e) throws IOException {
-        if (e.repository().isPresent()) {
-            g.writeStringField("repository", e.repository().get().value());
-        }
-        if (e.digest().isPresent()) {
-            g.writeStringField("digest", e.digest().get().toString());
-        }
-        if (e.tag().isPresent()) {
-            g.writeStringField("tag", e.tag().get().value());
-        }
-        if (e.mediaType().isPresent()) {
-            g.writeStringField("mediaType", e.mediaType().get());
-        }
-        if (e.artifactType().isPresent()) {
-            g.writeStringField("artifactType", e.artifactType().get());
-        }
-        if (e.size().isPresent()) {
-            g.writeNumberField("size", e.size().getAsLong());
-        }
-        g.writeStringField("origin", e.origin().name().toLowerCase(Locale.ROOT));
-        if (e.caller().principal().isPresent()) {
-            g.writeStringField("actor", e.caller().principal().get().getName());
-        }
-    }
-
-    /** Events in CNCF distribution's notification envelope: {@code {"events":[...]}}. */
-    static byte[] distributionEnvelope(List<RegistryEvent> events, String source) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * events.size());
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("events");
-            for (RegistryEvent e : events) {
-                writeDistributionEvent(g, e, source);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void writeDistributionEvent(JsonGenerator g, RegistryEvent e, String source) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("id", Long.toString(e.sequence()));
-        g.writeStringField("timestamp", e.time().toString());
-        g.writeStringField("action", switch (e.type()) {
-            case BLOB_UPLOADED, MANIFEST_PUSHED, TAG_UPDATED -> "push";
-            case BLOB_MOUNTED -> "mount";
-            case BLOB_DELETED, BLOB_COLLECTED, MANIFEST_DELETED, TAG_DELETED -> "delete";
-            case REPOSITORY_CREATED -> "create";
-            case REPOSITORY_EMPTIED -> "empty";
-        });
-        g.writeObjectFieldStart("target");
-        if (e.mediaType().isPresent()) {
-            g.writeStringField("mediaType", e.mediaType().get());
-        }
-        if (e.size().isPresent()) {
-            g.writeNumberField("size", e.size().getAsLong());
-        }
-        if (e.digest().isPresent()) {
-            g.writeStringField("digest", e.digest().get().toString());
-        }
-        if (e.repository().isPresent()) {
-            g.writeStringField("repository", e.repository().get().value());
-        }
-        if (e.tag().isPresent()) {
-            g.writeStringField("tag", e.tag().get().value());
-        }
-        g.writeEndObject();
-        g.writeObjectFieldStart("actor");
-        if (e.caller().principal().isPresent()) {
-            g.writeStringField("name", e.caller().principal().get().getName());
-        }
-        g.writeEndObject();
-        g.writeObjectFieldStart("source");
-        g.writeStringField("addr", source);
-        g.writeEndObject();
-        g.writeStringField("wharfType", e.type().cloudEventType());
-        g.writeEndObject();
     }
 }
