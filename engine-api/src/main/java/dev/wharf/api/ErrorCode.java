@@ -37,6 +37,11 @@ public enum ErrorCode {
     QUOTA_EXCEEDED(403, "quota exceeded"),
     /** A manifest over the configured size limit: {@code MANIFEST_INVALID} on the wire, with 413 (spec end-7). */
     MANIFEST_TOO_LARGE(413, "MANIFEST_INVALID", "manifest too large"),
+    /**
+     * A push the content policy refuses (a manifest, artifact, config or layer media type this registry does not
+     * accept here): {@code UNSUPPORTED} on the wire, with 415.
+     */
+    CONTENT_REFUSED(415, "UNSUPPORTED", "content type not accepted"),
     /** A path that names no endpoint of the API: {@code UNSUPPORTED} on the wire, with 404. */
     ENDPOINT_UNKNOWN(404, "UNSUPPORTED", "no such endpoint"),
     /**

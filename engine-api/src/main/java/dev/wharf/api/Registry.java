@@ -220,6 +220,29 @@ public interface Registry extends AutoCloseable {
     // ---- maintenance ----
 
     /**
+     * The usage of a quota scope (a repository name, or the glob of a namespace rule such as {@code team/**}) beside
+     * its limits; empty when it is no scope of the quota policy or {@code caller} may not read it (a repository's
+     * usage needs pull access to it, a namespace's pull access to every repository it holds).
+     */
+    default Optional<QuotaStatus> usage(Caller caller, String scope) {
+        return Optional.empty();
+    }
+
+    /** The usage of every quota scope that counts {@code repository} and that {@code caller} may read. */
+    default List<QuotaStatus> usageOf(Caller caller, RepositoryName repository) {
+        return List.of();
+    }
+
+    /**
+     * Recounts quota usage from the stored content and compares it with the counts the metadata store keeps
+     * (which every change updates atomically); with {@code repair}, replaces the stored counts with the recount.
+     * Exact while nothing changes the registry; an empty list means the counts agree.
+     */
+    default List<UsageDifference> verifyUsage(boolean repair) {
+        return List.of();
+    }
+
+    /**
      * Runs garbage collection now (it also runs on the configured schedule): reclaims blobs that no
      * repository links and no manifest references once past their grace period, untagged manifests past the
      * configured retention, and idle upload sessions. Safe while the registry serves pushes and pulls.

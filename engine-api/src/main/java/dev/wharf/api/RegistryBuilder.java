@@ -45,6 +45,10 @@ public final class RegistryBuilder {
     private String defaultUpstream;
     private Duration eventRetention = DEFAULT_EVENT_RETENTION;
     private final List<Webhook> webhooks = new ArrayList<>();
+    private final List<QuotaRule> quotaRules = new ArrayList<>();
+    private dev.wharf.spi.QuotaPolicy quotaPolicy;
+    private ErrorCode quotaRefusalCode = ErrorCode.DENIED;
+    private final List<ContentRule> contentRules = new ArrayList<>();
 
     RegistryBuilder() {
     }
@@ -158,11 +162,53 @@ public final class RegistryBuilder {
         return this;
     }
 
+    /**
+     * Adds a quota rule to the built-in quota policy ({@link dev.wharf.spi.QuotaPolicy#of}); see {@link QuotaRule}
+     * and {@link Usage} for what is counted. The metadata store must keep usage counts
+     * ({@link dev.wharf.spi.MetadataStore#usageLedger()}; the in-memory and RocksDB stores do).
+     */
+    public RegistryBuilder quota(QuotaRule rule) {
+        if (quotaPolicy != null) {
+            throw new IllegalStateException("a custom quota policy is set; add rules to it instead");
+        }
+        this.quotaRules.add(Objects.requireNonNull(rule));
+        return this;
+    }
+
+    /** Enforces a custom quota policy instead of rules added with {@link #quota(QuotaRule)}. */
+    public RegistryBuilder quotaPolicy(dev.wharf.spi.QuotaPolicy policy) {
+        if (!quotaRules.isEmpty()) {
+            throw new IllegalStateException("quota rules are set; a custom policy replaces them, so set one or the"
+                    + " other");
+        }
+        this.quotaPolicy = Objects.requireNonNull(policy);
+        return this;
+    }
+
+    /**
+     * The code a push over quota is refused with (status 403 either way): {@link ErrorCode#DENIED}, the default,
+     * which every client reports, or {@link ErrorCode#QUOTA_EXCEEDED}, which says exactly what happened to clients
+     * that know it. The detail carries {@code reason: QUOTA_EXCEEDED} and the numbers in both cases.
+     */
+    public RegistryBuilder quotaRefusalCode(ErrorCode code) {
+        this.quotaRefusalCode = Objects.requireNonNull(code);
+        return this;
+    }
+
+    /** Adds a content policy rule (see {@link ContentRule}). */
+    public RegistryBuilder contentRule(ContentRule rule) {
+        this.contentRules.add(Objects.requireNonNull(rule));
+        return this;
+    }
+
     /** The settings as they stand. */
     public RegistryConfig config() {
         return new RegistryConfig(Optional.ofNullable(blobStore), Optional.ofNullable(metadataStore), authorizer,
                 listeners, maxManifestBytes, uploadExpiry, deletesEnabled, defaultPageSize, maxPageSize, clock,
-                immutableTags, protectTaggedManifests, gc, upstreams, Optional.ofNullable(defaultUpstream), eventRetention, webhooks);
+                immutableTags, protectTaggedManifests, gc, upstreams, Optional.ofNullable(defaultUpstream), eventRetention, webhooks,
+                quotaPolicy != null ? Optional.of(quotaPolicy)
+                        : quotaRules.isEmpty() ? Optional.empty() : Optional.of(dev.wharf.spi.QuotaPolicy.of(quotaRules)),
+                quotaRefusalCode, contentRules);
     }
 
     /**

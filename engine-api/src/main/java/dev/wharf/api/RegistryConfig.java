@@ -32,13 +32,19 @@ import java.util.Optional;
  *                           does not exist locally; empty when such pulls stay local
  * @param eventRetention     how long events stay in the store's event log before garbage collection drops them
  * @param webhooks           the event log's HTTP receivers
+ * @param quotaPolicy        the quotas the metadata store counts usage for and enforces; empty for none
+ * @param quotaRefusalCode   the code a push over quota is refused with: {@link ErrorCode#DENIED} (the default,
+ *                           which every client handles) or {@link ErrorCode#QUOTA_EXCEEDED}
+ * @param contentRules       which manifest media types, artifact types, config and layer media types are accepted
  */
 public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataStore> metadataStore,
                              Authorizer authorizer, List<RegistryListener> listeners, int maxManifestBytes,
                              Duration uploadExpiry, boolean deletesEnabled, int defaultPageSize, int maxPageSize,
                              Clock clock, List<ImmutableTagRule> immutableTags, boolean protectTaggedManifests,
                              GcSettings gc, List<Upstream> upstreams, Optional<String> defaultUpstream,
-                             Duration eventRetention, List<Webhook> webhooks) {
+                             Duration eventRetention, List<Webhook> webhooks,
+                             Optional<dev.wharf.spi.QuotaPolicy> quotaPolicy, ErrorCode quotaRefusalCode,
+                             List<ContentRule> contentRules) {
     public RegistryConfig {
         Objects.requireNonNull(blobStore, "blobStore");
         Objects.requireNonNull(metadataStore, "metadataStore");
@@ -51,6 +57,12 @@ public record RegistryConfig(Optional<BlobStore> blobStore, Optional<MetadataSto
         upstreams = List.copyOf(upstreams);
         Objects.requireNonNull(eventRetention, "eventRetention");
         webhooks = List.copyOf(webhooks);
+        Objects.requireNonNull(quotaPolicy, "quotaPolicy");
+        if (quotaRefusalCode != ErrorCode.DENIED && quotaRefusalCode != ErrorCode.QUOTA_EXCEEDED) {
+            throw new IllegalArgumentException("quotas are refused with DENIED or QUOTA_EXCEEDED, not "
+                    + quotaRefusalCode);
+        }
+        contentRules = List.copyOf(contentRules);
         if (webhooks.stream().map(Webhook::name).distinct().count() != webhooks.size()) {
             throw new IllegalArgumentException("two webhooks have the same name; name them apart with Webhook.named");
         }

@@ -67,8 +67,8 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
-        delegate.linkBlob(repository, digest, events);
+    public void linkBlob(RepositoryName repository, Digest digest, long size, PendingEvents events) {
+        delegate.linkBlob(repository, digest, size, events);
     }
 
     @Override
@@ -188,6 +188,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     @Override
     public java.util.Optional<EventLog> eventLog() {
         return delegate.eventLog();
+    }
+
+    @Override
+    public java.util.Optional<UsageLedger> usageLedger() {
+        return delegate.usageLedger();
     }
 
     @Override

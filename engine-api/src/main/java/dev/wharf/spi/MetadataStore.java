@@ -43,6 +43,14 @@ public interface MetadataStore extends RepositoryLinks, ManifestStore, TagStore,
         return java.util.Optional.empty();
     }
 
+    /**
+     * The store's usage counts for quotas, if it keeps them ({@link UsageLedger}). Empty by default: the engine
+     * then refuses to configure quotas over it.
+     */
+    default java.util.Optional<UsageLedger> usageLedger() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases resources. Idempotent. */
     @Override
     void close();

@@ -25,16 +25,20 @@ public interface RepositoryLinks {
     /** True if {@code repository} may read blob {@code digest}. */
     boolean isBlobLinked(RepositoryName repository, Digest digest);
 
-    /** Links a blob into a repository (creating the repository). Idempotent. */
+    /**
+     * Links a blob into a repository (creating the repository). Idempotent. Its size is not given, so a store
+     * counting usage for quotas ({@link UsageLedger}) refuses it with an {@link IllegalArgumentException}.
+     */
     default void linkBlob(RepositoryName repository, Digest digest) {
-        linkBlob(repository, digest, PendingEvents.none());
+        linkBlob(repository, digest, UsageTally.UNKNOWN_SIZE, PendingEvents.none());
     }
 
     /**
-     * {@link #linkBlob(RepositoryName, Digest)}, recording {@code events} in the same atomic change when the store
-     * keeps an {@link EventLog}.
+     * Links a blob of {@code size} bytes into a repository, recording {@code events} in the same atomic change
+     * when the store keeps an {@link EventLog}, and counting the link's usage when it keeps a {@link UsageLedger}
+     * (a {@link QuotaExceededException} then refuses a link that would cross a quota).
      */
-    void linkBlob(RepositoryName repository, Digest digest, PendingEvents events);
+    void linkBlob(RepositoryName repository, Digest digest, long size, PendingEvents events);
 
     /** Removes a link (dropping the repository if nothing else is left in it); false if there was none. */
     default boolean unlinkBlob(RepositoryName repository, Digest digest) {

@@ -17,6 +17,10 @@ import dev.wharf.api.Reference;
 import dev.wharf.api.ReferrersQuery;
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryConfig;
+import dev.wharf.api.QuotaStatus;
+import dev.wharf.api.UsageDifference;
+import dev.wharf.core.internal.ContentPolicy;
+import dev.wharf.core.internal.Quotas;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
@@ -79,6 +83,7 @@ public final class DefaultRegistry implements Registry {
     private final Mirror mirror;
     private final EventFeed eventFeed;
     private final EventDelivery delivery;
+    private final Quotas quotas;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A registry over the configured stores, or in-memory ones where none is configured. */
@@ -90,14 +95,17 @@ public final class DefaultRegistry implements Registry {
         Access access = new Access(config.authorizer());
         Events events = new Events(config.listeners(), metadataStore.eventLog(), config.clock());
         StripedLocks repoLocks = new StripedLocks(REPOSITORY_LOCK_STRIPES);
+        this.quotas = new Quotas(config.quotaPolicy(), config.quotaRefusalCode(), metadataStore, blobStore, access);
+        quotas.start();
         BlobPublisher publisher = new BlobPublisher(blobStore, metadataStore, new StripedLocks(BLOB_LOCK_STRIPES),
-                events);
+                events, quotas);
         this.uploads = new UploadSessions(blobStore, metadataStore, publisher, access, events, config.clock(),
-                config.uploadExpiry());
-        this.ingest = new BlobIngest(blobStore, metadataStore, publisher, uploads, access, events);
+                config.uploadExpiry(), quotas);
+        this.ingest = new BlobIngest(blobStore, metadataStore, publisher, uploads, access, events, quotas);
         this.blobs = new Blobs(blobStore, metadataStore, access, events, config.deletesEnabled());
         this.tags = new Tags(metadataStore, access, events, config, repoLocks);
-        this.manifests = new Manifests(metadataStore, tags, access, events, config, repoLocks);
+        this.manifests = new Manifests(metadataStore, tags, access, events, config, repoLocks, quotas,
+                new ContentPolicy(config.contentRules()));
         this.referrers = new Referrers(metadataStore, access);
         this.catalog = new Catalog(metadataStore, access);
         this.mirror = new Mirror(config, metadataStore, blobStore, publisher, manifests, access, durable);
@@ -285,6 +293,21 @@ public final class DefaultRegistry implements Registry {
     @Override
     public List<EventSinkStatus> eventSinks() {
         return delivery.status();
+    }
+
+    @Override
+    public Optional<QuotaStatus> usage(Caller caller, String scope) {
+        return quotas.usage(caller, scope);
+    }
+
+    @Override
+    public List<QuotaStatus> usageOf(Caller caller, RepositoryName repository) {
+        return quotas.usageOf(caller, repository);
+    }
+
+    @Override
+    public List<UsageDifference> verifyUsage(boolean repair) {
+        return quotas.verify(repair);
     }
 
     @Override

@@ -145,8 +145,8 @@ class EventLogTest {
             }
 
             @Override
-            public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
-                super.linkBlob(repository, digest, PendingEvents.none());
+            public void linkBlob(RepositoryName repository, Digest digest, long size, PendingEvents events) {
+                super.linkBlob(repository, digest, size, PendingEvents.none());
             }
 
             @Override

@@ -99,7 +99,7 @@ public interface EventLogContract extends MetadataStoreUnderTest {
                 Optional.of(Tag.of("v1")), Caller.anonymous())));
         assertThat(store.deleteTag(REPO, Tag.of("v1"), T0, deleted)).isTrue();
         assertThat(sequences(deleted.delivered())).containsExactly(start + 3);
-        store.linkBlob(REPO, digest("layer"), PendingEvents.of(List.of(new RegistryEvent(RegistryEvent.Type.BLOB_UPLOADED,
+        store.linkBlob(REPO, digest("layer"), 5, PendingEvents.of(List.of(new RegistryEvent(RegistryEvent.Type.BLOB_UPLOADED,
                 RegistryEvent.Origin.CLIENT, Optional.of(REPO), Optional.of(digest("layer")), Optional.empty(),
                 Optional.empty(), Optional.empty(), OptionalLong.of(5), Caller.anonymous(), T0))));
         assertThat(sequences(log.events(start, 10))).containsExactly(start + 1, start + 2, start + 3, start + 4);
@@ -217,14 +217,14 @@ public interface EventLogContract extends MetadataStoreUnderTest {
                 Optional.of(fresh), Optional.of(digest("first")), Optional.empty(), Optional.empty(), Optional.empty(),
                 OptionalLong.of(5), Caller.anonymous(), T0);
         PendingEvents first = PendingEvents.of(List.of(linked));
-        store.linkBlob(fresh, digest("first"), first);
+        store.linkBlob(fresh, digest("first"), 5, first);
         assertThat(first.delivered()).extracting(RegistryEvent::type)
                 .containsExactly(RegistryEvent.Type.REPOSITORY_CREATED, RegistryEvent.Type.BLOB_UPLOADED);
         assertThat(first.delivered().get(0).repository()).hasValue(fresh);
         assertThat(first.delivered().get(0).digest()).isEmpty();
 
         PendingEvents second = PendingEvents.of(List.of(linked));
-        store.linkBlob(fresh, digest("second"), second);
+        store.linkBlob(fresh, digest("second"), 6, second);
         assertThat(second.delivered()).extracting(RegistryEvent::type).containsExactly(RegistryEvent.Type.BLOB_UPLOADED);
 
         store.unlinkBlob(fresh, digest("first"));

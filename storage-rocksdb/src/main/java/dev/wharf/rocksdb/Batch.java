@@ -1,6 +1,7 @@
 package dev.wharf.rocksdb;
 
 import dev.wharf.spi.PendingEvents;
+import dev.wharf.spi.UsageTally;
 import dev.wharf.rocksdb.KeySchema.Marker;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -15,6 +16,8 @@ final class Batch implements AutoCloseable {
     private final Database database;
     private final WriteBatch batch = new WriteBatch();
     private PendingEvents events;
+    private UsageTally tally;
+    private boolean tallied;
 
     Batch(Database database) {
         this.database = database;
@@ -38,28 +41,59 @@ final class Batch implements AutoCloseable {
         this.events = pending;
     }
 
-    /** Whether this change carries events (only then are repository events worth looking for). */
-    boolean recordsEvents() {
-        return events != null && !events.isEmpty();
+    /**
+     * The usage tally of this change, which is to {@code repository}; null when no quota policy is counted. The
+     * change's roles report to it what the change does to usage; {@link #commit} applies it.
+     */
+    UsageTally usage(dev.wharf.api.RepositoryName repository) {
+        if (!tallied) {
+            tallied = true;
+            tally = database.usageLedger().tally(repository);
+        }
+        return tally;
     }
 
-    /** Notes, for the change's events, that it creates {@code repository}. */
+    /**
+     * Whether this change carries events or counts usage (only then are repository creations and emptyings
+     * worth looking for).
+     */
+    boolean recordsEvents() {
+        return events != null && !events.isEmpty() || tally != null;
+    }
+
+    /** Notes, for the change's events and usage, that it creates {@code repository}. */
     void repositoryCreated(dev.wharf.api.RepositoryName repository) {
         if (events != null) {
             events.repositoryCreated(repository);
         }
+        if (tally != null) {
+            tally.repositoryCreated();
+        }
     }
 
-    /** Notes, for the change's events, that it leaves {@code repository} empty. */
+    /** Notes, for the change's events and usage, that it leaves {@code repository} empty. */
     void repositoryEmptied(dev.wharf.api.RepositoryName repository) {
         if (events != null) {
             events.repositoryEmptied(repository);
         }
+        if (tally != null) {
+            tally.repositoryEmptied();
+        }
     }
 
-    /** Writes the change atomically, with its events if it has any. */
+    /**
+     * Writes the change atomically, with its events if it has any and its usage counts if it counts any
+     * (refused with a {@link dev.wharf.spi.QuotaExceededException}, writing nothing, if they cross a limit).
+     */
     void commit() throws RocksDBException {
-        database.write(batch, events);
+        if (tally == null || tally.isEmpty()) {
+            database.write(batch, events);
+        } else {
+            database.usageLedger().commit(this, tally, () -> {
+                database.write(batch, events);
+                return null;
+            });
+        }
     }
 
     @Override

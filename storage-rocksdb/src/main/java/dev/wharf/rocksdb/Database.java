@@ -66,6 +66,7 @@ final class Database implements AutoCloseable {
     /** Write buffer per column family: small, since metadata values are small and there are nine families. */
     private static final long WRITE_BUFFER_BYTES = 4L * 1024 * 1024;
 
+    private final RocksDbUsageLedger usageLedger = new RocksDbUsageLedger(this);
     private final RocksDB db;
     private final Map<Family, ColumnFamilyHandle> families;
     /** WAL on, no per-write fsync: durability comes from {@link GroupCommit}. */
@@ -231,6 +232,11 @@ final class Database implements AutoCloseable {
     /** A new, empty change; {@link Batch#commit()} writes it. */
     Batch batch() {
         return new Batch(this);
+    }
+
+    /** The quota usage counts kept in this database. */
+    RocksDbUsageLedger usageLedger() {
+        return usageLedger;
     }
 
     /** An iterator over one column; the caller closes it before its guarded call ends. */

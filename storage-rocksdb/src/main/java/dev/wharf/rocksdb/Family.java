@@ -32,7 +32,11 @@ enum Family {
     /** Since format version 3: the event outbox ({@link RocksDbEventLog}). */
     EVENTS("events"),
     /** Since format version 3: each event sink's cursor in the outbox. */
-    EVENT_CURSORS("event_cursors");
+    EVENT_CURSORS("event_cursors"),
+    /** Since format version 4: each quota scope's usage ({@link RocksDbUsageLedger}). */
+    USAGE("usage"),
+    /** Since format version 4: how often each quota scope holds each digest, and its size. */
+    USAGE_REFS("usage_refs");
 
     private final byte[] onDiskName;
 

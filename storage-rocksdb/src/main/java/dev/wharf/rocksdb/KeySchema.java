@@ -7,6 +7,8 @@ import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.UploadRecord;
+import dev.wharf.spi.UsageRef;
+import dev.wharf.api.Usage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -37,10 +39,13 @@ import java.util.function.Function;
  * events          sequence (16 hex digits)               RecordCodec event: the outbox, in commit order
  * event_cursors   sink name                             the sink's last acknowledged sequence (16 hex digits)
  * default         "wharf.events.last"                   the highest event number given, kept when the log is trimmed
+ * usage           quota scope                           bytes, manifests, tags, repositories: four 8-byte big-endian longs
+ * usage_refs      quota scope \0 digest                  count and size: two 8-byte big-endian longs
+ * default         "wharf.usage.key"                     the quota policy's counting key the usage was counted for
  * </pre>
  *
  * <p>Format version 2 added {@code inline_blobs} and {@code staged}, version 3 {@code events} and
- * {@code event_cursors}; an older directory is upgraded on open by creating them (empty), since no older key
+ * {@code event_cursors}, version 4 {@code usage} and {@code usage_refs}; an older directory is upgraded on open by creating them (empty), since no older key
  * changed.
  *
  * <p>In each column the last key part is the <em>child</em> and the parts before it the <em>parent</em>:
@@ -49,13 +54,16 @@ import java.util.function.Function;
  * is written.
  */
 final class KeySchema {
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
     /** Older format versions that opening upgrades in place: only families were added since. */
     static final int OLDEST_UPGRADABLE_VERSION = 1;
     /** The key, in {@link #SETTINGS}, of the format version. */
     static final String FORMAT_KEY = "wharf.format";
     /** The key, in {@link #SETTINGS}, of the highest event sequence ever given (kept when the log is trimmed). */
     static final String LAST_EVENT_KEY = "wharf.events.last";
+
+    /** The key, in {@link #SETTINGS}, of the counting key the quota usage was counted for. */
+    static final String USAGE_KEY = "wharf.usage.key";
 
     private static final char SEP = '\0';
 
@@ -130,6 +138,25 @@ final class KeySchema {
     static final Column<Root, Digest, byte[]> INLINE_BLOBS = new Column<>(Family.INLINE_BLOBS, TOP, DIGEST, RAW);
     static final Column<Root, Long, byte[]> EVENTS = new Column<>(Family.EVENTS, TOP, SEQUENCE, RAW);
     static final Column<Root, String, String> EVENT_CURSORS = new Column<>(Family.EVENT_CURSORS, TOP, TEXT, ASCII);
+    static final Column<Root, String, Usage> USAGE = new Column<>(Family.USAGE, TOP, TEXT,
+            new Codec<>(u -> longs(u.bytes(), u.manifests(), u.tags(), u.repositories()), b -> {
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
+                return new Usage(in.getLong(), in.getLong(), in.getLong(), in.getLong());
+            }));
+    static final Column<String, Digest, UsageRef> USAGE_REFS = new Column<>(Family.USAGE_REFS, TEXT, DIGEST,
+            new Codec<>(r -> longs(r.count(), r.size()), b -> {
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
+                return new UsageRef(in.getLong(), in.getLong());
+            }));
+
+    private static byte[] longs(long... values) {
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(values.length * Long.BYTES);
+        for (long v : values) {
+            out.putLong(v);
+        }
+        return out.array();
+    }
+
     static final Column<Root, String, StagedState> STAGED = new Column<>(Family.STAGED, TOP, TEXT,
             new Codec<>(StagedState::encode, StagedState::decode));
 

@@ -71,6 +71,13 @@ final class RocksDbManifests implements ManifestStore {
             }
             try (Batch batch = database.batch()) {
                 batch.record(events);
+                dev.wharf.spi.UsageTally tally = batch.usage(repository);
+                if (tally != null) {
+                    if (!database.has(MANIFESTS, repository, digest)) {
+                        tally.manifestAdded(digest, manifest.manifest().size());
+                    }
+                    tally.tagsAdded((int) moves.stream().filter(m -> m.from().isEmpty()).count());
+                }
                 repositories.markRepository(batch, repository);
                 batch.put(MANIFESTS, repository, digest, manifest);
                 for (TagMove move : moves) {
@@ -98,6 +105,10 @@ final class RocksDbManifests implements ManifestStore {
                 batch.record(events);
                 batch.delete(MANIFESTS, repository, digest);
                 List<Tag> removedTags = tags.removeAll(batch, repository, digest, at);
+                dev.wharf.spi.UsageTally tally = batch.usage(repository);
+                if (tally != null) {
+                    tally.manifestRemoved(digest).tagsRemoved(removedTags.size());
+                }
                 if (record.get().subject().isPresent()) {
                     batch.delete(REFERRERS, new RepoDigest(repository, record.get().subject().get()), digest);
                 }

@@ -125,6 +125,12 @@ public final class RocksDbMetadataStore implements MetadataStore {
         return Optional.of(events);
     }
 
+    /** Usage counts for quotas, in the same database: counted in the batches of the changes they count. */
+    @Override
+    public Optional<dev.wharf.spi.UsageLedger> usageLedger() {
+        return Optional.of(database.usageLedger());
+    }
+
     @Override
     public void sync() {
         database.sync();
@@ -154,8 +160,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
-        links.linkBlob(repository, digest, events);
+    public void linkBlob(RepositoryName repository, Digest digest, long size, PendingEvents events) {
+        links.linkBlob(repository, digest, size, events);
     }
 
     @Override

@@ -46,10 +46,14 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
+    public void linkBlob(RepositoryName repository, Digest digest, long size, PendingEvents events) {
         locks.locked(repository, () -> {
             try (Batch batch = database.batch()) {
                 batch.record(events);
+                dev.wharf.spi.UsageTally tally = batch.usage(repository);
+                if (tally != null && !database.has(LINKS, repository, digest)) {
+                    tally.linked(digest, size);
+                }
                 markRepository(batch, repository);
                 batch.put(LINKS, repository, digest);
                 batch.put(LINKERS, digest, repository);
@@ -67,6 +71,10 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
             }
             try (Batch batch = database.batch()) {
                 batch.record(events);
+                dev.wharf.spi.UsageTally tally = batch.usage(repository);
+                if (tally != null) {
+                    tally.unlinked(digest);
+                }
                 batch.delete(LINKS, repository, digest);
                 batch.delete(LINKERS, digest, repository);
                 dropRepositoryIfEmpty(batch, repository, LINKS, digest);

@@ -58,6 +58,10 @@ final class RocksDbTags implements TagStore {
                 batch.record(events);
                 batch.delete(TAGS, repository, tag);
                 batch.delete(TAG_INDEX, new RepoDigest(repository, from.get()), tag);
+                dev.wharf.spi.UsageTally tally = batch.usage(repository);
+                if (tally != null) {
+                    tally.tagsRemoved(1);
+                }
                 history.append(batch, repository, new TagMove(tag, from, Optional.empty(), at));
                 batch.commit();
                 cache.invalidate(repository.value(), null, List.of(tag));

@@ -44,7 +44,7 @@ class KeySchemaTest {
     @Test
     void shouldEncodeEveryKeyAsFormatVersionOneDid() {
         String d = DIGEST.toString();
-        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(3);
+        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(4);
         assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.FORMAT_KEY))).isEqualTo("wharf.format");
         assertThat(text(KeySchema.REPOSITORIES.key(ROOT, REPO))).isEqualTo("team/app");
         assertThat(text(KeySchema.LINKS.key(REPO, DIGEST))).isEqualTo("team/app\0" + d);
@@ -98,10 +98,14 @@ class KeySchemaTest {
         assertThat(KeySchema.TAG_INDEX.child(KeySchema.TAG_INDEX.key(new RepoDigest(REPO, DIGEST), TAG), prefix.length))
                 .isEqualTo(TAG);
         assertThat(KeySchema.REPOSITORIES.prefix(ROOT)).isEmpty();
+        assertThat(text(KeySchema.USAGE.key(ROOT, "team/**"))).isEqualTo("team/**");
+        assertThat(text(KeySchema.USAGE_REFS.key("team/**", DIGEST))).isEqualTo("team/**\0" + DIGEST);
+        assertThat(KeySchema.USAGE.decode(KeySchema.USAGE.encode(new dev.wharf.api.Usage(1, 2, 3, 4))))
+                .isEqualTo(new dev.wharf.api.Usage(1, 2, 3, 4));
     }
 
     @Test
-    void shouldCreateTheColumnFamiliesFormatVersionThreeNamed() throws Exception {
+    void shouldCreateTheColumnFamiliesFormatVersionFourNamed() throws Exception {
         RocksDbMetadataStore.open(dir).close();
         List<String> onDisk;
         try (Options options = new Options()) {
@@ -110,7 +114,7 @@ class KeySchemaTest {
         }
         assertThat(onDisk).containsExactlyInAnyOrder("default", "repositories", "links", "linkers", "manifests",
                 "tags", "tag_index", "referrers", "uploads", "tag_history", "inline_blobs", "staged", "events",
-                "event_cursors");
+                "event_cursors", "usage", "usage_refs");
         assertThat(Arrays.stream(Family.values()).map(f -> new String(f.onDiskName(), StandardCharsets.UTF_8)))
                 .containsExactlyInAnyOrderElementsOf(onDisk);
     }
@@ -136,7 +140,7 @@ class KeySchemaTest {
         try (Options options = new Options(); RocksDB upgraded = RocksDB.openReadOnly(options, dir.toString())) {
             // openReadOnly opens the default family only, which holds the version.
             assertThat(new String(upgraded.get(KeySchema.FORMAT_KEY.getBytes(StandardCharsets.UTF_8)),
-                    StandardCharsets.UTF_8)).isEqualTo("3");
+                    StandardCharsets.UTF_8)).isEqualTo("4");
         }
     }
 }

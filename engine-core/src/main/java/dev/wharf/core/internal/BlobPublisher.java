@@ -28,12 +28,15 @@ public final class BlobPublisher {
     private final RepositoryLinks links;
     private final StripedLocks blobLocks;
     private final Events events;
+    private final Quotas quotas;
 
-    public BlobPublisher(BlobReader blobs, RepositoryLinks links, StripedLocks blobLocks, Events events) {
+    public BlobPublisher(BlobReader blobs, RepositoryLinks links, StripedLocks blobLocks, Events events,
+                         Quotas quotas) {
         this.blobs = blobs;
         this.links = links;
         this.blobLocks = blobLocks;
         this.events = events;
+        this.quotas = quotas;
     }
 
     /**
@@ -62,7 +65,7 @@ public final class BlobPublisher {
             BlobInfo info = staged.commit(digest);
             committed.run();
             reported[0] = pending(report, repo, info);
-            links.linkBlob(repo, digest, reported[0]);
+            quotas.counted(() -> links.linkBlob(repo, digest, info.size(), reported[0]));
             return info;
         });
         events.deliver(reported[0]);
@@ -84,7 +87,7 @@ public final class BlobPublisher {
             Optional<BlobInfo> stat = blobs.stat(digest);
             if (stat.isPresent()) {
                 reported[0] = pending(report, repo, stat.get());
-                links.linkBlob(repo, digest, reported[0]);
+                quotas.counted(() -> links.linkBlob(repo, digest, stat.get().size(), reported[0]));
             }
             return stat;
         });
@@ -99,7 +102,7 @@ public final class BlobPublisher {
             Optional<BlobInfo> stat = blobs.stat(digest);
             if (stat.isPresent() && links.isBlobLinked(source, digest)) {
                 reported[0] = pending(report, repo, stat.get());
-                links.linkBlob(repo, digest, reported[0]);
+                quotas.counted(() -> links.linkBlob(repo, digest, stat.get().size(), reported[0]));
                 return stat;
             }
             return Optional.empty();

@@ -44,9 +44,13 @@ public final class Manifests {
     private final Events events;
     private final RegistryConfig config;
     private final StripedLocks repoLocks;
+    private final Quotas quotas;
+    private final ContentPolicy contentPolicy;
 
     public Manifests(MetadataStore meta, Tags tags, Access access, Events events, RegistryConfig config,
-                     StripedLocks repoLocks) {
+                     StripedLocks repoLocks, Quotas quotas, ContentPolicy contentPolicy) {
+        this.quotas = quotas;
+        this.contentPolicy = contentPolicy;
         this.meta = meta;
         this.tags = tags;
         this.access = access;
@@ -78,12 +82,14 @@ public final class Manifests {
         } else {
             digest = DigestAlgorithm.SHA256.digest(bytes);
         }
-        ManifestRecord record;
+        ManifestParser.Parsed parsed;
         try {
-            record = ManifestParser.parse(digest, contentType, bytes).withPushedAt(config.clock().instant());
+            parsed = ManifestParser.parseDetailed(digest, contentType, bytes);
         } catch (ManifestParser.InvalidManifestException e) {
             throw Errors.manifestInvalid(e.getMessage());
         }
+        contentPolicy.check(repo, parsed);
+        ManifestRecord record = parsed.record().withPushedAt(config.clock().instant());
         Set<Tag> tagged = new LinkedHashSet<>();
         if (reference instanceof Tag tag) {
             tagged.add(tag);
@@ -136,7 +142,8 @@ public final class Manifests {
                 List<TagMove> moves = tags.movesTo(repo, tagged, record.digest(), record.pushedAt());
                 checks.accept(moves);
                 pending = pushed(origin, caller, repo, record, moves);
-                if (!meta.putManifest(repo, record, moves, pending)) {
+                PendingEvents change = pending;
+                if (!quotas.counted(() -> meta.putManifest(repo, record, moves, change))) {
                     pending = null;
                 } else {
                     repoLocks.changed(repo);

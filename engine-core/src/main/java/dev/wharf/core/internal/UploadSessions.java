@@ -106,8 +106,11 @@ public final class UploadSessions {
         }
     }
 
+    private final Quotas quotas;
+
     public UploadSessions(BlobStaging blobs, UploadSessionStore meta, BlobPublisher publisher, Access access,
-                          Events events, Clock clock, Duration expiry) {
+                          Events events, Clock clock, Duration expiry, Quotas quotas) {
+        this.quotas = quotas;
         this.blobs = blobs;
         this.meta = meta;
         this.publisher = publisher;
@@ -162,7 +165,7 @@ public final class UploadSessions {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
         try {
-            appendLocked(s, chunk, true);
+            appendLocked(s, chunk, true, Optional.empty());
             return status(s.record);
         } finally {
             s.lock.release();
@@ -177,7 +180,7 @@ public final class UploadSessions {
         try {
             boolean hasFinalChunk = finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent();
             if (hasFinalChunk && s.published == null) {
-                appendLocked(s, finalChunk, false); // commit makes it durable
+                appendLocked(s, finalChunk, false, Optional.of(digest)); // commit makes it durable
             }
             return completeLocked(s, caller, repo, digest, acknowledged, acknowledgedHash);
         } finally {
@@ -194,8 +197,9 @@ public final class UploadSessions {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
         try {
-            return new ChunkSink<>(s, expectedLength(length, range, s.record.offset()), true,
-                    locked -> status(locked.record));
+            OptionalLong expected = expectedLength(length, range, s.record.offset());
+            checkQuota(s, Optional.empty(), expected);
+            return new ChunkSink<>(s, expected, true, Optional.empty(), locked -> status(locked.record));
         } catch (RuntimeException e) {
             s.lock.release();
             throw e;
@@ -210,7 +214,9 @@ public final class UploadSessions {
         try {
             UploadRecord acknowledged = s.record;
             MessageDigest acknowledgedHash = s.hasher == null ? null : cloneOf(s.hasher);
-            return new ChunkSink<>(s, expectedLength(length, range, s.record.offset()), false,
+            OptionalLong expected = expectedLength(length, range, s.record.offset());
+            checkQuota(s, Optional.of(digest), expected);
+            return new ChunkSink<>(s, expected, false, Optional.of(digest),
                     locked -> completeLocked(locked, caller, repo, digest, acknowledged, acknowledgedHash));
         } catch (RuntimeException e) {
             s.lock.release();
@@ -233,6 +239,7 @@ public final class UploadSessions {
             }
             BlobInfo info;
             BlobPublisher.Report report = new BlobPublisher.Report(RegistryEvent.Type.BLOB_UPLOADED, caller);
+            quotas.checkBytes(repo, Optional.of(digest), s.record.offset());
             if (s.published == null) {
                 info = publisher.publish(s.staged, repo, digest, () -> s.published = digest, report);
             } else {
@@ -407,17 +414,30 @@ public final class UploadSessions {
         return null;
     }
 
-    private void appendLocked(Session s, UploadChunk chunk, boolean durable) {
+    private void appendLocked(Session s, UploadChunk chunk, boolean durable, Optional<Digest> digest) {
         long start = s.record.offset();
         OptionalLong expected = expectedLength(chunk.contentLength(), chunk.contentRange(), start);
+        checkQuota(s, digest, expected);
         MessageDigest hasher = hasher(s);
         MessageDigest before = cloneOf(hasher);
         try {
             long n = BlobPublisher.receive(s.staged, chunk.body(), hasher, expected, durable);
+            quotas.checkBytes(s.record.repository(), digest, start + n);
             advance(s, start + n, durable); // a PATCH acknowledges its chunk; a closing PUT's counts once published
         } catch (RuntimeException e) {
             restore(s, start, before, e);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a chunk whose declared length would take the session past a byte quota of its repository, before
+     * any of it is read; the session stays as it was. A chunk of unknown length is checked once received, before
+     * it is acknowledged.
+     */
+    private void checkQuota(Session s, Optional<Digest> digest, OptionalLong chunkLength) {
+        if (chunkLength.isPresent()) {
+            quotas.checkBytes(s.record.repository(), digest, s.record.offset() + chunkLength.getAsLong());
         }
     }
 
@@ -511,17 +531,20 @@ public final class UploadSessions {
         private final MessageDigest before;
         private final Function<Session, T> completion;
         private final boolean durable;
+        private final Optional<Digest> digest;
 
-        ChunkSink(Session s, OptionalLong expected, boolean durable, Function<Session, T> completion) {
-            this(s, expected, durable, completion, s.published != null ? null : hasher(s));
+        ChunkSink(Session s, OptionalLong expected, boolean durable, Optional<Digest> digest,
+                  Function<Session, T> completion) {
+            this(s, expected, durable, digest, completion, s.published != null ? null : hasher(s));
         }
 
-        private ChunkSink(Session s, OptionalLong expected, boolean durable, Function<Session, T> completion,
-                          MessageDigest hasher) {
+        private ChunkSink(Session s, OptionalLong expected, boolean durable, Optional<Digest> digest,
+                          Function<Session, T> completion, MessageDigest hasher) {
             // A session whose bytes a failed close already published takes a retried close's body unread.
             super(hasher == null ? DISCARDING : s.staged.writer(),
                     hasher == null ? DigestAlgorithm.SHA256.newMessageDigest() : hasher, expected, durable);
             this.durable = durable;
+            this.digest = digest;
             this.s = s;
             this.start = s.record.offset();
             this.before = hasher == null ? null : cloneOf(hasher);
@@ -533,6 +556,7 @@ public final class UploadSessions {
             try {
                 try {
                     if (count > 0 && s.published == null) {
+                        quotas.checkBytes(s.record.repository(), digest, start + count);
                         advance(s, start + count, durable);
                     }
                 } catch (RuntimeException e) {

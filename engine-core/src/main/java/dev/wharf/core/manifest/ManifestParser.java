@@ -9,6 +9,7 @@ import dev.wharf.api.RegistryException;
 import dev.wharf.spi.ManifestRecord;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,22 @@ public final class ManifestParser {
      * @throws InvalidManifestException with a message naming the problem
      */
     public static ManifestRecord parse(Digest digest, String contentType, byte[] bytes) {
+        return parseDetailed(digest, contentType, bytes).record();
+    }
+
+    /**
+     * A parsed manifest: the record the registry keeps, and the media types of its config and layers (which the
+     * content policy checks but the record does not keep).
+     *
+     * @param record           what the registry stores
+     * @param configMediaType  an image manifest's config media type; empty for an index
+     * @param layerMediaTypes  the media types of an image manifest's layers, non-distributable ones included
+     */
+    public record Parsed(ManifestRecord record, Optional<String> configMediaType, List<String> layerMediaTypes) {
+    }
+
+    /** {@link #parse}, with the config and layer media types. */
+    public static Parsed parseDetailed(Digest digest, String contentType, byte[] bytes) {
         ManifestFields root = ManifestFields.read(bytes);
         if (!root.isObject) {
             throw invalid("manifest must be a JSON object");
@@ -79,18 +96,22 @@ public final class ManifestParser {
         Set<Digest> blobs = new LinkedHashSet<>();
         Set<Digest> children = new LinkedHashSet<>();
         Optional<String> artifactType = text(root.artifactType, "artifactType").filter(s -> !s.isEmpty());
+        Optional<String> configMediaType = Optional.empty();
+        List<String> layerMediaTypes = new ArrayList<>();
         if (MediaTypes.isImageManifest(kind)) {
             if (!(root.config instanceof ManifestFields.Descriptor config)) {
                 throw invalid("an image manifest needs a 'config' descriptor");
             }
             ParsedDescriptor configDescriptor = descriptor(config, "config");
             blobs.add(configDescriptor.digest());
+            configMediaType = Optional.of(configDescriptor.mediaType());
             if (root.layers == null) {
                 throw invalid("an image manifest needs a 'layers' array");
             }
             List<Object> layers = root.layers;
             for (int i = 0; i < layers.size(); i++) {
                 ParsedDescriptor d = descriptor(layers.get(i), "layers[" + i + "]");
+                layerMediaTypes.add(d.mediaType());
                 if (!d.external()) {
                     blobs.add(d.digest());
                 }
@@ -111,8 +132,8 @@ public final class ManifestParser {
         if (root.subject != null && root.subject != JsonToken.VALUE_NULL) {
             subject = Optional.of(descriptor(root.subject, "subject").digest());
         }
-        return new ManifestRecord(new Manifest(digest, served, bytes), blobs, children, subject, artifactType,
-                annotations(root));
+        return new Parsed(new ManifestRecord(new Manifest(digest, served, bytes), blobs, children, subject, artifactType,
+                annotations(root)), configMediaType, List.copyOf(layerMediaTypes));
     }
 
     /** A descriptor's essentials; {@code external} for foreign layers served from {@code urls}. */

@@ -11,6 +11,11 @@ import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.EventLog;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.PendingEvents;
+import dev.wharf.spi.QuotaPolicy;
+import dev.wharf.spi.UsageLedger;
+import dev.wharf.spi.UsageRef;
+import dev.wharf.spi.UsageTally;
+import dev.wharf.api.Usage;
 import dev.wharf.spi.UploadRecord;
 
 import java.time.Instant;
@@ -57,6 +62,96 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, Long> cursors = new HashMap<>();
     private long lastSequence;
     private final EventLog log = new Log();
+    /** Usage counts for quotas ({@link UsageLedger}), guarded by the same lock. */
+    private final Map<String, Usage> usage = new HashMap<>();
+    private final Map<String, Map<Digest, UsageRef>> usageRefs = new HashMap<>();
+    private String countingKey = "";
+    private volatile QuotaPolicy countedPolicy;
+    private final UsageTally.View usageView = new UsageTally.View() {
+        @Override
+        public Usage usage(String scope) {
+            return usage.getOrDefault(scope, Usage.ZERO);
+        }
+
+        @Override
+        public Optional<UsageRef> reference(String scope, Digest digest) {
+            Map<Digest, UsageRef> refs = usageRefs.get(scope);
+            return refs == null ? Optional.empty() : Optional.ofNullable(refs.get(digest));
+        }
+
+        @Override
+        public void putUsage(String scope, Usage value) {
+            if (value.isZero()) {
+                usage.remove(scope);
+            } else {
+                usage.put(scope, value);
+            }
+        }
+
+        @Override
+        public void putReference(String scope, Digest digest, UsageRef reference) {
+            if (reference == null) {
+                Map<Digest, UsageRef> refs = usageRefs.get(scope);
+                if (refs != null && refs.remove(digest) != null && refs.isEmpty()) {
+                    usageRefs.remove(scope);
+                }
+            } else {
+                usageRefs.computeIfAbsent(scope, k -> new HashMap<>()).put(digest, reference);
+            }
+        }
+    };
+    private final UsageLedger ledger = new Ledger();
+
+    /** A tally for a change to {@code repository}, or null when no quota policy is counted. */
+    private UsageTally tally(RepositoryName repository) {
+        QuotaPolicy policy = countedPolicy;
+        return policy == null ? null : new UsageTally(policy, repository);
+    }
+
+    @Override
+    public Optional<UsageLedger> usageLedger() {
+        return Optional.of(ledger);
+    }
+
+    /** The usage counts over the same maps and lock. */
+    private final class Ledger implements UsageLedger {
+        @Override
+        public String countingKey() {
+            return read(() -> countingKey);
+        }
+
+        @Override
+        public void count(Optional<QuotaPolicy> policy) {
+            countedPolicy = policy.orElse(null);
+        }
+
+        @Override
+        public Usage usage(String scope) {
+            return read(() -> usageView.usage(scope));
+        }
+
+        @Override
+        public Optional<UsageRef> reference(String scope, Digest digest) {
+            return read(() -> usageView.reference(scope, digest));
+        }
+
+        @Override
+        public Map<String, Usage> usages() {
+            return read(() -> Map.copyOf(usage));
+        }
+
+        @Override
+        public void replace(String key, Map<String, Usage> usages, Map<String, Map<Digest, UsageRef>> references) {
+            write(() -> {
+                countingKey = key;
+                usage.clear();
+                usage.putAll(usages);
+                usageRefs.clear();
+                references.forEach((scope, refs) -> usageRefs.put(scope, new HashMap<>(refs)));
+                return null;
+            });
+        }
+    }
 
     /** Records the events of a change being written (under the write lock) and tells them their numbers. */
     private void log(PendingEvents pending) {
@@ -219,9 +314,18 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents pending) {
+    public void linkBlob(RepositoryName repository, Digest digest, long size, PendingEvents pending) {
         write(() -> {
-            if (!repos.containsKey(repository.value())) {
+            Repo existing = repos.get(repository.value());
+            UsageTally tally = tally(repository);
+            if (tally != null && (existing == null || !existing.links.contains(digest))) {
+                tally.linked(digest, size);
+                if (existing == null) {
+                    tally.repositoryCreated();
+                }
+                tally.apply(usageView);
+            }
+            if (existing == null) {
                 pending.repositoryCreated(repository);
             }
             repo(repository).links.add(digest);
@@ -243,8 +347,18 @@ public final class InMemoryMetadataStore implements MetadataStore {
             if (names.isEmpty()) {
                 linkers.remove(digest);
             }
+            UsageTally tally = tally(repository);
+            if (tally != null) {
+                tally.unlinked(digest);
+            }
             if (dropIfEmpty(repository)) {
                 pending.repositoryEmptied(repository);
+                if (tally != null) {
+                    tally.repositoryEmptied();
+                }
+            }
+            if (tally != null) {
+                tally.apply(usageView);
             }
             log(pending);
             return true;
@@ -277,6 +391,17 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 if (!move.from().equals(Optional.ofNullable(current))) {
                     return false; // moved by another push since the engine read it
                 }
+            }
+            UsageTally tally = tally(repository);
+            if (tally != null) {
+                if (existing == null || !existing.manifests.containsKey(manifest.digest())) {
+                    tally.manifestAdded(manifest.digest(), manifest.manifest().size());
+                }
+                tally.tagsAdded((int) moves.stream().filter(m -> m.from().isEmpty()).count());
+                if (existing == null) {
+                    tally.repositoryCreated();
+                }
+                tally.apply(usageView);
             }
             if (existing == null) {
                 pending.repositoryCreated(repository);
@@ -322,6 +447,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 return false;
             }
             record(repository, new TagMove(tag, Optional.of(removed), Optional.empty(), at));
+            UsageTally tally = tally(repository);
+            if (tally != null) {
+                tally.tagsRemoved(1).apply(usageView);
+            }
             log(pending);
             return true;
         });
@@ -369,10 +498,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
             if (removed == null) {
                 return false;
             }
+            int[] tagsRemoved = {0};
             r.tags.entrySet().removeIf(e -> {
                 if (!e.getValue().equals(digest)) {
                     return false;
                 }
+                tagsRemoved[0]++;
                 record(repository, new TagMove(Tag.of(e.getKey()), Optional.of(digest), Optional.empty(), at));
                 return true;
             });
@@ -385,8 +516,18 @@ public final class InMemoryMetadataStore implements MetadataStore {
                     }
                 }
             });
+            UsageTally tally = tally(repository);
+            if (tally != null) {
+                tally.manifestRemoved(digest).tagsRemoved(tagsRemoved[0]);
+            }
             if (dropIfEmpty(repository)) {
                 pending.repositoryEmptied(repository);
+                if (tally != null) {
+                    tally.repositoryEmptied();
+                }
+            }
+            if (tally != null) {
+                tally.apply(usageView);
             }
             log(pending);
             return true;

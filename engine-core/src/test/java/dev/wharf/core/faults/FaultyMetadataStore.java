@@ -190,9 +190,9 @@ public final class FaultyMetadataStore extends ForwardingMetadataStore {
     // ---- writes ----
 
     @Override
-    public void linkBlob(RepositoryName repository, Digest digest, PendingEvents events) {
+    public void linkBlob(RepositoryName repository, Digest digest, long size, PendingEvents events) {
         write(Operation.LINK_BLOB, () -> {
-            super.linkBlob(repository, digest, events);
+            super.linkBlob(repository, digest, size, events);
             return null;
         });
     }

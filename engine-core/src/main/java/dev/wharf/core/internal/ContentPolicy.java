@@ -1,0 +1,115 @@
+package dev.wharf.core.internal;
+
+import dev.wharf.api.ContentRule;
+import dev.wharf.api.ErrorCode;
+import dev.wharf.api.MediaTypes;
+import dev.wharf.api.RegistryException;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.core.manifest.ManifestParser;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The content policy: which manifest media types, artifact types, config and layer media types a push may carry,
+ * by namespace ({@link ContentRule}). A refusal names the field and the refused value, never the rules, so that
+ * the policy itself is not divulged; {@link #modes} says only whether a field is governed by an allow list, a deny
+ * list or both.
+ */
+public final class ContentPolicy {
+    /** Config media types of plain images, which have no artifact type. */
+    private static final Set<String> IMAGE_CONFIGS = Set.of(MediaTypes.OCI_CONFIG, MediaTypes.DOCKER_CONFIG,
+            MediaTypes.OCI_EMPTY);
+
+    private record Compiled(ContentRule rule, Predicate<String> matcher) {
+    }
+
+    private final List<Compiled> rules;
+
+    public ContentPolicy(List<ContentRule> rules) {
+        List<Compiled> compiled = new ArrayList<>(rules.size());
+        for (ContentRule rule : rules) {
+            compiled.add(new Compiled(rule, rule.matcher()));
+        }
+        this.rules = List.copyOf(compiled);
+    }
+
+    /** True when no rule is configured (every push passes without a look). */
+    public boolean isEmpty() {
+        return rules.isEmpty();
+    }
+
+    /**
+     * Refuses a manifest the policy does not accept in {@code repo}: 415 {@code UNSUPPORTED} with a detail naming
+     * the field and value.
+     */
+    public void check(RepositoryName repo, ManifestParser.Parsed parsed) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        check(repo, ContentRule.Field.MANIFEST_MEDIA_TYPE, parsed.record().manifest().mediaType());
+        artifactType(parsed).ifPresent(type -> check(repo, ContentRule.Field.ARTIFACT_TYPE, type));
+        parsed.configMediaType().ifPresent(type -> check(repo, ContentRule.Field.CONFIG_MEDIA_TYPE, type));
+        for (String layer : parsed.layerMediaTypes()) {
+            check(repo, ContentRule.Field.LAYER_MEDIA_TYPE, layer);
+        }
+    }
+
+    /** The artifact type the policy checks: declared, or a config media type that is not an image's. */
+    static Optional<String> artifactType(ManifestParser.Parsed parsed) {
+        return parsed.record().artifactType().filter(type -> !IMAGE_CONFIGS.contains(type)
+                || !parsed.configMediaType().equals(Optional.of(type)));
+    }
+
+    private void check(RepositoryName repo, ContentRule.Field field, String value) {
+        boolean allowRules = false;
+        boolean allowed = false;
+        for (Compiled c : rules) {
+            if (c.rule().field() != field || !c.rule().namespace().matches(repo)) {
+                continue;
+            }
+            boolean matches = c.matcher().test(value);
+            if (c.rule().allow()) {
+                allowRules = true;
+                allowed |= matches;
+            } else if (matches) {
+                throw refused(repo, field, value);
+            }
+        }
+        if (allowRules && !allowed) {
+            throw refused(repo, field, value);
+        }
+    }
+
+    private static RegistryException refused(RepositoryName repo, ContentRule.Field field, String value) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("reason", "CONTENT_REFUSED");
+        detail.put("field", field.label());
+        detail.put("value", value);
+        return new RegistryException(ErrorCode.CONTENT_REFUSED, "this registry does not accept " + field.label()
+                + " '" + value + "' in " + repo, detail);
+    }
+
+    /**
+     * For each field governed in {@code repo}: {@code allow-list}, {@code deny-list} or
+     * {@code allow-and-deny-lists}; fields without rules are absent. Says how the policy works, not what it holds.
+     */
+    public Map<ContentRule.Field, String> modes(RepositoryName repo) {
+        Map<ContentRule.Field, int[]> kinds = new EnumMap<>(ContentRule.Field.class);
+        for (Compiled c : rules) {
+            if (c.rule().namespace().matches(repo)) {
+                kinds.computeIfAbsent(c.rule().field(), f -> new int[2])[c.rule().allow() ? 0 : 1]++;
+            }
+        }
+        Map<ContentRule.Field, String> modes = new EnumMap<>(ContentRule.Field.class);
+        kinds.forEach((field, n) -> modes.put(field, n[0] > 0 && n[1] > 0 ? "allow-and-deny-lists"
+                : n[0] > 0 ? "allow-list" : "deny-list"));
+        return modes;
+    }
+}
