@@ -90,8 +90,8 @@ final class AccessDoor {
             // nothing of what a repository holds, or whether it exists.
             case BASE, DISCOVER, REPOSITORY_DISCOVER -> List.of();
             // The event log, like the catalog, shows each caller only the repositories it may pull.
-            case CATALOG, EVENTS -> List.of(Scope.CATALOG);
-            case BLOB_READ, MANIFEST_READ, TAGS_LIST, REFERRERS -> repository(name, "pull");
+            case CATALOG, EVENTS, USAGE -> List.of(Scope.CATALOG);
+            case BLOB_READ, MANIFEST_READ, TAGS_LIST, REFERRERS, REPOSITORY_USAGE -> repository(name, "pull");
             case UPLOAD_START -> {
                 List<Scope> target = repository(name, "pull", "push");
                 Optional<String> from = query.first("mount").flatMap(m -> query.first("from"));

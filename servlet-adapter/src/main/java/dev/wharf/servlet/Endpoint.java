@@ -14,6 +14,10 @@ enum Endpoint {
     CATALOG("catalog", "GET"),
     /** {@code GET /v2/_wharf/ext/events}: the event log, for consumers that poll ({@link EventsHandler}). */
     EVENTS("wharf-events", "GET"),
+    /** {@code GET /v2/_wharf/ext/usage?scope=}: a quota scope's usage and limits ({@link UsageHandler}). */
+    USAGE("wharf-usage", "GET"),
+    /** {@code GET /v2/<name>/_wharf/ext/usage}: the usage of every quota scope counting the repository. */
+    REPOSITORY_USAGE("wharf-usage", "GET"),
     /** {@code GET /v2/_oci/ext/discover}: the extensions this registry supports. */
     DISCOVER("ext-discover", "GET"),
     /** {@code GET /v2/<name>/_oci/ext/discover}: the same, scoped to a repository. */

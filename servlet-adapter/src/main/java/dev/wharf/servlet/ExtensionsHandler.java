@@ -1,5 +1,9 @@
 package dev.wharf.servlet;
 
+import dev.wharf.api.ContentRule;
+import dev.wharf.api.RepositoryName;
+import java.util.Optional;
+
 import dev.wharf.api.RegistryConfig;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -39,13 +43,36 @@ final class ExtensionsHandler {
 
     /** GET {@code /v2/_oci/ext/discover}. */
     void discover(Exchange ex) throws IOException {
-        ex.sendJson(HttpServletResponse.SC_OK, Map.of("extensions", List.of(ociExtension(), wharfFeatures())));
+        ex.sendJson(HttpServletResponse.SC_OK, Map.of("extensions", List.of(ociExtension(),
+                wharfFeatures(Optional.empty()))));
     }
 
-    /** GET {@code /v2/<name>/_oci/ext/discover}: the same list; the name is validated (400 NAME_INVALID). */
+    /**
+     * GET {@code /v2/<name>/_oci/ext/discover}: the same list, with the content policy that applies to the
+     * repository's namespace; the name is validated (400 NAME_INVALID).
+     */
     void discoverInRepository(Exchange ex) throws IOException {
-        ex.name();
-        discover(ex);
+        RepositoryName name = ex.name();
+        ex.sendJson(HttpServletResponse.SC_OK, Map.of("extensions", List.of(ociExtension(),
+                wharfFeatures(Optional.of(name)))));
+    }
+
+    /**
+     * How the content policy governs each field in {@code repository}: {@code allow-list}, {@code deny-list} or
+     * {@code allow-and-deny-lists}, keyed by the field's name; fields without rules are left out. The rules
+     * themselves are not shown.
+     */
+    private Map<String, String> contentPolicy(RepositoryName repository) {
+        Map<ContentRule.Field, int[]> kinds = new java.util.EnumMap<>(ContentRule.Field.class);
+        for (ContentRule rule : config.contentRules()) {
+            if (rule.namespace().matches(repository)) {
+                kinds.computeIfAbsent(rule.field(), f -> new int[2])[rule.allow() ? 0 : 1]++;
+            }
+        }
+        Map<String, String> modes = new LinkedHashMap<>();
+        kinds.forEach((field, n) -> modes.put(field.label(), n[0] > 0 && n[1] > 0 ? "allow-and-deny-lists"
+                : n[0] > 0 ? "allow-list" : "deny-list"));
+        return modes;
     }
 
     /**
@@ -60,25 +87,37 @@ final class ExtensionsHandler {
      *   <li>{@code immutableTags}: true when some tags can never move or be deleted
      *       ({@link RegistryConfig#immutableTags()});</li>
      *   <li>{@code taggedManifestProtection}: true when a manifest cannot be deleted by digest while tagged
-     *       ({@link RegistryConfig#protectTaggedManifests()}).</li>
+     *       ({@link RegistryConfig#protectTaggedManifests()});</li>
+     *   <li>{@code quotas}: true when pushes are held to quotas, and then {@code quotaRefusalCode}, the error code
+     *       a push over quota is refused with ({@code DENIED} or {@code QUOTA_EXCEEDED});</li>
+     *   <li>{@code contentPolicy}: true when some media types are refused; in a repository's document,
+     *       {@code contentPolicyHere} says for each governed field whether an allow list, a deny list or both
+     *       apply there (never what they hold).</li>
      * </ul>
-     * Its endpoint {@code _wharf/ext/events} serves the event log ({@link EventsHandler}).
+     * Its endpoints {@code _wharf/ext/events} and {@code _wharf/ext/usage} serve the event log ({@link EventsHandler})
+     * and quota usage ({@link UsageHandler}).
      */
-    private Map<String, Object> wharfFeatures() {
+    private Map<String, Object> wharfFeatures(Optional<RepositoryName> repository) {
         Map<String, Object> features = new LinkedHashMap<>();
         features.put("automaticMount", true);
         features.put("conditionalTagUpdates", true);
         features.put("deletes", config.deletesEnabled());
         features.put("immutableTags", !config.immutableTags().isEmpty());
         features.put("taggedManifestProtection", config.protectTaggedManifests());
+        features.put("quotas", config.quotaPolicy().isPresent());
+        if (config.quotaPolicy().isPresent()) {
+            features.put("quotaRefusalCode", config.quotaRefusalCode().wireCode());
+        }
+        features.put("contentPolicy", !config.contentRules().isEmpty());
+        repository.ifPresent(name -> features.put("contentPolicyHere", contentPolicy(name)));
         Map<String, Object> extension = new LinkedHashMap<>();
         extension.put("name", "_wharf");
         extension.put("description", "Wharf registry features: automatic blob mounting without 'from' (from any"
                 + " repository the caller may pull), conditional tag updates with If-Match/If-None-Match, and the"
-                + " delete and tag policies this registry is configured with, and its event log at"
-                + " _wharf/ext/events");
+                + " delete, tag, quota and content policies this registry is configured with, its event log at"
+                + " _wharf/ext/events and quota usage at _wharf/ext/usage");
         extension.put("url", MOUNT_SPEC_URL);
-        extension.put("endpoints", List.of("_wharf/ext/events"));
+        extension.put("endpoints", List.of("_wharf/ext/events", "_wharf/ext/usage"));
         extension.put("features", features);
         return extension;
     }

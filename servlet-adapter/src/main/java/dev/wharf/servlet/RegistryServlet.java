@@ -290,6 +290,9 @@ public class RegistryServlet extends HttpServlet {
         table.put(Endpoint.BASE, extensions::base);
         table.put(Endpoint.CATALOG, catalog::list);
         table.put(Endpoint.EVENTS, new EventsHandler(registry)::list);
+        UsageHandler usage = new UsageHandler(registry);
+        table.put(Endpoint.USAGE, usage::scope);
+        table.put(Endpoint.REPOSITORY_USAGE, usage::repository);
         table.put(Endpoint.DISCOVER, extensions::discover);
         table.put(Endpoint.REPOSITORY_DISCOVER, extensions::discoverInRepository);
         table.put(Endpoint.UPLOAD_START, uploads::start);

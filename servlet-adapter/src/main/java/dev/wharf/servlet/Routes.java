@@ -26,6 +26,8 @@ final class Routes {
             Route.exact("/_catalog", Endpoint.CATALOG),
             Route.exact("/_oci/ext/discover", Endpoint.DISCOVER),
             Route.exact(EventsHandler.PATH, Endpoint.EVENTS),
+            Route.exact(UsageHandler.PATH, Endpoint.USAGE),
+            Route.nameThen(UsageHandler.PATH, false, Endpoint.REPOSITORY_USAGE),
             Route.nameThen("/_oci/ext/discover", false, Endpoint.REPOSITORY_DISCOVER),
             Route.nameThen("/blobs/uploads", true, Endpoint.UPLOAD_START),
             Route.nameThenSegment("/blobs/uploads/", "id", Endpoint.UPLOAD_STATUS, Endpoint.UPLOAD_CHUNK,
