@@ -36,7 +36,15 @@ public record ContentRule(RepositoryGlob namespace, Field field, boolean allow, 
         /** The media type of an image manifest's config. */
         CONFIG_MEDIA_TYPE("config.mediaType"),
         /** The media type of each layer, non-distributable layers included. */
-        LAYER_MEDIA_TYPE("layers[].mediaType");
+        LAYER_MEDIA_TYPE("layers[].mediaType"),
+        /**
+         * What the manifest is: its {@linkplain #ARTIFACT_TYPE artifact type} when it has one, else its
+         * {@linkplain #MANIFEST_MEDIA_TYPE media type}. One list over both, as the launcher's
+         * {@code --allow-media-type} and {@code --deny-media-type} give it: allowing
+         * {@code application/vnd.oci.image.*} and {@code application/vnd.cncf.helm.*} accepts OCI images and Helm
+         * charts and nothing else. A refusal names the field whose value was checked.
+         */
+        TYPE("type");
 
         private final String label;
 

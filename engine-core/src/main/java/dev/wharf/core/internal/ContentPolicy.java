@@ -53,8 +53,12 @@ public final class ContentPolicy {
         if (rules.isEmpty()) {
             return;
         }
-        check(repo, ContentRule.Field.MANIFEST_MEDIA_TYPE, parsed.record().manifest().mediaType());
-        artifactType(parsed).ifPresent(type -> check(repo, ContentRule.Field.ARTIFACT_TYPE, type));
+        String mediaType = parsed.record().manifest().mediaType();
+        check(repo, ContentRule.Field.MANIFEST_MEDIA_TYPE, mediaType);
+        Optional<String> artifactType = artifactType(parsed);
+        artifactType.ifPresent(type -> check(repo, ContentRule.Field.ARTIFACT_TYPE, type));
+        check(repo, ContentRule.Field.TYPE, artifactType.orElse(mediaType), artifactType.isPresent()
+                ? ContentRule.Field.ARTIFACT_TYPE : ContentRule.Field.MANIFEST_MEDIA_TYPE);
         parsed.configMediaType().ifPresent(type -> check(repo, ContentRule.Field.CONFIG_MEDIA_TYPE, type));
         for (String layer : parsed.layerMediaTypes()) {
             check(repo, ContentRule.Field.LAYER_MEDIA_TYPE, layer);
@@ -68,6 +72,11 @@ public final class ContentPolicy {
     }
 
     private void check(RepositoryName repo, ContentRule.Field field, String value) {
+        check(repo, field, value, field);
+    }
+
+    /** Checks {@code value} against the rules of {@code field}; a refusal names {@code named}. */
+    private void check(RepositoryName repo, ContentRule.Field field, String value, ContentRule.Field named) {
         boolean allowRules = false;
         boolean allowed = false;
         for (Compiled c : rules) {
@@ -79,11 +88,11 @@ public final class ContentPolicy {
                 allowRules = true;
                 allowed |= matches;
             } else if (matches) {
-                throw refused(repo, field, value);
+                throw refused(repo, named, value);
             }
         }
         if (allowRules && !allowed) {
-            throw refused(repo, field, value);
+            throw refused(repo, named, value);
         }
     }
 

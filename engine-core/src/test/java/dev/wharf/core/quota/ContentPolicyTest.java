@@ -114,4 +114,19 @@ class ContentPolicyTest {
                     Optional.empty()));
         }
     }
+
+    @Test
+    void shouldCheckTheTypeAsTheArtifactTypeOrElseTheMediaType() {
+        try (Registry registry = Registry.builder()
+                .contentRule(ContentRule.allow("**", Field.TYPE, "application/vnd.oci.image.*"))
+                .contentRule(ContentRule.allow("**", Field.TYPE, "application/vnd.cncf.helm.*")).build()) {
+            push(registry, APP, manifest(registry, APP, MediaTypes.OCI_CONFIG, MediaTypes.OCI_LAYER_TAR_GZIP,
+                    Optional.empty()));
+            push(registry, OPEN, manifest(registry, OPEN, HELM_CONFIG, MediaTypes.OCI_LAYER_TAR_GZIP,
+                    Optional.empty()));
+            RepositoryName sbom = RepositoryName.of("team/sbom");
+            assertRefused(registry, sbom, manifest(registry, sbom, MediaTypes.OCI_EMPTY, MediaTypes.OCI_LAYER_TAR_GZIP,
+                    Optional.of("application/spdx+json")), "artifactType", "application/spdx+json");
+        }
+    }
 }

@@ -73,12 +73,13 @@ import java.util.Set;
  * @param defaultUpstream {@code mirror.defaultUpstream}
  * @param webhooks        {@code events.webhooks}
  * @param eventRetention  {@code events.retention}
+ * @param guardRails      the {@code quotas} and {@code contentPolicy} sections (see {@link GuardRails})
  */
 record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpstream, List<Webhook> webhooks,
-                          Optional<Duration> eventRetention) {
+                          Optional<Duration> eventRetention, GuardRails guardRails) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> TOP = Set.of("mirror", "events");
+    private static final Set<String> TOP = Set.of("mirror", "events", "quotas", "contentPolicy");
     private static final Set<String> EVENTS = Set.of("retention", "webhooks");
     private static final Set<String> WEBHOOK = Set.of("url", "name", "secretFile", "format", "types", "repositories",
             "timeout", "batch");
@@ -87,7 +88,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             "tagRecheck", "retention", "connectTimeout", "readTimeout", "caFile");
 
     static final LauncherConfigFile EMPTY = new LauncherConfigFile(List.of(), Optional.empty(), List.of(),
-            Optional.empty());
+            Optional.empty(), GuardRails.NONE);
 
     LauncherConfigFile {
         upstreams = List.copyOf(upstreams);
@@ -111,6 +112,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             return EMPTY;
         }
         r.keys(root, "", TOP);
+        GuardRails guardRails = GuardRails.read(root, r);
         List<Webhook> webhooks = new ArrayList<>();
         Optional<Duration> retention = Optional.empty();
         JsonNode events = root.path("events");
@@ -129,7 +131,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
         }
         JsonNode mirror = root.path("mirror");
         if (mirror.isMissingNode() || mirror.isNull()) {
-            return new LauncherConfigFile(List.of(), Optional.empty(), webhooks, retention);
+            return new LauncherConfigFile(List.of(), Optional.empty(), webhooks, retention, guardRails);
         }
         r.keys(mirror, "mirror", MIRROR);
         List<Upstream> upstreams = new ArrayList<>();
@@ -148,11 +150,12 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             throw r.wrong("mirror.defaultUpstream", "names " + defaultHost.get()
                     + ", which is not one of the upstreams' hosts here");
         }
-        return new LauncherConfigFile(upstreams, defaultHost, webhooks, retention);
+        return new LauncherConfigFile(upstreams, defaultHost, webhooks, retention, guardRails);
     }
 
     /** Reads one file's entries, naming the file and the entry in every complaint. */
-    private record Reader(Path file) {
+    /** Reads entries of one file, refusing a bad one with a message that names the file and the entry. */
+    record Reader(Path file) {
 
         Upstream upstream(JsonNode node, String at) {
             keys(node, at, UPSTREAM);

@@ -33,11 +33,12 @@ import java.util.Optional;
  * @param config        the configuration file ({@code --config}), read by {@link #registryOptions()}
  * @param webhooks      {@code --webhook URL}s, each sent every event as CloudEvents
  * @param webhookSecret {@code --webhook-secret FILE}: the key the {@code --webhook}s' requests are signed with
+ * @param guardRails    {@code --quota}, {@code --allow-media-type} and {@code --deny-media-type}
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
                        Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config,
-                       java.util.List<URI> webhooks, Optional<Path> webhookSecret) {
+                       java.util.List<URI> webhooks, Optional<Path> webhookSecret, GuardRails guardRails) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -110,7 +111,20 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
 
             Configuration file:
               --config FILE        read more settings from FILE (YAML): the upstreams of a mirror,
-                                   with every setting each one has (docs/mirror.md)
+                                   webhooks, quotas and the content policy, with every setting
+                                   each has (docs/configuration.md)
+
+            Quotas and content policy (docs/quotas.md):
+              --quota GLOB=SIZE    the repositories GLOB matches may store SIZE bytes together,
+                                   each blob counted once ('team/**=10GiB'); beyond it pushes get
+                                   403 DENIED with the numbers; repeatable
+              --allow-media-type GLOB
+                                   accept only manifests whose artifact type (or, without one,
+                                   media type) matches one such GLOB ('application/vnd.oci.image.*');
+                                   others get 415 UNSUPPORTED; repeatable
+              --deny-media-type GLOB
+                                   refuse manifests whose artifact type (or, without one, media
+                                   type) matches GLOB with 415 UNSUPPORTED; repeatable
 
             Events (docs/events.md):
               --webhook URL        POST every event to URL as a CloudEvent, at least once, in order,
@@ -198,6 +212,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         java.util.List<URI> webhooks = new java.util.ArrayList<>();
         Path webhookSecret = null;
         Duration tagRecheck = dev.wharf.api.Upstream.DEFAULT_TAG_RECHECK;
+        java.util.List<dev.wharf.api.QuotaRule> quotas = new java.util.ArrayList<>();
+        java.util.List<dev.wharf.api.ContentRule> contentRules = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -282,6 +298,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 case "--config" -> config = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--upstream-tag-recheck" -> tagRecheck = parseDuration(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                case "--quota" -> quotas.add(GuardRails.quotaFlag(
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
+                case "--allow-media-type", "--deny-media-type" -> contentRules.add(GuardRails.typeFlag(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name), name.startsWith("--allow")));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
@@ -320,7 +340,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 new UpstreamFlags(upstreams, Optional.ofNullable(defaultUpstream), upstreamCredentials, tagRecheck)
                         .validated(config != null),
                 Optional.ofNullable(config).map(LauncherOptions::absolute), webhooks,
-                Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute));
+                Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute),
+                new GuardRails(quotas, Optional.empty(), contentRules));
     }
 
     /**
@@ -357,6 +378,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             hooks.forEach(engine::webhook);
             file.eventRetention().ifPresent(engine::eventRetention);
         });
+        GuardRails rails = file.guardRails().with(guardRails);
+        options = options.withEngine(rails::applyTo);
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 

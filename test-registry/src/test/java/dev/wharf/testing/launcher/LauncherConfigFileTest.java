@@ -75,7 +75,19 @@ class LauncherConfigFileTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            quotas: {}                                                    | quotas is not a key this version knows; expected one of [events, mirror]
+            limits: {}                                                    | limits is not a key this version knows; expected one of [contentPolicy, events, mirror, quotas]
+            quotas: {rules: {namespace: 'team/**'}}                       | quotas.rules must be a list of rules
+            quotas: {rules: [{namespace: 'team/**'}]}                     | quotas.rules[0] limits nothing: give at least one of bytes, manifests, tags, repositories
+            quotas: {rules: [{namespace: 'team/**', bytes: 10 parsecs}]}  | quotas.rules[0].bytes '10 parsecs' has an unknown unit 'parsecs'
+            quotas: {rules: [{namespace: 'team/**', eachRepository: a, bytes: 1}]} | quotas.rules[0] needs exactly one of 'namespace'
+            quotas: {rules: [{namespace: 'Team', bytes: 1}]}              | quotas.rules[0].namespace invalid repository glob 'Team'
+            quotas: {rules: [{namespace: a, tags: -1}]}                   | quotas.rules[0].tags must be a whole number, 0 or more
+            quotas: {refusalCode: FORBIDDEN}                              | quotas.refusalCode must be DENIED or QUOTA_EXCEEDED, was 'FORBIDDEN'
+            contentPolicy: {type: {allow: [x]}}                           | contentPolicy must be a list of entries
+            contentPolicy: [{namespace: 'a/**'}]                          | contentPolicy[0] has no rules
+            contentPolicy: [{kind: {allow: [x]}}]                         | contentPolicy[0].kind is not a key this version knows
+            contentPolicy: [{type: {permit: [x]}}]                        | contentPolicy[0].type.permit is not a key this version knows; expected one of [allow, deny]
+            contentPolicy: [{type: {deny: 'x'}}]                          | contentPolicy[0].type.deny must be a non-empty list of media type globs
             events: {webhooks: [{url: 'ftp://x'}]}                        | events.webhooks[0].url webhook URL 'ftp://x' must be an absolute http or https URL
             events: {webhooks: [{url: 'http://x', format: xml}]}          | events.webhooks[0].format must be cloudevents or distribution, was 'xml'
             events: {webhooks: [{url: 'http://x', types: [PUSHED]}]}      | events.webhooks[0].types[0] is not an event kind
@@ -104,6 +116,40 @@ class LauncherConfigFileTest {
         Path file = write(yaml.startsWith("'") ? yaml.substring(1, yaml.length() - 1) : yaml);
         assertThatIllegalArgumentException().isThrownBy(() -> LauncherConfigFile.read(file))
                 .withMessageStartingWith(file + ": ").withMessageContaining(message);
+    }
+
+    @Test
+    void shouldReadTheQuotasAndTheContentPolicy() throws Exception {
+        LauncherConfigFile file = LauncherConfigFile.read(write("""
+                quotas:
+                  refusalCode: QUOTA_EXCEEDED
+                  rules:
+                    - namespace: "team/**"
+                      bytes: 10GiB
+                      manifests: 500
+                    - eachRepository: "team/**"
+                      bytes: 1048576
+                      tags: 20
+                contentPolicy:
+                  - type: {allow: ["application/vnd.oci.image.*"]}
+                  - namespace: "team/**"
+                    artifactType: {deny: ["application/vnd.cncf.helm.*"]}
+                    layerMediaType: {allow: ["application/vnd.oci.*"], deny: ["*foreign*"]}
+                """));
+        GuardRails rails = file.guardRails();
+        assertThat(rails.refusalCode()).contains(dev.wharf.api.ErrorCode.QUOTA_EXCEEDED);
+        assertThat(rails.quotas()).containsExactly(
+                dev.wharf.api.QuotaRule.namespace("team/**", dev.wharf.api.QuotaLimits.NONE.withBytes(10L << 30)
+                        .withManifests(500)),
+                dev.wharf.api.QuotaRule.eachRepository("team/**", dev.wharf.api.QuotaLimits.NONE.withBytes(1 << 20)
+                        .withTags(20)));
+        assertThat(rails.contentRules()).containsExactlyInAnyOrder(
+                dev.wharf.api.ContentRule.allow("**", dev.wharf.api.ContentRule.Field.TYPE, "application/vnd.oci.image.*"),
+                dev.wharf.api.ContentRule.deny("team/**", dev.wharf.api.ContentRule.Field.ARTIFACT_TYPE,
+                        "application/vnd.cncf.helm.*"),
+                dev.wharf.api.ContentRule.allow("team/**", dev.wharf.api.ContentRule.Field.LAYER_MEDIA_TYPE,
+                        "application/vnd.oci.*"),
+                dev.wharf.api.ContentRule.deny("team/**", dev.wharf.api.ContentRule.Field.LAYER_MEDIA_TYPE, "*foreign*"));
     }
 
     @Test

@@ -215,6 +215,10 @@ class LauncherOptionsTest {
             --webhook                      | --webhook needs a value
             --webhook ftp://x/hook         | --webhook: webhook URL 'ftp://x/hook' must be an absolute http or https URL
             --upstream-tag-recheck soon    | --upstream-tag-recheck must be a positive duration such as PT1H, PT30M or 3600 (seconds), was 'soon'
+            --quota team/**                | --quota takes GLOB=SIZE, such as --quota 'team/**=10GiB'; was 'team/**'
+            --quota team/**=lots           | --quota team/**=lots: 'lots' is not a size: expected a number of bytes with an optional unit, such as 10MiB, 512KiB, 2GB or 1048576
+            --quota Team=1MiB              | --quota Team=1MiB: invalid repository glob 'Team': repository names are lowercase, so 'T' at position 1 never matches; write 't'
+            --deny-media-type              | --deny-media-type needs a value
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");
@@ -249,6 +253,24 @@ class LauncherOptionsTest {
         assertThat(LauncherOptions.USAGE).contains("--upstream HOST=URL", "--default-upstream HOST",
                 "--upstream-credentials HOST=FILE", "--upstream-tag-recheck D", "--config FILE", "--webhook URL",
                 "--webhook-secret FILE");
+    }
+
+    @Test
+    void shouldCarryTheQuotaAndMediaTypeFlagsIntoTheEngine() {
+        LauncherOptions options = LauncherOptions.parse("--quota", "team/**=10MiB", "--quota=ci/*=1.5GiB",
+                "--allow-media-type", "application/vnd.oci.image.*", "--deny-media-type=application/vnd.cncf.helm.*");
+        assertThat(options.guardRails().quotas()).containsExactly(
+                dev.wharf.api.QuotaRule.namespace("team/**", dev.wharf.api.QuotaLimits.NONE.withBytes(10L << 20)),
+                dev.wharf.api.QuotaRule.namespace("ci/*", dev.wharf.api.QuotaLimits.NONE.withBytes(3L << 29)));
+        assertThat(options.guardRails().contentRules()).containsExactly(
+                dev.wharf.api.ContentRule.allow("**", dev.wharf.api.ContentRule.Field.TYPE, "application/vnd.oci.image.*"),
+                dev.wharf.api.ContentRule.deny("**", dev.wharf.api.ContentRule.Field.TYPE, "application/vnd.cncf.helm.*"));
+        assertThat(LauncherOptions.USAGE).contains("--quota GLOB=SIZE", "--allow-media-type GLOB",
+                "--deny-media-type GLOB");
+        dev.wharf.api.RegistryBuilder engine = dev.wharf.api.Registry.builder();
+        options.guardRails().applyTo(engine);
+        assertThat(engine.config().quotaPolicy()).isPresent();
+        assertThat(engine.config().contentRules()).hasSize(2);
     }
 
     @Test
