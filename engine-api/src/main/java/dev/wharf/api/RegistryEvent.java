@@ -9,7 +9,8 @@ import java.util.OptionalLong;
  * Something that changed in the registry, delivered to {@link dev.wharf.spi.RegistryListener}s after the
  * change is committed: exactly one event per committed change of a blob link, blob, manifest or tag,
  * whether a client made it or garbage collection did, and one when such a change creates or empties a
- * repository.
+ * repository. Pushes refused by a quota or the content policy are reported too ({@link Type#QUOTA_REFUSED},
+ * {@link Type#CONTENT_REFUSED}), for audit, though they change nothing.
  *
  * @param type         what happened
  * @param origin       who made the change happen: a client's request or the registry's own maintenance
@@ -55,7 +56,18 @@ public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> r
          * A repository was left holding nothing (its last blob link or manifest went); reported after the events of
          * the change that emptied it.
          */
-        REPOSITORY_EMPTIED;
+        REPOSITORY_EMPTIED,
+        /**
+         * A push was refused because it would cross a quota; nothing changed. Carries the repository, the blob's
+         * digest when known, and in {@code size} what the push would have added to the scope.
+         */
+        QUOTA_REFUSED,
+        /**
+         * A manifest push was refused by the content policy; nothing changed. Carries the repository, the
+         * manifest's digest, and the refused value: in {@code artifactType} when the artifact type was refused,
+         * else in {@code mediaType} (the manifest's, its config's or a layer's media type).
+         */
+        CONTENT_REFUSED;
 
         /**
          * The name webhooks and the events endpoint give this kind: {@code dev.wharf.} and the kind in dotted lower

@@ -84,6 +84,7 @@ public final class DefaultRegistry implements Registry {
     private final EventFeed eventFeed;
     private final EventDelivery delivery;
     private final Quotas quotas;
+    private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A registry over the configured stores, or in-memory ones where none is configured. */
@@ -93,7 +94,7 @@ public final class DefaultRegistry implements Registry {
         this.metadataStore = config.metadataStore().orElseGet(InMemoryMetadataStore::new);
         this.durable = new Durability(metadataStore);
         Access access = new Access(config.authorizer());
-        Events events = new Events(config.listeners(), metadataStore.eventLog(), config.clock());
+        this.events = new Events(config.listeners(), metadataStore.eventLog(), config.clock());
         StripedLocks repoLocks = new StripedLocks(REPOSITORY_LOCK_STRIPES);
         this.quotas = new Quotas(config.quotaPolicy(), config.quotaRefusalCode(), metadataStore, blobStore, access);
         quotas.start();
@@ -177,13 +178,15 @@ public final class DefaultRegistry implements Registry {
     @Override
     public UploadStart mount(Caller caller, RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
         mirror.refuseWrites(repository);
-        return durable.of(() -> ingest.mount(caller, repository, digest, from));
+        return events.reportingRefusals(caller, repository,
+                () -> durable.of(() -> ingest.mount(caller, repository, digest, from)));
     }
 
     @Override
     public UploadStart pushBlob(Caller caller, RepositoryName repository, Digest digest, UploadChunk body) {
         mirror.refuseWrites(repository);
-        return durable.of(() -> ingest.push(caller, repository, digest, body));
+        return events.reportingRefusals(caller, repository,
+                () -> durable.of(() -> ingest.push(caller, repository, digest, body)));
     }
 
     @Override
@@ -196,35 +199,40 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public UploadStatus appendUpload(Caller caller, RepositoryName repository, String uploadId, UploadChunk chunk) {
-        return durable.of(() -> uploads.append(caller, repository, uploadId, chunk));
+        return events.reportingRefusals(caller, repository,
+                () -> durable.of(() -> uploads.append(caller, repository, uploadId, chunk)));
     }
 
     @Override
     public BlobInfo completeUpload(Caller caller, RepositoryName repository, String uploadId, Digest digest,
                                    UploadChunk finalChunk) {
-        return durable.of(() -> uploads.complete(caller, repository, uploadId, digest, finalChunk));
+        return events.reportingRefusals(caller, repository,
+                () -> durable.of(() -> uploads.complete(caller, repository, uploadId, digest, finalChunk)));
     }
 
     @Override
     public UploadSink<UploadStart> openBlobPush(Caller caller, RepositoryName repository, Digest digest,
                                                 OptionalLong contentLength) {
         mirror.refuseWrites(repository);
-        return durable.of(durable.withoutSync(() -> ingest.openPush(caller, repository, digest, contentLength)));
+        return events.reportingRefusals(caller, repository, events.reportingRefusals(caller, repository,
+                () -> durable.of(durable.withoutSync(() -> ingest.openPush(caller, repository, digest, contentLength)))));
     }
 
     @Override
     public UploadSink<UploadStatus> openUploadAppend(Caller caller, RepositoryName repository, String uploadId,
                                                      OptionalLong contentLength, Optional<ByteRange> contentRange) {
-        return durable.of(durable.withoutSync(
-                () -> uploads.openAppend(caller, repository, uploadId, contentLength, contentRange)));
+        return events.reportingRefusals(caller, repository, events.reportingRefusals(caller, repository,
+                () -> durable.of(durable.withoutSync(
+                        () -> uploads.openAppend(caller, repository, uploadId, contentLength, contentRange)))));
     }
 
     @Override
     public UploadSink<BlobInfo> openUploadComplete(Caller caller, RepositoryName repository, String uploadId,
                                                    Digest digest, OptionalLong contentLength,
                                                    Optional<ByteRange> contentRange) {
-        return durable.of(durable.withoutSync(
-                () -> uploads.openComplete(caller, repository, uploadId, digest, contentLength, contentRange)));
+        return events.reportingRefusals(caller, repository, events.reportingRefusals(caller, repository,
+                () -> durable.of(durable.withoutSync(() -> uploads.openComplete(caller, repository, uploadId, digest,
+                        contentLength, contentRange)))));
     }
 
     @Override
@@ -245,7 +253,8 @@ public final class DefaultRegistry implements Registry {
     public ManifestPushed pushManifest(Caller caller, RepositoryName repository, Reference reference,
                                        String contentType, byte[] bytes, List<Tag> extraTags, Precondition condition) {
         mirror.refuseWrites(repository);
-        return durable.of(() -> manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition));
+        return events.reportingRefusals(caller, repository, () -> durable.of(
+                () -> manifests.push(caller, repository, reference, contentType, bytes, extraTags, condition)));
     }
 
     @Override

@@ -53,6 +53,17 @@ public final class ContentPolicy {
         if (rules.isEmpty()) {
             return;
         }
+        try {
+            checkFields(repo, parsed);
+        } catch (RegistryException e) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> detail = new LinkedHashMap<>((Map<String, Object>) e.detail().orElseThrow());
+            detail.put("digest", parsed.record().digest().toString());
+            throw new RegistryException(e.code(), e.getMessage(), detail);
+        }
+    }
+
+    private void checkFields(RepositoryName repo, ManifestParser.Parsed parsed) {
         String mediaType = parsed.record().manifest().mediaType();
         check(repo, ContentRule.Field.MANIFEST_MEDIA_TYPE, mediaType);
         Optional<String> artifactType = artifactType(parsed);

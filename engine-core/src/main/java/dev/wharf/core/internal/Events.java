@@ -1,5 +1,7 @@
 package dev.wharf.core.internal;
 
+import dev.wharf.api.Digest;
+
 import dev.wharf.api.BlobInfo;
 import dev.wharf.api.Caller;
 import dev.wharf.api.RegistryEvent;
@@ -111,6 +113,79 @@ public final class Events {
                 Optional.empty(), Optional.of(blob.digest()), Optional.empty(), Optional.empty(), Optional.empty(),
                 OptionalLong.of(blob.size()), Caller.anonymous(), clock.instant()));
         log.ifPresent(l -> l.appendEvents(pending));
+        deliver(pending);
+    }
+
+    /**
+     * Runs a push for {@code caller} into {@code repo}, reporting a refusal by a quota or the content policy as a
+     * {@link Type#QUOTA_REFUSED} or {@link Type#CONTENT_REFUSED} event (recorded on its own, then delivered)
+     * before it is rethrown.
+     */
+    public <T> T reportingRefusals(Caller caller, RepositoryName repo, java.util.function.Supplier<T> push) {
+        try {
+            return push.get();
+        } catch (dev.wharf.api.RegistryException e) {
+            refused(caller, repo, e);
+            throw e;
+        }
+    }
+
+    /** {@link #reportingRefusals(Caller, RepositoryName, java.util.function.Supplier)} for a streamed push. */
+    public <T> dev.wharf.api.UploadSink<T> reportingRefusals(Caller caller, RepositoryName repo,
+                                                            dev.wharf.api.UploadSink<T> sink) {
+        return new dev.wharf.api.UploadSink<>() {
+            @Override
+            public void write(java.nio.ByteBuffer bytes) {
+                reportingRefusals(caller, repo, () -> {
+                    sink.write(bytes);
+                    return null;
+                });
+            }
+
+            @Override
+            public long written() {
+                return sink.written();
+            }
+
+            @Override
+            public T finish() {
+                return reportingRefusals(caller, repo, sink::finish);
+            }
+
+            @Override
+            public void abort() {
+                sink.abort();
+            }
+        };
+    }
+
+    private void refused(Caller caller, RepositoryName repo, dev.wharf.api.RegistryException e) {
+        if (!recording || !(e.detail().orElse(null) instanceof java.util.Map<?, ?> detail)) {
+            return;
+        }
+        RegistryEvent event;
+        if ("QUOTA_EXCEEDED".equals(detail.get("reason"))) {
+            OptionalLong requested = detail.get("requested") instanceof Long n ? OptionalLong.of(n) : OptionalLong.empty();
+            event = new RegistryEvent(Type.QUOTA_REFUSED, Origin.CLIENT, Optional.of(repo), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), requested, caller, clock.instant());
+        } else if ("CONTENT_REFUSED".equals(detail.get("reason"))) {
+            String value = String.valueOf(detail.get("value"));
+            boolean artifact = "artifactType".equals(detail.get("field"));
+            Optional<Digest> digest = detail.get("digest") instanceof String d ? Optional.of(Digest.parse(d))
+                    : Optional.empty();
+            event = new RegistryEvent(Type.CONTENT_REFUSED, Origin.CLIENT, Optional.of(repo), digest,
+                    Optional.empty(), artifact ? Optional.empty() : Optional.of(value),
+                    artifact ? Optional.of(value) : Optional.empty(), OptionalLong.empty(), caller, clock.instant());
+        } else {
+            return;
+        }
+        PendingEvents pending = pending(event);
+        try {
+            log.ifPresent(l -> l.appendEvents(pending));
+        } catch (RuntimeException failure) {
+            e.addSuppressed(failure);
+            return;
+        }
         deliver(pending);
     }
 

@@ -123,6 +123,7 @@ final class WebhookPayloads {
             case BLOB_DELETED, BLOB_COLLECTED, MANIFEST_DELETED, TAG_DELETED -> "delete";
             case REPOSITORY_CREATED -> "create";
             case REPOSITORY_EMPTIED -> "empty";
+            case QUOTA_REFUSED, CONTENT_REFUSED -> "refuse";
         });
         g.writeObjectFieldStart("target");
         if (e.mediaType().isPresent()) {

@@ -314,6 +314,37 @@ class QuotaTest {
         }
     }
 
+    @Test
+    void shouldReportEachRefusalAsAnEventThatChangesNothing() {
+        List<dev.wharf.api.RegistryEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Registry registry = Registry.builder().listener(heard::add)
+                .quota(QuotaRule.namespace("team/**", QuotaLimits.NONE.withBytes(100)))
+                .contentRule(dev.wharf.api.ContentRule.deny("**", dev.wharf.api.ContentRule.Field.ARTIFACT_TYPE,
+                        "application/vnd.example.*")).build()) {
+            assertThatThrownBy(() -> push(registry, APP, bytes(101, 'q'))).isInstanceOf(RegistryException.class);
+            Digest config = push(registry, ELSEWHERE, "{}".getBytes(StandardCharsets.UTF_8));
+            byte[] artifact = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+                    + "\",\"artifactType\":\"application/vnd.example.sbom\",\"config\":{\"mediaType\":\""
+                    + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + config + "\",\"size\":2},\"layers\":[]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> registry.pushManifest(ME, ELSEWHERE, Tag.of("sbom"), MediaTypes.OCI_MANIFEST,
+                    artifact, List.of())).isInstanceOf(RegistryException.class);
+
+            List<dev.wharf.api.RegistryEvent> logged = registry.events(ME, 0, 100).events();
+            assertThat(logged).isEqualTo(heard);
+            dev.wharf.api.RegistryEvent quota = logged.get(0);
+            assertThat(quota.type()).isEqualTo(dev.wharf.api.RegistryEvent.Type.QUOTA_REFUSED);
+            assertThat(quota.repository()).contains(APP);
+            assertThat(quota.size()).hasValue(101);
+            dev.wharf.api.RegistryEvent content = logged.get(logged.size() - 1);
+            assertThat(content.type()).isEqualTo(dev.wharf.api.RegistryEvent.Type.CONTENT_REFUSED);
+            assertThat(content.artifactType()).contains("application/vnd.example.sbom");
+            assertThat(content.digest()).contains(DigestAlgorithm.SHA256.digest(artifact));
+            assertThat(content.type().cloudEventType()).isEqualTo("dev.wharf.content.refused");
+            assertThat(registry.tags(ME, ELSEWHERE, Optional.empty(), 10).items()).isEmpty();
+        }
+    }
+
     /** A body that records whether anything read it. */
     private static final class ThrowingStream extends java.io.InputStream {
         boolean touched;
