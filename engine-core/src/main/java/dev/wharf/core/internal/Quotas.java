@@ -190,11 +190,17 @@ public final class Quotas {
         if (repository.isPresent() && policy.get().scopes(repository.get()).contains(scope)) {
             return access.permits(caller, Action.PULL, repository.get());
         }
+        return everyRepository(name -> !policy.get().scopes(name).contains(scope)
+                || access.permits(caller, Action.PULL, name));
+    }
+
+    /** True if {@code test} holds for every repository, asked in name order until one fails it. */
+    private boolean everyRepository(java.util.function.Predicate<RepositoryName> test) {
         Optional<String> after = Optional.empty();
         while (true) {
             Page<RepositoryName> page = meta.repositories(after, 1000);
             for (RepositoryName name : page.items()) {
-                if (policy.get().scopes(name).contains(scope) && !access.permits(caller, Action.PULL, name)) {
+                if (!test.test(name)) {
                     return false;
                 }
             }
@@ -268,14 +274,9 @@ public final class Quotas {
                 kinds.computeIfAbsent(scope, s -> new long[3])[0]++;
             }
         });
-        Optional<String> after = Optional.empty();
-        while (true) {
-            Page<RepositoryName> page = meta.repositories(after, 1000);
-            for (RepositoryName repo : page.items()) {
-                List<String> scopes = counted.scopes(repo);
-                if (scopes.isEmpty()) {
-                    continue;
-                }
+        everyRepository(repo -> {
+            List<String> scopes = counted.scopes(repo);
+            if (!scopes.isEmpty()) {
                 long tagCount = countTags(repo);
                 for (String scope : scopes) {
                     long[] k = kinds.computeIfAbsent(scope, s -> new long[3]);
@@ -283,11 +284,8 @@ public final class Quotas {
                     k[2]++;
                 }
             }
-            if (!page.hasMore() || page.items().isEmpty()) {
-                break;
-            }
-            after = Optional.of(page.items().get(page.items().size() - 1).value());
-        }
+            return true;
+        });
         Map<String, Usage> usages = new TreeMap<>();
         Map<String, Map<Digest, UsageRef>> references = new TreeMap<>();
         for (String scope : union(refs.keySet(), kinds.keySet())) {
