@@ -241,4 +241,35 @@ class QuotaHttpTest {
             assertThat(features.toString()).doesNotContain("helm");
         });
     }
+
+    @ParameterizedTest
+    @EnumSource(ContainerUnderTest.class)
+    void shouldRefuseByMediaTypeConfigMediaTypeAndType(ContainerUnderTest container) throws Exception {
+        with(container, b -> b.contentRule(ContentRule.deny("**", ContentRule.Field.MANIFEST_MEDIA_TYPE,
+                        MediaTypes.DOCKER_MANIFEST))
+                .contentRule(ContentRule.allow("cfg/**", ContentRule.Field.CONFIG_MEDIA_TYPE, MediaTypes.OCI_CONFIG))
+                .contentRule(ContentRule.allow("typed/**", ContentRule.Field.TYPE, "application/vnd.oci.image.*")),
+                http -> {
+            Descriptor dockerConfig = http.pushBlob("any/app", "application/vnd.docker.container.image.v1+json",
+                    Content.utf8("{}"));
+            JsonNode docker = assertError(http.putManifest("any/app", "v1", MediaTypes.DOCKER_MANIFEST,
+                    ManifestJson.dockerManifest().config(dockerConfig).bytes()), 415, "UNSUPPORTED");
+            assertThat(docker.path("detail").path("field").asText()).isEqualTo("mediaType");
+
+            Descriptor odd = http.pushBlob("cfg/app", "application/vnd.example.config+json", Content.utf8("{}"));
+            JsonNode config = assertError(http.putManifest("cfg/app", "v1", MediaTypes.OCI_MANIFEST,
+                    ManifestJson.ociManifest().config(odd).bytes()), 415, "UNSUPPORTED");
+            assertThat(config.path("detail").path("field").asText()).isEqualTo("config.mediaType");
+
+            Descriptor image = http.pushBlob("typed/app", MediaTypes.OCI_CONFIG, Content.utf8("{}"));
+            assertStatus(http.putManifest("typed/app", "v1", MediaTypes.OCI_MANIFEST,
+                    ManifestJson.ociManifest().config(image).bytes()), 201);
+            Descriptor empty = http.pushBlob("typed/app", "application/vnd.oci.empty.v1+json", Content.utf8("{}"));
+            JsonNode type = assertError(http.putManifest("typed/app", "sbom", MediaTypes.OCI_MANIFEST,
+                    ManifestJson.ociManifest().artifactType("application/spdx+json").config(empty).bytes()),
+                    415, "UNSUPPORTED");
+            assertThat(type.path("detail").path("field").asText()).isEqualTo("artifactType");
+            assertThat(type.path("detail").path("value").asText()).isEqualTo("application/spdx+json");
+        });
+    }
 }

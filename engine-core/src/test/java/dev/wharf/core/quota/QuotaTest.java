@@ -345,6 +345,63 @@ class QuotaTest {
         }
     }
 
+    @Test
+    void shouldStayExactUnderConcurrentPushesDeletesAndGarbageCollection() throws Exception {
+        try (Registry registry = Registry.builder()
+                .garbageCollection(GcSettings.defaults().withBlobGracePeriod(Duration.ZERO)
+                        .withUntaggedManifestRetention(Duration.ZERO))
+                .quota(QuotaRule.namespace("team/**", QuotaLimits.NONE.withBytes(40_000).withTags(30)))
+                .quota(QuotaRule.eachRepository("team/*", QuotaLimits.NONE.withManifests(20))).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> workers = new java.util.ArrayList<>();
+                for (int w = 0; w < 3; w++) {
+                    int worker = w;
+                    workers.add(pool.submit(() -> {
+                        java.util.SplittableRandom random = new java.util.SplittableRandom(worker);
+                        for (int i = 0; i < 150; i++) {
+                            RepositoryName repo = RepositoryName.of("team/r" + random.nextInt(3));
+                            // Shared content: the same few blobs land in several repositories.
+                            byte[] layer = bytes(500 + 100 * random.nextInt(8), (char) ('a' + random.nextInt(8)));
+                            try {
+                                Digest d = push(registry, repo, layer);
+                                Digest config = push(registry, repo, ("{\"w\":" + worker + "}")
+                                        .getBytes(StandardCharsets.UTF_8));
+                                byte[] manifest = imageManifest(config, ("{\"w\":" + worker + "}").length(),
+                                        worker + "-" + i);
+                                registry.pushManifest(ME, repo, Tag.of("t" + random.nextInt(10)),
+                                        MediaTypes.OCI_MANIFEST, manifest, List.of());
+                                if (random.nextInt(3) == 0) {
+                                    registry.deleteBlob(ME, repo, d);
+                                }
+                                if (random.nextInt(4) == 0) {
+                                    registry.deleteManifest(ME, repo, Tag.of("t" + random.nextInt(10)));
+                                }
+                            } catch (RegistryException e) {
+                                // over a quota, or deleting what another worker deleted first
+                                assertThat(e.code()).isIn(ErrorCode.DENIED, ErrorCode.BLOB_UNKNOWN,
+                                        ErrorCode.MANIFEST_UNKNOWN);
+                            }
+                        }
+                    }));
+                }
+                workers.add(pool.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        registry.collectGarbage();
+                    }
+                }));
+                for (Future<?> f : workers) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(registry.verifyUsage(false)).isEmpty();
+            assertThat(usage(registry, "team/**").bytes()).isLessThanOrEqualTo(40_000);
+            assertThat(usage(registry, "team/**").tags()).isLessThanOrEqualTo(30);
+        }
+    }
+
     /** A body that records whether anything read it. */
     private static final class ThrowingStream extends java.io.InputStream {
         boolean touched;
