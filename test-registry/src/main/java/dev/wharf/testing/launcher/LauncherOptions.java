@@ -3,6 +3,9 @@ package dev.wharf.testing.launcher;
 import dev.wharf.rocksdb.InlineBlobStore;
 import dev.wharf.testing.TestRegistry;
 import dev.wharf.servlet.TransferLimits;
+import dev.wharf.servlet.limit.Budget;
+import dev.wharf.servlet.limit.Rate;
+import dev.wharf.servlet.limit.RateLimits;
 import dev.wharf.testing.TestRegistryOptions;
 
 import java.nio.file.Path;
@@ -33,11 +36,12 @@ import java.util.Optional;
  * @param config        the configuration file ({@code --config}), read by {@link #registryOptions()}
  * @param webhooks      {@code --webhook URL}s, each sent every event as CloudEvents
  * @param webhookSecret {@code --webhook-secret FILE}: the key the {@code --webhook}s' requests are signed with
+ * @param rateLimit     {@code --rate-limit N/s}: the reads, and separately the writes, each client may make
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
                        Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config,
-                       java.util.List<URI> webhooks, Optional<Path> webhookSecret) {
+                       java.util.List<URI> webhooks, Optional<Path> webhookSecret, Optional<Rate> rateLimit) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -110,7 +114,9 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
 
             Configuration file:
               --config FILE        read more settings from FILE (YAML): the upstreams of a mirror,
-                                   with every setting each one has (docs/mirror.md)
+                                   with every setting each one has (docs/mirror.md), webhooks
+                                   (docs/events.md), rate limits with bursts and an upload byte
+                                   budget (docs/rate-limits.md)
 
             Events (docs/events.md):
               --webhook URL        POST every event to URL as a CloudEvent, at least once, in order,
@@ -147,6 +153,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                                    accepted. Raise the file-descriptor limit (ulimit -n) above it
               --max-header-bytes N largest request line plus headers, in bytes (default 16384; 431)
               --max-headers N      most header fields in one request (default 100; 431)
+              --rate-limit N/s     let each client (a user, or an anonymous client's address) make N
+                                   reads and, separately, N writes a second, N at once after a
+                                   pause; beyond it 429 with Retry-After (also N/m, N/h; default
+                                   none; docs/rate-limits.md)
               --help               print this help and exit
 
             Whatever the registry acknowledged (201, or 202 for an upload chunk) survives a restart,
@@ -198,6 +208,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         java.util.List<URI> webhooks = new java.util.ArrayList<>();
         Path webhookSecret = null;
         Duration tagRecheck = dev.wharf.api.Upstream.DEFAULT_TAG_RECHECK;
+        Rate rateLimit = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -282,6 +293,13 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 case "--config" -> config = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--upstream-tag-recheck" -> tagRecheck = parseDuration(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                case "--rate-limit" -> {
+                    if (rateLimit != null) {
+                        throw new IllegalArgumentException("--rate-limit is given twice; give it once (the "
+                                + "configuration file's rateLimits section sets each budget apart)");
+                    }
+                    rateLimit = parseRate(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
@@ -320,7 +338,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 new UpstreamFlags(upstreams, Optional.ofNullable(defaultUpstream), upstreamCredentials, tagRecheck)
                         .validated(config != null),
                 Optional.ofNullable(config).map(LauncherOptions::absolute), webhooks,
-                Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute));
+                Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute), Optional.ofNullable(rateLimit));
     }
 
     /**
@@ -357,7 +375,37 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             hooks.forEach(engine::webhook);
             file.eventRetention().ifPresent(engine::eventRetention);
         });
+        options = options.withRateLimits(rateLimits(file));
         return dataDirectory.map(options::withDataDirectory).orElse(options);
+    }
+
+    /**
+     * The configuration file's budgets, with {@code --rate-limit} as the reads and the writes.
+     *
+     * @throws IllegalArgumentException when the flag and the file both set reads or writes
+     */
+    private RateLimits rateLimits(LauncherConfigFile file) {
+        RateLimits limits = file.rateLimits();
+        if (rateLimit.isEmpty()) {
+            return limits;
+        }
+        for (Budget budget : new Budget[] {Budget.READS, Budget.WRITES}) {
+            if (limits.rate(budget).isPresent()) {
+                throw new IllegalArgumentException("--rate-limit and rateLimits." + budget.key() + " in "
+                        + config.orElseThrow() + " both limit " + budget.key() + "; give one of them");
+            }
+        }
+        return limits.withRequests(rateLimit.get());
+    }
+
+    /** {@code N/s} (or {@code N/m}, {@code N/h}) for flag {@code name}. */
+    static Rate parseRate(String name, String value) {
+        try {
+            return Rate.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be requests per second per client such as 100/s "
+                    + "(or per minute, 6000/m), was '" + value + "'");
+        }
     }
 
     private static URI webhookUrl(String value) {

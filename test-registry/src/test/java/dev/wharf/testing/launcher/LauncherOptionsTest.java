@@ -215,6 +215,10 @@ class LauncherOptionsTest {
             --webhook                      | --webhook needs a value
             --webhook ftp://x/hook         | --webhook: webhook URL 'ftp://x/hook' must be an absolute http or https URL
             --upstream-tag-recheck soon    | --upstream-tag-recheck must be a positive duration such as PT1H, PT30M or 3600 (seconds), was 'soon'
+            --rate-limit                   | --rate-limit needs a value
+            --rate-limit 100               | --rate-limit must be requests per second per client such as 100/s (or per minute, 6000/m), was '100'
+            --rate-limit=0/s               | --rate-limit must be requests per second per client such as 100/s (or per minute, 6000/m), was '0/s'
+            --rate-limit 10/s --rate-limit 20/s | --rate-limit is given twice; give it once (the configuration file's rateLimits section sets each budget apart)
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");
@@ -248,7 +252,21 @@ class LauncherOptionsTest {
     void shouldListTheMirrorEventAndConfigurationFlagsInTheUsage() {
         assertThat(LauncherOptions.USAGE).contains("--upstream HOST=URL", "--default-upstream HOST",
                 "--upstream-credentials HOST=FILE", "--upstream-tag-recheck D", "--config FILE", "--webhook URL",
-                "--webhook-secret FILE");
+                "--webhook-secret FILE", "--rate-limit N/s");
+    }
+
+    @Test
+    void shouldHoldReadsAndWritesToTheRateLimitEachWhenGiven() {
+        assertThat(LauncherOptions.parse().rateLimit()).isEmpty();
+        assertThat(LauncherOptions.parse().registryOptions().rateLimits().isUnlimited()).isTrue();
+
+        LauncherOptions options = LauncherOptions.parse("--rate-limit", "100/s");
+        assertThat(options.rateLimit()).contains(dev.wharf.servlet.limit.Rate.perSecond(100));
+        assertThat(options.registryOptions().rateLimits()).isEqualTo(dev.wharf.servlet.limit.RateLimits.none()
+                .withReads(dev.wharf.servlet.limit.Rate.perSecond(100))
+                .withWrites(dev.wharf.servlet.limit.Rate.perSecond(100)));
+        assertThat(LauncherOptions.parse("--rate-limit=6000/m").rateLimit())
+                .contains(dev.wharf.servlet.limit.Rate.perMinute(6000));
     }
 
     @Test
