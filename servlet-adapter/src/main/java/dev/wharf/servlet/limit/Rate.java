@@ -76,12 +76,7 @@ public record Rate(long amount, Duration per, long burst) {
      * @throws IllegalArgumentException saying what is wrong, for anything else
      */
     public static Rate parse(String text) {
-        Objects.requireNonNull(text, "text");
-        Matcher m = TEXT.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("a rate is written AMOUNT/UNIT with UNIT s, m or h (100/s, 6000/m, "
-                    + "50MiB/s), was '" + text + "'");
-        }
+        Matcher m = matching(TEXT, text, "a rate is written AMOUNT/UNIT with UNIT s, m or h (100/s, 6000/m, 50MiB/s)");
         Duration per = switch (m.group(3)) {
             case "s", "sec" -> Duration.ofSeconds(1);
             case "m", "min" -> Duration.ofMinutes(1);
@@ -97,13 +92,18 @@ public record Rate(long amount, Duration per, long burst) {
      * @throws IllegalArgumentException unless it is one, at least 1
      */
     public static long parseAmount(String text) {
-        Objects.requireNonNull(text, "text");
-        Matcher m = AMOUNT.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("an amount is a whole number, optionally with a size suffix "
-                    + "(200, 64MiB), was '" + text + "'");
-        }
+        Matcher m = matching(AMOUNT, text, "an amount is a whole number, optionally with a size suffix (200, 64MiB)");
         return scaled(m.group(1), m.group(2), text);
+    }
+
+    /** {@code text}, trimmed and in lower case, matched by {@code pattern}; else {@code expected} and the text. */
+    private static Matcher matching(Pattern pattern, String text, String expected) {
+        Objects.requireNonNull(text, "text");
+        Matcher m = pattern.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(expected + ", was '" + text + "'");
+        }
+        return m;
     }
 
     private static long scaled(String digits, String suffix, String text) {
