@@ -73,6 +73,14 @@ class ModuleRulesTest {
                         "com.fasterxml.jackson..", "dev.wharf.api..", "dev.wharf.spi..", "dev.wharf.servlet.."));
     }
 
+    /** Rate limiters see a request as a value, never a servlet request: any adapter could ask them. */
+    @Test
+    void shouldKeepTheRateLimitsFreeOfTheServletApi() {
+        check(classes().that().resideInAPackage("dev.wharf.servlet.limit..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.wharf.api..",
+                        "dev.wharf.servlet.limit.."));
+    }
+
     /** The cryptography libraries (JWT, bcrypt) stay in the authentication package. */
     @Test
     void shouldKeepTheCryptographyLibrariesInTheAuthenticationPackage() {

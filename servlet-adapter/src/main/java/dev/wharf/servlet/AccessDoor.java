@@ -69,10 +69,8 @@ final class AccessDoor {
                     Optional.of("invalid_token")));
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication failed: " + rejected.reason());
         } else if (result instanceof Authentication.Throttled throttled) {
-            exchange.response().setHeader("Retry-After",
-                    Long.toString(Math.max(1, (throttled.retryAfter().toMillis() + 999) / 1000)));
             throw new RegistryException(ErrorCode.TOOMANYREQUESTS,
-                    "too many failed logins from this client; try again later");
+                    "too many failed logins from this client; try again later").withRetryAfter(throttled.retryAfter());
         } else {
             throw new IllegalStateException("unknown authentication result " + result);
         }

@@ -123,6 +123,7 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
                 }
                 filled += n;
                 progressed(n);
+                exchange.bodyArrived(n);
             }
         } catch (IOException e) {
             fail(clientBroke(e));

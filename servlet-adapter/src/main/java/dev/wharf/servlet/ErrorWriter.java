@@ -65,6 +65,15 @@ final class ErrorWriter {
     }
 
     /**
+     * {@code wait} as {@code Retry-After} gives it: whole seconds, rounded up (a client that retries on the second
+     * given must not come back early), at least one.
+     */
+    static long retryAfterSeconds(java.time.Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
+    }
+
+    /**
      * Answers {@code failure} on {@code exchange}'s response.
      *
      * @throws IOException or the original runtime exception, when a server fault hit a committed response
@@ -105,8 +114,7 @@ final class ErrorWriter {
         if (error.code() == ErrorCode.UNAUTHORIZED && !response.containsHeader("WWW-Authenticate")) {
             response.setHeader("WWW-Authenticate", exchange.challenge().orElse(challenge));
         }
-        error.retryAfter().ifPresent(wait -> response.setHeader("Retry-After",
-                Long.toString(Math.max(1, wait.toSeconds()))));
+        error.retryAfter().ifPresent(wait -> response.setHeader("Retry-After", Long.toString(retryAfterSeconds(wait))));
         write(exchange, error.httpStatus(), error.code().wireCode(),
                 Optional.ofNullable(error.getMessage()).orElse(error.code().description()), error.detail());
         if (drainAfter) {

@@ -15,6 +15,7 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,8 @@ final class Exchange {
     private RepositoryName name;
     private RequestBody body;
     private boolean nonBlockingBody;
+    /** Told how many bytes of the body arrive, as they arrive; null when nobody asked. */
+    private LongConsumer bodyMeter;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Map<String, String> params) {
         this.request = request;
@@ -103,7 +106,7 @@ final class Exchange {
     /** The client's body, wrapped so that its failures are recognisable ({@link RequestBody}). */
     RequestBody body() throws IOException {
         if (body == null) {
-            body = new RequestBody(request.getInputStream());
+            body = new RequestBody(request.getInputStream(), bodyMeter);
         }
         return body;
     }
@@ -186,6 +189,21 @@ final class Exchange {
             return body().available() >= length;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Has {@code meter} told of the body's bytes as they arrive, whether read with a blocking read or with
+     * non-blocking I/O; set before the body is first read.
+     */
+    void meterBody(LongConsumer meter) {
+        this.bodyMeter = meter;
+    }
+
+    /** {@code n} more bytes of the body arrived, read with non-blocking I/O. */
+    void bodyArrived(int n) {
+        if (bodyMeter != null) {
+            bodyMeter.accept(n);
         }
     }
 

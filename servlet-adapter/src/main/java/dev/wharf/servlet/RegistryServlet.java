@@ -5,6 +5,7 @@ import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryException;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.servlet.auth.Authenticator;
+import dev.wharf.servlet.limit.RateLimiter;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -71,6 +72,7 @@ import java.util.Optional;
  * {@link Routes}), parses headers and query, calls the registry on behalf of
  * the caller its {@link Authenticator} establishes (by default {@link Authenticator#container()}: the container's
  * {@code request.getUserPrincipal()}, anonymous when there is none)
+ * charges the request to the caller's budgets when it has a {@link RateLimiter}
  * and turns {@link RegistryException}s into the spec's JSON error envelope. Bodies
  * stream in both directions; a blob is never held in memory. Declared with async support (as above), the servlet
  * moves blob bodies with non-blocking I/O, so a slow client holds a connection and a buffer but no thread, and
@@ -97,6 +99,8 @@ public class RegistryServlet extends HttpServlet {
     private transient Registry registry;
     private transient TransferLimits limits;
     private transient AccessDoor door;
+    /** Charges each admitted request to its client's budgets; null without a {@link RateLimiter}: no limits. */
+    private transient RateGate rates;
     private transient Map<Endpoint, Handler> handlers;
     /** Whether the registry mirrors upstreams, so that names are routed ({@link #routed}). */
     private transient boolean mirroring;
@@ -121,6 +125,26 @@ public class RegistryServlet extends HttpServlet {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.door = new AccessDoor(Objects.requireNonNull(authenticator, "authenticator"));
+    }
+
+    /**
+     * A servlet over {@code registry} holding transfers to {@code limits}, whose callers {@code authenticator}
+     * establishes, and whose every admitted request {@code rateLimiter} charges to its client's budgets before
+     * its handler runs: a request over budget is answered {@code 429 TOOMANYREQUESTS} with {@code Retry-After}
+     * (see {@link RateLimiter}). The built-in one is a {@link dev.wharf.servlet.limit.TokenBucketLimiter}:
+     *
+     * <pre>{@code
+     * RateLimiter limiter = TokenBucketLimiter.of(RateLimits.none()
+     *         .withReads(Rate.parse("100/s")).withWrites(Rate.parse("20/s")).withUploadBytes(Rate.parse("50MiB/s")));
+     * new RegistryServlet(registry, TransferLimits.defaults(), Authenticator.container(), limiter);
+     * }</pre>
+     *
+     * The other constructors limit no rate, and then no request pays anything for it.
+     */
+    public RegistryServlet(Registry registry, TransferLimits limits, Authenticator authenticator,
+                           RateLimiter rateLimiter) {
+        this(registry, limits, authenticator);
+        this.rates = new RateGate(Objects.requireNonNull(rateLimiter, "rateLimiter"));
     }
 
     /**
@@ -211,6 +235,9 @@ public class RegistryServlet extends HttpServlet {
             checkHeaderCount(request);
             if (route instanceof Routes.Found found) {
                 door.admit(exchange, found.endpoint(), found.params());
+                if (rates != null) {
+                    rates.admit(exchange);
+                }
                 handlers.get(found.endpoint()).handle(exchange);
             } else if (route instanceof Routes.MethodNotAllowed notAllowed) {
                 response.setHeader("Allow", String.join(", ", notAllowed.allowed()));

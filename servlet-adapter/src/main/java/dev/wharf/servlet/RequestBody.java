@@ -2,20 +2,24 @@ package dev.wharf.servlet;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.LongConsumer;
 
 /**
  * The client's request body as handed to the engine: the container's stream, with every read failure
  * rethrown as a {@link ClientIOException} so that a client that hangs up mid-upload is told apart from a
  * broken disk. It counts bytes for the error message and remembers that it failed, in case the engine
- * reports the failure without its cause.
+ * reports the failure without its cause. When given a meter, it tells it of every byte received.
  */
 final class RequestBody extends InputStream {
     private final InputStream in;
+    /** Told of the bytes as they are read; null for none. */
+    private final LongConsumer meter;
     private long bytesRead;
     private volatile boolean failed;
 
-    RequestBody(InputStream in) {
+    RequestBody(InputStream in, LongConsumer meter) {
         this.in = in;
+        this.meter = meter;
     }
 
     @Override
@@ -23,7 +27,7 @@ final class RequestBody extends InputStream {
         try {
             int b = in.read();
             if (b >= 0) {
-                bytesRead++;
+                received(1);
             }
             return b;
         } catch (IOException e) {
@@ -36,7 +40,7 @@ final class RequestBody extends InputStream {
         try {
             int n = in.read(buffer, offset, length);
             if (n > 0) {
-                bytesRead += n;
+                received(n);
             }
             return n;
         } catch (IOException e) {
@@ -56,6 +60,13 @@ final class RequestBody extends InputStream {
     @Override
     public void close() throws IOException {
         in.close();
+    }
+
+    private void received(int n) {
+        bytesRead += n;
+        if (meter != null) {
+            meter.accept(n);
+        }
     }
 
     /** True once a read from the client has failed. */

@@ -18,6 +18,11 @@ enum ContainerUnderTest {
         }
 
         @Override
+        RegistryServer start(Registry registry, Filter filter, RegistryServlet servlet) throws Exception {
+            return JettyRegistryServer.start(registry, filter, servlet);
+        }
+
+        @Override
         RegistryServer startSecured(Registry registry, Authenticator authenticator, HttpServlet tokenService)
                 throws Exception {
             return JettyRegistryServer.startSecured(registry, authenticator, tokenService);
@@ -30,6 +35,11 @@ enum ContainerUnderTest {
         }
 
         @Override
+        RegistryServer start(Registry registry, Filter filter, RegistryServlet servlet) throws Exception {
+            return TomcatRegistryServer.start(registry, filter, servlet);
+        }
+
+        @Override
         RegistryServer startSecured(Registry registry, Authenticator authenticator, HttpServlet tokenService)
                 throws Exception {
             return TomcatRegistryServer.startSecured(registry, authenticator, tokenService);
@@ -39,6 +49,11 @@ enum ContainerUnderTest {
         @Override
         RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
             return UndertowRegistryServer.start(registry, filter, limits);
+        }
+
+        @Override
+        RegistryServer start(Registry registry, Filter filter, RegistryServlet servlet) throws Exception {
+            return UndertowRegistryServer.start(registry, filter, servlet);
         }
 
         @Override
@@ -61,6 +76,12 @@ enum ContainerUnderTest {
      * holding transfers to {@code limits}.
      */
     abstract RegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception;
+
+    /**
+     * Starts this container serving {@code registry} behind {@code filter} (none when null) through {@code servlet},
+     * made over that registry (with a rate limiter, say); the server owns the registry and closes it.
+     */
+    abstract RegistryServer start(Registry registry, Filter filter, RegistryServlet servlet) throws Exception;
 
     /**
      * Starts this container serving {@code registry} through {@code authenticator}, with {@code tokenService} at

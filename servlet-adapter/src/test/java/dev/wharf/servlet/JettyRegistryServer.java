@@ -52,6 +52,12 @@ public final class JettyRegistryServer implements RegistryServer {
     /** As {@link #start(Registry, jakarta.servlet.Filter)}, with the servlet holding transfers to {@code limits}. */
     public static JettyRegistryServer start(Registry registry, jakarta.servlet.Filter filter, TransferLimits limits)
             throws Exception {
+        return start(registry, filter, new RegistryServlet(registry, limits));
+    }
+
+    /** As {@link #start(Registry, jakarta.servlet.Filter)}, serving through {@code servlet}, made over {@code registry}. */
+    public static JettyRegistryServer start(Registry registry, jakarta.servlet.Filter filter, RegistryServlet servlet)
+            throws Exception {
         Objects.requireNonNull(registry, "registry");
         return startWith(registry, context -> {
             if (filter != null) {
@@ -59,7 +65,7 @@ public final class JettyRegistryServer implements RegistryServer {
                 holder.setAsyncSupported(true); // so the servlet behind it can use non-blocking I/O
                 context.addFilter(holder, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
             }
-            ServletHolder holder = new ServletHolder(new RegistryServlet(registry, limits));
+            ServletHolder holder = new ServletHolder(servlet);
             holder.setAsyncSupported(true);
             context.addServlet(holder, "/v2/*");
         });

@@ -61,9 +61,13 @@ public final class TomcatRegistryServer implements RegistryServer {
 
     /** As {@link #start(Registry, Filter)}, with the servlet holding transfers to {@code limits}. */
     public static TomcatRegistryServer start(Registry registry, Filter filter, TransferLimits limits) throws Exception {
+        return start(registry, filter, new RegistryServlet(registry, limits));
+    }
+
+    /** As {@link #start(Registry, Filter)}, serving through {@code servlet}, made over {@code registry}. */
+    public static TomcatRegistryServer start(Registry registry, Filter filter, RegistryServlet servlet) throws Exception {
         Objects.requireNonNull(registry, "registry");
-        return startWith(registry, filter,
-                context -> Tomcat.addServlet(context, "wharf", new RegistryServlet(registry, limits)));
+        return startWith(registry, filter, context -> Tomcat.addServlet(context, "wharf", servlet));
     }
 
     /**

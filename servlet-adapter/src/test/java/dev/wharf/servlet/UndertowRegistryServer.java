@@ -60,8 +60,13 @@ public final class UndertowRegistryServer implements RegistryServer {
     /** As {@link #start(Registry, Filter)}, with the servlet holding transfers to {@code limits}. */
     public static UndertowRegistryServer start(Registry registry, Filter filter, TransferLimits limits)
             throws Exception {
+        return start(registry, filter, new RegistryServlet(registry, limits));
+    }
+
+    /** As {@link #start(Registry, Filter)}, serving through {@code servlet}, made over {@code registry}. */
+    public static UndertowRegistryServer start(Registry registry, Filter filter, RegistryServlet servlet)
+            throws Exception {
         Objects.requireNonNull(registry, "registry");
-        RegistryServlet servlet = new RegistryServlet(registry, limits);
         return startWith(registry, Servlets.deployment()
                 .addServlet(Servlets.servlet("wharf", RegistryServlet.class, new ImmediateInstanceFactory<>(servlet))
                         .addMapping("/v2/*")

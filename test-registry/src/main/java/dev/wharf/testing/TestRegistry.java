@@ -6,6 +6,7 @@ import dev.wharf.api.RegistryConfig;
 import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.rocksdb.RocksDbMetadataStore;
 import dev.wharf.servlet.RegistryServlet;
+import dev.wharf.servlet.limit.TokenBucketLimiter;
 import dev.wharf.servlet.auth.TokenServlet;
 import jakarta.servlet.ServletException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -160,7 +161,10 @@ public final class TestRegistry implements AutoCloseable {
         }
         if (jettyFailure == null) {
             try {
-                servlet.serve(new RegistryServlet(registry, options.transferLimits(), login.authenticator()));
+                servlet.serve(options.rateLimits().isUnlimited()
+                        ? new RegistryServlet(registry, options.transferLimits(), login.authenticator())
+                        : new RegistryServlet(registry, options.transferLimits(), login.authenticator(),
+                                TokenBucketLimiter.of(options.rateLimits())));
             } catch (ServletException e) {
                 jettyFailure = e;
             }

@@ -7,6 +7,7 @@ import dev.wharf.rocksdb.InlineBlobStore;
 import dev.wharf.servlet.auth.HtpasswdFile;
 import dev.wharf.servlet.auth.PasswordVerifier;
 import dev.wharf.servlet.TransferLimits;
+import dev.wharf.servlet.limit.RateLimits;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -44,7 +45,7 @@ public final class TestRegistryOptions {
 
     private static final TestRegistryOptions DEFAULTS = new TestRegistryOptions(DEFAULT_HOST, 0, Optional.empty(),
             builder -> { }, TransferLimits.defaults(), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUEST_HEADER_BYTES,
-            InlineBlobStore.DEFAULT_MAX_INLINE_BYTES, RegistryLogin.NONE, TlsSetting.OFF);
+            InlineBlobStore.DEFAULT_MAX_INLINE_BYTES, RegistryLogin.NONE, TlsSetting.OFF, RateLimits.none());
 
     private final String host;
     private final int port;
@@ -56,10 +57,11 @@ public final class TestRegistryOptions {
     private final int inlineBlobBytes;
     private final RegistryLogin login;
     private final TlsSetting tls;
+    private final RateLimits rateLimits;
 
     private TestRegistryOptions(String host, int port, Optional<Path> dataDirectory, Consumer<RegistryBuilder> engine,
                                 TransferLimits transferLimits, int maxConnections, int maxRequestHeaderBytes,
-                                int inlineBlobBytes, RegistryLogin login, TlsSetting tls) {
+                                int inlineBlobBytes, RegistryLogin login, TlsSetting tls, RateLimits rateLimits) {
         this.host = host;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -70,6 +72,7 @@ public final class TestRegistryOptions {
         this.inlineBlobBytes = inlineBlobBytes;
         this.login = login;
         this.tls = tls;
+        this.rateLimits = rateLimits;
     }
 
     /** 127.0.0.1, an ephemeral port, everything in memory, the engine's own defaults. */
@@ -88,7 +91,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("host must not be blank");
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls, rateLimits);
     }
 
     /**
@@ -101,7 +104,7 @@ public final class TestRegistryOptions {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls, rateLimits);
     }
 
     /**
@@ -111,7 +114,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withDataDirectory(Path directory) {
         Objects.requireNonNull(directory, "directory");
         return new TestRegistryOptions(host, port, Optional.of(directory), engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls, rateLimits);
     }
 
     /**
@@ -127,7 +130,7 @@ public final class TestRegistryOptions {
     public TestRegistryOptions withEngine(Consumer<RegistryBuilder> customizer) {
         Objects.requireNonNull(customizer, "customizer");
         return new TestRegistryOptions(host, port, dataDirectory, engine.andThen(customizer), transferLimits,
-                maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login, tls);
+                maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login, tls, rateLimits);
     }
 
     /**
@@ -136,7 +139,28 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withTransferLimits(TransferLimits limits) {
         Objects.requireNonNull(limits, "limits");
-        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login, tls);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, limits, maxConnections, maxRequestHeaderBytes, inlineBlobBytes, login, tls, rateLimits);
+    }
+
+    /**
+     * Holds every client (a user by name, an anonymous client by address) to {@code limits}: reads, writes and
+     * upload bytes, each a token bucket ({@link dev.wharf.servlet.limit.TokenBucketLimiter}); a request over budget
+     * is answered {@code 429 TOOMANYREQUESTS} with {@code Retry-After}. Each registry started gets buckets of its
+     * own. None by default.
+     *
+     * <pre>{@code
+     * options.withRateLimits(RateLimits.none().withRequests(Rate.parse("100/s")))
+     * }</pre>
+     */
+    public TestRegistryOptions withRateLimits(RateLimits limits) {
+        Objects.requireNonNull(limits, "limits");
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls, limits);
+    }
+
+    /** The budgets each client is held to; {@link RateLimits#none()} unless given. */
+    public RateLimits rateLimits() {
+        return rateLimits;
     }
 
     /**
@@ -150,7 +174,7 @@ public final class TestRegistryOptions {
         if (max < 1) {
             throw new IllegalArgumentException("max connections must be positive, was " + max);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes, inlineBlobBytes, login, tls);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, max, maxRequestHeaderBytes, inlineBlobBytes, login, tls, rateLimits);
     }
 
     /**
@@ -163,7 +187,7 @@ public final class TestRegistryOptions {
         if (bytes < 1024) {
             throw new IllegalArgumentException("max request header bytes must be at least 1024, was " + bytes);
         }
-        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes, inlineBlobBytes, login, tls);
+        return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections, bytes, inlineBlobBytes, login, tls, rateLimits);
     }
 
     /**
@@ -177,7 +201,7 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withInlineBlobBytes(int bytes) {
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, InlineBlobStore.requireValidLimit(bytes), login, tls);
+                maxRequestHeaderBytes, InlineBlobStore.requireValidLimit(bytes), login, tls, rateLimits);
     }
 
     /**
@@ -234,7 +258,7 @@ public final class TestRegistryOptions {
 
     private TestRegistryOptions withLogin(RegistryLogin login) {
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login, tls);
+                maxRequestHeaderBytes, inlineBlobBytes, login, tls, rateLimits);
     }
 
     /** How clients log in. */
@@ -261,7 +285,7 @@ public final class TestRegistryOptions {
         TlsSetting files = new TlsSetting.FromFiles(certificateChainPem, privateKeyPem,
                 PemFiles.read(certificateChainPem, privateKeyPem));
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login, files);
+                maxRequestHeaderBytes, inlineBlobBytes, login, files, rateLimits);
     }
 
     /**
@@ -275,7 +299,7 @@ public final class TestRegistryOptions {
      */
     public TestRegistryOptions withGeneratedTls() {
         return new TestRegistryOptions(host, port, dataDirectory, engine, transferLimits, maxConnections,
-                maxRequestHeaderBytes, inlineBlobBytes, login, new TlsSetting.Generated());
+                maxRequestHeaderBytes, inlineBlobBytes, login, new TlsSetting.Generated(), rateLimits);
     }
 
     /** Whether and how registries started with these options serve TLS. */
@@ -328,6 +352,7 @@ public final class TestRegistryOptions {
         return "TestRegistryOptions[" + host + ":" + port + ", data: "
                 + dataDirectory.map(Path::toString).orElse("in memory")
                 + (login.kind() == RegistryLogin.Kind.NONE ? "" : ", " + login)
-                + (tls instanceof TlsSetting.Off ? "" : ", tls: " + tls) + "]";
+                + (tls instanceof TlsSetting.Off ? "" : ", tls: " + tls)
+                + (rateLimits.isUnlimited() ? "" : ", " + rateLimits) + "]";
     }
 }

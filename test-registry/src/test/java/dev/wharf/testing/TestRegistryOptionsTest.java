@@ -1,10 +1,13 @@
 package dev.wharf.testing;
 
+import dev.wharf.servlet.limit.Rate;
+import dev.wharf.servlet.limit.RateLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -79,6 +82,24 @@ class TestRegistryOptionsTest {
         try (TestRegistry second = TestRegistry.start(options)) {
             assertThat(Http.head(second.baseUri().resolve("/v2/reused/options/blobs/" + Http.sha256Digest(BLOB)))
                     .statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldGiveEachRegistryStartedWithRateLimitsBucketsOfItsOwn() {
+        TestRegistryOptions limited = TestRegistryOptions.defaults()
+                .withRateLimits(RateLimits.none().withReads(Rate.perMinute(1)));
+        assertThat(limited.rateLimits()).isEqualTo(RateLimits.none().withReads(Rate.perMinute(1)));
+        assertThat(limited).hasToString("TestRegistryOptions[127.0.0.1:0, data: in memory, RateLimits[reads=1/m]]");
+        assertThat(TestRegistryOptions.defaults().rateLimits().isUnlimited()).isTrue();
+
+        try (TestRegistry first = TestRegistry.start(limited); TestRegistry second = TestRegistry.start(limited)) {
+            assertThat(Http.get(first.baseUri().resolve("/v2/")).statusCode()).isEqualTo(200);
+            HttpResponse<byte[]> refused = Http.get(first.baseUri().resolve("/v2/"));
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+                    seconds -> assertThat(Long.parseLong(seconds)).isBetween(59L, 60L));
+            assertThat(Http.get(second.baseUri().resolve("/v2/")).statusCode()).as("its own buckets").isEqualTo(200);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -38,6 +39,15 @@ public final class RawHttp {
      */
     public static Optional<Response> exchange(URI base, String method, String path, List<String> headerLines,
                                               byte[] body, boolean halfClose) {
+        return exchangeFrom(null, base, method, path, headerLines, body, halfClose);
+    }
+
+    /**
+     * As {@link #exchange}, from the local address {@code from} (another loopback address such as 127.0.0.2, so
+     * that the server sees another client), or from any address when null.
+     */
+    public static Optional<Response> exchangeFrom(InetAddress from, URI base, String method, String path,
+                                                  List<String> headerLines, byte[] body, boolean halfClose) {
         URI uri = base.resolve(path);
         StringBuilder head = new StringBuilder();
         head.append(method).append(' ').append(uri.getRawPath());
@@ -54,7 +64,7 @@ public final class RawHttp {
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
         byte[] request = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
         System.arraycopy(body, 0, request, headBytes.length, body.length);
-        return send(uri, method, request, halfClose);
+        return send(from, uri, method, request, halfClose);
     }
 
     /**
@@ -66,11 +76,12 @@ public final class RawHttp {
      * @return the response, or empty if the server closed the connection without answering
      */
     public static Optional<Response> sendVerbatim(URI base, String method, String request) {
-        return send(base, method, request.getBytes(StandardCharsets.ISO_8859_1), true);
+        return send(null, base, method, request.getBytes(StandardCharsets.ISO_8859_1), true);
     }
 
-    private static Optional<Response> send(URI uri, String method, byte[] request, boolean halfClose) {
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+    private static Optional<Response> send(InetAddress from, URI uri, String method, byte[] request,
+                                           boolean halfClose) {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort(), from, 0)) {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
             out.write(request);

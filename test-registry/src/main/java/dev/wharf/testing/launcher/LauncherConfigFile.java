@@ -8,6 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.Upstream;
 import dev.wharf.api.Webhook;
+import dev.wharf.servlet.limit.Budget;
+import dev.wharf.servlet.limit.Rate;
+import dev.wharf.servlet.limit.RateLimits;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +35,8 @@ import java.util.Set;
 
 /**
  * The launcher's configuration file, {@code --config FILE}: YAML (or JSON) for what is too much for flags. This
- * version knows two sections, {@code events} (see docs/events.md) and {@code mirror}:
+ * version knows three sections, {@code events} (see docs/events.md), {@code mirror} (docs/mirror.md) and
+ * {@code rateLimits} (docs/rate-limits.md):
  *
  * <pre>{@code
  * mirror:
@@ -69,17 +73,28 @@ import java.util.Set;
  *       batch: 100                          # optional: up to 100 events per request (default 1)
  * }</pre>
  *
+ * <pre>{@code
+ * rateLimits:                               # per client: a user by name, an anonymous client by address
+ *   reads: 100/s                            # optional: GET and HEAD; AMOUNT/UNIT with UNIT s, m or h
+ *   writes: {rate: 20/s, burst: 40}         # optional: POST, PUT, PATCH, DELETE; burst defaults to the amount
+ *   uploadBytes:                            # optional: the bytes of request bodies
+ *     rate: 50MiB/s
+ *     burst: 200MiB
+ * }</pre>
+ *
  * @param upstreams       the upstreams the file configures, in order
  * @param defaultUpstream {@code mirror.defaultUpstream}
  * @param webhooks        {@code events.webhooks}
  * @param eventRetention  {@code events.retention}
  * @param guardRails      the {@code quotas} and {@code contentPolicy} sections (see {@link GuardRails})
+ * @param rateLimits      {@code rateLimits} (see docs/rate-limits.md); {@link RateLimits#none()} when absent
  */
 record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpstream, List<Webhook> webhooks,
-                          Optional<Duration> eventRetention, GuardRails guardRails) {
+                          Optional<Duration> eventRetention, GuardRails guardRails, RateLimits rateLimits) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> TOP = Set.of("mirror", "events", "quotas", "contentPolicy");
+    private static final Set<String> TOP = Set.of("mirror", "events", "quotas", "contentPolicy", "rateLimits");
+    private static final Set<String> RATE = Set.of("rate", "burst");
     private static final Set<String> EVENTS = Set.of("retention", "webhooks");
     private static final Set<String> WEBHOOK = Set.of("url", "name", "secretFile", "format", "types", "repositories",
             "timeout", "batch");
@@ -88,7 +103,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             "tagRecheck", "retention", "connectTimeout", "readTimeout", "caFile");
 
     static final LauncherConfigFile EMPTY = new LauncherConfigFile(List.of(), Optional.empty(), List.of(),
-            Optional.empty(), GuardRails.NONE);
+            Optional.empty(), GuardRails.NONE, RateLimits.none());
 
     LauncherConfigFile {
         upstreams = List.copyOf(upstreams);
@@ -129,9 +144,10 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
                 }
             }
         }
+        RateLimits rateLimits = r.rateLimits(root.path("rateLimits"));
         JsonNode mirror = root.path("mirror");
         if (mirror.isMissingNode() || mirror.isNull()) {
-            return new LauncherConfigFile(List.of(), Optional.empty(), webhooks, retention, guardRails);
+            return new LauncherConfigFile(List.of(), Optional.empty(), webhooks, retention, guardRails, rateLimits);
         }
         r.keys(mirror, "mirror", MIRROR);
         List<Upstream> upstreams = new ArrayList<>();
@@ -150,7 +166,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
             throw r.wrong("mirror.defaultUpstream", "names " + defaultHost.get()
                     + ", which is not one of the upstreams' hosts here");
         }
-        return new LauncherConfigFile(upstreams, defaultHost, webhooks, retention, guardRails);
+        return new LauncherConfigFile(upstreams, defaultHost, webhooks, retention, guardRails, rateLimits);
     }
 
     /** Reads one file's entries, naming the file and the entry in every complaint. */
@@ -306,6 +322,64 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
                 }
             }
             return hook;
+        }
+
+        /** The {@code rateLimits} section; none when it is absent or empty. */
+        RateLimits rateLimits(JsonNode section) {
+            RateLimits limits = RateLimits.none();
+            if (section.isMissingNode() || section.isNull()) {
+                return limits;
+            }
+            Set<String> budgets = new java.util.TreeSet<>();
+            for (Budget budget : Budget.values()) {
+                budgets.add(budget.key());
+            }
+            keys(section, "rateLimits", budgets);
+            for (Budget budget : Budget.values()) {
+                JsonNode node = section.path(budget.key());
+                if (!node.isMissingNode()) {
+                    limits = limits.with(budget, rate(node, "rateLimits." + budget.key()));
+                }
+            }
+            return limits;
+        }
+
+        /** {@code 100/s}, or {@code {rate: 100/s, burst: 300}}. */
+        Rate rate(JsonNode node, String at) {
+            boolean mapping = node.isObject();
+            if (mapping) {
+                keys(node, at, RATE);
+            }
+            String rateAt = mapping ? at + ".rate" : at;
+            JsonNode text = mapping ? node.path("rate") : node;
+            if (text.isMissingNode()) {
+                throw wrong(rateAt, "is required");
+            }
+            if (!text.isTextual()) {
+                throw wrong(rateAt, "must be a rate such as 100/s, 6000/m or 50MiB/s (AMOUNT/UNIT, UNIT s, m or h)"
+                        + (mapping ? "" : ", or a mapping {rate: 100/s, burst: 300}"));
+            }
+            Rate rate;
+            try {
+                rate = Rate.parse(text.asText());
+            } catch (IllegalArgumentException e) {
+                throw wrong(rateAt, "is not a rate: " + e.getMessage());
+            }
+            JsonNode burst = node.path("burst");
+            if (!mapping || burst.isMissingNode()) {
+                return rate;
+            }
+            try {
+                if (burst.isIntegralNumber() && burst.canConvertToLong()) {
+                    return rate.withBurst(burst.longValue());
+                }
+                if (burst.isTextual()) {
+                    return rate.withBurst(Rate.parseAmount(burst.asText()));
+                }
+            } catch (IllegalArgumentException e) {
+                throw wrong(at + ".burst", "is not a burst: " + e.getMessage());
+            }
+            throw wrong(at + ".burst", "must be a whole number, optionally with a size suffix (300, 200MiB)");
         }
 
         /** The PEM certificates in {@code pem}, at least one. */

@@ -3,6 +3,9 @@ package dev.wharf.testing.launcher;
 import dev.wharf.rocksdb.InlineBlobStore;
 import dev.wharf.testing.TestRegistry;
 import dev.wharf.servlet.TransferLimits;
+import dev.wharf.servlet.limit.Budget;
+import dev.wharf.servlet.limit.Rate;
+import dev.wharf.servlet.limit.RateLimits;
 import dev.wharf.testing.TestRegistryOptions;
 
 import java.nio.file.Path;
@@ -34,11 +37,13 @@ import java.util.Optional;
  * @param webhooks      {@code --webhook URL}s, each sent every event as CloudEvents
  * @param webhookSecret {@code --webhook-secret FILE}: the key the {@code --webhook}s' requests are signed with
  * @param guardRails    {@code --quota}, {@code --allow-media-type} and {@code --deny-media-type}
+ * @param rateLimit     {@code --rate-limit N/s}: the reads, and separately the writes, each client may make
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
                        Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config,
-                       java.util.List<URI> webhooks, Optional<Path> webhookSecret, GuardRails guardRails) {
+                       java.util.List<URI> webhooks, Optional<Path> webhookSecret, GuardRails guardRails,
+                       Optional<Rate> rateLimit) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -111,8 +116,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
 
             Configuration file:
               --config FILE        read more settings from FILE (YAML): the upstreams of a mirror,
-                                   webhooks, quotas and the content policy, with every setting
-                                   each has (docs/configuration.md)
+                                   webhooks, quotas, the content policy and rate limits, with
+                                   every setting each has (docs/configuration.md)
 
             Quotas and content policy (docs/quotas.md):
               --quota GLOB=SIZE    the repositories GLOB matches may store SIZE bytes together,
@@ -161,6 +166,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                                    accepted. Raise the file-descriptor limit (ulimit -n) above it
               --max-header-bytes N largest request line plus headers, in bytes (default 16384; 431)
               --max-headers N      most header fields in one request (default 100; 431)
+              --rate-limit N/s     let each client (a user, or an anonymous client's address) make N
+                                   reads and, separately, N writes a second, N at once after a
+                                   pause; beyond it 429 with Retry-After (also N/m, N/h; default
+                                   none; docs/rate-limits.md)
               --help               print this help and exit
 
             Whatever the registry acknowledged (201, or 202 for an upload chunk) survives a restart,
@@ -214,6 +223,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Duration tagRecheck = dev.wharf.api.Upstream.DEFAULT_TAG_RECHECK;
         java.util.List<dev.wharf.api.QuotaRule> quotas = new java.util.ArrayList<>();
         java.util.List<dev.wharf.api.ContentRule> contentRules = new java.util.ArrayList<>();
+        Rate rateLimit = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -302,6 +312,13 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
                 case "--allow-media-type", "--deny-media-type" -> contentRules.add(GuardRails.typeFlag(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name), name.startsWith("--allow")));
+                case "--rate-limit" -> {
+                    if (rateLimit != null) {
+                        throw new IllegalArgumentException("--rate-limit is given twice; give it once (the "
+                                + "configuration file's rateLimits section sets each budget apart)");
+                    }
+                    rateLimit = parseRate(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
@@ -341,7 +358,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         .validated(config != null),
                 Optional.ofNullable(config).map(LauncherOptions::absolute), webhooks,
                 Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute),
-                new GuardRails(quotas, Optional.empty(), contentRules));
+                new GuardRails(quotas, Optional.empty(), contentRules), Optional.ofNullable(rateLimit));
     }
 
     /**
@@ -380,7 +397,37 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         });
         GuardRails rails = file.guardRails().with(guardRails);
         options = options.withEngine(rails::applyTo);
+        options = options.withRateLimits(rateLimits(file));
         return dataDirectory.map(options::withDataDirectory).orElse(options);
+    }
+
+    /**
+     * The configuration file's budgets, with {@code --rate-limit} as the reads and the writes.
+     *
+     * @throws IllegalArgumentException when the flag and the file both set reads or writes
+     */
+    private RateLimits rateLimits(LauncherConfigFile file) {
+        RateLimits limits = file.rateLimits();
+        if (rateLimit.isEmpty()) {
+            return limits;
+        }
+        for (Budget budget : new Budget[] {Budget.READS, Budget.WRITES}) {
+            if (limits.rate(budget).isPresent()) {
+                throw new IllegalArgumentException("--rate-limit and rateLimits." + budget.key() + " in "
+                        + config.orElseThrow() + " both limit " + budget.key() + "; give one of them");
+            }
+        }
+        return limits.withRequests(rateLimit.get());
+    }
+
+    /** {@code N/s} (or {@code N/m}, {@code N/h}) for flag {@code name}. */
+    static Rate parseRate(String name, String value) {
+        try {
+            return Rate.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be requests per second per client such as 100/s "
+                    + "(or per minute, 6000/m), was '" + value + "'");
+        }
     }
 
     private static URI webhookUrl(String value) {

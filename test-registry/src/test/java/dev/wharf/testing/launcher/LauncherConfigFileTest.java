@@ -5,6 +5,8 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Upstream;
 import dev.wharf.api.UploadChunk;
+import dev.wharf.servlet.limit.Rate;
+import dev.wharf.servlet.limit.RateLimits;
 import dev.wharf.testing.Http;
 import dev.wharf.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
@@ -75,7 +77,7 @@ class LauncherConfigFileTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            limits: {}                                                    | limits is not a key this version knows; expected one of [contentPolicy, events, mirror, quotas]
+            limits: {}                                                    | limits is not a key this version knows; expected one of [contentPolicy, events, mirror, quotas, rateLimits]
             quotas: {rules: {namespace: 'team/**'}}                       | quotas.rules must be a list of rules
             quotas: {rules: [{namespace: 'team/**'}]}                     | quotas.rules[0] limits nothing: give at least one of bytes, manifests, tags, repositories
             quotas: {rules: [{namespace: 'team/**', bytes: 10 parsecs}]}  | quotas.rules[0].bytes '10 parsecs' has an unknown unit 'parsecs'
@@ -88,6 +90,16 @@ class LauncherConfigFileTest {
             contentPolicy: [{kind: {allow: [x]}}]                         | contentPolicy[0].kind is not a key this version knows
             contentPolicy: [{type: {permit: [x]}}]                        | contentPolicy[0].type.permit is not a key this version knows; expected one of [allow, deny]
             contentPolicy: [{type: {deny: 'x'}}]                          | contentPolicy[0].type.deny must be a non-empty list of media type globs
+            rateLimits: [a]                                               | rateLimits must be a mapping of keys to values
+            rateLimits: {requests: 10/s}                                  | rateLimits.requests is not a key this version knows; expected one of [reads, uploadBytes, writes]
+            rateLimits: {reads: 100}                                      | rateLimits.reads must be a rate such as 100/s, 6000/m or 50MiB/s (AMOUNT/UNIT, UNIT s, m or h), or a mapping {rate: 100/s, burst: 300}
+            rateLimits: {reads: 100/d}                                    | rateLimits.reads is not a rate: a rate is written AMOUNT/UNIT with UNIT s, m or h (100/s, 6000/m, 50MiB/s), was '100/d'
+            rateLimits: {writes: {burst: 5}}                              | rateLimits.writes.rate is required
+            rateLimits: {writes: {rate: 0/s}}                             | rateLimits.writes.rate is not a rate: an amount must be at least 1, was '0/s'
+            rateLimits: {writes: {rate: 5/s, burst: 0}}                   | rateLimits.writes.burst is not a burst: a burst must be at least 1, was 0
+            rateLimits: {writes: {rate: 5/s, burst: 2.5}}                 | rateLimits.writes.burst must be a whole number, optionally with a size suffix (300, 200MiB)
+            rateLimits: {uploadBytes: {rate: 1MiB/s, burst: lots}}        | rateLimits.uploadBytes.burst is not a burst: an amount is a whole number, optionally with a size suffix (200, 64MiB), was 'lots'
+            rateLimits: {uploadBytes: {rate: 1MiB/s, size: 1}}            | rateLimits.uploadBytes.size is not a key this version knows; expected one of [burst, rate]
             events: {webhooks: [{url: 'ftp://x'}]}                        | events.webhooks[0].url webhook URL 'ftp://x' must be an absolute http or https URL
             events: {webhooks: [{url: 'http://x', format: xml}]}          | events.webhooks[0].format must be cloudevents or distribution, was 'xml'
             events: {webhooks: [{url: 'http://x', types: [PUSHED]}]}      | events.webhooks[0].types[0] is not an event kind
@@ -181,6 +193,41 @@ class LauncherConfigFileTest {
         assertThat(file.webhooks().get(1).name()).isEqualTo("http://audit.example/");
         assertThat(file.webhooks().get(1).secret()).isEmpty();
         assertThat(file.upstreams()).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheRateLimitsWithTheirBursts() throws Exception {
+        LauncherConfigFile file = LauncherConfigFile.read(write("""
+                rateLimits:
+                  reads: 100/s
+                  writes: {rate: 20/m, burst: 40}
+                  uploadBytes:
+                    rate: 50MiB/s
+                    burst: 200MiB
+                """));
+
+        assertThat(file.rateLimits()).isEqualTo(RateLimits.none().withReads(Rate.perSecond(100))
+                .withWrites(Rate.perMinute(20).withBurst(40))
+                .withUploadBytes(Rate.perSecond(50L << 20).withBurst(200L << 20)));
+        assertThat(LauncherConfigFile.read(write("rateLimits: {uploadBytes: 1KiB/h}")).rateLimits())
+                .isEqualTo(RateLimits.none().withUploadBytes(Rate.of(1024, Duration.ofHours(1))));
+        assertThat(LauncherConfigFile.read(write("rateLimits:\n")).rateLimits()).isEqualTo(RateLimits.none());
+        assertThat(LauncherConfigFile.EMPTY.rateLimits().isUnlimited()).isTrue();
+    }
+
+    @Test
+    void shouldAddTheRateLimitFlagToTheFilesByteBudgetAndRefuseItBesideTheFilesRequests() throws Exception {
+        Path bytes = write("rateLimits: {uploadBytes: 10MiB/s}");
+        assertThat(LauncherOptions.parse("--config", bytes.toString(), "--rate-limit", "5/s").registryOptions()
+                .rateLimits()).isEqualTo(RateLimits.none().withRequests(Rate.perSecond(5))
+                .withUploadBytes(Rate.perSecond(10L << 20)));
+
+        Path reads = write("rateLimits: {reads: 100/s}");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--config", reads.toString(),
+                "--rate-limit", "5/s").registryOptions())
+                .withMessage("--rate-limit and rateLimits.reads in " + reads + " both limit reads; give one of them");
+        assertThat(LauncherOptions.parse("--config", reads.toString()).registryOptions().rateLimits())
+                .isEqualTo(RateLimits.none().withReads(Rate.perSecond(100)));
     }
 
     @Test

@@ -219,6 +219,10 @@ class LauncherOptionsTest {
             --quota team/**=lots           | --quota team/**=lots: 'lots' is not a size: expected a number of bytes with an optional unit, such as 10MiB, 512KiB, 2GB or 1048576
             --quota Team=1MiB              | --quota Team=1MiB: invalid repository glob 'Team': repository names are lowercase, so 'T' at position 1 never matches; write 't'
             --deny-media-type              | --deny-media-type needs a value
+            --rate-limit                   | --rate-limit needs a value
+            --rate-limit 100               | --rate-limit must be requests per second per client such as 100/s (or per minute, 6000/m), was '100'
+            --rate-limit=0/s               | --rate-limit must be requests per second per client such as 100/s (or per minute, 6000/m), was '0/s'
+            --rate-limit 10/s --rate-limit 20/s | --rate-limit is given twice; give it once (the configuration file's rateLimits section sets each budget apart)
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");
@@ -252,7 +256,21 @@ class LauncherOptionsTest {
     void shouldListTheMirrorEventAndConfigurationFlagsInTheUsage() {
         assertThat(LauncherOptions.USAGE).contains("--upstream HOST=URL", "--default-upstream HOST",
                 "--upstream-credentials HOST=FILE", "--upstream-tag-recheck D", "--config FILE", "--webhook URL",
-                "--webhook-secret FILE");
+                "--webhook-secret FILE", "--rate-limit N/s");
+    }
+
+    @Test
+    void shouldHoldReadsAndWritesToTheRateLimitEachWhenGiven() {
+        assertThat(LauncherOptions.parse().rateLimit()).isEmpty();
+        assertThat(LauncherOptions.parse().registryOptions().rateLimits().isUnlimited()).isTrue();
+
+        LauncherOptions options = LauncherOptions.parse("--rate-limit", "100/s");
+        assertThat(options.rateLimit()).contains(dev.wharf.servlet.limit.Rate.perSecond(100));
+        assertThat(options.registryOptions().rateLimits()).isEqualTo(dev.wharf.servlet.limit.RateLimits.none()
+                .withReads(dev.wharf.servlet.limit.Rate.perSecond(100))
+                .withWrites(dev.wharf.servlet.limit.Rate.perSecond(100)));
+        assertThat(LauncherOptions.parse("--rate-limit=6000/m").rateLimit())
+                .contains(dev.wharf.servlet.limit.Rate.perMinute(6000));
     }
 
     @Test
