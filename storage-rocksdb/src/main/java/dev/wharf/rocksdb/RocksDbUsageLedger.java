@@ -139,9 +139,10 @@ final class RocksDbUsageLedger implements UsageLedger {
 
     @Override
     public void replace(String countingKey, Map<String, Usage> usages, Map<String, Map<Digest, UsageRef>> references) {
-        counting.lock();
-        try {
-            database.guarded(() -> {
+        // The database's lifecycle lock first, then the counting lock: the order every counted write takes them in.
+        database.guarded(() -> {
+            counting.lock();
+            try {
                 try (Batch batch = database.batch()) {
                     for (String scope : List.copyOf(usages().keySet())) {
                         batch.delete(USAGE, ROOT, scope);
@@ -164,11 +165,11 @@ final class RocksDbUsageLedger implements UsageLedger {
                     batch.put(SETTINGS, ROOT, KeySchema.USAGE_KEY, countingKey);
                     batch.commit();
                 }
-                return null;
-            });
-            database.syncEverything();
-        } finally {
-            counting.unlock();
-        }
+            } finally {
+                counting.unlock();
+            }
+            return null;
+        });
+        database.syncEverything();
     }
 }

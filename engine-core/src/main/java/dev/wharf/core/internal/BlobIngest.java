@@ -73,7 +73,7 @@ public final class BlobIngest {
     /** end-4b: single-request push; an empty body with a digest that does not match it asks for a mount. */
     public UploadStart push(Caller caller, RepositoryName repo, Digest digest, UploadChunk body) {
         access.require(caller, Action.PUSH, repo);
-        quotas.checkBytes(repo, Optional.of(digest), body.contentLength().orElse(0));
+        quotas.checkLink(caller, repo, digest, body.contentLength().orElse(0));
         StagedBlob staged = blobs.stage();
         try {
             MessageDigest hasher = digest.algorithm().newMessageDigest();
@@ -88,7 +88,7 @@ public final class BlobIngest {
     /** {@link #push} for a body pushed piece by piece; the digest is checked when the sink finishes. */
     public UploadSink<UploadStart> openPush(Caller caller, RepositoryName repo, Digest digest, OptionalLong length) {
         access.require(caller, Action.PUSH, repo);
-        quotas.checkBytes(repo, Optional.of(digest), length.orElse(0));
+        quotas.checkLink(caller, repo, digest, length.orElse(0));
         StagedBlob staged = blobs.stage();
         MessageDigest hasher = digest.algorithm().newMessageDigest();
         StagedWriter writer;
@@ -127,7 +127,7 @@ public final class BlobIngest {
         if (!actual.equals(digest)) {
             throw Errors.blobDigestMismatch(digest, actual, false);
         }
-        quotas.checkBytes(repo, Optional.of(digest), count);
+        quotas.checkLink(caller, repo, digest, count);
         BlobInfo info = publisher.publish(staged, repo, digest,
                 new BlobPublisher.Report(RegistryEvent.Type.BLOB_UPLOADED, caller));
         return UploadStart.linked(info);

@@ -105,6 +105,12 @@ public final class Errors {
                 + " bytes have been accepted; the next chunk must start at " + offset, Map.of("offset", offset));
     }
 
+    static RegistryException uploadAlreadyStored(String id) {
+        return new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "upload " + id + " already holds its whole blob,"
+                + " stored by a close that was then refused; send the closing PUT again, or cancel the upload",
+                Map.of("upload", id));
+    }
+
     static RegistryException uploadBusy(String id, long offset) {
         return new RegistryException(ErrorCode.RANGE_INVALID, "upload " + id + " is receiving another request's body;"
                 + " send the next chunk once that one is answered (" + offset + " bytes accepted so far)",

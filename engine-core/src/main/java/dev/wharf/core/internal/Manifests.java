@@ -115,13 +115,15 @@ public final class Manifests {
      */
     ManifestRecord storeFetched(Caller caller, RepositoryName repo, Digest digest, String contentType, byte[] bytes,
                                 Optional<Tag> tag, String upstreamHost) {
-        ManifestRecord record;
+        ManifestParser.Parsed parsed;
         try {
-            record = ManifestParser.parse(digest, contentType, bytes).withPushedAt(config.clock().instant());
+            parsed = ManifestParser.parseDetailed(digest, contentType, bytes);
         } catch (ManifestParser.InvalidManifestException e) {
             throw Errors.upstreamUnavailable(upstreamHost + " served a manifest this registry cannot hold: "
                     + e.getMessage(), 0);
         }
+        contentPolicy.check(repo, parsed); // a mirror holds only what this registry accepts
+        ManifestRecord record = parsed.record().withPushedAt(config.clock().instant());
         put(repo, record, tag.map(List::of).orElse(List.of()), false, checking -> { }, RegistryEvent.Origin.MIRROR,
                 caller);
         return record;

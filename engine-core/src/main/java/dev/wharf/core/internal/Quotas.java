@@ -105,10 +105,11 @@ public final class Quotas {
 
     /**
      * Refuses, before any byte arrives, bytes that {@code repo} could not keep: {@code bytes} more (the size of the
-     * blob being uploaded, as far as it is known), or nothing when {@code digest} is given and every scope already
-     * holds it.
+     * blob being uploaded, as far as it is known), or nothing for a scope that already holds {@code digest} in a
+     * repository {@code caller} may pull (one it cannot pull is not asked about, so that a refusal never tells
+     * whether it holds the digest).
      */
-    public void checkBytes(RepositoryName repo, Optional<Digest> digest, long bytes) {
+    public void checkBytes(Caller caller, RepositoryName repo, Optional<Digest> digest, long bytes) {
         if (policy.isEmpty() || bytes <= 0) {
             return;
         }
@@ -117,13 +118,58 @@ public final class Quotas {
             if (limit == QuotaLimits.UNLIMITED) {
                 continue;
             }
-            if (digest.isPresent() && ledger.get().reference(scope, digest.get()).isPresent()) {
+            long used = ledger.get().usage(scope).bytes();
+            if (bytes <= limit - used) {
                 continue;
             }
-            long used = ledger.get().usage(scope).bytes();
-            if (used + bytes > limit) {
-                throw refusal(new QuotaExceededException(scope, Usage.Kind.BYTES, limit, used, bytes));
+            if (digest.isPresent() && heldReadably(caller, scope, digest.get())) {
+                continue;
             }
+            throw refusal(new QuotaExceededException(scope, Usage.Kind.BYTES, limit, used, bytes));
+        }
+    }
+
+    /**
+     * Everything the link of a {@code bytes}-byte blob into {@code repo} will be checked for, checked before the
+     * blob is stored: its bytes ({@link #checkBytes}) and, when it would create the repository, the repositories
+     * limits. The store checks again when it links, against racing pushes.
+     */
+    public void checkLink(Caller caller, RepositoryName repo, Digest digest, long bytes) {
+        checkBytes(caller, repo, Optional.of(digest), bytes);
+        checkRepository(repo);
+    }
+
+    /** Refuses to start filling a repository that does not exist yet in a scope already holding all it may. */
+    public void checkRepository(RepositoryName repo) {
+        if (policy.isEmpty() || meta.repositoryExists(repo)) {
+            return;
+        }
+        for (String scope : policy.get().scopes(repo)) {
+            long limit = policy.get().limits(scope).repositories();
+            long used = ledger.get().usage(scope).repositories();
+            if (limit != QuotaLimits.UNLIMITED && used >= limit) {
+                throw refusal(new QuotaExceededException(scope, Usage.Kind.REPOSITORIES, limit, used, 1));
+            }
+        }
+    }
+
+    /** True if a repository of {@code scope} that {@code caller} may pull links {@code digest}. */
+    private boolean heldReadably(Caller caller, String scope, Digest digest) {
+        if (ledger.get().reference(scope, digest).isEmpty()) {
+            return false;
+        }
+        Optional<RepositoryName> after = Optional.empty();
+        while (true) {
+            Page<RepositoryName> page = meta.repositoriesLinking(digest, after, 256);
+            for (RepositoryName holder : page.items()) {
+                if (policy.get().scopes(holder).contains(scope) && access.mayDrawFrom(caller, holder)) {
+                    return true;
+                }
+            }
+            if (!page.hasMore() || page.items().isEmpty()) {
+                return false;
+            }
+            after = Optional.of(page.items().get(page.items().size() - 1));
         }
     }
 

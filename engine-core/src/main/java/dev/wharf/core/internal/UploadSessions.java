@@ -122,6 +122,7 @@ public final class UploadSessions {
 
     public UploadStatus start(Caller caller, RepositoryName repo, Optional<DigestAlgorithm> algorithm) {
         access.require(caller, Action.PUSH, repo);
+        quotas.checkRepository(repo);
         return open(repo, algorithm.orElse(DigestAlgorithm.SHA256));
     }
 
@@ -165,7 +166,7 @@ public final class UploadSessions {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
         try {
-            appendLocked(s, chunk, true, Optional.empty());
+            appendLocked(s, chunk, true, caller, Optional.empty());
             return status(s.record);
         } finally {
             s.lock.release();
@@ -180,7 +181,7 @@ public final class UploadSessions {
         try {
             boolean hasFinalChunk = finalChunk.contentLength().orElse(-1) != 0 || finalChunk.contentRange().isPresent();
             if (hasFinalChunk && s.published == null) {
-                appendLocked(s, finalChunk, false, Optional.of(digest)); // commit makes it durable
+                appendLocked(s, finalChunk, false, caller, Optional.of(digest)); // commit makes it durable
             }
             return completeLocked(s, caller, repo, digest, acknowledged, acknowledgedHash);
         } finally {
@@ -198,8 +199,8 @@ public final class UploadSessions {
         Session s = acquire(id, repo);
         try {
             OptionalLong expected = expectedLength(length, range, s.record.offset());
-            checkQuota(s, Optional.empty(), expected);
-            return new ChunkSink<>(s, expected, true, Optional.empty(), locked -> status(locked.record));
+            checkQuota(s, caller, Optional.empty(), expected);
+            return new ChunkSink<>(s, expected, true, caller, Optional.empty(), locked -> status(locked.record));
         } catch (RuntimeException e) {
             s.lock.release();
             throw e;
@@ -215,8 +216,8 @@ public final class UploadSessions {
             UploadRecord acknowledged = s.record;
             MessageDigest acknowledgedHash = s.hasher == null ? null : cloneOf(s.hasher);
             OptionalLong expected = expectedLength(length, range, s.record.offset());
-            checkQuota(s, Optional.of(digest), expected);
-            return new ChunkSink<>(s, expected, false, Optional.of(digest),
+            checkQuota(s, caller, Optional.of(digest), expected);
+            return new ChunkSink<>(s, expected, false, caller, Optional.of(digest),
                     locked -> completeLocked(locked, caller, repo, digest, acknowledged, acknowledgedHash));
         } catch (RuntimeException e) {
             s.lock.release();
@@ -239,8 +240,8 @@ public final class UploadSessions {
             }
             BlobInfo info;
             BlobPublisher.Report report = new BlobPublisher.Report(RegistryEvent.Type.BLOB_UPLOADED, caller);
-            quotas.checkBytes(repo, Optional.of(digest), s.record.offset());
             if (s.published == null) {
+                quotas.checkLink(caller, repo, digest, s.record.offset());
                 info = publisher.publish(s.staged, repo, digest, () -> s.published = digest, report);
             } else {
                 Optional<BlobInfo> stored = publisher.linkStored(repo, digest, report);
@@ -414,15 +415,15 @@ public final class UploadSessions {
         return null;
     }
 
-    private void appendLocked(Session s, UploadChunk chunk, boolean durable, Optional<Digest> digest) {
+    private void appendLocked(Session s, UploadChunk chunk, boolean durable, Caller caller, Optional<Digest> digest) {
         long start = s.record.offset();
         OptionalLong expected = expectedLength(chunk.contentLength(), chunk.contentRange(), start);
-        checkQuota(s, digest, expected);
+        checkQuota(s, caller, digest, expected);
         MessageDigest hasher = hasher(s);
         MessageDigest before = cloneOf(hasher);
         try {
             long n = BlobPublisher.receive(s.staged, chunk.body(), hasher, expected, durable);
-            quotas.checkBytes(s.record.repository(), digest, start + n);
+            quotas.checkBytes(caller, s.record.repository(), digest, start + n);
             advance(s, start + n, durable); // a PATCH acknowledges its chunk; a closing PUT's counts once published
         } catch (RuntimeException e) {
             restore(s, start, before, e);
@@ -435,9 +436,12 @@ public final class UploadSessions {
      * any of it is read; the session stays as it was. A chunk of unknown length is checked once received, before
      * it is acknowledged.
      */
-    private void checkQuota(Session s, Optional<Digest> digest, OptionalLong chunkLength) {
+    private void checkQuota(Session s, Caller caller, Optional<Digest> digest, OptionalLong chunkLength) {
+        if (s.published != null) {
+            throw Errors.uploadAlreadyStored(s.record.id());
+        }
         if (chunkLength.isPresent()) {
-            quotas.checkBytes(s.record.repository(), digest, s.record.offset() + chunkLength.getAsLong());
+            quotas.checkBytes(caller, s.record.repository(), digest, s.record.offset() + chunkLength.getAsLong());
         }
     }
 
@@ -532,19 +536,21 @@ public final class UploadSessions {
         private final Function<Session, T> completion;
         private final boolean durable;
         private final Optional<Digest> digest;
+        private final Caller caller;
 
-        ChunkSink(Session s, OptionalLong expected, boolean durable, Optional<Digest> digest,
+        ChunkSink(Session s, OptionalLong expected, boolean durable, Caller caller, Optional<Digest> digest,
                   Function<Session, T> completion) {
-            this(s, expected, durable, digest, completion, s.published != null ? null : hasher(s));
+            this(s, expected, durable, caller, digest, completion, s.published != null ? null : hasher(s));
         }
 
-        private ChunkSink(Session s, OptionalLong expected, boolean durable, Optional<Digest> digest,
+        private ChunkSink(Session s, OptionalLong expected, boolean durable, Caller caller, Optional<Digest> digest,
                           Function<Session, T> completion, MessageDigest hasher) {
             // A session whose bytes a failed close already published takes a retried close's body unread.
             super(hasher == null ? DISCARDING : s.staged.writer(),
                     hasher == null ? DigestAlgorithm.SHA256.newMessageDigest() : hasher, expected, durable);
             this.durable = durable;
             this.digest = digest;
+            this.caller = caller;
             this.s = s;
             this.start = s.record.offset();
             this.before = hasher == null ? null : cloneOf(hasher);
@@ -556,7 +562,7 @@ public final class UploadSessions {
             try {
                 try {
                     if (count > 0 && s.published == null) {
-                        quotas.checkBytes(s.record.repository(), digest, start + count);
+                        quotas.checkBytes(caller, s.record.repository(), digest, start + count);
                         advance(s, start + count, durable);
                     }
                 } catch (RuntimeException e) {

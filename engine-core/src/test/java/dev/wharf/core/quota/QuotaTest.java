@@ -402,6 +402,40 @@ class QuotaTest {
         }
     }
 
+    @Test
+    void shouldNotTellWhetherAHiddenRepositoryHoldsADigest() {
+        Caller mallory = Caller.of(() -> "mallory");
+        RepositoryName secret = RepositoryName.of("team/secret");
+        RepositoryName own = RepositoryName.of("team/mallory");
+        try (Registry registry = Registry.builder()
+                .authorizer((caller, action, repo) -> caller.isAnonymous() || repo.equals(own))
+                .quota(QuotaRule.namespace("team/**", QuotaLimits.NONE.withBytes(1000))).build()) {
+            Digest held = push(registry, secret, bytes(10, 's'));
+            Digest unknown = DigestAlgorithm.SHA256.digest(bytes(10, 'u'));
+            for (Digest digest : List.of(held, unknown)) {
+                // A declared length past the limit: refused alike, whether or not team/secret holds the digest.
+                assertThatThrownBy(() -> registry.pushBlob(mallory, own, digest, new UploadChunk(
+                        new ByteArrayInputStream(new byte[0]), OptionalLong.of(5000), Optional.empty())))
+                        .isInstanceOf(RegistryException.class).hasMessageStartingWith("quota exceeded: team/**");
+            }
+            // A caller who may read the holder is not charged for what the namespace holds already.
+            assertThatThrownBy(() -> registry.pushBlob(ME, APP, held, new UploadChunk(
+                    new ByteArrayInputStream(bytes(10, 's')), OptionalLong.of(5000), Optional.empty())))
+                    .isInstanceOf(RegistryException.class).hasMessageNotContaining("quota exceeded");
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartAnUploadIntoANewRepositoryPastTheRepositoriesLimit() {
+        try (Registry registry = registry(QuotaRule.namespace("team/**", QuotaLimits.NONE.withRepositories(1)))) {
+            push(registry, APP, bytes(10, 'a'));
+            assertThatThrownBy(() -> registry.startUpload(ME, LIB, Optional.empty()))
+                    .isInstanceOf(RegistryException.class).hasMessageContaining("may hold 1 repositories");
+            UploadStatus session = registry.startUpload(ME, APP, Optional.empty()).session().orElseThrow();
+            assertThat(session.repository()).isEqualTo(APP);
+        }
+    }
+
     /** A body that records whether anything read it. */
     private static final class ThrowingStream extends java.io.InputStream {
         boolean touched;
