@@ -1,0 +1,2 @@
+/** An example Spring Boot application serving a Wharf registry. */
+package dev.wharf.example;
