@@ -166,6 +166,7 @@ public final class UploadSessions {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
         try {
+            refuseChunkAfterPublish(s);
             appendLocked(s, chunk, true, caller, Optional.empty());
             return status(s.record);
         } finally {
@@ -198,6 +199,7 @@ public final class UploadSessions {
         access.require(caller, Action.PUSH, repo);
         Session s = acquire(id, repo);
         try {
+            refuseChunkAfterPublish(s);
             OptionalLong expected = expectedLength(length, range, s.record.offset());
             checkQuota(s, caller, Optional.empty(), expected);
             return new ChunkSink<>(s, expected, true, caller, Optional.empty(), locked -> status(locked.record));
@@ -432,14 +434,21 @@ public final class UploadSessions {
     }
 
     /**
+     * Refuses a chunk for a session whose bytes a refused close already stored (its staged write is gone): only
+     * closing it again, or cancelling it, can follow.
+     */
+    private static void refuseChunkAfterPublish(Session s) {
+        if (s.published != null) {
+            throw Errors.uploadAlreadyStored(s.record.id());
+        }
+    }
+
+    /**
      * Refuses a chunk whose declared length would take the session past a byte quota of its repository, before
      * any of it is read; the session stays as it was. A chunk of unknown length is checked once received, before
      * it is acknowledged.
      */
     private void checkQuota(Session s, Caller caller, Optional<Digest> digest, OptionalLong chunkLength) {
-        if (s.published != null) {
-            throw Errors.uploadAlreadyStored(s.record.id());
-        }
         if (chunkLength.isPresent()) {
             quotas.checkBytes(caller, s.record.repository(), digest, s.record.offset() + chunkLength.getAsLong());
         }
