@@ -76,6 +76,24 @@ public record ContentRule(RepositoryGlob namespace, Field field, boolean allow, 
         return new ContentRule(RepositoryGlob.parse(namespace), field, false, glob);
     }
 
+    /**
+     * How {@code rules} govern each field in {@code repository}: {@code allow-list}, {@code deny-list} or
+     * {@code allow-and-deny-lists}; fields without rules there are absent. Says how the policy works, not what it
+     * holds, as a discovery document may tell any client.
+     */
+    public static java.util.Map<Field, String> modes(java.util.List<ContentRule> rules, RepositoryName repository) {
+        java.util.Map<Field, int[]> kinds = new java.util.EnumMap<>(Field.class);
+        for (ContentRule rule : rules) {
+            if (rule.namespace().matches(repository)) {
+                kinds.computeIfAbsent(rule.field(), f -> new int[2])[rule.allow() ? 0 : 1]++;
+            }
+        }
+        java.util.Map<Field, String> modes = new java.util.EnumMap<>(Field.class);
+        kinds.forEach((field, n) -> modes.put(field, n[0] > 0 && n[1] > 0 ? "allow-and-deny-lists"
+                : n[0] > 0 ? "allow-list" : "deny-list"));
+        return modes;
+    }
+
     /** True if {@code value} matches this rule's glob (compiles it: keep a {@link #matcher()} to test often). */
     public boolean matches(String value) {
         return matcher().test(value);

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in {@link QuotaPolicy} over {@link QuotaRule}s: a namespace rule's scope is its glob, a
- * per-repository rule's scope the repository's name; the scopes of a name are remembered (up to a bound).
+ * per-repository rule's scope the repository's name; the scopes of a name and the limits of a scope are remembered
+ * (up to a bound), since they are asked on every counted change.
  */
 final class RuleQuotaPolicy implements QuotaPolicy {
     private static final int REMEMBERED = 16_384;
@@ -21,6 +22,8 @@ final class RuleQuotaPolicy implements QuotaPolicy {
     private final Map<String, QuotaLimits> namespaceLimits = new LinkedHashMap<>();
     private final String countingKey;
     private final Map<RepositoryName, List<String>> scopes = new ConcurrentHashMap<>();
+    /** The limits of each scope asked about: asked on every counted change, and fixed for these rules. */
+    private final Map<String, QuotaLimits> limits = new ConcurrentHashMap<>();
 
     RuleQuotaPolicy(List<QuotaRule> rules) {
         this.rules = List.copyOf(rules);
@@ -59,6 +62,19 @@ final class RuleQuotaPolicy implements QuotaPolicy {
 
     @Override
     public QuotaLimits limits(String scope) {
+        QuotaLimits known = limits.get(scope);
+        if (known != null) {
+            return known;
+        }
+        QuotaLimits found = limitsOf(scope);
+        if (limits.size() >= REMEMBERED) {
+            limits.clear();
+        }
+        limits.put(scope, found);
+        return found;
+    }
+
+    private QuotaLimits limitsOf(String scope) {
         QuotaLimits limits = namespaceLimits.getOrDefault(scope, QuotaLimits.NONE);
         RepositoryName name;
         try {

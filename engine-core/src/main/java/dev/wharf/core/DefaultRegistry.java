@@ -214,25 +214,23 @@ public final class DefaultRegistry implements Registry {
     public UploadSink<UploadStart> openBlobPush(Caller caller, RepositoryName repository, Digest digest,
                                                 OptionalLong contentLength) {
         mirror.refuseWrites(repository);
-        return events.reportingRefusals(caller, repository, events.reportingRefusals(caller, repository,
-                () -> durable.of(durable.withoutSync(() -> ingest.openPush(caller, repository, digest, contentLength)))));
+        return events.reportingRefusalsOf(caller, repository,
+                () -> durable.of(durable.withoutSync(() -> ingest.openPush(caller, repository, digest, contentLength))));
     }
 
     @Override
     public UploadSink<UploadStatus> openUploadAppend(Caller caller, RepositoryName repository, String uploadId,
                                                      OptionalLong contentLength, Optional<ByteRange> contentRange) {
-        return events.reportingRefusals(caller, repository, events.reportingRefusals(caller, repository,
-                () -> durable.of(durable.withoutSync(
-                        () -> uploads.openAppend(caller, repository, uploadId, contentLength, contentRange)))));
+        return events.reportingRefusalsOf(caller, repository, () -> durable.of(durable.withoutSync(
+                () -> uploads.openAppend(caller, repository, uploadId, contentLength, contentRange))));
     }
 
     @Override
     public UploadSink<BlobInfo> openUploadComplete(Caller caller, RepositoryName repository, String uploadId,
                                                    Digest digest, OptionalLong contentLength,
                                                    Optional<ByteRange> contentRange) {
-        return events.reportingRefusals(caller, repository, events.reportingRefusals(caller, repository,
-                () -> durable.of(durable.withoutSync(() -> uploads.openComplete(caller, repository, uploadId, digest,
-                        contentLength, contentRange)))));
+        return events.reportingRefusalsOf(caller, repository, () -> durable.of(durable.withoutSync(
+                () -> uploads.openComplete(caller, repository, uploadId, digest, contentLength, contentRange))));
     }
 
     @Override

@@ -57,7 +57,7 @@ final class Batch implements AutoCloseable {
      * Whether this change carries events or counts usage (only then are repository creations and emptyings
      * worth looking for).
      */
-    boolean recordsEvents() {
+    boolean reportsRepositoryChanges() {
         return events != null && !events.isEmpty() || tally != null;
     }
 

@@ -100,8 +100,8 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
 
     /** Adds the repository's marker to {@code batch}: it holds something now. */
     void markRepository(Batch batch, RepositoryName repository) throws RocksDBException {
-        // A read on every push, so only when the change's events want to know.
-        if (batch.recordsEvents() && !database.has(REPOSITORIES, ROOT, repository)) {
+        // A read on every push, so only when the change's events or usage counts want to know.
+        if (batch.reportsRepositoryChanges() && !database.has(REPOSITORIES, ROOT, repository)) {
             batch.repositoryCreated(repository);
         }
         batch.put(REPOSITORIES, ROOT, repository);

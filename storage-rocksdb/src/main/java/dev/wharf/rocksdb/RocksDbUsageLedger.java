@@ -63,17 +63,17 @@ final class RocksDbUsageLedger implements UsageLedger {
 
         @Override
         public Usage usage(String scope) {
-            return read(() -> database.get(USAGE, ROOT, scope)).orElse(Usage.ZERO);
+            return call(() -> database.get(USAGE, ROOT, scope)).orElse(Usage.ZERO);
         }
 
         @Override
         public Optional<UsageRef> reference(String scope, Digest digest) {
-            return read(() -> database.get(USAGE_REFS, scope, digest));
+            return call(() -> database.get(USAGE_REFS, scope, digest));
         }
 
         @Override
         public void putUsage(String scope, Usage usage) {
-            write(() -> {
+            call(() -> {
                 if (usage.isZero()) {
                     batch.delete(USAGE, ROOT, scope);
                 } else {
@@ -85,7 +85,7 @@ final class RocksDbUsageLedger implements UsageLedger {
 
         @Override
         public void putReference(String scope, Digest digest, UsageRef reference) {
-            write(() -> {
+            call(() -> {
                 if (reference == null) {
                     batch.delete(USAGE_REFS, scope, digest);
                 } else {
@@ -95,11 +95,7 @@ final class RocksDbUsageLedger implements UsageLedger {
             });
         }
 
-        private <T> T read(Database.Call<T> call) {
-            return write(call);
-        }
-
-        private <T> T write(Database.Call<T> call) {
+        private <T> T call(Database.Call<T> call) {
             try {
                 return call.run();
             } catch (RocksDBException e) {

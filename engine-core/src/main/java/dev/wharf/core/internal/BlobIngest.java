@@ -4,7 +4,6 @@ import dev.wharf.api.Action;
 import dev.wharf.api.BlobInfo;
 import dev.wharf.api.Caller;
 import dev.wharf.api.Digest;
-import dev.wharf.api.Page;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
@@ -28,9 +27,6 @@ import java.util.OptionalLong;
  * that case the answer is an upload session, exactly as for a blob that does not exist.
  */
 public final class BlobIngest {
-    /** How many linking repositories a mount without {@code from} examines per page. */
-    private static final int MOUNT_SCAN_PAGE = 256;
-
     private final BlobStore blobs;
     private final RepositoryLinks links;
     private final BlobPublisher publisher;
@@ -139,18 +135,6 @@ public final class BlobIngest {
 
     /** The first repository (in name order) the caller may pull that links {@code digest}. */
     private Optional<RepositoryName> findReadableLink(Caller caller, Digest digest) {
-        Optional<RepositoryName> after = Optional.empty();
-        while (true) {
-            Page<RepositoryName> page = links.repositoriesLinking(digest, after, MOUNT_SCAN_PAGE);
-            for (RepositoryName candidate : page.items()) {
-                if (access.mayDrawFrom(caller, candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-            if (!page.hasMore()) {
-                return Optional.empty();
-            }
-            after = Optional.of(page.last());
-        }
+        return access.readableLinker(links, caller, digest, repo -> true);
     }
 }

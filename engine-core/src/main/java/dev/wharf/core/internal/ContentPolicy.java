@@ -8,7 +8,6 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.core.manifest.ManifestParser;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,8 @@ import java.util.function.Predicate;
 /**
  * The content policy: which manifest media types, artifact types, config and layer media types a push may carry,
  * by namespace ({@link ContentRule}). A refusal names the field and the refused value, never the rules, so that
- * the policy itself is not divulged; {@link #modes} says only whether a field is governed by an allow list, a deny
- * list or both.
+ * the policy itself is not divulged; {@link ContentRule#modes} says only whether a field is governed by an allow
+ * list, a deny list or both.
  */
 public final class ContentPolicy {
     /** Config media types of plain images, which have no artifact type. */
@@ -114,22 +113,5 @@ public final class ContentPolicy {
         detail.put("value", value);
         return new RegistryException(ErrorCode.CONTENT_REFUSED, "this registry does not accept " + field.label()
                 + " '" + value + "' in " + repo, detail);
-    }
-
-    /**
-     * For each field governed in {@code repo}: {@code allow-list}, {@code deny-list} or
-     * {@code allow-and-deny-lists}; fields without rules are absent. Says how the policy works, not what it holds.
-     */
-    public Map<ContentRule.Field, String> modes(RepositoryName repo) {
-        Map<ContentRule.Field, int[]> kinds = new EnumMap<>(ContentRule.Field.class);
-        for (Compiled c : rules) {
-            if (c.rule().namespace().matches(repo)) {
-                kinds.computeIfAbsent(c.rule().field(), f -> new int[2])[c.rule().allow() ? 0 : 1]++;
-            }
-        }
-        Map<ContentRule.Field, String> modes = new EnumMap<>(ContentRule.Field.class);
-        kinds.forEach((field, n) -> modes.put(field, n[0] > 0 && n[1] > 0 ? "allow-and-deny-lists"
-                : n[0] > 0 ? "allow-list" : "deny-list"));
-        return modes;
     }
 }

@@ -63,18 +63,14 @@ public final class Durability {
      * returns once what it wrote is durable, as {@link #of} does.
      */
     public <T> UploadSink<T> of(UploadSink<T> sink) {
-        return new UploadSink<>() {
+        return new ForwardingUploadSink<>(sink) {
             @Override
             public void write(ByteBuffer bytes) {
-                withoutSync(() -> {
-                    sink.write(bytes);
-                    return null;
-                });
-            }
-
-            @Override
-            public long written() {
-                return sink.written();
+                try {
+                    sink.write(bytes); // once per buffer of a body: no allocation here
+                } catch (RuntimeException e) {
+                    throw named(e);
+                }
             }
 
             @Override
@@ -84,10 +80,11 @@ public final class Durability {
 
             @Override
             public void abort() {
-                withoutSync(() -> {
+                try {
                     sink.abort();
-                    return null;
-                });
+                } catch (RuntimeException e) {
+                    throw named(e);
+                }
             }
         };
     }

@@ -130,31 +130,26 @@ public final class Events {
         }
     }
 
-    /** {@link #reportingRefusals(Caller, RepositoryName, java.util.function.Supplier)} for a streamed push. */
-    public <T> dev.wharf.api.UploadSink<T> reportingRefusals(Caller caller, RepositoryName repo,
-                                                            dev.wharf.api.UploadSink<T> sink) {
-        return new dev.wharf.api.UploadSink<>() {
+    /**
+     * {@link #reportingRefusals(Caller, RepositoryName, java.util.function.Supplier)} for a streamed push: reports a
+     * refusal when the sink is opened, and while its body is written and finished.
+     */
+    public <T> dev.wharf.api.UploadSink<T> reportingRefusalsOf(Caller caller, RepositoryName repo,
+            java.util.function.Supplier<dev.wharf.api.UploadSink<T>> open) {
+        return new ForwardingUploadSink<>(reportingRefusals(caller, repo, open)) {
             @Override
             public void write(java.nio.ByteBuffer bytes) {
-                reportingRefusals(caller, repo, () -> {
-                    sink.write(bytes);
-                    return null;
-                });
-            }
-
-            @Override
-            public long written() {
-                return sink.written();
+                try {
+                    sink.write(bytes); // once per buffer of a body: no allocation here
+                } catch (dev.wharf.api.RegistryException e) {
+                    refused(caller, repo, e);
+                    throw e;
+                }
             }
 
             @Override
             public T finish() {
                 return reportingRefusals(caller, repo, sink::finish);
-            }
-
-            @Override
-            public void abort() {
-                sink.abort();
             }
         };
     }

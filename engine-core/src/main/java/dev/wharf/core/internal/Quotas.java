@@ -155,22 +155,8 @@ public final class Quotas {
 
     /** True if a repository of {@code scope} that {@code caller} may pull links {@code digest}. */
     private boolean heldReadably(Caller caller, String scope, Digest digest) {
-        if (ledger.get().reference(scope, digest).isEmpty()) {
-            return false;
-        }
-        Optional<RepositoryName> after = Optional.empty();
-        while (true) {
-            Page<RepositoryName> page = meta.repositoriesLinking(digest, after, 256);
-            for (RepositoryName holder : page.items()) {
-                if (policy.get().scopes(holder).contains(scope) && access.mayDrawFrom(caller, holder)) {
-                    return true;
-                }
-            }
-            if (!page.hasMore() || page.items().isEmpty()) {
-                return false;
-            }
-            after = Optional.of(page.items().get(page.items().size() - 1));
-        }
+        return ledger.get().reference(scope, digest).isPresent() && access.readableLinker(meta, caller, digest,
+                holder -> policy.get().scopes(holder).contains(scope)).isPresent();
     }
 
     /**

@@ -270,6 +270,23 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return repos.computeIfAbsent(name.value(), k -> new Repo());
     }
 
+    /**
+     * Ends a change that removed something from {@code repository} (under the write lock): drops the repository if
+     * it holds nothing now, reporting that to the events and the usage tally (if any), then counts and logs.
+     */
+    private void removed(RepositoryName repository, UsageTally tally, PendingEvents pending) {
+        if (dropIfEmpty(repository)) {
+            pending.repositoryEmptied(repository);
+            if (tally != null) {
+                tally.repositoryEmptied();
+            }
+        }
+        if (tally != null) {
+            tally.apply(usageView);
+        }
+        log(pending);
+    }
+
     /** Drops the repository if it holds nothing now; true if it did. */
     private boolean dropIfEmpty(RepositoryName name) {
         Repo r = repos.get(name.value());
@@ -351,16 +368,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             if (tally != null) {
                 tally.unlinked(digest);
             }
-            if (dropIfEmpty(repository)) {
-                pending.repositoryEmptied(repository);
-                if (tally != null) {
-                    tally.repositoryEmptied();
-                }
-            }
-            if (tally != null) {
-                tally.apply(usageView);
-            }
-            log(pending);
+            removed(repository, tally, pending);
             return true;
         });
     }
@@ -520,16 +528,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             if (tally != null) {
                 tally.manifestRemoved(digest).tagsRemoved(tagsRemoved[0]);
             }
-            if (dropIfEmpty(repository)) {
-                pending.repositoryEmptied(repository);
-                if (tally != null) {
-                    tally.repositoryEmptied();
-                }
-            }
-            if (tally != null) {
-                tally.apply(usageView);
-            }
-            log(pending);
+            removed(repository, tally, pending);
             return true;
         });
     }
