@@ -77,6 +77,14 @@ public final class ErrorEnvelope {
     }
 
     /**
+     * The envelope of one error of the catalogue, for code outside the servlet that answers in its name (a filter in
+     * front of it, say): {@code code}'s wire code and {@code message}.
+     */
+    public static byte[] of(ErrorCode code, String message) {
+        return json(code.wireCode(), message, Optional.empty());
+    }
+
+    /**
      * One error as the envelope's JSON; {@code detail} is left out when empty.
      *
      * @throws java.io.UncheckedIOException if {@code detail} cannot be serialised

@@ -63,15 +63,8 @@ final class ExtensionsHandler {
      * themselves are not shown.
      */
     private Map<String, String> contentPolicy(RepositoryName repository) {
-        Map<ContentRule.Field, int[]> kinds = new java.util.EnumMap<>(ContentRule.Field.class);
-        for (ContentRule rule : config.contentRules()) {
-            if (rule.namespace().matches(repository)) {
-                kinds.computeIfAbsent(rule.field(), f -> new int[2])[rule.allow() ? 0 : 1]++;
-            }
-        }
         Map<String, String> modes = new LinkedHashMap<>();
-        kinds.forEach((field, n) -> modes.put(field.label(), n[0] > 0 && n[1] > 0 ? "allow-and-deny-lists"
-                : n[0] > 0 ? "allow-list" : "deny-list"));
+        ContentRule.modes(config.contentRules(), repository).forEach((field, mode) -> modes.put(field.label(), mode));
         return modes;
     }
 

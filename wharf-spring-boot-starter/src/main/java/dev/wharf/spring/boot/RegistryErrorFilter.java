@@ -39,20 +39,24 @@ public final class RegistryErrorFilter extends OncePerRequestFilter {
 
             @Override
             public void sendError(int status) throws IOException {
-                envelope(response, status, null);
+                envelope(response, status, (String) null);
             }
         });
     }
 
     /** Writes the envelope for {@code status}, unless the answer has begun (then only the status can go). */
     public static void envelope(HttpServletResponse response, int status, String message) throws IOException {
+        envelope(response, status, ErrorEnvelope.forStatus(status, message));
+    }
+
+    /** Writes {@code body}, an envelope ({@link ErrorEnvelope}), with {@code status}, unless the answer has begun. */
+    public static void envelope(HttpServletResponse response, int status, byte[] body) throws IOException {
         if (response.isCommitted()) {
             return;
         }
         response.resetBuffer();
         response.setStatus(status);
         response.setContentType(ErrorEnvelope.MEDIA_TYPE);
-        byte[] body = ErrorEnvelope.forStatus(status, message);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
         response.flushBuffer();

@@ -29,19 +29,20 @@ public final class RegistryPaths {
 
     /** True for {@code /v2} and everything under {@code /v2/}. */
     public boolean matches(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        String context = request.getContextPath();
-        String local = context != null && !context.isEmpty() && uri.startsWith(context)
-                ? uri.substring(context.length()) : uri;
+        String local = local(request);
         return local.equals(path) || local.startsWith(path + "/");
     }
 
     /** True for the API root, {@code /v2/} (or {@code /v2}). */
     public boolean isBase(HttpServletRequest request) {
+        String local = local(request);
+        return local.equals(path) || local.equals(path + "/");
+    }
+
+    /** The request's path below the application's context path, as sent. */
+    public static String local(HttpServletRequest request) {
         String uri = request.getRequestURI();
         String context = request.getContextPath();
-        String local = context != null && !context.isEmpty() && uri.startsWith(context)
-                ? uri.substring(context.length()) : uri;
-        return local.equals(path) || local.equals(path + "/");
+        return context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length()) : uri;
     }
 }

@@ -1,5 +1,7 @@
 package dev.wharf.spring.boot.security;
 
+import dev.wharf.api.ErrorCode;
+import dev.wharf.servlet.ErrorEnvelope;
 import dev.wharf.spi.Authorizer;
 import dev.wharf.spring.boot.RegistryErrorFilter;
 import dev.wharf.spring.boot.RegistryPaths;
@@ -63,30 +65,15 @@ public class WharfSecurityAutoConfiguration {
                 response.sendError(HttpServletResponse.SC_BAD_REQUEST);
                 return;
             }
-            String local = request.getRequestURI().substring(Math.min(request.getRequestURI().length(),
-                    request.getContextPath().length()));
-            if (local.contains("//")) {
-                writeNameInvalid(response, local);
+            if (RegistryPaths.local(request).contains("//")) {
+                RegistryErrorFilter.envelope(response, HttpServletResponse.SC_BAD_REQUEST, ErrorEnvelope.of(
+                        ErrorCode.NAME_INVALID, "invalid repository name: the path has an empty segment (//), which"
+                                + " no repository name has"));
             } else {
                 RegistryErrorFilter.envelope(response, HttpServletResponse.SC_BAD_REQUEST, "the request was refused: "
                         + rejected.getMessage());
             }
         };
-    }
-
-    private static void writeNameInvalid(HttpServletResponse response, String path) throws java.io.IOException {
-        byte[] body = ("{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"invalid repository name: the path "
-                + "has an empty segment (//), which no repository name has\"}]}").getBytes(
-                java.nio.charset.StandardCharsets.UTF_8);
-        if (response.isCommitted()) {
-            return;
-        }
-        response.resetBuffer();
-        response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-        response.flushBuffer();
     }
 
     /** The registry path's filter chain, ahead of the application's own chains. */
