@@ -31,6 +31,12 @@ public enum ErrorCode {
     RANGE_INVALID(416, "requested range not satisfiable"),
     /** Wharf's addition (as in CNCF distribution): a malformed {@code n} or {@code last} page parameter. */
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
+    /**
+     * Wharf's addition: a search query Wharf cannot answer (an unparsable date, an unknown sort key, a malformed
+     * glob, or a cursor that is malformed, tampered with, or from another query or caller); the detail names the
+     * parameter.
+     */
+    QUERY_INVALID(400, "invalid search query"),
     /** Wharf's addition: a conditional tag move ({@code If-Match} / {@code If-None-Match}) found another state. */
     PRECONDITION_FAILED(412, "precondition failed"),
     /** Wharf's addition: a push would exceed a quota; nothing was stored. */
