@@ -23,9 +23,13 @@ import java.util.Set;
  * @param annotations  the manifest's annotations
  * @param pushedAt     when it was pushed ({@link Instant#EPOCH} when unknown); untagged-manifest retention
  *                     counts from here
+ * @param contentSize  the manifest's size plus the sizes its descriptors declare (config and layers of an image
+ *                     manifest, the entries of an index), as search reports it; the manifest's own size when
+ *                     nothing else is known
  */
 public record ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> children, Optional<Digest> subject,
-                             Optional<String> artifactType, Map<String, String> annotations, Instant pushedAt) {
+                             Optional<String> artifactType, Map<String, String> annotations, Instant pushedAt,
+                             long contentSize) {
     public ManifestRecord {
         Objects.requireNonNull(manifest, "manifest");
         blobs = Set.copyOf(blobs);
@@ -34,6 +38,16 @@ public record ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> c
         Objects.requireNonNull(artifactType, "artifactType");
         annotations = Map.copyOf(annotations);
         Objects.requireNonNull(pushedAt, "pushedAt");
+        if (contentSize < manifest.size()) {
+            throw new IllegalArgumentException("contentSize " + contentSize + " is below the manifest's own size "
+                    + manifest.size());
+        }
+    }
+
+    /** A record whose content size is the manifest's own size. */
+    public ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> children, Optional<Digest> subject,
+                          Optional<String> artifactType, Map<String, String> annotations, Instant pushedAt) {
+        this(manifest, blobs, children, subject, artifactType, annotations, pushedAt, manifest.size());
     }
 
     /** A record whose push time is not known yet ({@link Instant#EPOCH}). */
@@ -44,7 +58,7 @@ public record ManifestRecord(Manifest manifest, Set<Digest> blobs, Set<Digest> c
 
     /** This record, pushed at {@code time}. */
     public ManifestRecord withPushedAt(Instant time) {
-        return new ManifestRecord(manifest, blobs, children, subject, artifactType, annotations, time);
+        return new ManifestRecord(manifest, blobs, children, subject, artifactType, annotations, time, contentSize);
     }
 
     public Digest digest() {

@@ -87,7 +87,7 @@ public interface ManifestStoreContract extends MetadataStoreUnderTest {
         ManifestRecord record = new ManifestRecord(m, Set.of(digest("config"), digest("layer1"), digest("layer2")),
                 Set.of(digest("child")), Optional.of(digest("subject")), Optional.of("application/vnd.example.sbom"),
                 Map.of("org.opencontainers.image.created", "2026-01-01T00:00:00Z", "empty", ""),
-                T0.plusMillis(1234));
+                T0.plusMillis(1234), bytes.length + 5_000_000_000L);
         store().putManifest(REPO, record, List.of());
         ManifestRecord read = store().manifest(REPO, m.digest()).orElseThrow();
         assertThat(read.manifest().bytes()).isEqualTo(bytes);
@@ -98,6 +98,7 @@ public interface ManifestStoreContract extends MetadataStoreUnderTest {
         assertThat(read.artifactType()).isEqualTo(record.artifactType());
         assertThat(read.annotations()).isEqualTo(record.annotations());
         assertThat(read.pushedAt()).isEqualTo(record.pushedAt());
+        assertThat(read.contentSize()).isEqualTo(record.contentSize());
     }
 
     @Test

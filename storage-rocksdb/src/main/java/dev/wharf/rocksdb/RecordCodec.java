@@ -79,6 +79,7 @@ final class RecordCodec {
             writeOptional(out, r.artifactType());
             writeMap(out, r.annotations());
             out.writeLong(r.pushedAt().toEpochMilli());
+            out.writeLong(r.contentSize());
         });
     }
 
@@ -94,8 +95,10 @@ final class RecordCodec {
             Optional<String> artifactType = readOptional(in);
             Map<String, String> annotations = readMap(in);
             Instant pushedAt = Instant.ofEpochMilli(in.readLong());
+            // Records written before the content size was kept end here; their content size is the manifest's own.
+            long contentSize = in.available() >= Long.BYTES ? in.readLong() : bytes.length;
             return new ManifestRecord(new Manifest(digest, mediaType, bytes), new java.util.LinkedHashSet<>(blobs),
-                    new java.util.LinkedHashSet<>(children), subject, artifactType, annotations, pushedAt);
+                    new java.util.LinkedHashSet<>(children), subject, artifactType, annotations, pushedAt, contentSize);
         });
     }
 

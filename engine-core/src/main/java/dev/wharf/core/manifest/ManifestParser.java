@@ -9,6 +9,7 @@ import dev.wharf.api.RegistryException;
 import dev.wharf.spi.ManifestRecord;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,12 +99,14 @@ public final class ManifestParser {
         Optional<String> artifactType = text(root.artifactType, "artifactType").filter(s -> !s.isEmpty());
         Optional<String> configMediaType = Optional.empty();
         List<String> layerMediaTypes = new ArrayList<>();
+        long contentSize = bytes.length;
         if (MediaTypes.isImageManifest(kind)) {
             if (!(root.config instanceof ManifestFields.Descriptor config)) {
                 throw invalid("an image manifest needs a 'config' descriptor");
             }
             ParsedDescriptor configDescriptor = descriptor(config, "config");
             blobs.add(configDescriptor.digest());
+            contentSize = plus(contentSize, configDescriptor.size());
             configMediaType = Optional.of(configDescriptor.mediaType());
             if (root.layers == null) {
                 throw invalid("an image manifest needs a 'layers' array");
@@ -112,6 +115,7 @@ public final class ManifestParser {
             for (int i = 0; i < layers.size(); i++) {
                 ParsedDescriptor d = descriptor(layers.get(i), "layers[" + i + "]");
                 layerMediaTypes.add(d.mediaType());
+                contentSize = plus(contentSize, d.size());
                 if (!d.external()) {
                     blobs.add(d.digest());
                 }
@@ -125,7 +129,9 @@ public final class ManifestParser {
             }
             List<Object> manifests = root.manifests;
             for (int i = 0; i < manifests.size(); i++) {
-                children.add(descriptor(manifests.get(i), "manifests[" + i + "]").digest());
+                ParsedDescriptor d = descriptor(manifests.get(i), "manifests[" + i + "]");
+                children.add(d.digest());
+                contentSize = plus(contentSize, d.size());
             }
         }
         Optional<Digest> subject = Optional.empty();
@@ -133,7 +139,13 @@ public final class ManifestParser {
             subject = Optional.of(descriptor(root.subject, "subject").digest());
         }
         return new Parsed(new ManifestRecord(new Manifest(digest, served, bytes), blobs, children, subject, artifactType,
-                annotations(root)), configMediaType, List.copyOf(layerMediaTypes));
+                annotations(root), Instant.EPOCH, contentSize), configMediaType, List.copyOf(layerMediaTypes));
+    }
+
+    /** {@code a + b}, held at {@link Long#MAX_VALUE} where declared sizes would overflow. */
+    private static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** A descriptor's essentials; {@code external} for foreign layers served from {@code urls}. */

@@ -45,6 +45,25 @@ class ManifestParserTest {
     }
 
     @Test
+    void contentSizeIsTheManifestPlusWhatItsDescriptorsDeclare() {
+        String json = image("");
+        ManifestRecord image = parse(MediaTypes.OCI_MANIFEST, json);
+        assertThat(image.contentSize()).isEqualTo(json.getBytes(StandardCharsets.UTF_8).length + 2 + 3);
+
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+                + "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + A + "\",\"size\":5},"
+                + "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + B + "\",\"size\":7}]}";
+        assertThat(parse(null, index).contentSize()).isEqualTo(index.getBytes(StandardCharsets.UTF_8).length + 12);
+
+        // declared sizes that would overflow are held at the largest size rather than wrapping negative
+        String huge = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+                + "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + A + "\",\"size\":" + Long.MAX_VALUE
+                + "},{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + B + "\",\"size\":" + Long.MAX_VALUE
+                + "}]}";
+        assertThat(parse(null, huge).contentSize()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void shouldPreferArtifactTypeFieldOverConfigMediaType() {
         ManifestRecord r = parse(MediaTypes.OCI_MANIFEST, image(",\"artifactType\":\"application/vnd.example+json\""));
         assertThat(r.artifactType()).contains("application/vnd.example+json");

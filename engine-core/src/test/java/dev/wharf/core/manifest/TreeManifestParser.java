@@ -71,6 +71,7 @@ final class TreeManifestParser {
         Set<Digest> blobs = new LinkedHashSet<>();
         Set<Digest> children = new LinkedHashSet<>();
         Optional<String> artifactType = text(root, "artifactType").filter(s -> !s.isEmpty());
+        java.math.BigInteger total = java.math.BigInteger.valueOf(bytes.length);
         if (MediaTypes.isImageManifest(kind)) {
             JsonNode config = root.get("config");
             if (config == null || !config.isObject()) {
@@ -78,6 +79,7 @@ final class TreeManifestParser {
             }
             ParsedDescriptor configDescriptor = descriptor(config, "config");
             blobs.add(configDescriptor.digest());
+            total = total.add(java.math.BigInteger.valueOf(configDescriptor.size()));
             JsonNode layers = root.get("layers");
             if (layers == null || !layers.isArray()) {
                 throw invalid("an image manifest needs a 'layers' array");
@@ -85,6 +87,7 @@ final class TreeManifestParser {
             int i = 0;
             for (JsonNode layer : layers) {
                 ParsedDescriptor d = descriptor(layer, "layers[" + i++ + "]");
+                total = total.add(java.math.BigInteger.valueOf(d.size()));
                 if (!d.external()) {
                     blobs.add(d.digest());
                 }
@@ -99,7 +102,9 @@ final class TreeManifestParser {
             }
             int i = 0;
             for (JsonNode entry : manifests) {
-                children.add(descriptor(entry, "manifests[" + i++ + "]").digest());
+                ParsedDescriptor d = descriptor(entry, "manifests[" + i++ + "]");
+                children.add(d.digest());
+                total = total.add(java.math.BigInteger.valueOf(d.size()));
             }
         }
         Optional<Digest> subject = Optional.empty();
@@ -107,8 +112,9 @@ final class TreeManifestParser {
         if (subjectNode != null && !subjectNode.isNull()) {
             subject = Optional.of(descriptor(subjectNode, "subject").digest());
         }
+        long contentSize = total.min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
         return new ManifestRecord(new Manifest(digest, served, bytes), blobs, children, subject, artifactType,
-                annotations(root));
+                annotations(root), java.time.Instant.EPOCH, contentSize);
     }
 
     private static JsonNode readTree(byte[] bytes) {
