@@ -104,7 +104,8 @@ public final class RepositoryGlob {
         return new RepositoryGlob(String.join("/", canonical), compiled.toArray(String[]::new));
     }
 
-    private static boolean isAllowed(char c) {
+    /** Whether {@code c} may stand in a glob: a repository name's characters and the wildcards. */
+    static boolean isAllowed(char c) {
         return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '/'
                 || c == '*' || c == '?';
     }

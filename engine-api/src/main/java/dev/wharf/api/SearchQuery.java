@@ -57,62 +57,59 @@ public final class SearchQuery {
         }
     }
 
-    private final Optional<RepositoryName> repository;
-    private final Optional<String> repositories;
-    private final Optional<RepositoryGlob> repositoryGlob;
-    private final Optional<String> tags;
-    private final Set<String> artifactTypes;
-    private final Set<String> mediaTypes;
-    private final Map<String, String> annotations;
-    private final Optional<Instant> pushedAfter;
-    private final Optional<Instant> pushedBefore;
-    private final Optional<Instant> updatedAfter;
-    private final Optional<Instant> updatedBefore;
-    private final Sort sort;
-    private final Optional<Order> order;
-    private final int limit;
-    private final Optional<String> cursor;
+    /**
+     * The query's state. Each {@code with…} method changes a fresh copy before handing it to a new query, which
+     * holds it through a final field and never changes it again; so queries are immutable and safely shared.
+     */
+    private static final class Fields implements Cloneable {
+        Optional<RepositoryName> repository = Optional.empty();
+        Optional<String> repositories = Optional.empty();
+        Optional<RepositoryGlob> repositoryGlob = Optional.empty();
+        Optional<String> tags = Optional.empty();
+        Set<String> artifactTypes = Set.of();
+        Set<String> mediaTypes = Set.of();
+        Map<String, String> annotations = Map.of();
+        Optional<Instant> pushedAfter = Optional.empty();
+        Optional<Instant> pushedBefore = Optional.empty();
+        Optional<Instant> updatedAfter = Optional.empty();
+        Optional<Instant> updatedBefore = Optional.empty();
+        Sort sort = Sort.NAME;
+        Optional<Order> order = Optional.empty();
+        int limit = DEFAULT_LIMIT;
+        Optional<String> cursor = Optional.empty();
 
-    private SearchQuery(Optional<RepositoryName> repository, Optional<String> repositories,
-                        Optional<RepositoryGlob> repositoryGlob, Optional<String> tags, Set<String> artifactTypes,
-                        Set<String> mediaTypes, Map<String, String> annotations, Optional<Instant> pushedAfter,
-                        Optional<Instant> pushedBefore, Optional<Instant> updatedAfter, Optional<Instant> updatedBefore,
-                        Sort sort, Optional<Order> order, int limit, Optional<String> cursor) {
-        this.repository = repository;
-        this.repositories = repositories;
-        this.repositoryGlob = repositoryGlob;
-        this.tags = tags;
-        this.artifactTypes = artifactTypes;
-        this.mediaTypes = mediaTypes;
-        this.annotations = annotations;
-        this.pushedAfter = pushedAfter;
-        this.pushedBefore = pushedBefore;
-        this.updatedAfter = updatedAfter;
-        this.updatedBefore = updatedBefore;
-        this.sort = sort;
-        this.order = order;
-        this.limit = limit;
-        this.cursor = cursor;
+        @Override
+        protected Fields clone() {
+            try {
+                return (Fields) super.clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private final Fields f;
+
+    private SearchQuery(Fields fields) {
+        this.f = fields;
+    }
+
+    /** A new query: this one with {@code change} applied to a copy of its state. */
+    private SearchQuery with(java.util.function.Consumer<Fields> change) {
+        Fields next = f.clone();
+        change.accept(next);
+        return new SearchQuery(next);
     }
 
     /** Every tag of every repository the caller may pull, by name, {@value #DEFAULT_LIMIT} per page. */
     public static SearchQuery all() {
-        return new SearchQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(),
-                Set.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Sort.NAME,
-                Optional.empty(), DEFAULT_LIMIT, Optional.empty());
+        return new SearchQuery(new Fields());
     }
 
     /** Every tag of one repository (the repository view), by name. */
     public static SearchQuery in(RepositoryName repository) {
-        return all().copy(Objects.requireNonNull(repository, "repository"), null, null, null);
-    }
-
-    private SearchQuery copy(RepositoryName repository, String repositories, RepositoryGlob glob, String tags) {
-        return new SearchQuery(repository != null ? Optional.of(repository) : this.repository,
-                repositories != null ? Optional.of(repositories) : this.repositories,
-                repositories != null ? Optional.ofNullable(glob) : this.repositoryGlob,
-                tags != null ? Optional.of(tags) : this.tags, artifactTypes, mediaTypes, annotations, pushedAfter,
-                pushedBefore, updatedAfter, updatedBefore, sort, order, limit, cursor);
+        Objects.requireNonNull(repository, "repository");
+        return all().with(next -> next.repository = Optional.of(repository));
     }
 
     /**
@@ -137,12 +134,16 @@ public final class SearchQuery {
             }
             for (int i = 0; i < prefixOrGlob.length(); i++) {
                 char c = prefixOrGlob.charAt(i);
-                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '/')) {
+                if (!RepositoryGlob.isAllowed(c)) { // no wildcard here, so a repository name's characters
                     throw invalid("q", "'" + c + "' at position " + (i + 1) + " never occurs in a repository name");
                 }
             }
         }
-        return copy(null, prefixOrGlob, glob, null);
+        Optional<RepositoryGlob> compiled = Optional.ofNullable(glob);
+        return with(next -> {
+            next.repositories = Optional.of(prefixOrGlob);
+            next.repositoryGlob = compiled;
+        });
     }
 
     /** Only tags matching {@code glob}, where {@code *} matches any run of characters and {@code ?} one. HTTP: {@code tag}. */
@@ -158,21 +159,19 @@ public final class SearchQuery {
                 throw invalid("tag", "'" + c + "' at position " + (i + 1) + " never occurs in a tag");
             }
         }
-        return copy(null, null, null, glob);
+        return with(next -> next.tags = Optional.of(glob));
     }
 
     /** Only manifests whose artifact type is one of these (any, if empty). HTTP: {@code artifactType}, repeated. */
     public SearchQuery withArtifactTypes(Set<String> types) {
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, types("artifactType", types),
-                mediaTypes, annotations, pushedAfter, pushedBefore, updatedAfter, updatedBefore, sort, order, limit,
-                cursor);
+        Set<String> checked = types("artifactType", types);
+        return with(next -> next.artifactTypes = checked);
     }
 
     /** Only manifests whose media type is one of these (any, if empty). HTTP: {@code mediaType}, repeated. */
     public SearchQuery withMediaTypes(Set<String> types) {
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, artifactTypes,
-                types("mediaType", types), annotations, pushedAfter, pushedBefore, updatedAfter, updatedBefore, sort,
-                order, limit, cursor);
+        Set<String> checked = types("mediaType", types);
+        return with(next -> next.mediaTypes = checked);
     }
 
     private static Set<String> types(String parameter, Set<String> types) {
@@ -198,33 +197,32 @@ public final class SearchQuery {
             }
             copy.put(key, value);
         });
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, artifactTypes, mediaTypes,
-                Map.copyOf(copy), pushedAfter, pushedBefore, updatedAfter, updatedBefore, sort, order, limit, cursor);
+        Map<String, String> checked = Map.copyOf(copy);
+        return with(next -> next.annotations = checked);
     }
 
     /** Only manifests pushed strictly after {@code time}. HTTP: {@code pushedAfter} (RFC 3339). */
     public SearchQuery withPushedAfter(Instant time) {
-        return times(Optional.of(time), pushedBefore, updatedAfter, updatedBefore);
+        Objects.requireNonNull(time, "time");
+        return with(next -> next.pushedAfter = Optional.of(time));
     }
 
     /** Only manifests pushed strictly before {@code time}. HTTP: {@code pushedBefore} (RFC 3339). */
     public SearchQuery withPushedBefore(Instant time) {
-        return times(pushedAfter, Optional.of(time), updatedAfter, updatedBefore);
+        Objects.requireNonNull(time, "time");
+        return with(next -> next.pushedBefore = Optional.of(time));
     }
 
     /** Only tags that last moved strictly after {@code time}. HTTP: {@code updatedAfter} (RFC 3339). */
     public SearchQuery withUpdatedAfter(Instant time) {
-        return times(pushedAfter, pushedBefore, Optional.of(time), updatedBefore);
+        Objects.requireNonNull(time, "time");
+        return with(next -> next.updatedAfter = Optional.of(time));
     }
 
     /** Only tags that last moved strictly before {@code time}. HTTP: {@code updatedBefore} (RFC 3339). */
     public SearchQuery withUpdatedBefore(Instant time) {
-        return times(pushedAfter, pushedBefore, updatedAfter, Optional.of(time));
-    }
-
-    private SearchQuery times(Optional<Instant> pa, Optional<Instant> pb, Optional<Instant> ua, Optional<Instant> ub) {
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, artifactTypes, mediaTypes, annotations,
-                pa, pb, ua, ub, sort, order, limit, cursor);
+        Objects.requireNonNull(time, "time");
+        return with(next -> next.updatedBefore = Optional.of(time));
     }
 
     /**
@@ -232,22 +230,23 @@ public final class SearchQuery {
      * descending (newest first). HTTP: {@code sort} and {@code order}.
      */
     public SearchQuery withSort(Sort sort, Order order) {
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, artifactTypes, mediaTypes, annotations,
-                pushedAfter, pushedBefore, updatedAfter, updatedBefore, Objects.requireNonNull(sort, "sort"),
-                Optional.of(Objects.requireNonNull(order, "order")), limit, cursor);
+        Objects.requireNonNull(sort, "sort");
+        Objects.requireNonNull(order, "order");
+        return with(next -> {
+            next.sort = sort;
+            next.order = Optional.of(order);
+        });
     }
 
     /** The order {@code sort}, in its default direction (names ascending, times newest first). */
     public SearchQuery withSort(Sort sort) {
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, artifactTypes, mediaTypes, annotations,
-                pushedAfter, pushedBefore, updatedAfter, updatedBefore, Objects.requireNonNull(sort, "sort"), order,
-                limit, cursor);
+        Objects.requireNonNull(sort, "sort");
+        return with(next -> next.sort = sort);
     }
 
     /** At most {@code limit} results per page (checked by the search against the registry's maximum). HTTP: {@code n}. */
     public SearchQuery withLimit(int limit) {
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, artifactTypes, mediaTypes, annotations,
-                pushedAfter, pushedBefore, updatedAfter, updatedBefore, sort, order, limit, cursor);
+        return with(next -> next.limit = limit);
     }
 
     /**
@@ -255,78 +254,77 @@ public final class SearchQuery {
      * must be the one that page answered. HTTP: {@code cursor}.
      */
     public SearchQuery withCursor(String cursor) {
-        return new SearchQuery(repository, repositories, repositoryGlob, tags, artifactTypes, mediaTypes, annotations,
-                pushedAfter, pushedBefore, updatedAfter, updatedBefore, sort, order, limit,
-                Optional.of(Objects.requireNonNull(cursor, "cursor")));
+        Objects.requireNonNull(cursor, "cursor");
+        return with(next -> next.cursor = Optional.of(cursor));
     }
 
     /** The repository of a repository view ({@link #in}); empty for a registry-wide search. */
     public Optional<RepositoryName> repository() {
-        return repository;
+        return f.repository;
     }
 
     /** The repository prefix or glob, as given. */
     public Optional<String> repositories() {
-        return repositories;
+        return f.repositories;
     }
 
     /** The repository glob, when {@link #repositories()} holds a wildcard. */
     public Optional<RepositoryGlob> repositoryGlob() {
-        return repositoryGlob;
+        return f.repositoryGlob;
     }
 
     /** The repository prefix, when {@link #repositories()} holds no wildcard. */
     public Optional<String> repositoryPrefix() {
-        return repositoryGlob.isPresent() ? Optional.empty() : repositories;
+        return f.repositoryGlob.isPresent() ? Optional.empty() : f.repositories;
     }
 
     public Optional<String> tags() {
-        return tags;
+        return f.tags;
     }
 
     public Set<String> artifactTypes() {
-        return artifactTypes;
+        return f.artifactTypes;
     }
 
     public Set<String> mediaTypes() {
-        return mediaTypes;
+        return f.mediaTypes;
     }
 
     public Map<String, String> annotations() {
-        return annotations;
+        return f.annotations;
     }
 
     public Optional<Instant> pushedAfter() {
-        return pushedAfter;
+        return f.pushedAfter;
     }
 
     public Optional<Instant> pushedBefore() {
-        return pushedBefore;
+        return f.pushedBefore;
     }
 
     public Optional<Instant> updatedAfter() {
-        return updatedAfter;
+        return f.updatedAfter;
     }
 
     public Optional<Instant> updatedBefore() {
-        return updatedBefore;
+        return f.updatedBefore;
     }
 
     public Sort sort() {
-        return sort;
+        return f.sort;
     }
 
     /** The direction: as given, else ascending for names and descending for times. */
     public Order order() {
-        return order.orElse(sort == Sort.NAME ? Order.ASC : Order.DESC);
+        return f.order.orElse(f.sort == Sort.NAME ? Order.ASC : Order.DESC);
     }
 
     public int limit() {
-        return limit;
+        return f.limit;
     }
 
     public Optional<String> cursor() {
-        return cursor;
+        return f.cursor;
     }
 
     /**
@@ -335,17 +333,17 @@ public final class SearchQuery {
      */
     public String fingerprint() {
         StringBuilder out = new StringBuilder(128);
-        out.append("r=").append(repository.map(RepositoryName::value).orElse("")).append('\n')
-                .append("q=").append(repositories.orElse("")).append('\n')
-                .append("t=").append(tags.orElse("")).append('\n')
-                .append("a=").append(new java.util.TreeSet<>(artifactTypes)).append('\n')
-                .append("m=").append(new java.util.TreeSet<>(mediaTypes)).append('\n')
-                .append("n=").append(new java.util.TreeMap<>(annotations)).append('\n')
-                .append("p=").append(pushedAfter.map(i -> i.toEpochMilli()).orElse(null)).append(',')
-                .append(pushedBefore.map(i -> i.toEpochMilli()).orElse(null)).append('\n')
-                .append("u=").append(updatedAfter.map(i -> i.toEpochMilli()).orElse(null)).append(',')
-                .append(updatedBefore.map(i -> i.toEpochMilli()).orElse(null)).append('\n')
-                .append("s=").append(sort).append(' ').append(order());
+        out.append("r=").append(f.repository.map(RepositoryName::value).orElse("")).append('\n')
+                .append("q=").append(f.repositories.orElse("")).append('\n')
+                .append("t=").append(f.tags.orElse("")).append('\n')
+                .append("a=").append(new java.util.TreeSet<>(f.artifactTypes)).append('\n')
+                .append("m=").append(new java.util.TreeSet<>(f.mediaTypes)).append('\n')
+                .append("n=").append(new java.util.TreeMap<>(f.annotations)).append('\n')
+                .append("p=").append(f.pushedAfter.map(i -> i.toEpochMilli()).orElse(null)).append(',')
+                .append(f.pushedBefore.map(i -> i.toEpochMilli()).orElse(null)).append('\n')
+                .append("u=").append(f.updatedAfter.map(i -> i.toEpochMilli()).orElse(null)).append(',')
+                .append(f.updatedBefore.map(i -> i.toEpochMilli()).orElse(null)).append('\n')
+                .append("s=").append(f.sort).append(' ').append(order());
         return out.toString();
     }
 
@@ -357,7 +355,7 @@ public final class SearchQuery {
 
     @Override
     public String toString() {
-        return "SearchQuery[" + fingerprint().replace('\n', ' ') + " limit=" + limit + (cursor.isPresent()
+        return "SearchQuery[" + fingerprint().replace('\n', ' ') + " limit=" + f.limit + (f.cursor.isPresent()
                 ? " cursor" : "") + "]";
     }
 }
