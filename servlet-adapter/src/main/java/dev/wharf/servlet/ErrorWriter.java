@@ -128,14 +128,16 @@ final class ErrorWriter {
 
     /**
      * Settles what the client is still sending of a body the answer does not need (a bad digest refused before
-     * the bytes were read, say), so the connection can carry the client's next request. Otherwise the container
-     * closes the connection after the answer, without saying so when the answer went out first, and a client
-     * reusing it sees it drop. A body of known length up to {@link #DRAIN_LIMIT} bytes is read away after the
-     * answer, with non-blocking I/O where the servlet runs asynchronously ({@link BodyDrain}, no thread waits
-     * for a slow client; on Tomcat, which then closes the connection, with a blocking read), else only as far as
-     * it has already arrived. Past the limit, when the body is broken,
-     * already being read without blocking, or comes from a client refused for sending too many, the answer
-     * says {@code Connection: close}.
+     * the bytes were read, a client refused for sending too many), so the connection can carry the client's next
+     * request. Otherwise the container closes the connection after the answer, and a close with unread bytes
+     * becomes a reset that can lose the answer itself. A body that has already arrived, up to
+     * {@link #DRAIN_LIMIT} bytes, is read away at once. Else a body of at most that size (or of unknown length,
+     * chunked) is read away after the answer with non-blocking I/O where the servlet runs asynchronously
+     * ({@link BodyDrain}: no thread waits for a slow client, and one that stalls or sends more is cut off). On
+     * Tomcat, which closes the connection after such a drain, a body of known length is read with a blocking
+     * read instead, unless the client was refused for sending too many. Past the limit, when the body is broken
+     * or already being read without blocking, or where none of this applies, the answer says
+     * {@code Connection: close}.
      *
      * @return true if the body is to be drained with non-blocking I/O once the answer is written
      */
@@ -143,17 +145,17 @@ final class ErrorWriter {
         if (!exchange.hasBody()) {
             return false;
         }
-        long length = exchange.request().getContentLengthLong();
-        boolean drainable = !brokenBody && !tooMany && !exchange.isBodyNonBlocking()
-                && length > 0 && length <= DRAIN_LIMIT;
-        if (drainable && exchange.discardBody(DRAIN_LIMIT)) {
+        boolean readable = !brokenBody && !exchange.isBodyNonBlocking();
+        if (readable && exchange.discardBody(DRAIN_LIMIT)) {
             return false; // it had all arrived
         }
-        if (drainable && exchange.request().isAsyncSupported() && !exchange.request().isAsyncStarted()) {
+        long length = exchange.request().getContentLengthLong();
+        boolean async = exchange.request().isAsyncSupported() && !exchange.request().isAsyncStarted();
+        if (readable && async && length <= DRAIN_LIMIT) {
             if (drainsWithoutBlocking) {
                 return true;
             }
-            if (exchange.drainBody(DRAIN_LIMIT)) {
+            if (!tooMany && length > 0 && exchange.drainBody(DRAIN_LIMIT)) {
                 return false;
             }
         }

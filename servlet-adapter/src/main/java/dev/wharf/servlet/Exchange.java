@@ -135,29 +135,31 @@ final class Exchange {
 
     /**
      * Reads and discards the rest of the client's body, if it has already arrived and is at most {@code budget}
-     * bytes, so that an answer that does not need it still leaves the connection able to carry the next request.
-     * Never waits for the client: a body still on its way (or of unknown length) is left alone, and the caller
-     * closes the connection instead, so a slow client cannot hold a thread here.
+     * bytes, so that an answer that does not need it still leaves the connection able to carry the next request,
+     * or lets the container close it without resetting it (unread bytes turn a close into a reset, and the
+     * client loses the answer). Never waits for the client: it reads only what the container already holds,
+     * and a body still on its way is left, so a slow client cannot hold a thread here. A body of unknown length
+     * (chunked) is read until its end has arrived, up to {@code budget} bytes.
      *
      * @return true if the whole body has been read; false if some remains or reading it failed
      */
     boolean discardBody(long budget) {
         long length = request.getContentLengthLong();
-        if (length < 0 || length > budget) {
+        if (length > budget) {
             return false;
         }
         try {
             RequestBody in = body();
-            long left = length - in.bytesRead();
+            long left = length < 0 ? budget : length - in.bytesRead();
             byte[] sink = new byte[(int) Math.max(1, Math.min(8192, left))];
-            while (left > 0) {
+            while (length < 0 ? !in.finished() : left > 0) {
                 int available = in.available();
-                if (available <= 0) {
-                    return false;
+                if (available <= 0 || left <= 0) {
+                    return in.finished();
                 }
                 int n = in.read(sink, 0, (int) Math.min(sink.length, Math.min(available, left)));
-                if (n <= 0) {
-                    return false;
+                if (n < 0) {
+                    return true;
                 }
                 left -= n;
             }

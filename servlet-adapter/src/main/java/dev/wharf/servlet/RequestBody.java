@@ -1,5 +1,7 @@
 package dev.wharf.servlet;
 
+import jakarta.servlet.ServletInputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongConsumer;
@@ -67,6 +69,14 @@ final class RequestBody extends InputStream {
         if (meter != null) {
             meter.accept(n);
         }
+    }
+
+    /**
+     * True if the container knows the body has ended and every byte of it has been read; false while more may
+     * come, or when the stream cannot tell.
+     */
+    boolean finished() {
+        return in instanceof ServletInputStream servlet && servlet.isFinished();
     }
 
     /** True once a read from the client has failed. */

@@ -1,6 +1,10 @@
 package dev.wharf.servlet;
 
 import dev.wharf.api.Registry;
+import dev.wharf.servlet.auth.Authenticator;
+import dev.wharf.servlet.limit.Rate;
+import dev.wharf.servlet.limit.RateLimits;
+import dev.wharf.servlet.limit.TokenBucketLimiter;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -45,6 +49,65 @@ class ConnectionReuseHttpTest {
             out.flush();
             assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
         }
+    }
+
+    @Test
+    void shouldServeNextRequestWhenAChunkedBodyArrivesAfterTheErrorWasDecided() throws Exception {
+        try (JettyRegistryServer server = JettyRegistryServer.start(Registry.builder().build());
+             Socket socket = new Socket(server.baseUri().getHost(), server.baseUri().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v2/reuse/app/blobs/uploads/?digest=sha256:nothex HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(200); // the body arrives after the server has decided
+            writeLastChunk(out, 3000);
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 400").contains("DIGEST_INVALID")
+                    .doesNotContainIgnoringCase("connection: close");
+
+            out.write("GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void shouldAnswerAClientRefusedForTooManyWhileItsChunkedBodyIsStillOnItsWay() throws Exception {
+        Registry registry = Registry.builder().build();
+        RegistryServlet servlet = new RegistryServlet(registry, TransferLimits.defaults(), Authenticator.container(),
+                TokenBucketLimiter.of(RateLimits.none().withWrites(Rate.perMinute(1)), System::nanoTime));
+        try (JettyRegistryServer server = JettyRegistryServer.start(registry, null, servlet);
+             Socket socket = new Socket(server.baseUri().getHost(), server.baseUri().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("POST /v2/reuse/app/blobs/uploads/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String started = readResponse(socket.getInputStream());
+            assertThat(started).startsWith("HTTP/1.1 202");
+            String location = started.lines().filter(l -> l.regionMatches(true, 0, "Location:", 0, 9))
+                    .findFirst().orElseThrow().substring(9).trim();
+            // the only write of the minute is spent: the PATCH is refused before its body is read
+            out.write(("PATCH " + location + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(200);
+            writeLastChunk(out, 500); // would meet a closed connection, and reset it, if the server had not waited
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 429").contains("TOOMANYREQUESTS");
+
+            out.write("GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** Writes one chunk of {@code size} zero bytes and the last chunk that ends a chunked body. */
+    private static void writeLastChunk(OutputStream out, int size) throws IOException {
+        out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(new byte[size]);
+        out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
     }
 
     @Test
