@@ -196,6 +196,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.util.Optional<SearchIndex> searchIndex() {
+        return delegate.searchIndex();
+    }
+
+    @Override
     public void sync() {
         delegate.sync();
     }

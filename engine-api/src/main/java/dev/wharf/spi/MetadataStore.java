@@ -51,6 +51,14 @@ public interface MetadataStore extends RepositoryLinks, ManifestStore, TagStore,
         return java.util.Optional.empty();
     }
 
+    /**
+     * The store's search index ({@link SearchIndex}), if it keeps one. Empty by default: the engine then answers
+     * searches with {@code UNSUPPORTED}.
+     */
+    default java.util.Optional<SearchIndex> searchIndex() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases resources. Idempotent. */
     @Override
     void close();

@@ -12,6 +12,7 @@ import dev.wharf.spi.EventLog;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.QuotaPolicy;
+import dev.wharf.spi.SearchIndex;
 import dev.wharf.spi.UsageLedger;
 import dev.wharf.spi.UsageRef;
 import dev.wharf.spi.UsageTally;
@@ -62,6 +63,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, Long> cursors = new HashMap<>();
     private long lastSequence;
     private final EventLog log = new Log();
+    private final InMemorySearchIndex search = new InMemorySearchIndex();
+    private final SearchIndex searchView = (order, repository, after, descending, limit) ->
+            read(() -> search.entries(order, repository, after, descending, limit));
     /** Usage counts for quotas ({@link UsageLedger}), guarded by the same lock. */
     private final Map<String, Usage> usage = new HashMap<>();
     private final Map<String, Map<Digest, UsageRef>> usageRefs = new HashMap<>();
@@ -168,6 +172,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
             events.pollFirstEntry();
         }
         pending.recorded(recorded);
+    }
+
+    @Override
+    public Optional<SearchIndex> searchIndex() {
+        return Optional.of(searchView);
     }
 
     @Override
@@ -416,9 +425,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
             Repo r = repo(repository);
             r.manifests.put(manifest.digest(), manifest);
+            search.pushed(repository, manifest.digest(), manifest.pushedAt());
             for (TagMove move : moves) {
                 r.tags.put(move.tag().value(), manifest.digest());
                 record(repository, move);
+                if (move.isChange()) {
+                    search.put(repository, move.tag(), manifest.digest(), manifest.pushedAt(), move.at());
+                }
             }
             manifest.subject().ifPresent(subject -> r.referrers.computeIfAbsent(subject, s -> new TreeMap<>())
                     .put(manifest.digest(), manifest.referrerDescriptor()));
@@ -455,6 +468,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 return false;
             }
             record(repository, new TagMove(tag, Optional.of(removed), Optional.empty(), at));
+            search.remove(repository, tag);
             UsageTally tally = tally(repository);
             if (tally != null) {
                 tally.tagsRemoved(1).apply(usageView);
@@ -512,7 +526,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
                     return false;
                 }
                 tagsRemoved[0]++;
-                record(repository, new TagMove(Tag.of(e.getKey()), Optional.of(digest), Optional.empty(), at));
+                Tag tag = Tag.of(e.getKey());
+                record(repository, new TagMove(tag, Optional.of(digest), Optional.empty(), at));
+                search.remove(repository, tag);
                 return true;
             });
             removed.subject().ifPresent(subject -> {

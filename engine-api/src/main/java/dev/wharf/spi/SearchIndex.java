@@ -1,0 +1,97 @@
+package dev.wharf.spi;
+
+import dev.wharf.api.Digest;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.SearchQuery;
+import dev.wharf.api.Tag;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The search role of a {@link MetadataStore} that can answer searches: every tag of every repository as an
+ * {@link Entry}, kept in three orders (by name, by push time, by the tag's last move), registry-wide and per
+ * repository, so that a page of a search costs the same however much the registry holds.
+ *
+ * <p>The store keeps the entries itself, in the same atomic change as what they reflect: a tag created or moved
+ * by {@link ManifestStore#putManifest} (its update time is the move's time; a move to the digest it already
+ * points at changes nothing), a manifest pushed again with a new push time (every tag pointing at it takes that
+ * time), a tag removed by {@link TagStore#deleteTag} or with its manifest by {@link ManifestStore#deleteManifest}.
+ * A reader never sees an entry whose tag no longer exists or points elsewhere, once the change that made it so
+ * has returned. Times are kept to the millisecond at least, as everywhere in the store.
+ *
+ * <p>The orders, compared field by field, strings in ASCII order:
+ * <ul>
+ *   <li>{@link SearchQuery.Sort#NAME}: repository, tag;</li>
+ *   <li>{@link SearchQuery.Sort#PUSHED}: push time, repository, tag;</li>
+ *   <li>{@link SearchQuery.Sort#UPDATED}: update time, repository, tag.</li>
+ * </ul>
+ * Within one repository, the same orders without the repository field. Descending is the exact reverse.
+ */
+public interface SearchIndex {
+
+    /**
+     * One tag as the index keeps it.
+     *
+     * @param repository the repository holding the tag
+     * @param tag        the tag
+     * @param digest     the manifest it points at
+     * @param pushedAt   when that manifest was last pushed
+     * @param updatedAt  when the tag last moved (was created or pointed at another manifest)
+     */
+    record Entry(RepositoryName repository, Tag tag, Digest digest, Instant pushedAt, Instant updatedAt) {
+        public Entry {
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(tag, "tag");
+            Objects.requireNonNull(digest, "digest");
+            Objects.requireNonNull(pushedAt, "pushedAt");
+            Objects.requireNonNull(updatedAt, "updatedAt");
+        }
+
+        /** The time {@code order} sorts by: the push or update time; {@link Instant#EPOCH} for names. */
+        public Instant time(SearchQuery.Sort order) {
+            return switch (order) {
+                case NAME -> Instant.EPOCH;
+                case PUSHED -> pushedAt;
+                case UPDATED -> updatedAt;
+            };
+        }
+
+        /** This entry's place in {@code order}, to continue a listing after it. */
+        public Position position(SearchQuery.Sort order) {
+            return new Position(time(order), repository.value(), tag.value());
+        }
+    }
+
+    /**
+     * A place in one of the orders, not necessarily an entry's: a listing continues strictly after it (in its
+     * direction). The strings need not be valid names, so that a listing can start anywhere ({@code ""} sorts
+     * before every name). For {@link SearchQuery.Sort#NAME} the time is ignored; within one repository, the
+     * repository is.
+     *
+     * @param time       the push or update time
+     * @param repository a repository name, or any string
+     * @param tag        a tag, or any string
+     */
+    record Position(Instant time, String repository, String tag) {
+        public Position {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(tag, "tag");
+        }
+    }
+
+    /**
+     * Entries in {@code order}, strictly after {@code after} (from the start when empty), at most {@code limit}.
+     *
+     * @param order      which order
+     * @param repository one repository's entries only, or (empty) every repository's
+     * @param after      where to continue, in the listing's direction
+     * @param descending the reverse order
+     * @param limit      at least 1
+     */
+    List<Entry> entries(SearchQuery.Sort order, Optional<RepositoryName> repository, Optional<Position> after,
+                        boolean descending, int limit);
+}
