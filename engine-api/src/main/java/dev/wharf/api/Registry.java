@@ -197,6 +197,24 @@ public interface Registry extends AutoCloseable {
      */
     Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit);
 
+    /**
+     * One page of a search of the registry's tags: which tags, filtered how, in what order, from where
+     * ({@link SearchQuery}). Only tags of repositories the caller may pull are ever shown (registry-wide, also only
+     * those the caller may list in the catalog), and neither the page, whether it ends early nor its cursor depend
+     * on the others. A page may hold fewer results than asked for, even none, and still have a
+     * {@link SearchPage#next() next} cursor when the filters match little: each page looks at a bounded number of
+     * entries. Continue with {@code query.withCursor(page.next().get())}.
+     *
+     * @throws RegistryException QUERY_INVALID for a cursor this registry did not give out for this query and
+     *                           caller; PAGINATION_NUMBER_INVALID for a limit outside 1 to the maximum page size;
+     *                           NAME_UNKNOWN or DENIED for a repository view of a repository that does not exist or
+     *                           that the caller may not pull; UNSUPPORTED when the metadata store keeps no search
+     *                           index
+     */
+    default SearchPage search(Caller caller, SearchQuery query) {
+        throw new RegistryException(ErrorCode.UNSUPPORTED, "this registry does not search");
+    }
+
     // ---- events ----
 
     /**

@@ -22,6 +22,8 @@ import dev.wharf.api.UsageDifference;
 import dev.wharf.core.internal.ContentPolicy;
 import dev.wharf.core.internal.Quotas;
 import dev.wharf.api.RepositoryName;
+import dev.wharf.api.SearchPage;
+import dev.wharf.api.SearchQuery;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.api.UploadChunk;
@@ -33,6 +35,7 @@ import dev.wharf.core.internal.BlobIngest;
 import dev.wharf.core.internal.BlobPublisher;
 import dev.wharf.core.internal.Blobs;
 import dev.wharf.core.internal.Catalog;
+import dev.wharf.core.internal.Search;
 import dev.wharf.core.internal.Durability;
 import dev.wharf.core.internal.EventDelivery;
 import dev.wharf.core.internal.EventFeed;
@@ -78,6 +81,7 @@ public final class DefaultRegistry implements Registry {
     private final Tags tags;
     private final Referrers referrers;
     private final Catalog catalog;
+    private final Search search;
     private final GarbageCollector gc;
     private final Maintenance maintenance;
     private final Mirror mirror;
@@ -109,6 +113,7 @@ public final class DefaultRegistry implements Registry {
                 new ContentPolicy(config.contentRules()));
         this.referrers = new Referrers(metadataStore, access);
         this.catalog = new Catalog(metadataStore, access);
+        this.search = new Search(metadataStore, access, config.maxPageSize());
         this.mirror = new Mirror(config, metadataStore, blobStore, publisher, manifests, access, durable);
         this.eventFeed = new EventFeed(metadataStore.eventLog(), access);
         this.delivery = new EventDelivery(metadataStore.eventLog(), config.webhooks(), config.clock(), "/wharf");
@@ -290,6 +295,11 @@ public final class DefaultRegistry implements Registry {
     @Override
     public Page<RepositoryName> catalog(Caller caller, Optional<String> last, int limit) {
         return catalog.list(caller, last, Math.min(limit, config.maxPageSize()));
+    }
+
+    @Override
+    public SearchPage search(Caller caller, SearchQuery query) {
+        return search.search(caller, query);
     }
 
     @Override
