@@ -344,6 +344,31 @@ class SearchTest {
         assertThat(walk(registry, ADMIN, rare)).extracting(r -> r.tag().value()).containsExactly("z-last");
     }
 
+    /** The example of docs/search.md, as written there. */
+    @Test
+    void shouldRunTheDocumentedExample() {
+        Caller caller = ADMIN;
+        SearchQuery query = SearchQuery.all()
+                .withRepositories("team/**")
+                .withArtifactTypes(Set.of(MediaTypes.OCI_CONFIG))
+                .withPushedAfter(Instant.parse("2026-01-01T00:00:00Z"))
+                .withSort(SearchQuery.Sort.PUSHED, SearchQuery.Order.DESC)
+                .withLimit(50);
+        List<String> found = new ArrayList<>();
+        SearchPage page = registry.search(caller, query);
+        while (true) {
+            for (SearchResult result : page.results()) {
+                found.add(result.repository() + ":" + result.tag() + " " + result.digest() + " " + result.size());
+            }
+            if (page.next().isEmpty()) {
+                break;
+            }
+            page = registry.search(caller, query.withCursor(page.next().get()));
+        }
+        assertThat(found).extracting(line -> line.substring(0, line.indexOf(' ')))
+                .containsExactly("team/app:v2", "team/app:latest", "team/app:v1");
+    }
+
     @Test
     void shouldSearchThroughAnEmptyRegistryAndAnswerUnsupportedWithoutAnIndex() {
         try (Registry empty = Registry.builder().build()) {

@@ -87,9 +87,10 @@ final class AccessDoor {
             // The discover documents are this registry's configuration, the same for every repository: they tell
             // nothing of what a repository holds, or whether it exists.
             case BASE, DISCOVER, REPOSITORY_DISCOVER -> List.of();
-            // The event log, like the catalog, shows each caller only the repositories it may pull.
-            case CATALOG, EVENTS, USAGE -> List.of(Scope.CATALOG);
-            case BLOB_READ, MANIFEST_READ, TAGS_LIST, REFERRERS, REPOSITORY_USAGE -> repository(name, "pull");
+            // The event log and the search, like the catalog, show each caller only the repositories it may pull.
+            case CATALOG, EVENTS, USAGE, SEARCH -> List.of(Scope.CATALOG);
+            case BLOB_READ, MANIFEST_READ, TAGS_LIST, REFERRERS, REPOSITORY_USAGE, REPOSITORY_SEARCH ->
+                    repository(name, "pull");
             case UPLOAD_START -> {
                 List<Scope> target = repository(name, "pull", "push");
                 Optional<String> from = query.first("mount").flatMap(m -> query.first("from"));

@@ -18,6 +18,10 @@ enum Endpoint {
     USAGE("wharf-usage", "GET"),
     /** {@code GET /v2/<name>/_wharf/ext/usage}: the usage of every quota scope counting the repository. */
     REPOSITORY_USAGE("wharf-usage", "GET"),
+    /** {@code GET /v2/_wharf/ext/search}: search of the registry's tags ({@link SearchHandler}). */
+    SEARCH("wharf-search", "GET"),
+    /** {@code GET /v2/<name>/_wharf/ext/tags}: search of one repository's tags, with what each one is. */
+    REPOSITORY_SEARCH("wharf-search", "GET"),
     /** {@code GET /v2/_oci/ext/discover}: the extensions this registry supports. */
     DISCOVER("ext-discover", "GET"),
     /** {@code GET /v2/<name>/_oci/ext/discover}: the same, scoped to a repository. */

@@ -87,8 +87,9 @@ final class ExtensionsHandler {
      *       {@code contentPolicyHere} says for each governed field whether an allow list, a deny list or both
      *       apply there (never what they hold).</li>
      * </ul>
-     * Its endpoints {@code _wharf/ext/events} and {@code _wharf/ext/usage} serve the event log ({@link EventsHandler})
-     * and quota usage ({@link UsageHandler}).
+     * Its endpoints {@code _wharf/ext/events}, {@code _wharf/ext/usage}, {@code _wharf/ext/search} and
+     * {@code <name>/_wharf/ext/tags} serve the event log ({@link EventsHandler}), quota usage
+     * ({@link UsageHandler}) and search ({@link SearchHandler}).
      */
     private Map<String, Object> wharfFeatures(Optional<RepositoryName> repository) {
         Map<String, Object> features = new LinkedHashMap<>();
@@ -108,9 +109,11 @@ final class ExtensionsHandler {
         extension.put("description", "Wharf registry features: automatic blob mounting without 'from' (from any"
                 + " repository the caller may pull), conditional tag updates with If-Match/If-None-Match, and the"
                 + " delete, tag, quota and content policies this registry is configured with, its event log at"
-                + " _wharf/ext/events and quota usage at _wharf/ext/usage");
+                + " _wharf/ext/events, quota usage at _wharf/ext/usage, search of tags at _wharf/ext/search and of"
+                + " one repository's tags at <name>/_wharf/ext/tags");
         extension.put("url", MOUNT_SPEC_URL);
-        extension.put("endpoints", List.of("_wharf/ext/events", "_wharf/ext/usage"));
+        extension.put("endpoints", List.of("_wharf/ext/events", "_wharf/ext/usage", "_wharf/ext/search",
+                "_wharf/ext/tags"));
         extension.put("features", features);
         return extension;
     }

@@ -52,6 +52,11 @@ final class QueryParams {
         return all == null ? Optional.empty() : Optional.of(all.get(0));
     }
 
+    /** The names of the parameters given, in request order. */
+    java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(values.keySet());
+    }
+
     /** Every value of {@code name}, in request order; empty if not given. */
     List<String> all(String name) {
         return List.copyOf(values.getOrDefault(name, List.of()));

@@ -317,6 +317,9 @@ public class RegistryServlet extends HttpServlet {
         table.put(Endpoint.BASE, extensions::base);
         table.put(Endpoint.CATALOG, catalog::list);
         table.put(Endpoint.EVENTS, new EventsHandler(registry)::list);
+        SearchHandler search = new SearchHandler(registry);
+        table.put(Endpoint.SEARCH, search::search);
+        table.put(Endpoint.REPOSITORY_SEARCH, search::repository);
         UsageHandler usage = new UsageHandler(registry);
         table.put(Endpoint.USAGE, usage::scope);
         table.put(Endpoint.REPOSITORY_USAGE, usage::repository);

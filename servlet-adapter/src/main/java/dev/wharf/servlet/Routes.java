@@ -28,6 +28,8 @@ final class Routes {
             Route.exact(EventsHandler.PATH, Endpoint.EVENTS),
             Route.exact(UsageHandler.PATH, Endpoint.USAGE),
             Route.nameThen(UsageHandler.PATH, false, Endpoint.REPOSITORY_USAGE),
+            Route.exact(SearchHandler.PATH, Endpoint.SEARCH),
+            Route.nameThen(SearchHandler.REPOSITORY_PATH, false, Endpoint.REPOSITORY_SEARCH),
             Route.nameThen("/_oci/ext/discover", false, Endpoint.REPOSITORY_DISCOVER),
             Route.nameThen("/blobs/uploads", true, Endpoint.UPLOAD_START),
             Route.nameThenSegment("/blobs/uploads/", "id", Endpoint.UPLOAD_STATUS, Endpoint.UPLOAD_CHUNK,
