@@ -157,9 +157,13 @@ final class Database implements AutoCloseable {
     private void checkFormat(Path directory) {
         String expected = Integer.toString(KeySchema.FORMAT_VERSION);
         Optional<String> found = guarded(() -> get(KeySchema.SETTINGS, Root.ROOT, KeySchema.FORMAT_KEY));
-        // A new directory, or an older version that needs nothing but the families RocksDB just created.
+        // A new directory, or an older version that needs the families RocksDB just created, filled if need be.
         if (found.isEmpty() || upgradable(found.get())) {
             guarded(() -> {
+                if (found.isPresent()) {
+                    new RocksDbSearchIndex(this).rebuild();
+                    db.syncWal(); // the entries are durable before the version that says they are there
+                }
                 db.put(handle(Family.DEFAULT), writeOptions, KeySchema.SETTINGS.key(Root.ROOT, KeySchema.FORMAT_KEY),
                         KeySchema.SETTINGS.encode(expected));
                 db.syncWal();

@@ -36,7 +36,9 @@ enum Family {
     /** Since format version 4: each quota scope's usage ({@link RocksDbUsageLedger}). */
     USAGE("usage"),
     /** Since format version 4: how often each quota scope holds each digest, and its size. */
-    USAGE_REFS("usage_refs");
+    USAGE_REFS("usage_refs"),
+    /** Since format version 5: every tag as a search entry, under one key per order ({@link RocksDbSearchIndex}). */
+    SEARCH("search");
 
     private final byte[] onDiskName;
 

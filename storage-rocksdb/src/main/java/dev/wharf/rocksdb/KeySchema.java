@@ -42,11 +42,17 @@ import java.util.function.Function;
  * usage           quota scope                           bytes, manifests, tags, repositories: four 8-byte big-endian longs
  * usage_refs      quota scope \0 digest                  count and size: two 8-byte big-endian longs
  * default         "wharf.usage.key"                     the quota policy's counting key the usage was counted for
+ * search          n \0 repo \0 tag                      RecordCodec search entry (digest, push and update times),
+ *                 p \0 pushed \0 repo \0 tag            under five keys per tag, one per order; times are 16 hex
+ *                 u \0 updated \0 repo \0 tag           digits of epoch milliseconds with the sign bit flipped
+ *                 P \0 repo \0 pushed \0 tag            (see SearchKeys)
+ *                 U \0 repo \0 updated \0 tag
  * </pre>
  *
  * <p>Format version 2 added {@code inline_blobs} and {@code staged}, version 3 {@code events} and
- * {@code event_cursors}, version 4 {@code usage} and {@code usage_refs}; an older directory is upgraded on open by creating them (empty), since no older key
- * changed.
+ * {@code event_cursors}, version 4 {@code usage} and {@code usage_refs}, version 5 {@code search}; an older
+ * directory is upgraded on open by creating them, since no older key changed: empty, except {@code search},
+ * which is filled from the tags ({@link RocksDbSearchIndex#rebuild}) before the new version is written.
  *
  * <p>In each column the last key part is the <em>child</em> and the parts before it the <em>parent</em>:
  * a listing is the children of one parent ({@link Scans}). A schema change bumps {@link #FORMAT_VERSION};
@@ -54,8 +60,8 @@ import java.util.function.Function;
  * is written.
  */
 final class KeySchema {
-    static final int FORMAT_VERSION = 4;
-    /** Older format versions that opening upgrades in place: only families were added since. */
+    static final int FORMAT_VERSION = 5;
+    /** Older format versions that opening upgrades in place: only families were added since, one of them filled. */
     static final int OLDEST_UPGRADABLE_VERSION = 1;
     /** The key, in {@link #SETTINGS}, of the format version. */
     static final String FORMAT_KEY = "wharf.format";
@@ -156,6 +162,12 @@ final class KeySchema {
         }
         return out.array();
     }
+
+    /**
+     * The search entries: each key is a whole {@link SearchKeys} text under the top-level parent (its parts are
+     * not {@link Part}s, see there), each value a {@link RecordCodec#searchEntry} of the key's repository and tag.
+     */
+    static final Column<Root, String, byte[]> SEARCH = new Column<>(Family.SEARCH, TOP, TEXT, RAW);
 
     static final Column<Root, String, StagedState> STAGED = new Column<>(Family.STAGED, TOP, TEXT,
             new Codec<>(StagedState::encode, StagedState::decode));

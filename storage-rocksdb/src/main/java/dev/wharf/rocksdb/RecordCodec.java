@@ -10,6 +10,7 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.SearchIndex;
 import dev.wharf.spi.UploadRecord;
 
 import java.io.ByteArrayInputStream;
@@ -140,6 +141,23 @@ final class RecordCodec {
     static TagMove tagMove(byte[] value) {
         return decode(value, in -> new TagMove(Tag.of(readString(in)), readOptional(in).map(Digest::parse),
                 readOptional(in).map(Digest::parse), Instant.ofEpochMilli(in.readLong())));
+    }
+
+    /**
+     * A search entry: its digest and times. Its repository and tag are its key's ({@link SearchKeys}), not stored
+     * here.
+     */
+    static byte[] searchEntry(SearchIndex.Entry e) {
+        return encode(96, out -> {
+            writeString(out, e.digest().toString());
+            out.writeLong(e.pushedAt().toEpochMilli());
+            out.writeLong(e.updatedAt().toEpochMilli());
+        });
+    }
+
+    static SearchIndex.Entry searchEntry(byte[] value, RepositoryName repository, Tag tag) {
+        return decode(value, in -> new SearchIndex.Entry(repository, tag, Digest.parse(readString(in)),
+                Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong())));
     }
 
     static byte[] upload(UploadRecord u) {

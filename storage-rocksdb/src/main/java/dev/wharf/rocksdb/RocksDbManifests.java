@@ -80,8 +80,9 @@ final class RocksDbManifests implements ManifestStore {
                 }
                 repositories.markRepository(batch, repository);
                 batch.put(MANIFESTS, repository, digest, manifest);
+                tags.pushed(batch, repository, manifest);
                 for (TagMove move : moves) {
-                    tags.move(batch, repository, digest, move);
+                    tags.move(batch, repository, manifest, move);
                 }
                 if (manifest.subject().isPresent()) {
                     batch.put(REFERRERS, new RepoDigest(repository, manifest.subject().get()), digest,

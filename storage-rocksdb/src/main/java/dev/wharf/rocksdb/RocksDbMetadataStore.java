@@ -12,6 +12,7 @@ import dev.wharf.api.TagMove;
 import dev.wharf.spi.BlobStore;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
+import dev.wharf.spi.SearchIndex;
 import dev.wharf.spi.StorageException;
 import dev.wharf.spi.UploadRecord;
 import org.rocksdb.TickerType;
@@ -37,9 +38,10 @@ import java.util.function.BiConsumer;
  *
  * <p>This class is a facade: each SPI role has its own class over the one {@link Database} that owns the
  * RocksDB instance ({@link RocksDbRepositoryLinks}, {@link RocksDbManifests}, {@link RocksDbTags},
- * {@link RocksDbUploadSessions}); the key schema is in {@link KeySchema}. {@link #close()} is idempotent and
- * waits for in-flight calls, then releases native handles in reverse order of creation; every call after it
- * fails with an {@link IllegalStateException}. A failed {@code open} releases whatever it had created.
+ * {@link RocksDbUploadSessions}, {@link RocksDbSearchIndex}); the key schema is in {@link KeySchema}.
+ * {@link #close()} is idempotent and waits for in-flight calls, then releases native handles in reverse order of
+ * creation; every call after it fails with an {@link IllegalStateException}. A failed {@code open} releases
+ * whatever it had created.
  */
 public final class RocksDbMetadataStore implements MetadataStore {
     private final Database database;
@@ -48,13 +50,15 @@ public final class RocksDbMetadataStore implements MetadataStore {
     private final RocksDbTags tags;
     private final RocksDbUploadSessions uploads;
     private final RocksDbEventLog events;
+    private final RocksDbSearchIndex search;
 
     private RocksDbMetadataStore(Database database, long readCacheBytes) {
         RepositoryLocks locks = new RepositoryLocks(database);
         ReadCache cache = new ReadCache(readCacheBytes);
         this.database = database;
+        this.search = new RocksDbSearchIndex(database);
         this.links = new RocksDbRepositoryLinks(database, locks);
-        this.tags = new RocksDbTags(database, locks, cache);
+        this.tags = new RocksDbTags(database, locks, cache, search);
         this.manifests = new RocksDbManifests(database, locks, cache, links, tags);
         this.uploads = new RocksDbUploadSessions(database);
         this.events = new RocksDbEventLog(database);
@@ -129,6 +133,12 @@ public final class RocksDbMetadataStore implements MetadataStore {
     @Override
     public Optional<dev.wharf.spi.UsageLedger> usageLedger() {
         return Optional.of(database.usageLedger());
+    }
+
+    /** The search entries, in the same database: written in the batches of the tag changes they reflect. */
+    @Override
+    public Optional<SearchIndex> searchIndex() {
+        return Optional.of(search);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
 import dev.wharf.rocksdb.KeySchema.RepoDigest;
+import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.TagStore;
 import org.rocksdb.RocksDBException;
 
@@ -18,22 +19,24 @@ import static dev.wharf.rocksdb.KeySchema.TAGS;
 import static dev.wharf.rocksdb.KeySchema.TAG_INDEX;
 
 /**
- * The {@link TagStore} role on RocksDB: {@code tags} and their reverse {@code tag_index}, kept in step, and
- * each tag's bounded {@link TagHistory} (see {@link KeySchema}). Tags resolve through the {@link ReadCache}.
- * The manifests role moves and removes tags through {@link #move} and {@link #removeAll}, inside its own
- * batch, so a push or a delete stays one write.
+ * The {@link TagStore} role on RocksDB: {@code tags} and their reverse {@code tag_index}, kept in step, each
+ * tag's bounded {@link TagHistory} and its search entry ({@link RocksDbSearchIndex}) (see {@link KeySchema}). Tags
+ * resolve through the {@link ReadCache}. The manifests role moves and removes tags through {@link #pushed},
+ * {@link #move} and {@link #removeAll}, inside its own batch, so a push or a delete stays one write.
  */
 final class RocksDbTags implements TagStore {
     private final Database database;
     private final RepositoryLocks locks;
     private final ReadCache cache;
     private final TagHistory history;
+    private final RocksDbSearchIndex search;
 
-    RocksDbTags(Database database, RepositoryLocks locks, ReadCache cache) {
+    RocksDbTags(Database database, RepositoryLocks locks, ReadCache cache, RocksDbSearchIndex search) {
         this.database = database;
         this.locks = locks;
         this.cache = cache;
         this.history = new TagHistory(database);
+        this.search = search;
     }
 
     @Override
@@ -63,6 +66,7 @@ final class RocksDbTags implements TagStore {
                     tally.tagsRemoved(1);
                 }
                 history.append(batch, repository, new TagMove(tag, from, Optional.empty(), at));
+                search.removed(batch, repository, tag);
                 batch.commit();
                 cache.invalidate(repository.value(), null, List.of(tag));
             }
@@ -90,11 +94,22 @@ final class RocksDbTags implements TagStore {
     }
 
     /**
-     * Adds to {@code batch} the move of {@code move}'s tag to {@code digest}: the tag, its index entry (the
-     * old one, at {@code move.from()}, removed) and its history. Call under the repository's lock, once
-     * {@link #pointsAt} has confirmed {@code move.from()}; the caller invalidates the cache.
+     * Adds to {@code batch} that {@code manifest} was pushed (again): the search entries of the tags already
+     * pointing at it take its push time. Call under the repository's lock, before the push's {@link #move}s.
      */
-    void move(Batch batch, RepositoryName repository, Digest digest, TagMove move) throws RocksDBException {
+    void pushed(Batch batch, RepositoryName repository, ManifestRecord manifest) throws RocksDBException {
+        search.pushed(batch, repository, manifest);
+    }
+
+    /**
+     * Adds to {@code batch} the move of {@code move}'s tag to {@code manifest}: the tag, its index entry (the
+     * old one, at {@code move.from()}, removed), its history and, if it changes the tag, its search entry. Call
+     * under the repository's lock, once {@link #pointsAt} has confirmed {@code move.from()}; the caller
+     * invalidates the cache.
+     */
+    void move(Batch batch, RepositoryName repository, ManifestRecord manifest, TagMove move)
+            throws RocksDBException {
+        Digest digest = manifest.digest();
         Tag tag = move.tag();
         Optional<Digest> old = move.from();
         if (old.isPresent()) {
@@ -103,6 +118,9 @@ final class RocksDbTags implements TagStore {
         batch.put(TAGS, repository, tag, digest);
         batch.put(TAG_INDEX, new RepoDigest(repository, digest), tag);
         history.append(batch, repository, move);
+        if (move.isChange()) {
+            search.moved(batch, repository, tag, manifest, move.at());
+        }
     }
 
     /**
@@ -116,6 +134,7 @@ final class RocksDbTags implements TagStore {
             batch.delete(TAGS, repository, tag);
             batch.delete(TAG_INDEX, manifest, tag);
             history.append(batch, repository, new TagMove(tag, Optional.of(digest), Optional.empty(), at));
+            search.removed(batch, repository, tag);
         }
         return removed;
     }

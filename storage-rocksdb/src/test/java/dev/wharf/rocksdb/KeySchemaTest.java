@@ -3,9 +3,11 @@ package dev.wharf.rocksdb;
 import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.RepositoryName;
+import dev.wharf.api.SearchQuery;
 import dev.wharf.api.Tag;
 import dev.wharf.rocksdb.KeySchema.RepoDigest;
 import dev.wharf.rocksdb.KeySchema.RepoTag;
+import dev.wharf.spi.SearchIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -16,9 +18,11 @@ import org.rocksdb.RocksDB;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import static dev.wharf.rocksdb.KeySchema.Root.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +48,7 @@ class KeySchemaTest {
     @Test
     void shouldEncodeEveryKeyAsFormatVersionOneDid() {
         String d = DIGEST.toString();
-        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(4);
+        assertThat(KeySchema.FORMAT_VERSION).isEqualTo(5);
         assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.FORMAT_KEY))).isEqualTo("wharf.format");
         assertThat(text(KeySchema.REPOSITORIES.key(ROOT, REPO))).isEqualTo("team/app");
         assertThat(text(KeySchema.LINKS.key(REPO, DIGEST))).isEqualTo("team/app\0" + d);
@@ -71,6 +75,40 @@ class KeySchemaTest {
         assertThat(text(KeySchema.EVENTS.key(ROOT, 26L))).isEqualTo("000000000000001a");
         assertThat(text(KeySchema.EVENT_CURSORS.key(ROOT, "hooks"))).isEqualTo("hooks");
         assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.LAST_EVENT_KEY))).isEqualTo("wharf.events.last");
+        // Added by version 5.
+        SearchIndex.Entry entry = new SearchIndex.Entry(REPO, TAG, DIGEST, Instant.ofEpochMilli(0x1a),
+                Instant.ofEpochMilli(-1));
+        assertThat(Arrays.stream(SearchKeys.keys(entry)).map(key -> text(KeySchema.SEARCH.key(ROOT, key))))
+                .containsExactly("n\0team/app\0v1",
+                        "p\0" + "800000000000001a\0team/app\0v1",
+                        "u\0" + "7fffffffffffffff\0team/app\0v1",
+                        "P\0team/app\0" + "800000000000001a\0v1",
+                        "U\0team/app\0" + "7fffffffffffffff\0v1");
+        assertThat(SearchKeys.name(REPO, TAG)).isEqualTo("n\0team/app\0v1");
+        assertThat(SearchKeys.scope(SearchQuery.Sort.NAME, Optional.empty())).isEqualTo("n\0");
+        assertThat(SearchKeys.scope(SearchQuery.Sort.UPDATED, Optional.of(REPO))).isEqualTo("U\0team/app\0");
+    }
+
+    @Test
+    void shouldSortSearchKeysAsTheirOrdersCompare() {
+        assertThat(List.of(Long.MIN_VALUE, -1_000L, -1L, 0L, 1L, 1_000L, Long.MAX_VALUE).stream()
+                .map(SearchKeys::time)).isSorted().allMatch(hex -> hex.length() == 16);
+        // a repository sorts before those it is a prefix of, whatever character follows it
+        assertThat(List.of(new SearchIndex.Entry(RepositoryName.of("a"), Tag.of("z"), DIGEST, Instant.EPOCH,
+                        Instant.EPOCH), new SearchIndex.Entry(RepositoryName.of("a-b"), Tag.of("a"), DIGEST,
+                        Instant.EPOCH, Instant.EPOCH), new SearchIndex.Entry(RepositoryName.of("a/b"), Tag.of("a"),
+                        DIGEST, Instant.EPOCH, Instant.EPOCH)).stream()
+                .map(e -> SearchKeys.keys(e)[0])).isSorted();
+    }
+
+    @Test
+    void shouldReadTheEntryBackFromEachOfItsKeys() {
+        SearchIndex.Entry entry = new SearchIndex.Entry(RepositoryName.of("a/b"), Tag.of("v1.0"), DIGEST,
+                Instant.ofEpochMilli(-5), Instant.ofEpochMilli(7));
+        byte[] value = RecordCodec.searchEntry(entry);
+        for (String key : SearchKeys.keys(entry)) {
+            assertThat(SearchKeys.entry(KeySchema.SEARCH.key(ROOT, key), value)).as(key).isEqualTo(entry);
+        }
     }
 
     @Test
@@ -105,7 +143,7 @@ class KeySchemaTest {
     }
 
     @Test
-    void shouldCreateTheColumnFamiliesFormatVersionFourNamed() throws Exception {
+    void shouldCreateTheColumnFamiliesFormatVersionFiveNamed() throws Exception {
         RocksDbMetadataStore.open(dir).close();
         List<String> onDisk;
         try (Options options = new Options()) {
@@ -114,7 +152,7 @@ class KeySchemaTest {
         }
         assertThat(onDisk).containsExactlyInAnyOrder("default", "repositories", "links", "linkers", "manifests",
                 "tags", "tag_index", "referrers", "uploads", "tag_history", "inline_blobs", "staged", "events",
-                "event_cursors", "usage", "usage_refs");
+                "event_cursors", "usage", "usage_refs", "search");
         assertThat(Arrays.stream(Family.values()).map(f -> new String(f.onDiskName(), StandardCharsets.UTF_8)))
                 .containsExactlyInAnyOrderElementsOf(onDisk);
     }
@@ -140,7 +178,7 @@ class KeySchemaTest {
         try (Options options = new Options(); RocksDB upgraded = RocksDB.openReadOnly(options, dir.toString())) {
             // openReadOnly opens the default family only, which holds the version.
             assertThat(new String(upgraded.get(KeySchema.FORMAT_KEY.getBytes(StandardCharsets.UTF_8)),
-                    StandardCharsets.UTF_8)).isEqualTo("4");
+                    StandardCharsets.UTF_8)).isEqualTo("5");
         }
     }
 }

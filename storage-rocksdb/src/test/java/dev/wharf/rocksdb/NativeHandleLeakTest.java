@@ -97,12 +97,12 @@ class NativeHandleLeakTest {
     void shouldReleaseEveryNativeHandleWhenFormatVersionDiffers() throws Exception {
         try (Options options = new Options().setCreateIfMissing(true);
              RocksDB other = RocksDB.open(options, dir.toString())) {
-            other.put(KeySchema.FORMAT_KEY.getBytes(StandardCharsets.UTF_8), "5".getBytes(StandardCharsets.UTF_8));
+            other.put(KeySchema.FORMAT_KEY.getBytes(StandardCharsets.UTF_8), "6".getBytes(StandardCharsets.UTF_8));
         }
         NativeHandles handles = new NativeHandles();
         assertThatThrownBy(() -> RocksDbMetadataStore.open(dir, RocksDbOptions.defaults(), handles))
-                .isInstanceOf(StorageException.class).hasMessageContaining("format version 5")
-                .hasMessageContaining("reads 4");
+                .isInstanceOf(StorageException.class).hasMessageContaining("format version 6")
+                .hasMessageContaining("reads 5");
         assertThat(count(handles.created(), RocksDB.class)).as("the database itself had opened").isEqualTo(1);
         assertThat(handles.open()).isEmpty();
     }

@@ -3,7 +3,10 @@ package dev.wharf.rocksdb;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.MediaTypes;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
 import dev.wharf.spi.ManifestRecord;
+import dev.wharf.spi.SearchIndex;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,14 @@ class RecordCodecTest {
         ManifestRecord read = RecordCodec.manifest(RecordCodec.manifest(RECORD));
         assertThat(read).isEqualTo(RECORD);
         assertThat(read.contentSize()).isEqualTo(BYTES.length + 4_000_000_000L);
+    }
+
+    @Test
+    void aSearchEntryRoundTripsWithTheRepositoryAndTagOfItsKey() {
+        SearchIndex.Entry entry = new SearchIndex.Entry(RepositoryName.of("team/app"), Tag.of("v1"), RECORD.digest(),
+                Instant.ofEpochMilli(1_700_000_000_123L), Instant.ofEpochMilli(-86_400_001L));
+        assertThat(RecordCodec.searchEntry(RecordCodec.searchEntry(entry), entry.repository(), entry.tag()))
+                .isEqualTo(entry);
     }
 
     @Test
