@@ -53,6 +53,7 @@ public final class JmhReport {
                         .append(" | ").append(Double.isNaN(r.error()) ? "" : num(r.error())).append(" | ")
                         .append(r.unit()).append(" |\n"));
         scaling(results, out);
+        search(results, out);
         facade(results, out);
         digest(results, out);
         return out.toString();
@@ -82,6 +83,40 @@ public final class JmhReport {
                                     : ratio <= MAX_PAGE_COST_RATIO ? "yes" : "**no**").append(" |\n");
                 }
             }
+        }
+    }
+
+    /** SearchBenchmark: each shape's page cost at the largest size against the smallest. */
+    private static void search(List<JmhResult> results, StringBuilder out) {
+        List<JmhResult> rows = results.stream().filter(r -> r.className().equals("SearchBenchmark")).toList();
+        List<Integer> sizes = rows.stream().map(r -> Integer.parseInt(r.param("size").orElse("0"))).distinct()
+                .sorted().toList();
+        if (sizes.size() < 2) {
+            return;
+        }
+        String small = Integer.toString(sizes.get(0));
+        String large = Integer.toString(sizes.get(sizes.size() - 1));
+        out.append("\n### Search: one page (n=100) at ").append(large).append(" manifests vs ").append(small)
+                .append(" (goal: ratio ≤ ").append(num(MAX_PAGE_COST_RATIO)).append(")\n\n| query shape |");
+        sizes.forEach(size -> out.append(" µs/op at ").append(size).append(" |"));
+        out.append(" ratio | goal met |\n|---|");
+        sizes.forEach(size -> out.append("---:|"));
+        out.append("---:|---|\n");
+        for (String bench : rows.stream().map(JmhResult::benchmark).distinct().sorted().toList()) {
+            Optional<JmhResult> a = find(rows, bench, r -> is(r, "size", small));
+            Optional<JmhResult> b = find(rows, bench, r -> is(r, "size", large));
+            out.append("| ").append(bench).append(" |");
+            for (int size : sizes) {
+                out.append(' ').append(find(rows, bench, r -> is(r, "size", "" + size)).map(r -> num(r.score()))
+                        .orElse("")).append(" |");
+            }
+            if (a.isPresent() && b.isPresent()) {
+                double ratio = b.get().score() / a.get().score();
+                out.append(' ').append(num(ratio)).append(" | ").append(ratio <= MAX_PAGE_COST_RATIO ? "yes" : "**no**");
+            } else {
+                out.append(" | ");
+            }
+            out.append(" |\n");
         }
     }
 

@@ -41,4 +41,18 @@ class JmhReportTest {
                 .contains("| 1048576 | enginePushBlob | 400 | 0.800 |")
                 .contains("ManifestParseBenchmark.imageManifest");
     }
+
+    @Test
+    void shouldCompareEachSearchShapeAtTheLargestSizeWithTheSmallest() throws Exception {
+        String json = "[" + String.join(",",
+                row("SearchBenchmark.newestPushed", "\"size\":\"1000\"", 40, "us/op"),
+                row("SearchBenchmark.newestPushed", "\"size\":\"100000\"", 45, "us/op"),
+                row("SearchBenchmark.newestPushed", "\"size\":\"1000000\"", 50, "us/op"),
+                row("SearchBenchmark.repositoryTags", "\"size\":\"1000\"", 40, "us/op"),
+                row("SearchBenchmark.repositoryTags", "\"size\":\"1000000\"", 80, "us/op")) + "]";
+        String md = JmhReport.render(JmhResult.parse(new ObjectMapper().readTree(json)));
+        assertThat(md).contains("one page (n=100) at 1000000 manifests vs 1000")
+                .contains("| newestPushed | 40.0 | 45.0 | 50.0 | 1.25 | yes |")
+                .contains("| repositoryTags | 40.0 |  | 80.0 | 2.00 | **no** |");
+    }
 }
