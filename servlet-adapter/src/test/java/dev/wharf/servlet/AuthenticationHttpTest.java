@@ -164,6 +164,8 @@ class AuthenticationHttpTest {
                 new Probe("blob, HEAD", "HEAD", "/v2/<r>/blobs/" + layer, new byte[0]),
                 new Probe("blob range", "GET", "/v2/<r>/blobs/" + layer, new byte[0], "Range", "bytes=0-9"),
                 new Probe("referrers", "GET", "/v2/<r>/referrers/" + manifest, new byte[0]),
+                new Probe("search of the repository's tags", "GET", "/v2/<r>/_wharf/ext/tags?sort=pushed",
+                        new byte[0]),
                 new Probe("upload start", "POST", "/v2/<r>/blobs/uploads/", new byte[0]),
                 new Probe("monolithic push", "POST", "/v2/<r>/blobs/uploads/?digest=" + Content.sha256(blob), blob,
                         "Content-Type", MediaTypes.OCTET_STREAM),
@@ -264,6 +266,13 @@ class AuthenticationHttpTest {
                     .isEqualTo("[\"bob/a\",\"shared/x\"]");
             assertThat(a.get(null, "/v2/_catalog").json().path("repositories").toString())
                     .isEqualTo("[\"public/p\"]");
+            // Search shows each the tags it may read, and nothing else.
+            assertThat(a.get("alice", "/v2/_wharf/ext/search").json().path("results").findValuesAsText("repository"))
+                    .containsExactly("shared/x");
+            assertThat(a.get("bob", "/v2/_wharf/ext/search").json().path("results").findValuesAsText("repository"))
+                    .containsExactly("bob/a", "shared/x");
+            assertThat(a.get(null, "/v2/_wharf/ext/search?sort=updated").json().path("results")
+                    .findValuesAsText("repository")).containsExactly("public/p");
         });
     }
 
