@@ -7,6 +7,7 @@ import dev.wharf.api.Tag;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,21 +34,58 @@ import java.util.Optional;
 public interface SearchIndex {
 
     /**
+     * What a search shows of the manifest a tag points at, kept in its entry so that a page of results reads the
+     * index alone, in order, and no manifest. It follows from the manifest's bytes, so it never changes while the
+     * tag points at the same digest.
+     *
+     * @param mediaType    the manifest's media type
+     * @param artifactType its artifact type ({@link ManifestRecord#artifactType()})
+     * @param size         the manifest and what its descriptors declare ({@link ManifestRecord#contentSize()})
+     * @param annotations  its annotations
+     */
+    record Summary(String mediaType, Optional<String> artifactType, long size, Map<String, String> annotations) {
+        public Summary {
+            Objects.requireNonNull(mediaType, "mediaType");
+            Objects.requireNonNull(artifactType, "artifactType");
+            annotations = Map.copyOf(annotations);
+        }
+
+        /** The summary of {@code record}. */
+        public static Summary of(ManifestRecord record) {
+            return new Summary(record.manifest().mediaType(), record.artifactType(), record.contentSize(),
+                    record.annotations());
+        }
+    }
+
+    /**
      * One tag as the index keeps it.
      *
      * @param repository the repository holding the tag
      * @param tag        the tag
      * @param digest     the manifest it points at
+     * @param manifest   what that manifest is
      * @param pushedAt   when that manifest was last pushed
      * @param updatedAt  when the tag last moved (was created or pointed at another manifest)
      */
-    record Entry(RepositoryName repository, Tag tag, Digest digest, Instant pushedAt, Instant updatedAt) {
+    record Entry(RepositoryName repository, Tag tag, Digest digest, Summary manifest, Instant pushedAt,
+                 Instant updatedAt) {
         public Entry {
             Objects.requireNonNull(repository, "repository");
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(digest, "digest");
+            Objects.requireNonNull(manifest, "manifest");
             Objects.requireNonNull(pushedAt, "pushedAt");
             Objects.requireNonNull(updatedAt, "updatedAt");
+        }
+
+        /** The entry of {@code tag} pointing at {@code record}, pushed when it says, moved at {@code updatedAt}. */
+        public static Entry of(RepositoryName repository, Tag tag, ManifestRecord record, Instant updatedAt) {
+            return new Entry(repository, tag, record.digest(), Summary.of(record), record.pushedAt(), updatedAt);
+        }
+
+        /** This entry with another push time. */
+        public Entry withPushedAt(Instant time) {
+            return new Entry(repository, tag, digest, manifest, time, updatedAt);
         }
 
         /** The time {@code order} sorts by: the push or update time; {@link Instant#EPOCH} for names. */

@@ -28,9 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The {@link SearchIndex} contract, for stores that keep one ({@link MetadataStore#searchIndex()}; skipped, saying
  * why, for those that do not): one entry per tag, in each order, both ways, registry-wide and per repository,
- * page by page from any position; kept by pushes, tag moves, pushes of a manifest again, and deletes; durable;
+ * page by page from any position; each saying what its manifest is (media and artifact type, size,
+ * annotations); kept by pushes, tag moves, pushes of a manifest again, and deletes; durable;
  * and never out of step with the tags under concurrent changes. The expected entries come from the store's other
- * roles: its tags, the manifests they point at (push time) and each tag's history (its last move).
+ * roles: its tags, the manifests they point at (push time and what they are) and each tag's history (its last
+ * move).
  * Run through {@link MetadataStoreContract}.
  */
 public interface SearchIndexContract extends MetadataStoreUnderTest {
@@ -50,9 +52,9 @@ public interface SearchIndexContract extends MetadataStoreUnderTest {
         for (RepositoryName repository : repositories) {
             for (Tag tag : MetadataFixtures.walk(7, (after, n) -> store.tags(repository, after, n), Tag::value)) {
                 Digest digest = store.resolveTag(repository, tag).orElseThrow();
-                Instant pushed = store.manifest(repository, digest).orElseThrow().pushedAt();
+                ManifestRecord record = store.manifest(repository, digest).orElseThrow();
                 TagMove last = store.tagHistory(repository, tag).get(0);
-                all.add(new Entry(repository, tag, digest, pushed, last.at()));
+                all.add(Entry.of(repository, tag, record, last.at()));
             }
         }
         return all;
@@ -148,13 +150,12 @@ public interface SearchIndexContract extends MetadataStoreUnderTest {
         push(store, repository, one, T0, "latest");
         push(store, repository, two, T0.plusSeconds(2), "latest");
         assertThat(index.entries(SearchQuery.Sort.NAME, Optional.empty(), Optional.empty(), false, 10))
-                .containsExactly(new Entry(repository, Tag.of("latest"), two.digest(), two.pushedAt(),
-                        T0.plusSeconds(2)));
+                .containsExactly(Entry.of(repository, Tag.of("latest"), two, T0.plusSeconds(2)));
 
         // pushed again, later, to the same tag: the push time changes, the tag did not move
         push(store, repository, two.withPushedAt(T0.plusSeconds(3)), T0.plusSeconds(4), "latest");
         assertThat(index.entries(SearchQuery.Sort.UPDATED, Optional.of(repository), Optional.empty(), true, 10))
-                .containsExactly(new Entry(repository, Tag.of("latest"), two.digest(), T0.plusSeconds(3),
+                .containsExactly(Entry.of(repository, Tag.of("latest"), two.withPushedAt(T0.plusSeconds(3)),
                         T0.plusSeconds(2)));
         assertEveryListingMatchesTheTags(1, 10);
     }

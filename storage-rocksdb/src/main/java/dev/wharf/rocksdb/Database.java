@@ -354,6 +354,16 @@ final class Database implements AutoCloseable {
     }
 
     /** A RocksDB checkpoint of the database in {@code target} (see {@link RocksDbMetadataStore#checkpoint}). */
+    /** Compacts every family's whole key range, waiting for it. */
+    void compact() {
+        guarded(() -> {
+            for (Family family : Family.values()) {
+                db.compactRange(handle(family));
+            }
+            return null;
+        });
+    }
+
     void checkpoint(Path target) {
         guarded(() -> {
             try (Checkpoint checkpoint = Checkpoint.create(db)) {

@@ -144,20 +144,29 @@ final class RecordCodec {
     }
 
     /**
-     * A search entry: its digest and times. Its repository and tag are its key's ({@link SearchKeys}), not stored
-     * here.
+     * A search entry: its digest, what its manifest is, and its times. Its repository and tag are its key's
+     * ({@link SearchKeys}), not stored here.
      */
     static byte[] searchEntry(SearchIndex.Entry e) {
-        return encode(96, out -> {
+        return encode(160, out -> {
             writeString(out, e.digest().toString());
+            writeString(out, e.manifest().mediaType());
+            writeOptional(out, e.manifest().artifactType());
+            out.writeLong(e.manifest().size());
+            writeMap(out, e.manifest().annotations());
             out.writeLong(e.pushedAt().toEpochMilli());
             out.writeLong(e.updatedAt().toEpochMilli());
         });
     }
 
     static SearchIndex.Entry searchEntry(byte[] value, RepositoryName repository, Tag tag) {
-        return decode(value, in -> new SearchIndex.Entry(repository, tag, Digest.parse(readString(in)),
-                Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong())));
+        return decode(value, in -> {
+            Digest digest = Digest.parse(readString(in));
+            SearchIndex.Summary manifest = new SearchIndex.Summary(readString(in), readOptional(in), in.readLong(),
+                    readMap(in));
+            return new SearchIndex.Entry(repository, tag, digest, manifest, Instant.ofEpochMilli(in.readLong()),
+                    Instant.ofEpochMilli(in.readLong()));
+        });
     }
 
     static byte[] upload(UploadRecord u) {

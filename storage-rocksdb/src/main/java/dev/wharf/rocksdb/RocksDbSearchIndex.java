@@ -90,8 +90,7 @@ final class RocksDbSearchIndex implements SearchIndex {
      */
     void moved(Batch batch, RepositoryName repository, Tag tag, ManifestRecord manifest, Instant at)
             throws RocksDBException {
-        replace(batch, current(repository, tag),
-                new Entry(repository, tag, manifest.digest(), manifest.pushedAt(), at));
+        replace(batch, current(repository, tag), Entry.of(repository, tag, manifest, at));
     }
 
     /**
@@ -103,8 +102,7 @@ final class RocksDbSearchIndex implements SearchIndex {
         for (Tag tag : Scans.allChildren(database, TAG_INDEX, new RepoDigest(repository, manifest.digest()))) {
             Optional<Entry> old = current(repository, tag);
             if (old.isPresent() && old.get().pushedAt().toEpochMilli() != pushedAt) {
-                replace(batch, old, new Entry(repository, tag, old.get().digest(), manifest.pushedAt(),
-                        old.get().updatedAt()));
+                replace(batch, old, old.get().withPushedAt(manifest.pushedAt()));
             }
         }
     }
@@ -141,7 +139,7 @@ final class RocksDbSearchIndex implements SearchIndex {
 
     /**
      * Fills the family from the tags, as format version 5 expects: each tag's digest from {@code tags}, its push
-     * time from the manifest it points at, its update time from its newest history entry (history keeps only the
+     * time and what it is from the manifest it points at, its update time from its newest history entry (history keeps only the
      * moves that changed it), or the push time if it has none. A tag whose manifest is missing has no entry, as
      * it could not be pulled either. Clears the family first, so an open interrupted half way simply does it all
      * again; writes in bounded batches. Call inside a guarded call, before the version is written, and sync the
@@ -153,11 +151,11 @@ final class RocksDbSearchIndex implements SearchIndex {
             RepositoryName repository = TAGS.parent(it.key());
             Tag tag = TAGS.child(it.key());
             Digest digest = TAGS.decode(it.value());
-            Optional<Instant> pushedAt = database.get(MANIFESTS, repository, digest).map(ManifestRecord::pushedAt);
-            if (pushedAt.isPresent()) {
+            Optional<ManifestRecord> manifest = database.get(MANIFESTS, repository, digest);
+            if (manifest.isPresent()) {
                 Instant updatedAt = Scans.values(database, TAG_HISTORY, new RepoTag(repository, tag), Optional.empty(),
-                        1).items().stream().findFirst().map(TagMove::at).orElse(pushedAt.get());
-                replace(batch, Optional.empty(), new Entry(repository, tag, digest, pushedAt.get(), updatedAt));
+                        1).items().stream().findFirst().map(TagMove::at).orElse(manifest.get().pushedAt());
+                replace(batch, Optional.empty(), Entry.of(repository, tag, manifest.get(), updatedAt));
             }
         });
     }

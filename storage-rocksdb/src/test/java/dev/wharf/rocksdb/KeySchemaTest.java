@@ -33,6 +33,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * unchanged, so a change here needs a format version bump and a migration, not a new expectation.
  */
 class KeySchemaTest {
+    /** What a search entry says of its manifest, in the cases that need one. */
+    private static final SearchIndex.Summary SUMMARY = new SearchIndex.Summary(
+            "application/vnd.oci.image.manifest.v1+json", Optional.of("application/vnd.example"), 1234,
+            java.util.Map.of("k", "v"));
+
     private static final RepositoryName REPO = RepositoryName.of("team/app");
     private static final Digest DIGEST = DigestAlgorithm.SHA256.digest("m".getBytes(StandardCharsets.UTF_8));
     private static final Digest SUBJECT = DigestAlgorithm.SHA256.digest("s".getBytes(StandardCharsets.UTF_8));
@@ -76,7 +81,7 @@ class KeySchemaTest {
         assertThat(text(KeySchema.EVENT_CURSORS.key(ROOT, "hooks"))).isEqualTo("hooks");
         assertThat(text(KeySchema.SETTINGS.key(ROOT, KeySchema.LAST_EVENT_KEY))).isEqualTo("wharf.events.last");
         // Added by version 5.
-        SearchIndex.Entry entry = new SearchIndex.Entry(REPO, TAG, DIGEST, Instant.ofEpochMilli(0x1a),
+        SearchIndex.Entry entry = new SearchIndex.Entry(REPO, TAG, DIGEST, SUMMARY, Instant.ofEpochMilli(0x1a),
                 Instant.ofEpochMilli(-1));
         assertThat(Arrays.stream(SearchKeys.keys(entry)).map(key -> text(KeySchema.SEARCH.key(ROOT, key))))
                 .containsExactly("n\0team/app\0v1",
@@ -94,16 +99,19 @@ class KeySchemaTest {
         assertThat(List.of(Long.MIN_VALUE, -1_000L, -1L, 0L, 1L, 1_000L, Long.MAX_VALUE).stream()
                 .map(SearchKeys::time)).isSorted().allMatch(hex -> hex.length() == 16);
         // a repository sorts before those it is a prefix of, whatever character follows it
-        assertThat(List.of(new SearchIndex.Entry(RepositoryName.of("a"), Tag.of("z"), DIGEST, Instant.EPOCH,
-                        Instant.EPOCH), new SearchIndex.Entry(RepositoryName.of("a-b"), Tag.of("a"), DIGEST,
-                        Instant.EPOCH, Instant.EPOCH), new SearchIndex.Entry(RepositoryName.of("a/b"), Tag.of("a"),
-                        DIGEST, Instant.EPOCH, Instant.EPOCH)).stream()
+        assertThat(List.of(
+                        new SearchIndex.Entry(RepositoryName.of("a"), Tag.of("z"), DIGEST, SUMMARY, Instant.EPOCH,
+                                Instant.EPOCH),
+                        new SearchIndex.Entry(RepositoryName.of("a-b"), Tag.of("a"), DIGEST, SUMMARY, Instant.EPOCH,
+                                Instant.EPOCH),
+                        new SearchIndex.Entry(RepositoryName.of("a/b"), Tag.of("a"), DIGEST, SUMMARY, Instant.EPOCH,
+                                Instant.EPOCH)).stream()
                 .map(e -> SearchKeys.keys(e)[0])).isSorted();
     }
 
     @Test
     void shouldReadTheEntryBackFromEachOfItsKeys() {
-        SearchIndex.Entry entry = new SearchIndex.Entry(RepositoryName.of("a/b"), Tag.of("v1.0"), DIGEST,
+        SearchIndex.Entry entry = new SearchIndex.Entry(RepositoryName.of("a/b"), Tag.of("v1.0"), DIGEST, SUMMARY,
                 Instant.ofEpochMilli(-5), Instant.ofEpochMilli(7));
         byte[] value = RecordCodec.searchEntry(entry);
         for (String key : SearchKeys.keys(entry)) {

@@ -36,6 +36,7 @@ class RecordCodecTest {
     @Test
     void aSearchEntryRoundTripsWithTheRepositoryAndTagOfItsKey() {
         SearchIndex.Entry entry = new SearchIndex.Entry(RepositoryName.of("team/app"), Tag.of("v1"), RECORD.digest(),
+                SearchIndex.Summary.of(RECORD),
                 Instant.ofEpochMilli(1_700_000_000_123L), Instant.ofEpochMilli(-86_400_001L));
         assertThat(RecordCodec.searchEntry(RecordCodec.searchEntry(entry), entry.repository(), entry.tag()))
                 .isEqualTo(entry);

@@ -121,10 +121,10 @@ class RocksDbSearchIndexTest {
             }
         }
         assertThat(before.get(SearchQuery.Sort.NAME)).containsExactly(
-                new Entry(APP, Tag.of("latest"), manifest("two", T0).digest(), T0.plusSeconds(1), T0.plusSeconds(2)),
-                new Entry(APP, Tag.of("v1"), manifest("one", T0).digest(), T0.plusSeconds(3), T0),
-                new Entry(TOOLS, Tag.of("a"), manifest("tools", T0).digest(), T0.plusSeconds(5), T0.plusSeconds(6)),
-                new Entry(TOOLS, Tag.of("b"), manifest("tools", T0).digest(), T0.plusSeconds(5), T0.plusSeconds(6)));
+                Entry.of(APP, Tag.of("latest"), manifest("two", T0.plusSeconds(1)), T0.plusSeconds(2)),
+                Entry.of(APP, Tag.of("v1"), manifest("one", T0.plusSeconds(3)), T0),
+                Entry.of(TOOLS, Tag.of("a"), manifest("tools", T0.plusSeconds(5)), T0.plusSeconds(6)),
+                Entry.of(TOOLS, Tag.of("b"), manifest("tools", T0.plusSeconds(5)), T0.plusSeconds(6)));
         raw((db, families) -> db.dropColumnFamily(families.get("search"))); // as version 4 was: no such family
 
         try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
@@ -142,7 +142,7 @@ class RocksDbSearchIndexTest {
     @Test
     void shouldRedoAnInterruptedUpgradeAndTakeThePushTimeOfATagWithoutHistory() throws Exception {
         pushSomeTags();
-        Entry stale = new Entry(RepositoryName.of("deleted/since"), Tag.of("x"), manifest("x", T0).digest(), T0, T0);
+        Entry stale = Entry.of(RepositoryName.of("deleted/since"), Tag.of("x"), manifest("x", T0), T0);
         raw((db, families) -> {
             for (String key : SearchKeys.keys(stale)) { // as an upgrade that stopped half way may have left
                 db.put(families.get("search"), KeySchema.SEARCH.key(ROOT, key), RecordCodec.searchEntry(stale));

@@ -8,7 +8,6 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.SearchPage;
 import dev.wharf.api.SearchQuery;
 import dev.wharf.api.SearchResult;
-import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
 import dev.wharf.spi.SearchIndex;
 
@@ -24,11 +23,12 @@ import java.util.Optional;
 /**
  * Search of a registry's tags ({@link SearchQuery}): walks the store's {@link SearchIndex} in the query's order
  * from where the query's bounds (a name prefix, a time range on the sorted time) or its cursor put it, keeps the
- * entries that pass every filter and that the caller may pull, and stops at a page.
+ * entries that pass every filter and that the caller may pull, and stops at a page. Entries carry what a result
+ * shows of their manifest, so a page reads the index alone.
  *
  * <p>What a page costs is bounded, not what the registry holds: filters that the order cannot seek to (a tag glob,
  * a media type, an annotation) are checked entry by entry, and a page ends early, with a cursor to go on, once it
- * has looked at {@code max(1000, 20·n)} readable entries that did not match, so a query matching little costs a
+ * has looked at {@code max(1000, 10·n)} readable entries that did not match, so a query matching little costs a
  * bounded amount per page instead of a scan of everything.
  *
  * <p>Nothing shows what the caller may not read. Registry-wide, an entry is readable when the caller may
@@ -44,7 +44,7 @@ public final class Search {
     /** The fewest non-matching readable entries a page may look at before it ends early. */
     static final int MIN_BUDGET = 1_000;
     /** Per result asked for, how many non-matching readable entries a page may look at. */
-    static final int BUDGET_PER_RESULT = 20;
+    static final int BUDGET_PER_RESULT = 10;
     /** How many unreadable entries a page may skip, per unit of its budget. */
     static final int HIDDEN_PER_BUDGET = 50;
     /** The most entries read from the index at once. */
@@ -186,7 +186,10 @@ public final class Search {
                 if (batch.size() < want) {
                     return page(results, null);
                 }
-                want = Math.min(want * 2, MAX_BATCH);
+                // Read ahead, but never past what the page can still use: the results it lacks, the look-ahead one,
+                // and the rest of its budget (unreadable entries may ask for another batch).
+                long usable = (long) (n - results.size()) + 1 + (budget - unmatched) + 1;
+                want = (int) Math.min(Math.min(want * 2L, MAX_BATCH), usable);
             }
         }
 
@@ -216,31 +219,24 @@ public final class Search {
                     && access.permits(caller, Action.PULL, r));
         }
 
-        /** The entry as a result, if it passes every filter; its manifest is read only once the cheap ones pass. */
+        /** The entry as a result, if it passes every filter. */
         private Optional<SearchResult> match(SearchIndex.Entry entry) {
             RepositoryName repository = entry.repository();
+            SearchIndex.Summary manifest = entry.manifest();
             if (query.repositoryPrefix().isPresent() && !repository.value().startsWith(query.repositoryPrefix().get())
                     || query.repositoryGlob().isPresent() && !query.repositoryGlob().get().matches(repository)
                     || query.tags().isPresent() && !TagGlob.matches(query.tags().get(), entry.tag().value())
                     || !within(millis(entry.pushedAt()), query.pushedAfter(), query.pushedBefore())
-                    || !within(millis(entry.updatedAt()), query.updatedAfter(), query.updatedBefore())) {
-                return Optional.empty();
-            }
-            Optional<ManifestRecord> found = meta.manifest(repository, entry.digest());
-            if (found.isEmpty()) {
-                return Optional.empty(); // deleted since the index was read
-            }
-            ManifestRecord record = found.get();
-            String mediaType = record.manifest().mediaType();
-            if (!query.mediaTypes().isEmpty() && !query.mediaTypes().contains(mediaType)
+                    || !within(millis(entry.updatedAt()), query.updatedAfter(), query.updatedBefore())
+                    || !query.mediaTypes().isEmpty() && !query.mediaTypes().contains(manifest.mediaType())
                     || !query.artifactTypes().isEmpty()
-                    && !record.artifactType().map(query.artifactTypes()::contains).orElse(false)
-                    || !record.annotations().entrySet().containsAll(query.annotations().entrySet())) {
+                    && !manifest.artifactType().map(query.artifactTypes()::contains).orElse(false)
+                    || !manifest.annotations().entrySet().containsAll(query.annotations().entrySet())) {
                 return Optional.empty();
             }
-            return Optional.of(new SearchResult(repository, entry.tag(), entry.digest(), mediaType,
-                    record.artifactType(), record.contentSize(), millis(record.pushedAt()),
-                    millis(entry.updatedAt()), record.annotations()));
+            return Optional.of(new SearchResult(repository, entry.tag(), entry.digest(), manifest.mediaType(),
+                    manifest.artifactType(), manifest.size(), millis(entry.pushedAt()), millis(entry.updatedAt()),
+                    manifest.annotations()));
         }
     }
 

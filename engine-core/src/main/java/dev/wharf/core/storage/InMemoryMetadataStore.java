@@ -430,7 +430,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 r.tags.put(move.tag().value(), manifest.digest());
                 record(repository, move);
                 if (move.isChange()) {
-                    search.put(repository, move.tag(), manifest.digest(), manifest.pushedAt(), move.at());
+                    search.put(repository, move.tag(), manifest, move.at());
                 }
             }
             manifest.subject().ifPresent(subject -> r.referrers.computeIfAbsent(subject, s -> new TreeMap<>())

@@ -4,6 +4,7 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.SearchQuery;
 import dev.wharf.api.Tag;
+import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.SearchIndex;
 
 import java.time.Instant;
@@ -24,8 +25,9 @@ import java.util.TreeSet;
  * and reads it under its read lock.
  */
 final class InMemorySearchIndex {
-    /** A tag as indexed; also a probe (digest null) for a position. */
-    private record Row(String repository, String tag, Digest digest, Instant pushedAt, Instant updatedAt) {
+    /** A tag as indexed; also a probe (digest and summary null) for a position. */
+    private record Row(String repository, String tag, Digest digest, SearchIndex.Summary manifest, Instant pushedAt,
+                       Instant updatedAt) {
     }
 
     private static final Comparator<Row> NAME = Comparator.comparing(Row::repository).thenComparing(Row::tag);
@@ -50,10 +52,11 @@ final class InMemorySearchIndex {
         return repository + '\0' + tagOrDigest;
     }
 
-    /** Points {@code tag} at {@code digest}, moved at {@code updatedAt}, replacing its entry if it had one. */
-    void put(RepositoryName repository, Tag tag, Digest digest, Instant pushedAt, Instant updatedAt) {
+    /** Points {@code tag} at {@code manifest}, moved at {@code updatedAt}, replacing its entry if it had one. */
+    void put(RepositoryName repository, Tag tag, ManifestRecord manifest, Instant updatedAt) {
         remove(repository, tag);
-        add(new Row(repository.value(), tag.value(), digest, pushedAt, updatedAt));
+        add(new Row(repository.value(), tag.value(), manifest.digest(), SearchIndex.Summary.of(manifest),
+                manifest.pushedAt(), updatedAt));
     }
 
     /** The manifest {@code digest} was pushed (again) at {@code pushedAt}: its tags take that time. */
@@ -66,7 +69,7 @@ final class InMemorySearchIndex {
             Row old = rows.get(key(repository.value(), tag));
             if (!old.pushedAt().equals(pushedAt)) {
                 drop(old);
-                add(new Row(old.repository(), old.tag(), old.digest(), pushedAt, old.updatedAt()));
+                add(new Row(old.repository(), old.tag(), old.digest(), old.manifest(), pushedAt, old.updatedAt()));
             }
         }
     }
@@ -131,12 +134,12 @@ final class InMemorySearchIndex {
                 break;
             }
             page.add(new SearchIndex.Entry(RepositoryName.of(row.repository()), Tag.of(row.tag()), row.digest(),
-                    row.pushedAt(), row.updatedAt()));
+                    row.manifest(), row.pushedAt(), row.updatedAt()));
         }
         return page;
     }
 
     private static Row probe(String repository, String tag, Instant time) {
-        return new Row(repository, tag, null, time, time);
+        return new Row(repository, tag, null, null, time, time);
     }
 }
