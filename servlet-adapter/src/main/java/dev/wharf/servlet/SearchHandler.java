@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 
 /**
@@ -95,7 +96,7 @@ final class SearchHandler {
         out.put("size", r.size());
         out.put("pushed", r.pushedAt().toString());
         out.put("updated", r.updatedAt().toString());
-        out.put("annotations", new LinkedHashMap<>(new java.util.TreeMap<>(r.annotations())));
+        out.put("annotations", new TreeMap<>(r.annotations())); // sorted, so equal results print alike
         return out;
     }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -84,7 +85,7 @@ final class InMemorySearchIndex {
 
     private void add(Row row) {
         rows.put(key(row.repository(), row.tag()), row);
-        tagsOfManifest.computeIfAbsent(key(row.repository(), row.digest().toString()), k -> new java.util.HashSet<>())
+        tagsOfManifest.computeIfAbsent(key(row.repository(), row.digest().toString()), k -> new HashSet<>())
                 .add(row.tag());
         byName.add(row);
         byPushed.add(row);
