@@ -134,6 +134,7 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
 
     @Override
     public void onAllDataRead() {
+        exchange.bodyEnded();
         callStore(this::finishBody);
     }
 

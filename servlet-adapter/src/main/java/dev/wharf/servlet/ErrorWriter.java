@@ -88,7 +88,8 @@ final class ErrorWriter {
         RegistryException error;
         boolean brokenBody = client.isPresent() || exchange.bodyFailed();
         if (failure instanceof RegistryException registryException) {
-            error = registryException;
+            error = registryException.code() == ErrorCode.SIZE_INVALID && !brokenBody && exchange.bodyEndedUnread()
+                    ? exchange.consumedBody() : registryException;
         } else if (brokenBody) {
             error = new RegistryException(ErrorCode.SIZE_INVALID, client.map(Throwable::getMessage)
                     .orElse("request body ended before it was complete")).withCause(failure);

@@ -34,6 +34,9 @@ final class Exchange {
     private RepositoryName name;
     private RequestBody body;
     private boolean nonBlockingBody;
+    /** Bytes of the body read with non-blocking I/O, and whether its end was reached that way. */
+    private volatile long nonBlockingBytes;
+    private volatile boolean nonBlockingEnded;
     /** Told how many bytes of the body arrive, as they arrive; null when nobody asked. */
     private LongConsumer bodyMeter;
 
@@ -109,6 +112,60 @@ final class Exchange {
             body = new RequestBody(request.getInputStream(), bodyMeter);
         }
         return body;
+    }
+
+    /**
+     * Refuses a request whose declared body something in front of the registry has already read: a filter of the
+     * application that consumed the stream, or the container parsing a form-typed {@code POST} into parameters for
+     * a filter that asked for one. The registry would otherwise see an empty body where bytes were declared (and
+     * one container waits for bytes that never come). Detected before the registry reads anything: the stream is
+     * already at its end with nothing left to read, or the request's reader is in use.
+     *
+     * @throws RegistryException SIZE_INVALID naming the cause
+     */
+    void refuseConsumedBody() throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared <= 0 || body != null || nonBlockingBody) {
+            return;
+        }
+        jakarta.servlet.ServletInputStream in;
+        try {
+            in = request.getInputStream();
+        } catch (IllegalStateException readerInUse) {
+            throw consumedBody(declared);
+        }
+        int available = in.available(); // first: asking may be what tells a stream it is at its end
+        if (available <= 0 && in.isFinished()) {
+            throw consumedBody(declared);
+        }
+    }
+
+    /**
+     * True if the body, of a declared positive length, ended cleanly before its first byte: something in front of
+     * the registry read it (a container that parsed it as form fields does not always say so before the first read;
+     * {@link #refuseConsumedBody()}). A client that breaks its body off makes the read fail instead.
+     */
+    boolean bodyEndedUnread() {
+        if (request.getContentLengthLong() <= 0 || bodyFailed()) {
+            return false;
+        }
+        if (nonBlockingBody) {
+            return nonBlockingBytes == 0 && nonBlockingEnded;
+        }
+        return body != null && body.bytesRead() == 0 && body.ended();
+    }
+
+    /** SIZE_INVALID for a body something in front of the registry has already read. */
+    RegistryException consumedBody() {
+        return consumedBody(request.getContentLengthLong());
+    }
+
+    private static RegistryException consumedBody(long declared) {
+        return new RegistryException(ErrorCode.SIZE_INVALID, "the request declared " + declared + " bytes but not"
+                + " one byte of the body reached the registry: something in front of it has already read it (a filter"
+                + " of the application, or the container parsing a form-typed body into parameters for a filter that"
+                + " asked for one); keep body-reading filters off the registry's path",
+                Map.of("declared", declared, "received", 0));
     }
 
     /**
@@ -204,9 +261,15 @@ final class Exchange {
 
     /** {@code n} more bytes of the body arrived, read with non-blocking I/O. */
     void bodyArrived(int n) {
+        nonBlockingBytes += n;
         if (bodyMeter != null) {
             bodyMeter.accept(n);
         }
+    }
+
+    /** The body read with non-blocking I/O has reached its end. */
+    void bodyEnded() {
+        nonBlockingEnded = true;
     }
 
     /** Marks the body as read with non-blocking I/O: it can no longer be read or drained with a blocking read. */

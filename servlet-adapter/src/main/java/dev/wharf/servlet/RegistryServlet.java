@@ -238,6 +238,7 @@ public class RegistryServlet extends HttpServlet {
                 if (rates != null) {
                     rates.admit(exchange);
                 }
+                exchange.refuseConsumedBody();
                 handlers.get(found.endpoint()).handle(exchange);
             } else if (route instanceof Routes.MethodNotAllowed notAllowed) {
                 response.setHeader("Allow", String.join(", ", notAllowed.allowed()));

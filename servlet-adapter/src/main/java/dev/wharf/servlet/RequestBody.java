@@ -18,6 +18,7 @@ final class RequestBody extends InputStream {
     private final LongConsumer meter;
     private long bytesRead;
     private volatile boolean failed;
+    private boolean ended;
 
     RequestBody(InputStream in, LongConsumer meter) {
         this.in = in;
@@ -30,6 +31,8 @@ final class RequestBody extends InputStream {
             int b = in.read();
             if (b >= 0) {
                 received(1);
+            } else {
+                ended = true;
             }
             return b;
         } catch (IOException e) {
@@ -43,6 +46,8 @@ final class RequestBody extends InputStream {
             int n = in.read(buffer, offset, length);
             if (n > 0) {
                 received(n);
+            } else if (n < 0) {
+                ended = true;
             }
             return n;
         } catch (IOException e) {
@@ -77,6 +82,11 @@ final class RequestBody extends InputStream {
      */
     boolean finished() {
         return in instanceof ServletInputStream servlet && servlet.isFinished();
+    }
+
+    /** True once a read has met the body's end. */
+    boolean ended() {
+        return ended;
     }
 
     /** True once a read from the client has failed. */
