@@ -99,6 +99,15 @@ public interface Registry extends AutoCloseable {
         return config().blobStore().map(dev.wharf.spi.BlobStaging::minimumChunkSize).orElse(OptionalLong.empty());
     }
 
+    /**
+     * How many upload sessions are open: started and neither completed, cancelled nor yet expired and swept. For
+     * monitoring (a gauge); empty when the registry cannot tell without walking every session of its store.
+     */
+    default OptionalLong openUploadSessions() {
+        return config().metadataStore().map(store -> OptionalLong.of(store.uploads().size()))
+                .orElse(OptionalLong.empty());
+    }
+
     /** Cancels a session and frees its staged bytes. */
     void cancelUpload(Caller caller, RepositoryName repository, String uploadId);
 

@@ -181,6 +181,11 @@ public final class DefaultRegistry implements Registry {
     }
 
     @Override
+    public OptionalLong openUploadSessions() {
+        return OptionalLong.of(metadataStore.uploads().size());
+    }
+
+    @Override
     public UploadStart mount(Caller caller, RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
         mirror.refuseWrites(repository);
         return events.reportingRefusals(caller, repository,

@@ -211,6 +211,22 @@ class UploadSemanticsTest {
     }
 
     @Test
+    void shouldCountOpenSessionsUntilCompletedCancelledOrExpired() {
+        assertThat(registry.openUploadSessions()).hasValue(0);
+        String completed = start();
+        String cancelled = start();
+        String expired = start();
+        assertThat(registry.openUploadSessions()).hasValue(3);
+        registry.completeUpload(ME, REPO, completed, DigestAlgorithm.SHA256.digest(data), UploadChunk.of(data));
+        registry.cancelUpload(ME, REPO, cancelled);
+        assertThat(registry.openUploadSessions()).hasValue(1);
+        registry.appendUpload(ME, REPO, expired, chunk(data, 0, 1000));
+        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        ((DefaultRegistry) registry).expireIdleUploads();
+        assertThat(registry.openUploadSessions()).hasValue(0);
+    }
+
+    @Test
     void shouldExpireIdleSessionsAndRemoveTheirStagedBytes() throws IOException {
         String id = start();
         registry.appendUpload(ME, REPO, id, chunk(data, 0, 1000));
