@@ -16,8 +16,8 @@ import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The registry in Actuator: its {@code wharf} health component (UP, with its data directory and free space) and the
- * metrics of its requests and events, after one push and one pull.
+ * The registry in Actuator: its {@code wharf} health component (UP, with its data directory and free space), the
+ * metrics of its requests and events after one push and one pull, and the gauge of upload sessions in progress.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ActuatorTest {
@@ -59,5 +59,25 @@ class ActuatorTest {
         assertThat(uploads.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1);
         JsonNode sent = getJson("/actuator/metrics/wharf.bytes.sent");
         assertThat(sent.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(blob.length);
+    }
+
+    private double openUploads() throws Exception {
+        return getJson("/actuator/metrics/wharf.uploads.open").path("measurements").get(0).path("value").asDouble();
+    }
+
+    @Test
+    void shouldCountUploadSessionsInProgress() throws Exception {
+        double before = openUploads();
+        HttpResponse<String> started = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/v2/metrics/chunked/blobs/uploads/")).header("Authorization", ALICE)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        assertThat(openUploads()).isEqualTo(before + 1);
+
+        String location = started.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> cancelled = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port)
+                .resolve(location)).header("Authorization", ALICE).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(204);
+        assertThat(openUploads()).isEqualTo(before);
     }
 }

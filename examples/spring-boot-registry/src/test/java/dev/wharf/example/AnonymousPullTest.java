@@ -95,6 +95,11 @@ class AnonymousPullTest {
 
         HttpResponse<InputStream> pulled = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/big/blob/blobs/"
                 + digest)).header("Authorization", "Basic Og==").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertPulledWhole(pulled, digest);
+    }
+
+    /** Asserts that {@code pulled} is a 200 carrying the whole blob: {@code SIZE} bytes of {@code digest}. */
+    static void assertPulledWhole(HttpResponse<InputStream> pulled, String digest) throws Exception {
         assertThat(pulled.statusCode()).isEqualTo(200);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long n = 0;

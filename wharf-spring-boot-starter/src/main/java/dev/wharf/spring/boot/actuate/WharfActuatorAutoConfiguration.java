@@ -6,7 +6,9 @@ import dev.wharf.spi.RegistryListener;
 import dev.wharf.spring.boot.RegistryPaths;
 import dev.wharf.spring.boot.WharfAutoConfiguration;
 import dev.wharf.spring.boot.WharfProperties;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,33 +17,60 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The registry in Spring Boot Actuator, when the application has it: a {@code wharf} health component
- * ({@link WharfHealthIndicator}) and, with Micrometer, request metrics ({@link WharfMetricsFilter}) and
- * {@code wharf.events} counters by event kind (blob uploads and mounts, manifest pushes, tag moves, what garbage
- * collection removes, quota and policy refusals).
+ * The registry in Spring Boot Actuator, when the application has it (Spring Boot 3.5 or 4.0): a {@code wharf} health
+ * component ({@link WharfHealthIndicator} on Boot 3, {@link WharfBoot4HealthIndicator} on Boot 4, both reporting
+ * {@link WharfHealthCheck}) and, with Micrometer, request metrics ({@link WharfMetricsFilter}), a gauge of open
+ * upload sessions ({@code wharf.uploads.open}) and {@code wharf.events} counters by event kind (blob uploads and
+ * mounts, manifest pushes, tag moves, what garbage collection removes, quota and policy refusals).
  */
 @AutoConfiguration(after = WharfAutoConfiguration.class, afterName = {
         "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
-@ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 public class WharfActuatorAutoConfiguration {
 
-    /** {@code /actuator/health}'s {@code wharf} component. */
-    @Bean
-    @ConditionalOnBean(Registry.class)
-    @ConditionalOnMissingBean(name = "wharfHealthIndicator")
-    public WharfHealthIndicator wharfHealthIndicator(Registry registry, WharfProperties properties,
-                                                     org.springframework.core.env.Environment environment) {
-        long min = environment.getProperty("wharf.health.min-free-space",
-                org.springframework.util.unit.DataSize.class,
-                org.springframework.util.unit.DataSize.ofMegabytes(10)).toBytes();
-        return new WharfHealthIndicator(registry, Optional.ofNullable(properties.getDataDir()), min);
+    /** The check both health components report, with {@code wharf.health.min-free-space} (10 MB by default). */
+    static WharfHealthCheck healthCheck(Registry registry, WharfProperties properties, Environment environment) {
+        long min = environment.getProperty("wharf.health.min-free-space", DataSize.class, DataSize.ofMegabytes(10))
+                .toBytes();
+        return new WharfHealthCheck(registry, Optional.ofNullable(properties.getDataDir()), min);
+    }
+
+    /** {@code /actuator/health}'s {@code wharf} component on Spring Boot 3. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    static class Boot3Health {
+        @Bean
+        @ConditionalOnBean(Registry.class)
+        @ConditionalOnMissingBean(name = "wharfHealthIndicator")
+        WharfHealthIndicator wharfHealthIndicator(Registry registry, WharfProperties properties,
+                                                  Environment environment) {
+            return new WharfHealthIndicator(healthCheck(registry, properties, environment));
+        }
+    }
+
+    /** {@code /actuator/health}'s {@code wharf} component on Spring Boot 4, whose health API has its own module. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class Boot4Health {
+        @Bean
+        @ConditionalOnBean(Registry.class)
+        @ConditionalOnMissingBean(name = "wharfHealthIndicator")
+        WharfBoot4HealthIndicator wharfHealthIndicator(Registry registry, WharfProperties properties,
+                                                       Environment environment) {
+            return new WharfBoot4HealthIndicator(healthCheck(registry, properties, environment));
+        }
     }
 
     /** Micrometer metrics, when Micrometer and a meter registry are there. */
@@ -63,11 +92,31 @@ public class WharfActuatorAutoConfiguration {
             return bean;
         }
 
+        /**
+         * {@code wharf.uploads.open}: upload sessions started and neither completed, cancelled nor expired; NaN
+         * when the registry cannot tell or is closed.
+         */
+        @Bean
+        @ConditionalOnBean(Registry.class)
+        MeterBinder wharfUploadSessions(Registry registry) {
+            return meters -> Gauge.builder("wharf.uploads.open", registry, WharfActuatorAutoConfiguration::openUploads)
+                    .description("upload sessions in progress").register(meters);
+        }
+
         /** Counts the registry's events by kind ({@code wharf.events}, tag {@code type}). */
         @Bean
         RegistryListener wharfEventMetrics(MeterRegistry meters) {
             return (RegistryEvent event) -> meters.counter("wharf.events", "type", event.type().cloudEventType())
                     .increment();
+        }
+    }
+
+    private static double openUploads(Registry registry) {
+        try {
+            OptionalLong open = registry.openUploadSessions();
+            return open.isPresent() ? open.getAsLong() : Double.NaN;
+        } catch (RuntimeException closed) {
+            return Double.NaN;
         }
     }
 }

@@ -1,57 +1,32 @@
 package dev.wharf.spring.boot.actuate;
 
-import dev.wharf.api.Registry;
-import dev.wharf.api.RepositoryName;
-import dev.wharf.spi.MetadataStore;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
- * The registry's health for Spring Boot Actuator ({@code /actuator/health}, component {@code wharf}): DOWN when its
- * metadata store no longer answers (closed, or failing), or when its data directory has less free space than
- * {@code wharf.health.min-free-space} (10 MB by default); with the storage, the data directory and its free bytes as
- * details.
+ * The registry's health for Spring Boot 3's Actuator ({@code /actuator/health}, component {@code wharf}), as
+ * {@link WharfHealthCheck} finds it. Spring Boot 4 moved health indicators to another package; there
+ * {@link WharfBoot4HealthIndicator} reports the same.
  */
 public final class WharfHealthIndicator extends AbstractHealthIndicator {
-    private static final RepositoryName PROBE = RepositoryName.of("wharf-health-probe");
+    private final WharfHealthCheck check;
 
-    private final Registry registry;
-    private final Optional<Path> dataDir;
-    private final long minFreeBytes;
-
-    /**
-     * @param registry     the registry whose store is probed
-     * @param dataDir      its data directory, when it has one
-     * @param minFreeBytes below this much free space there, the registry is DOWN
-     */
-    public WharfHealthIndicator(Registry registry, Optional<Path> dataDir, long minFreeBytes) {
+    /** @param check what to report */
+    public WharfHealthIndicator(WharfHealthCheck check) {
         super("the registry's health check failed");
-        this.registry = registry;
-        this.dataDir = dataDir;
-        this.minFreeBytes = minFreeBytes;
+        this.check = check;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws IOException {
-        Optional<MetadataStore> store = registry.config().metadataStore();
-        store.ifPresent(s -> s.repositoryExists(PROBE)); // throws when the store is closed or failing
-        builder.withDetail("storage", dataDir.isPresent() ? "directory" : "memory");
-        if (dataDir.isEmpty()) {
+        WharfHealthCheck.Result result = check.check();
+        builder.withDetails(result.details());
+        if (result.up()) {
             builder.up();
-            return;
-        }
-        long free = Files.getFileStore(dataDir.get()).getUsableSpace();
-        builder.withDetail("dataDir", dataDir.get().toString()).withDetail("free", free)
-                .withDetail("threshold", minFreeBytes);
-        if (free < minFreeBytes) {
-            builder.down();
         } else {
-            builder.up();
+            builder.down();
         }
     }
 }
