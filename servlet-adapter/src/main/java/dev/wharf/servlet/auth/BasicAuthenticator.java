@@ -85,17 +85,37 @@ public final class BasicAuthenticator implements Authenticator {
         if (verified.contains(key)) {
             return Authentication.authenticated(Caller.of(new UserPrincipal(user)), Grants.unlimited());
         }
-        // The attempt counts before the slow check, so parallel guesses all count; a success takes it back.
-        wait = throttle.attempt(user, address);
-        if (wait.isPresent()) {
-            return Authentication.throttled(wait.get());
+        // The attempt counts before the slow check, so parallel guesses all count; a success takes it back. Only
+        // the request that runs the check counts: requests with the same credentials that arrive meanwhile share
+        // its answer, so a busy client's parallel requests count once when its remembered login expires (they
+        // would otherwise lock it out), while each different guess still runs, and counts, on its own.
+        boolean ok;
+        try {
+            ok = verified.verifyOnce(key, () -> {
+                Optional<Duration> refused = throttle.attempt(user, address);
+                if (refused.isPresent()) {
+                    throw new ThrottledCheck(refused.get());
+                }
+                return verifier.verify(user, credentials.password());
+            });
+        } catch (ThrottledCheck throttled) {
+            return Authentication.throttled(throttled.wait);
         }
-        boolean ok = verified.verifyOnce(key, () -> verifier.verify(user, credentials.password()));
         if (!ok) {
             return Authentication.rejected("incorrect username or password");
         }
         throttle.succeeded(user, address);
         return Authentication.authenticated(Caller.of(new UserPrincipal(user)), Grants.unlimited());
+    }
+
+    /** A check the throttle refused before it ran; those waiting on the same check are refused alike. */
+    private static final class ThrottledCheck extends RuntimeException {
+        private final transient Duration wait;
+
+        ThrottledCheck(Duration wait) {
+            super("throttled", null, false, false);
+            this.wait = wait;
+        }
     }
 
     @Override
