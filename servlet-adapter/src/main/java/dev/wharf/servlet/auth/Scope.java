@@ -44,7 +44,7 @@ public record Scope(String type, String name, Set<String> actions) {
         if (!REPOSITORY.equals(type) && !TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("scope type must be lowercase letters and digits, was '" + type + "'");
         }
-        if (name.isEmpty() || name.length() > 512 || !name.chars().allMatch(c -> c > ' ' && c < 127 && c != '"')) {
+        if (name.isEmpty() || name.length() > 512 || !printable(name)) {
             throw new IllegalArgumentException("scope name must be 1 to 512 printable ASCII characters without"
                     + " spaces or quotes, was '" + name + "'");
         }
@@ -57,9 +57,21 @@ public record Scope(String type, String name, Set<String> actions) {
         actions = Collections.unmodifiableSet(new LinkedHashSet<>(actions));
     }
 
+    /** True if {@code name} is printable ASCII without spaces or quotes (a loop: every request names a scope). */
+    private static boolean printable(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 127 || c == '"') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The repository scope {@code repository:<name>:<actions>}. */
     public static Scope repository(String name, String... actions) {
-        return new Scope(REPOSITORY, name, new LinkedHashSet<>(List.of(actions)));
+        return new Scope(REPOSITORY, name, actions.length == 1 ? Set.of(actions[0])
+                : new LinkedHashSet<>(Arrays.asList(actions)));
     }
 
     /**
