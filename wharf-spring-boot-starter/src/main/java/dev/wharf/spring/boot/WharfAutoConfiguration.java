@@ -88,10 +88,15 @@ public class WharfAutoConfiguration {
     /** The servlet, at {@code wharf.path} + {@code /*}, with async support for non-blocking bodies. */
     @Bean
     @ConditionalOnMissingBean(name = "wharfServlet")
-    public ServletRegistrationBean<RegistryServlet> wharfServlet(Registry registry, WharfProperties properties) {
+    public ServletRegistrationBean<RegistryServlet> wharfServlet(
+            Registry registry, WharfProperties properties,
+            org.springframework.beans.factory.ObjectProvider<dev.wharf.servlet.auth.Authenticator> authenticator) {
         RegistryPaths paths = new RegistryPaths(properties.getPath());
-        ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(new RegistryServlet(registry),
-                paths.mapping());
+        // Without an Authenticator bean (the token flow declares one) the caller is whoever Spring Security
+        // authenticated.
+        RegistryServlet servlet = authenticator.getIfAvailable() == null ? new RegistryServlet(registry)
+                : new RegistryServlet(registry, dev.wharf.servlet.TransferLimits.defaults(), authenticator.getObject());
+        ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(servlet, paths.mapping());
         bean.setName("wharf");
         bean.setAsyncSupported(true);
         bean.setLoadOnStartup(1);

@@ -94,6 +94,50 @@ public class WharfProperties {
          * callers holding its authority ({@code authenticated} for all of them).
          */
         private List<Rule> rules = new ArrayList<>();
+        /**
+         * Whether clients log in through the registry token flow instead of sending Basic credentials with every
+         * request: the registry challenges with {@code Bearer realm=".../token"}, and a token service at
+         * {@link #tokenPath} issues short-lived tokens to the application's users for what the rules let them do.
+         */
+        private boolean tokenAuth;
+        /** Where the token service is mapped when {@link #tokenAuth} is on. */
+        private String tokenPath = "/token";
+        /** The {@code service} the challenge names and the tokens' audience. */
+        private String tokenService = "wharf";
+        /** How long an issued token is valid. */
+        private Duration tokenLifetime = Duration.ofMinutes(5);
+
+        public boolean isTokenAuth() {
+            return tokenAuth;
+        }
+
+        public void setTokenAuth(boolean tokenAuth) {
+            this.tokenAuth = tokenAuth;
+        }
+
+        public String getTokenPath() {
+            return tokenPath;
+        }
+
+        public void setTokenPath(String tokenPath) {
+            this.tokenPath = tokenPath;
+        }
+
+        public String getTokenService() {
+            return tokenService;
+        }
+
+        public void setTokenService(String tokenService) {
+            this.tokenService = tokenService;
+        }
+
+        public Duration getTokenLifetime() {
+            return tokenLifetime;
+        }
+
+        public void setTokenLifetime(Duration tokenLifetime) {
+            this.tokenLifetime = tokenLifetime;
+        }
 
         public boolean isEnabled() {
             return enabled;

@@ -63,6 +63,12 @@ public final class SpringSecurityAuthorizer implements Authorizer {
     @Override
     public boolean permits(Caller caller, Action action, RepositoryName repository) {
         Principal principal = caller.principal().orElse(null);
+        if (principal instanceof dev.wharf.api.ScopedPrincipal token) {
+            // A bearer token of the token flow: its service granted it only what these rules allowed its user.
+            return token.grants(action, repository)
+                    || (action == Action.PULL || action == Action.CATALOG)
+                    && anonymousPull.stream().anyMatch(g -> g.matches(repository));
+        }
         if (!(principal instanceof Authentication authentication) || !authentication.isAuthenticated()
                 || authentication instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
             return (action == Action.PULL || action == Action.CATALOG)

@@ -38,6 +38,7 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class})
 @ConditionalOnProperty(prefix = "wharf.security", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WharfProperties.class)
+@org.springframework.context.annotation.Import(WharfTokenFlow.class)
 public class WharfSecurityAutoConfiguration {
     /** The challenge every 401 on the registry's path carries. */
     public static final String CHALLENGE = "Basic realm=\"wharf\"";
@@ -83,6 +84,9 @@ public class WharfSecurityAutoConfiguration {
     public SecurityFilterChain wharfSecurityFilterChain(HttpSecurity http, WharfProperties properties)
             throws Exception {
         RegistryPaths paths = new RegistryPaths(properties.getPath());
+        if (properties.getSecurity().isTokenAuth()) {
+            return WharfTokenFlow.filterChain(http, paths, properties.getSecurity().getTokenPath());
+        }
         AuthenticationEntryPoint challenge = (request, response, failure) -> {
             response.setHeader("WWW-Authenticate", CHALLENGE);
             RegistryErrorFilter.envelope(response, HttpServletResponse.SC_UNAUTHORIZED,

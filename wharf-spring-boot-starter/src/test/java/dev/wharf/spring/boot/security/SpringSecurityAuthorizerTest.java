@@ -54,6 +54,17 @@ class SpringSecurityAuthorizerTest {
     }
 
     @Test
+    void shouldLetABearerTokenDoExactlyWhatItGrants() {
+        SpringSecurityAuthorizer authorizer = new SpringSecurityAuthorizer(security(List.of("public/**")));
+        Caller token = Caller.of(new dev.wharf.servlet.auth.TokenPrincipal("alice", dev.wharf.servlet.auth.Grants.of(
+                List.of(dev.wharf.servlet.auth.Scope.repository("team/app", "pull", "push")))));
+        assertThat(authorizer.permits(token, Action.PUSH, TEAM)).isTrue();
+        assertThat(authorizer.permits(token, Action.DELETE, TEAM)).as("not in the token").isFalse();
+        assertThat(authorizer.permits(token, Action.PUSH, PUBLIC)).isFalse();
+        assertThat(authorizer.permits(token, Action.PULL, PUBLIC)).as("what anyone may pull").isTrue();
+    }
+
+    @Test
     void shouldLetEveryUserDoEverythingWithoutRules() {
         SpringSecurityAuthorizer authorizer = new SpringSecurityAuthorizer(security(List.of()));
         assertThat(authorizer.permits(user("alice"), Action.DELETE, TEAM)).isTrue();
