@@ -105,7 +105,12 @@ public class WharfTokenFlow {
         return (caller, action, repository) -> {
             Optional<java.security.Principal> principal = caller.principal();
             if (principal.isPresent() && principal.get() instanceof BasicAuthenticator.UserPrincipal user) {
-                UserDetails details = users.loadUserByUsername(user.name());
+                UserDetails details;
+                try {
+                    details = users.loadUserByUsername(user.name());
+                } catch (UsernameNotFoundException gone) { // removed since its password was checked
+                    return false;
+                }
                 caller = Caller.of(UsernamePasswordAuthenticationToken.authenticated(details.getUsername(), null,
                         details.getAuthorities()));
             }
