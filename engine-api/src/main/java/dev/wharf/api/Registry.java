@@ -276,6 +276,14 @@ public interface Registry extends AutoCloseable {
      */
     GcReport collectGarbage();
 
+    /**
+     * How many garbage collections have finished and failed since the registry opened, and the last report; for
+     * monitoring. Empty when the registry does not count them.
+     */
+    default Optional<GcRuns> garbageCollections() {
+        return Optional.empty();
+    }
+
     /** Releases the stores. Idempotent. */
     @Override
     void close();

@@ -9,6 +9,7 @@ import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.EventPage;
 import dev.wharf.api.EventSinkStatus;
 import dev.wharf.api.GcReport;
+import dev.wharf.api.GcRuns;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.ManifestPushed;
 import dev.wharf.api.Page;
@@ -90,6 +91,9 @@ public final class DefaultRegistry implements Registry {
     private final Quotas quotas;
     private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Garbage collections finished and failed since opening, and the last report. */
+    private final java.util.concurrent.atomic.AtomicReference<GcRuns> gcRuns =
+            new java.util.concurrent.atomic.AtomicReference<>(new GcRuns(0, 0, Optional.empty()));
 
     /** A registry over the configured stores, or in-memory ones where none is configured. */
     public DefaultRegistry(RegistryConfig config) {
@@ -334,9 +338,21 @@ public final class DefaultRegistry implements Registry {
 
     @Override
     public GcReport collectGarbage() {
-        GcReport report = durable.of(gc::run);
-        durable.run(() -> eventFeed.trim(config.clock().instant().minus(config.eventRetention())));
+        GcReport report;
+        try {
+            report = durable.of(gc::run);
+            durable.run(() -> eventFeed.trim(config.clock().instant().minus(config.eventRetention())));
+        } catch (RuntimeException | Error e) {
+            gcRuns.updateAndGet(runs -> new GcRuns(runs.completed(), runs.failed() + 1, runs.last()));
+            throw e;
+        }
+        gcRuns.updateAndGet(runs -> new GcRuns(runs.completed() + 1, runs.failed(), Optional.of(report)));
         return report;
+    }
+
+    @Override
+    public Optional<GcRuns> garbageCollections() {
+        return Optional.of(gcRuns.get());
     }
 
     /** Stops maintenance, then closes the metadata store and the blob store (both, even if one fails). */

@@ -227,6 +227,21 @@ class UploadSemanticsTest {
     }
 
     @Test
+    void shouldCountGarbageCollectionRuns() {
+        assertThat(registry.garbageCollections()).hasValueSatisfying(runs -> {
+            assertThat(runs.completed()).isZero();
+            assertThat(runs.last()).isEmpty();
+        });
+        registry.collectGarbage();
+        registry.collectGarbage();
+        assertThat(registry.garbageCollections()).hasValueSatisfying(runs -> {
+            assertThat(runs.completed()).isEqualTo(2);
+            assertThat(runs.failed()).isZero();
+            assertThat(runs.last()).isPresent();
+        });
+    }
+
+    @Test
     void shouldExpireIdleSessionsAndRemoveTheirStagedBytes() throws IOException {
         String id = start();
         registry.appendUpload(ME, REPO, id, chunk(data, 0, 1000));

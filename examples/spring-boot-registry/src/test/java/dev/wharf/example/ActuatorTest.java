@@ -3,6 +3,7 @@ package dev.wharf.example;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -17,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The registry in Actuator: its {@code wharf} health component (UP, with its data directory and free space), the
- * metrics of its requests and events after one push and one pull, and the gauge of upload sessions in progress.
+ * metrics of its requests and events after one push and one pull, the gauge of upload sessions in progress, and
+ * the count of garbage collection runs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ActuatorTest {
@@ -59,6 +61,23 @@ class ActuatorTest {
         assertThat(uploads.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1);
         JsonNode sent = getJson("/actuator/metrics/wharf.bytes.sent");
         assertThat(sent.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(blob.length);
+    }
+
+    @Autowired
+    dev.wharf.api.Registry registry;
+
+    private double gcRuns() throws Exception {
+        return getJson("/actuator/metrics/wharf.gc.runs?tag=outcome:completed").path("measurements").get(0)
+                .path("value").asDouble();
+    }
+
+    @Test
+    void shouldCountGarbageCollectionRuns() throws Exception {
+        double before = gcRuns();
+        registry.collectGarbage();
+        assertThat(gcRuns()).isEqualTo(before + 1);
+        assertThat(getJson("/actuator/metrics/wharf.gc.runs?tag=outcome:failed").path("measurements").get(0)
+                .path("value").asDouble()).isZero();
     }
 
     private double openUploads() throws Exception {

@@ -6,6 +6,7 @@ import dev.wharf.spi.RegistryListener;
 import dev.wharf.spring.boot.RegistryPaths;
 import dev.wharf.spring.boot.WharfAutoConfiguration;
 import dev.wharf.spring.boot.WharfProperties;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -28,7 +29,7 @@ import java.util.OptionalLong;
  * The registry in Spring Boot Actuator, when the application has it (Spring Boot 3.5 or 4.0): a {@code wharf} health
  * component ({@link WharfHealthIndicator} on Boot 3, {@link WharfBoot4HealthIndicator} on Boot 4, both reporting
  * {@link WharfHealthCheck}) and, with Micrometer, request metrics ({@link WharfMetricsFilter}), a gauge of open
- * upload sessions ({@code wharf.uploads.open}) and {@code wharf.events} counters by event kind (blob uploads and
+ * upload sessions ({@code wharf.uploads.open}), garbage collection runs ({@code wharf.gc.runs}) and {@code wharf.events} counters by event kind (blob uploads and
  * mounts, manifest pushes, tag moves, what garbage collection removes, quota and policy refusals).
  */
 @AutoConfiguration(after = WharfAutoConfiguration.class, afterName = {
@@ -103,6 +104,21 @@ public class WharfActuatorAutoConfiguration {
                     .description("upload sessions in progress").register(meters);
         }
 
+        /**
+         * {@code wharf.gc.runs}: garbage collections since the registry opened, tagged {@code outcome}
+         * ({@code completed} or {@code failed}), scheduled and asked for alike.
+         */
+        @Bean
+        @ConditionalOnBean(Registry.class)
+        MeterBinder wharfGarbageCollections(Registry registry) {
+            return meters -> {
+                FunctionCounter.builder("wharf.gc.runs", registry, r -> gcRuns(r, true)).tag("outcome", "completed")
+                        .description("garbage collections").register(meters);
+                FunctionCounter.builder("wharf.gc.runs", registry, r -> gcRuns(r, false)).tag("outcome", "failed")
+                        .description("garbage collections").register(meters);
+            };
+        }
+
         /** Counts the registry's events by kind ({@code wharf.events}, tag {@code type}). */
         @Bean
         RegistryListener wharfEventMetrics(MeterRegistry meters) {
@@ -115,6 +131,15 @@ public class WharfActuatorAutoConfiguration {
         try {
             OptionalLong open = registry.openUploadSessions();
             return open.isPresent() ? open.getAsLong() : Double.NaN;
+        } catch (RuntimeException closed) {
+            return Double.NaN;
+        }
+    }
+
+    private static double gcRuns(Registry registry, boolean completed) {
+        try {
+            return registry.garbageCollections().map(runs -> (double) (completed ? runs.completed() : runs.failed()))
+                    .orElse(Double.NaN);
         } catch (RuntimeException closed) {
             return Double.NaN;
         }
