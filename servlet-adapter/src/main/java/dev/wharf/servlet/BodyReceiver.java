@@ -134,7 +134,6 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
 
     @Override
     public void onAllDataRead() {
-        exchange.bodyEnded();
         callStore(this::finishBody);
     }
 
@@ -145,6 +144,10 @@ final class BodyReceiver<T> extends Transfers.Transfer implements ReadListener {
         }
         T result;
         try {
+            if (bytes() == 0 && exchange.contentLength().orElse(0) > 0) {
+                // Ended cleanly before the first byte of a declared body: something in front of the registry read it.
+                throw exchange.consumedBody();
+            }
             handOver();
             result = sink.finish();
         } catch (RuntimeException e) {

@@ -34,9 +34,6 @@ final class Exchange {
     private RepositoryName name;
     private RequestBody body;
     private boolean nonBlockingBody;
-    /** Bytes of the body read with non-blocking I/O, and whether its end was reached that way. */
-    private volatile long nonBlockingBytes;
-    private volatile boolean nonBlockingEnded;
     /** Told how many bytes of the body arrive, as they arrive; null when nobody asked. */
     private LongConsumer bodyMeter;
 
@@ -141,18 +138,14 @@ final class Exchange {
     }
 
     /**
-     * True if the body, of a declared positive length, ended cleanly before its first byte: something in front of
-     * the registry read it (a container that parsed it as form fields does not always say so before the first read;
-     * {@link #refuseConsumedBody()}). A client that breaks its body off makes the read fail instead.
+     * True if the body, of a declared positive length, read with a blocking read, ended cleanly before its first
+     * byte: something in front of the registry read it (a container that parsed it as form fields does not always
+     * say so before the first read; {@link #refuseConsumedBody()}). A client that breaks its body off makes the read
+     * fail instead. {@link BodyReceiver} tells the same of a body read without blocking.
      */
     boolean bodyEndedUnread() {
-        if (request.getContentLengthLong() <= 0 || bodyFailed()) {
-            return false;
-        }
-        if (nonBlockingBody) {
-            return nonBlockingBytes == 0 && nonBlockingEnded;
-        }
-        return body != null && body.bytesRead() == 0 && body.ended();
+        return request.getContentLengthLong() > 0 && !nonBlockingBody && body != null && !body.failed()
+                && body.bytesRead() == 0 && body.ended();
     }
 
     /** SIZE_INVALID for a body something in front of the registry has already read. */
@@ -261,15 +254,9 @@ final class Exchange {
 
     /** {@code n} more bytes of the body arrived, read with non-blocking I/O. */
     void bodyArrived(int n) {
-        nonBlockingBytes += n;
         if (bodyMeter != null) {
             bodyMeter.accept(n);
         }
-    }
-
-    /** The body read with non-blocking I/O has reached its end. */
-    void bodyEnded() {
-        nonBlockingEnded = true;
     }
 
     /** Marks the body as read with non-blocking I/O: it can no longer be read or drained with a blocking read. */
