@@ -70,8 +70,7 @@ public record Scope(String type, String name, Set<String> actions) {
 
     /** The repository scope {@code repository:<name>:<actions>}. */
     public static Scope repository(String name, String... actions) {
-        return new Scope(REPOSITORY, name, actions.length == 1 ? Set.of(actions[0])
-                : new LinkedHashSet<>(Arrays.asList(actions)));
+        return new Scope(REPOSITORY, name, new LinkedHashSet<>(List.of(actions)));
     }
 
     /**
