@@ -1,5 +1,6 @@
 package dev.wharf.spring.boot.actuate;
 
+import dev.wharf.api.GcRuns;
 import dev.wharf.api.Registry;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.spi.RegistryListener;
@@ -24,6 +25,8 @@ import org.springframework.util.unit.DataSize;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The registry in Spring Boot Actuator, when the application has it (Spring Boot 3.5 or 4.0): a {@code wharf} health
@@ -100,7 +103,8 @@ public class WharfActuatorAutoConfiguration {
         @Bean
         @ConditionalOnBean(Registry.class)
         MeterBinder wharfUploadSessions(Registry registry) {
-            return meters -> Gauge.builder("wharf.uploads.open", registry, WharfActuatorAutoConfiguration::openUploads)
+            return meters -> Gauge.builder("wharf.uploads.open", registry,
+                            orNaN(WharfActuatorAutoConfiguration::openUploads))
                     .description("upload sessions in progress").register(meters);
         }
 
@@ -112,10 +116,10 @@ public class WharfActuatorAutoConfiguration {
         @ConditionalOnBean(Registry.class)
         MeterBinder wharfGarbageCollections(Registry registry) {
             return meters -> {
-                FunctionCounter.builder("wharf.gc.runs", registry, r -> gcRuns(r, true)).tag("outcome", "completed")
-                        .description("garbage collections").register(meters);
-                FunctionCounter.builder("wharf.gc.runs", registry, r -> gcRuns(r, false)).tag("outcome", "failed")
-                        .description("garbage collections").register(meters);
+                FunctionCounter.builder("wharf.gc.runs", registry, orNaN(r -> gcRuns(r, GcRuns::completed)))
+                        .tag("outcome", "completed").description("garbage collections").register(meters);
+                FunctionCounter.builder("wharf.gc.runs", registry, orNaN(r -> gcRuns(r, GcRuns::failed)))
+                        .tag("outcome", "failed").description("garbage collections").register(meters);
             };
         }
 
@@ -127,21 +131,26 @@ public class WharfActuatorAutoConfiguration {
         }
     }
 
-    private static double openUploads(Registry registry) {
-        try {
-            OptionalLong open = registry.openUploadSessions();
-            return open.isPresent() ? open.getAsLong() : Double.NaN;
-        } catch (RuntimeException closed) {
-            return Double.NaN;
-        }
+    /**
+     * {@code value} of the registry, or NaN when it throws (the registry closed): a meter is read whenever it is
+     * scraped, and a scrape must not fail.
+     */
+    private static ToDoubleFunction<Registry> orNaN(ToDoubleFunction<Registry> value) {
+        return registry -> {
+            try {
+                return value.applyAsDouble(registry);
+            } catch (RuntimeException closed) {
+                return Double.NaN;
+            }
+        };
     }
 
-    private static double gcRuns(Registry registry, boolean completed) {
-        try {
-            return registry.garbageCollections().map(runs -> (double) (completed ? runs.completed() : runs.failed()))
-                    .orElse(Double.NaN);
-        } catch (RuntimeException closed) {
-            return Double.NaN;
-        }
+    private static double openUploads(Registry registry) {
+        OptionalLong open = registry.openUploadSessions();
+        return open.isPresent() ? open.getAsLong() : Double.NaN;
+    }
+
+    private static double gcRuns(Registry registry, ToLongFunction<GcRuns> count) {
+        return registry.garbageCollections().map(runs -> (double) count.applyAsLong(runs)).orElse(Double.NaN);
     }
 }

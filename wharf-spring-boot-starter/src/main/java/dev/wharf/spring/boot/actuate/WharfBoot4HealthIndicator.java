@@ -21,12 +21,6 @@ public final class WharfBoot4HealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws IOException {
-        WharfHealthCheck.Result result = check.check();
-        builder.withDetails(result.details());
-        if (result.up()) {
-            builder.up();
-        } else {
-            builder.down();
-        }
+        check.check().report(builder::withDetails, builder::up, builder::down);
     }
 }

@@ -35,6 +35,15 @@ public final class WharfHealthCheck {
         public Result {
             details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
         }
+
+        /**
+         * Hands this result to a health builder, whichever Actuator's it is: the details, then {@code up} or
+         * {@code down}.
+         */
+        public void report(java.util.function.Consumer<Map<String, Object>> withDetails, Runnable up, Runnable down) {
+            withDetails.accept(details);
+            (this.up ? up : down).run();
+        }
     }
 
     /**
