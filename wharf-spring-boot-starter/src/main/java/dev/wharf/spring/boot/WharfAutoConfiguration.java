@@ -94,8 +94,9 @@ public class WharfAutoConfiguration {
         RegistryPaths paths = new RegistryPaths(properties.getPath());
         // Without an Authenticator bean (the token flow declares one) the caller is whoever Spring Security
         // authenticated.
-        RegistryServlet servlet = authenticator.getIfAvailable() == null ? new RegistryServlet(registry)
-                : new RegistryServlet(registry, dev.wharf.servlet.TransferLimits.defaults(), authenticator.getObject());
+        dev.wharf.servlet.auth.Authenticator door = authenticator.getIfAvailable();
+        RegistryServlet servlet = door == null ? new RegistryServlet(registry)
+                : new RegistryServlet(registry, dev.wharf.servlet.TransferLimits.defaults(), door);
         ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(servlet, paths.mapping());
         bean.setName("wharf");
         bean.setAsyncSupported(true);

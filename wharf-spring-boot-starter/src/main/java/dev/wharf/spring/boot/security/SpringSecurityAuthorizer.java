@@ -65,14 +65,11 @@ public final class SpringSecurityAuthorizer implements Authorizer {
         Principal principal = caller.principal().orElse(null);
         if (principal instanceof dev.wharf.api.ScopedPrincipal token) {
             // A bearer token of the token flow: its service granted it only what these rules allowed its user.
-            return token.grants(action, repository)
-                    || (action == Action.PULL || action == Action.CATALOG)
-                    && anonymousPull.stream().anyMatch(g -> g.matches(repository));
+            return token.grants(action, repository) || anyoneMay(action, repository);
         }
         if (!(principal instanceof Authentication authentication) || !authentication.isAuthenticated()
                 || authentication instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
-            return (action == Action.PULL || action == Action.CATALOG)
-                    && anonymousPull.stream().anyMatch(g -> g.matches(repository));
+            return anyoneMay(action, repository);
         }
         if (rules.isEmpty()) {
             return true;
@@ -83,6 +80,11 @@ public final class SpringSecurityAuthorizer implements Authorizer {
                 return true;
             }
         }
+        return anyoneMay(action, repository);
+    }
+
+    /** What {@code wharf.security.anonymous-pull} lets every caller do. */
+    private boolean anyoneMay(Action action, RepositoryName repository) {
         return (action == Action.PULL || action == Action.CATALOG)
                 && anonymousPull.stream().anyMatch(g -> g.matches(repository));
     }
