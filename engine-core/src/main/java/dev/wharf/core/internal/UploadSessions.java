@@ -411,6 +411,20 @@ public final class UploadSessions {
             }
             // Discarded between resume and here, by expiry closing the same session on another thread.
         }
+        if (staged.isEmpty() && record.offset() == 0) {
+            // Nothing was acknowledged, so nothing is lost: a store need not make a staged write durable before
+            // its first durable append (an object store writes nothing until then). Continue on a new one.
+            StagedBlob fresh = blobs.stage();
+            UploadRecord moved = new UploadRecord(record.id(), record.repository(), fresh.id(), record.algorithm(), 0,
+                    record.created(), record.updated());
+            try {
+                meta.putUpload(moved);
+            } catch (RuntimeException e) {
+                BlobPublisher.discardQuietly(fresh, e);
+                throw e;
+            }
+            return new Session(moved, fresh, record.algorithm().newMessageDigest());
+        }
         // Staged bytes lost: the session cannot continue.
         staged.ifPresent(st -> BlobPublisher.discardQuietly(st, null));
         meta.deleteUpload(id);
