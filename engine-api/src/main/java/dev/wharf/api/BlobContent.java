@@ -2,6 +2,8 @@ package dev.wharf.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.util.Optional;
 
 /**
  * An open read of a blob, possibly of a byte range. The caller must close it (it may hold a file handle).
@@ -28,6 +30,16 @@ public interface BlobContent extends AutoCloseable {
      */
     default boolean fetchedWhileRead() {
         return false;
+    }
+
+    /**
+     * Where the client may fetch these same bytes itself instead (a presigned object-storage URL offered by the blob
+     * store's {@link dev.wharf.spi.BlobRedirects} role), for a read of the whole blob; empty to serve them through
+     * the registry, which is the default. Asking opens nothing: an HTTP layer that redirects closes this read
+     * without calling {@link #stream()}.
+     */
+    default Optional<URI> redirect() {
+        return Optional.empty();
     }
 
     @Override

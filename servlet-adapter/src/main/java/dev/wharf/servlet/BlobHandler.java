@@ -108,6 +108,14 @@ final class BlobHandler {
         try {
             BlobInfo blob = content.blob();
             HttpServletResponse response = ex.response();
+            Optional<java.net.URI> elsewhere = ex.isHead() ? Optional.empty() : content.redirect();
+            if (elsewhere.isPresent()) {
+                // The blob store serves the bytes itself (a presigned URL): the client follows the redirect there.
+                ex.setHeader("Docker-Content-Digest", blob.digest().toString());
+                ex.setHeader("Location", elsewhere.get().toASCIIString());
+                ex.sendEmpty(HttpServletResponse.SC_TEMPORARY_REDIRECT);
+                return;
+            }
             blobHeaders(ex, blob);
             response.setContentLengthLong(content.length());
             if (range.isPresent()) {

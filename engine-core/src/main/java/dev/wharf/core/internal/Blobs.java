@@ -14,6 +14,7 @@ import dev.wharf.spi.RepositoryLinks;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.Optional;
 
 /**
@@ -57,7 +58,7 @@ public final class Blobs {
             first = r.first();
             length = Math.min(r.last(), info.size() - 1) - first + 1;
         }
-        return new Content(repo, info, first, length);
+        return new Content(repo, info, first, length, range.isEmpty());
     }
 
     /**
@@ -91,13 +92,24 @@ public final class Blobs {
         private final BlobInfo info;
         private final long offset;
         private final long length;
+        private final boolean whole;
         private InputStream stream;
 
-        Content(RepositoryName repo, BlobInfo info, long offset, long length) {
+        Content(RepositoryName repo, BlobInfo info, long offset, long length, boolean whole) {
             this.repo = repo;
             this.info = info;
             this.offset = offset;
             this.length = length;
+            this.whole = whole;
+        }
+
+        /** The blob store's redirect for a read of the whole blob; ranges are always served here. */
+        @Override
+        public Optional<URI> redirect() {
+            if (!whole) {
+                return Optional.empty();
+            }
+            return blobs.redirects().flatMap(r -> r.readRedirect(info.digest()));
         }
 
         @Override
