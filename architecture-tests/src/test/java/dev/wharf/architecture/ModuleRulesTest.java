@@ -35,7 +35,7 @@ class ModuleRulesTest {
         // A rule over no classes passes vacuously: make sure each module's main classes were imported.
         for (String pkg : new String[] {"dev.wharf.api", "dev.wharf.spi", "dev.wharf.core", "dev.wharf.core.internal",
                 "dev.wharf.core.storage", "dev.wharf.core.manifest", "dev.wharf.core.access", "dev.wharf.testkit",
-                "dev.wharf.rocksdb", "dev.wharf.servlet",
+                "dev.wharf.rocksdb", "dev.wharf.s3", "dev.wharf.servlet",
                 "dev.wharf.testing", "dev.wharf.testing.launcher"}) {
             assertThat(wharf.containPackage(pkg)).as(pkg).isTrue();
             assertThat(wharf.getPackage(pkg).getClasses()).as(pkg).isNotEmpty();
@@ -54,7 +54,8 @@ class ModuleRulesTest {
     void shouldKeepTheEngineFreeOfServletRocksDbJettyAndItsUsers() {
         check(noClasses().that().resideInAPackage("dev.wharf.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.rocksdb..",
-                        "org.eclipse.jetty..", "dev.wharf.servlet..", "dev.wharf.rocksdb..", "dev.wharf.testing..",
+                        "org.eclipse.jetty..", "dev.wharf.servlet..", "dev.wharf.rocksdb..", "dev.wharf.s3..",
+                        "software.amazon.awssdk..", "dev.wharf.testing..",
                         "dev.wharf.testkit.."));
     }
 
@@ -63,6 +64,21 @@ class ModuleRulesTest {
         check(classes().that().resideInAPackage("dev.wharf.rocksdb..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.rocksdb..", "dev.wharf.api..",
                         "dev.wharf.spi..", "dev.wharf.rocksdb.."));
+    }
+
+    @Test
+    void shouldKeepTheS3StoreOnTheSpisAndTheAwsSdkAlone() {
+        check(classes().that().resideInAPackage("dev.wharf.s3..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "software.amazon.awssdk..",
+                        "dev.wharf.api..", "dev.wharf.spi..", "dev.wharf.s3.."));
+    }
+
+    /** Only the launcher's S3 door loads the S3 store: TestRegistry's users need not have the AWS SDK. */
+    @Test
+    void shouldLoadTheS3StoreOnlyThroughTheLaunchersDoor() {
+        check(noClasses().that().resideOutsideOfPackage("dev.wharf.s3..")
+                .and().doNotHaveFullyQualifiedName("dev.wharf.testing.launcher.S3Blobs")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.wharf.s3..", "software.amazon.awssdk.."));
     }
 
     @Test

@@ -38,12 +38,13 @@ import java.util.Optional;
  * @param webhookSecret {@code --webhook-secret FILE}: the key the {@code --webhook}s' requests are signed with
  * @param guardRails    {@code --quota}, {@code --allow-media-type} and {@code --deny-media-type}
  * @param rateLimit     {@code --rate-limit N/s}: the reads, and separately the writes, each client may make
+ * @param blobs         {@code --blobs s3://BUCKET/PREFIX} and the {@code --s3-*} flags: blobs in object storage
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
                        Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config,
                        java.util.List<URI> webhooks, Optional<Path> webhookSecret, GuardRails guardRails,
-                       Optional<Rate> rateLimit) {
+                       Optional<Rate> rateLimit, BlobFlags blobs) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -113,6 +114,18 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --access FILE        who may do what: users, groups, repository globs and actions, in
                                    YAML (docs/access-policy.md); if not given, every user in
                                    the htpasswd file may do everything
+
+            Blobs in object storage (docs/deployment.md):
+              --blobs s3://BUCKET/PREFIX
+                                   keep blobs in an S3 bucket under PREFIX instead of DIR/blobs
+                                   (metadata stays in DIR/metadata); credentials from the AWS
+                                   environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or
+                                   ~/.aws/credentials); the bucket must exist
+              --s3-endpoint URL    an S3-compatible store's endpoint (MinIO, Ceph RGW), instead of AWS
+              --s3-region R        the region to sign for (default AWS_REGION, else us-east-1)
+              --s3-path-style      address buckets as URL/BUCKET/KEY, as most S3-compatible stores need
+              --s3-redirects D     answer whole-blob GETs with 307 to a presigned URL valid for D
+                                   (PT15M; clients then fetch from the store; default off)
 
             Configuration file:
               --config FILE        read more settings from FILE (YAML): the upstreams of a mirror,
@@ -224,6 +237,11 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         java.util.List<dev.wharf.api.QuotaRule> quotas = new java.util.ArrayList<>();
         java.util.List<dev.wharf.api.ContentRule> contentRules = new java.util.ArrayList<>();
         Rate rateLimit = null;
+        String blobs = null;
+        URI s3Endpoint = null;
+        String s3Region = null;
+        boolean s3PathStyle = false;
+        Duration s3Redirects = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -319,10 +337,22 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     }
                     rateLimit = parseRate(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 }
+                case "--blobs" -> blobs = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                case "--s3-endpoint" -> s3Endpoint = s3Endpoint(inlineValue != null ? inlineValue
+                        : valueAfter(args, i++, name));
+                case "--s3-region" -> {
+                    s3Region = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                    if (s3Region.isBlank()) {
+                        throw new IllegalArgumentException("--s3-region needs a region, e.g. us-east-1");
+                    }
+                }
+                case "--s3-path-style" -> s3PathStyle = true;
+                case "--s3-redirects" -> s3Redirects = parseDuration(name,
+                        inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
-                    || name.equals("--token-auth"))) {
+                    || name.equals("--token-auth") || name.equals("--s3-path-style"))) {
                 throw new IllegalArgumentException(name + " takes no value");
             }
         }
@@ -331,6 +361,16 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         }
         if (inMemory && backupTo != null) {
             throw new IllegalArgumentException("--backup-to copies a data directory; --in-memory has none");
+        }
+        BlobFlags blobFlags = new BlobFlags(Optional.ofNullable(blobs), Optional.ofNullable(s3Endpoint),
+                Optional.ofNullable(s3Region), s3PathStyle, Optional.ofNullable(s3Redirects)).validated();
+        if (blobFlags.inS3() && inMemory) {
+            throw new IllegalArgumentException("--blobs s3://… keeps blobs beyond the process; with --in-memory"
+                    + " the metadata that names them would not be: give a --data-dir");
+        }
+        if (blobFlags.inS3() && backupTo != null) {
+            throw new IllegalArgumentException("--backup-to copies a data directory's blobs; with --blobs s3://…"
+                    + " back up the bucket with the object store's own tools (versioning, replication)");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException(tlsCert != null
@@ -358,7 +398,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         .validated(config != null),
                 Optional.ofNullable(config).map(LauncherOptions::absolute), webhooks,
                 Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute),
-                new GuardRails(quotas, Optional.empty(), contentRules), Optional.ofNullable(rateLimit));
+                new GuardRails(quotas, Optional.empty(), contentRules), Optional.ofNullable(rateLimit), blobFlags);
     }
 
     /**
@@ -398,6 +438,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         GuardRails rails = file.guardRails().with(guardRails);
         options = options.withEngine(rails::applyTo);
         options = options.withRateLimits(rateLimits(file));
+        options = blobs.applyTo(options);
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 
@@ -448,6 +489,19 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     + "first line");
         }
         return line;
+    }
+
+    private static URI s3Endpoint(String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.isAbsolute() && uri.getScheme().matches("https?") && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--s3-endpoint must be an http or https URL such as http://127.0.0.1:9000,"
+                + " was '" + value + "'");
     }
 
     private static URI url(String value) {

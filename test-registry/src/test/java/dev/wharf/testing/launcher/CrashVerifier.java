@@ -112,30 +112,60 @@ final class CrashVerifier {
      * published) and checks it sits at {@code sha256/<first two hex>/<hex>} of its own digest; adds each to
      * {@code alreadyChecked} and returns how many were new.
      */
-    static int blobFilesOnDisk(Path dataDirectory, Set<Path> alreadyChecked, String context) throws IOException {
+    static int blobFilesOnDisk(Path dataDirectory, Set<String> alreadyChecked, String context) throws IOException {
         Path blobs = dataDirectory.resolve("blobs");
         List<Path> files;
         try (Stream<Path> walk = Files.walk(blobs)) {
-            files = walk.filter(Files::isRegularFile).filter(f -> !alreadyChecked.contains(f)).toList();
+            files = walk.filter(Files::isRegularFile).filter(f -> !alreadyChecked.contains(f.toString())).toList();
         }
         for (Path file : files) {
-            String hex = sha256Hex(file);
+            String hex;
+            try (InputStream in = Files.newInputStream(file)) {
+                hex = sha256Hex(in);
+            }
             assertThat(blobs.relativize(file).toString()).as("%s: file on disk named by its content", context)
                     .isEqualTo("sha256/" + hex.substring(0, 2) + "/" + hex);
-            alreadyChecked.add(file);
+            alreadyChecked.add(file.toString());
         }
         return files.size();
     }
 
-    private static String sha256Hex(Path file) {
+    /** Like {@link #blobFilesOnDisk}, for blobs in S3: every object under {@code prefix/blobs/} hashes to its key. */
+    static int blobObjectsInS3(dev.wharf.s3.S3ProxyServer s3, String bucket, String prefix, Set<String> alreadyChecked,
+                               String context) throws IOException {
+        int checked = 0;
+        try (var client = software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(s3.endpoint()).forcePathStyle(true)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                dev.wharf.s3.S3ProxyServer.ACCESS_KEY, dev.wharf.s3.S3ProxyServer.SECRET_KEY)))
+                .build()) {
+            List<String> keys = new java.util.ArrayList<>();
+            client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "blobs/")).contents()
+                    .forEach(o -> keys.add(o.key()));
+            for (String key : keys) {
+                if (alreadyChecked.contains(key)) {
+                    continue;
+                }
+                String hex;
+                try (InputStream in = client.getObject(b -> b.bucket(bucket).key(key))) {
+                    hex = sha256Hex(in);
+                }
+                assertThat(key.substring(prefix.length())).as("%s: object named by its content", context)
+                        .isEqualTo("blobs/sha256/" + hex);
+                alreadyChecked.add(key);
+                checked++;
+            }
+            return checked;
+        }
+    }
+
+    private static String sha256Hex(InputStream in) throws IOException {
         MessageDigest sha256 = Http.sha256();
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                sha256.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+            sha256.update(buffer, 0, n);
         }
         return HexFormat.of().formatHex(sha256.digest());
     }

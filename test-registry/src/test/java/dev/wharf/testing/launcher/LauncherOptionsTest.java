@@ -223,6 +223,17 @@ class LauncherOptionsTest {
             --rate-limit 100               | --rate-limit must be requests per second per client such as 100/s (or per minute, 6000/m), was '100'
             --rate-limit=0/s               | --rate-limit must be requests per second per client such as 100/s (or per minute, 6000/m), was '0/s'
             --rate-limit 10/s --rate-limit 20/s | --rate-limit is given twice; give it once (the configuration file's rateLimits section sets each budget apart)
+            --blobs                        | --blobs needs a value
+            --blobs /srv/blobs             | --blobs takes s3://BUCKET/PREFIX, was '/srv/blobs' (blobs in the data directory need no flag)
+            --blobs s3://B/x               | --blobs: 'B' is not an S3 bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit
+            --blobs s3://bucket/a//b       | --blobs: 'a//b/' is not a usable key prefix: segments of letters, digits and !_.*'()- separated by single '/', none of them '.' or '..'
+            --s3-endpoint http://x:9000    | --s3-endpoint needs --blobs s3://BUCKET/PREFIX
+            --s3-path-style --s3-region eu-west-1 | --s3-region, --s3-path-style need --blobs s3://BUCKET/PREFIX
+            --blobs s3://bucket --s3-endpoint minio:9000 | --s3-endpoint must be an http or https URL such as http://127.0.0.1:9000, was 'minio:9000'
+            --blobs s3://bucket --s3-path-style=yes | --s3-path-style takes no value
+            --blobs s3://bucket --s3-redirects P8D | --s3-redirects: a presigned URL lives more than 0 and at most 7 days, not PT192H
+            --blobs s3://bucket --in-memory | --blobs s3://… keeps blobs beyond the process; with --in-memory the metadata that names them would not be: give a --data-dir
+            --blobs s3://bucket --backup-to /tmp/b | --backup-to copies a data directory's blobs; with --blobs s3://… back up the bucket with the object store's own tools (versioning, replication)
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");
@@ -250,6 +261,20 @@ class LauncherOptionsTest {
         Path users = java.nio.file.Files.writeString(dir.resolve("users"), "alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
         assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--htpasswd", users.toString())
                 .registryOptions()).withMessageContaining("line 1").withMessageContaining("not bcrypt");
+    }
+
+    @Test
+    void shouldCarryTheBlobFlagsTogether() {
+        LauncherOptions options = LauncherOptions.parse("--blobs", "s3://bucket/reg", "--s3-endpoint=http://127.0.0.1:9000",
+                "--s3-region", "eu-west-1", "--s3-path-style", "--s3-redirects", "PT15M");
+
+        assertThat(options.blobs()).isEqualTo(new BlobFlags(java.util.Optional.of("s3://bucket/reg"),
+                java.util.Optional.of(java.net.URI.create("http://127.0.0.1:9000")), java.util.Optional.of("eu-west-1"),
+                true, java.util.Optional.of(Duration.ofMinutes(15))));
+        assertThat(options.dataDirectory()).as("metadata stays in the data directory").isPresent();
+        assertThat(LauncherOptions.parse().blobs()).isEqualTo(BlobFlags.NONE);
+        assertThat(LauncherOptions.USAGE).contains("--blobs s3://BUCKET/PREFIX", "--s3-endpoint URL", "--s3-region R",
+                "--s3-path-style", "--s3-redirects D");
     }
 
     @Test
