@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.RecordCodec;
 import dev.wharf.api.Descriptor;
 import dev.wharf.api.Digest;
 import dev.wharf.api.RepositoryName;

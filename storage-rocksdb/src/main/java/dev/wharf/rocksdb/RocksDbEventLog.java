@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.RecordCodec;
 import dev.wharf.api.RegistryEvent;
 import dev.wharf.rocksdb.KeySchema.Root;
 import dev.wharf.spi.EventLog;

@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.RecordCodec;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.SearchQuery;
 import dev.wharf.api.Tag;

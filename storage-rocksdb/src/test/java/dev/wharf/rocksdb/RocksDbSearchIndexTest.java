@@ -1,5 +1,6 @@
 package dev.wharf.rocksdb;
 
+import dev.wharf.spi.RecordCodec;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.MediaTypes;

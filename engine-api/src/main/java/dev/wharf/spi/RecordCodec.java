@@ -1,4 +1,4 @@
-package dev.wharf.rocksdb;
+package dev.wharf.spi;
 
 import dev.wharf.api.Caller;
 import dev.wharf.api.RegistryEvent;
@@ -9,16 +9,12 @@ import dev.wharf.api.Manifest;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
-import dev.wharf.spi.ManifestRecord;
-import dev.wharf.spi.SearchIndex;
-import dev.wharf.spi.UploadRecord;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import dev.wharf.spi.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,21 +23,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Binary encodings of the records stored as RocksDB values. Each record starts with a version byte so the
- * encoding can evolve; strings are length-prefixed UTF-8, optional values a
- * presence byte, manifest bytes length-prefixed and copied verbatim.
+ * Binary encodings of the SPI's records, for stores that keep them as bytes (RocksDB values, SQL {@code bytea}
+ * columns). Each record starts with a version byte so the encoding can evolve; strings are length-prefixed UTF-8,
+ * optional values a presence byte, manifest bytes length-prefixed and copied verbatim. Decoding a value that is
+ * not such a record throws a {@link StorageException}.
  */
-final class RecordCodec {
+public final class RecordCodec {
     private static final byte V1 = 1;
 
     private RecordCodec() {
     }
 
-    interface Writer {
+    private interface Writer {
         void write(DataOutputStream out) throws IOException;
     }
 
-    interface Reader<T> {
+    private interface Reader<T> {
         T read(DataInputStream in) throws IOException;
     }
 
@@ -68,7 +65,8 @@ final class RecordCodec {
         }
     }
 
-    static byte[] manifest(ManifestRecord r) {
+    /** A manifest record: its content, what it references, and when it was pushed. */
+    public static byte[] manifest(ManifestRecord r) {
         return encode(r.manifest().bytes().length + 256, out -> {
             writeString(out, r.digest().toString());
             writeString(out, r.manifest().mediaType());
@@ -84,7 +82,8 @@ final class RecordCodec {
         });
     }
 
-    static ManifestRecord manifest(byte[] value) {
+    /** The manifest record {@link #manifest(ManifestRecord)} encoded. */
+    public static ManifestRecord manifest(byte[] value) {
         return decode(value, in -> {
             Digest digest = Digest.parse(readString(in));
             String mediaType = readString(in);
@@ -104,7 +103,7 @@ final class RecordCodec {
     }
 
     /** Only the leading digest, media type and bytes of a manifest record: what serving it needs. */
-    static Manifest manifestContent(byte[] value) {
+    public static Manifest manifestContent(byte[] value) {
         return decode(value, in -> {
             Digest digest = Digest.parse(readString(in));
             String mediaType = readString(in);
@@ -114,7 +113,8 @@ final class RecordCodec {
         });
     }
 
-    static byte[] descriptor(Descriptor d) {
+    /** A descriptor (a referrers entry). */
+    public static byte[] descriptor(Descriptor d) {
         return encode(256, out -> {
             writeString(out, d.mediaType());
             writeString(out, d.digest().toString());
@@ -124,12 +124,14 @@ final class RecordCodec {
         });
     }
 
-    static Descriptor descriptor(byte[] value) {
+    /** The descriptor {@link #descriptor(Descriptor)} encoded. */
+    public static Descriptor descriptor(byte[] value) {
         return decode(value, in -> new Descriptor(readString(in), Digest.parse(readString(in)), in.readLong(),
                 readOptional(in), readMap(in)));
     }
 
-    static byte[] tagMove(TagMove m) {
+    /** A move of a tag (its history). */
+    public static byte[] tagMove(TagMove m) {
         return encode(200, out -> {
             writeString(out, m.tag().value());
             writeOptional(out, m.from().map(Digest::toString));
@@ -138,16 +140,17 @@ final class RecordCodec {
         });
     }
 
-    static TagMove tagMove(byte[] value) {
+    /** The tag move {@link #tagMove(TagMove)} encoded. */
+    public static TagMove tagMove(byte[] value) {
         return decode(value, in -> new TagMove(Tag.of(readString(in)), readOptional(in).map(Digest::parse),
                 readOptional(in).map(Digest::parse), Instant.ofEpochMilli(in.readLong())));
     }
 
     /**
      * A search entry: its digest, what its manifest is, and its times. Its repository and tag are its key's
-     * ({@link SearchKeys}), not stored here.
+     * (the store's key), not stored here.
      */
-    static byte[] searchEntry(SearchIndex.Entry e) {
+    public static byte[] searchEntry(SearchIndex.Entry e) {
         return encode(160, out -> {
             writeString(out, e.digest().toString());
             writeString(out, e.manifest().mediaType());
@@ -159,7 +162,8 @@ final class RecordCodec {
         });
     }
 
-    static SearchIndex.Entry searchEntry(byte[] value, RepositoryName repository, Tag tag) {
+    /** The search entry {@link #searchEntry(SearchIndex.Entry)} encoded, with its repository and tag. */
+    public static SearchIndex.Entry searchEntry(byte[] value, RepositoryName repository, Tag tag) {
         return decode(value, in -> {
             Digest digest = Digest.parse(readString(in));
             SearchIndex.Summary manifest = new SearchIndex.Summary(readString(in), readOptional(in), in.readLong(),
@@ -169,7 +173,8 @@ final class RecordCodec {
         });
     }
 
-    static byte[] upload(UploadRecord u) {
+    /** An upload session's record. */
+    public static byte[] upload(UploadRecord u) {
         return encode(160, out -> {
             writeString(out, u.id());
             writeString(out, u.repository().value());
@@ -181,7 +186,8 @@ final class RecordCodec {
         });
     }
 
-    static UploadRecord upload(byte[] value) {
+    /** The upload record {@link #upload(UploadRecord)} encoded. */
+    public static UploadRecord upload(byte[] value) {
         return decode(value, in -> new UploadRecord(readString(in), RepositoryName.of(readString(in)), readString(in),
                 DigestAlgorithm.of(readString(in)), in.readLong(), Instant.ofEpochMilli(in.readLong()),
                 Instant.ofEpochMilli(in.readLong())));
@@ -191,7 +197,7 @@ final class RecordCodec {
      * An event of the outbox. Its caller is kept by principal name (a principal without one, or none, reads back
      * anonymous); its sequence number is the key's, not stored here.
      */
-    static byte[] event(RegistryEvent e) {
+    public static byte[] event(RegistryEvent e) {
         return encode(256, out -> {
             writeString(out, e.type().name());
             writeString(out, e.origin().name());
@@ -206,7 +212,8 @@ final class RecordCodec {
         });
     }
 
-    static RegistryEvent event(byte[] value, long sequence) {
+    /** The event {@link #event(RegistryEvent)} encoded, with its sequence number. */
+    public static RegistryEvent event(byte[] value, long sequence) {
         return decode(value, in -> {
             RegistryEvent.Type type = RegistryEvent.Type.valueOf(readString(in));
             RegistryEvent.Origin origin = RegistryEvent.Origin.valueOf(readString(in));
@@ -225,7 +232,7 @@ final class RecordCodec {
     }
 
     /** The principal of an event read back from the outbox: its name is what was kept. */
-    record NamedPrincipal(String getName) implements java.security.Principal {
+    public record NamedPrincipal(String getName) implements java.security.Principal {
     }
 
     private static void writeDigests(DataOutputStream out, java.util.Collection<Digest> digests) throws IOException {

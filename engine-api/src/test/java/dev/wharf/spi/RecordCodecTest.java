@@ -1,12 +1,10 @@
-package dev.wharf.rocksdb;
+package dev.wharf.spi;
 
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.MediaTypes;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
-import dev.wharf.spi.ManifestRecord;
-import dev.wharf.spi.SearchIndex;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
