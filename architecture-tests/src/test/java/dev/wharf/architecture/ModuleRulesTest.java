@@ -35,7 +35,7 @@ class ModuleRulesTest {
         // A rule over no classes passes vacuously: make sure each module's main classes were imported.
         for (String pkg : new String[] {"dev.wharf.api", "dev.wharf.spi", "dev.wharf.core", "dev.wharf.core.internal",
                 "dev.wharf.core.storage", "dev.wharf.core.manifest", "dev.wharf.core.access", "dev.wharf.testkit",
-                "dev.wharf.rocksdb", "dev.wharf.s3", "dev.wharf.servlet",
+                "dev.wharf.rocksdb", "dev.wharf.s3", "dev.wharf.jdbc", "dev.wharf.servlet",
                 "dev.wharf.testing", "dev.wharf.testing.launcher"}) {
             assertThat(wharf.containPackage(pkg)).as(pkg).isTrue();
             assertThat(wharf.getPackage(pkg).getClasses()).as(pkg).isNotEmpty();
@@ -79,6 +79,21 @@ class ModuleRulesTest {
         check(noClasses().that().resideOutsideOfPackage("dev.wharf.s3..")
                 .and().doNotHaveFullyQualifiedName("dev.wharf.testing.launcher.S3Blobs")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.wharf.s3..", "software.amazon.awssdk.."));
+    }
+
+    @Test
+    void shouldKeepThePostgresStoreOnTheSpisJdbcAndItsPool() {
+        check(classes().that().resideInAPackage("dev.wharf.jdbc..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.sql..", "com.zaxxer.hikari..",
+                        "dev.wharf.api..", "dev.wharf.spi..", "dev.wharf.jdbc.."));
+    }
+
+    /** Only the launcher's JDBC door loads the PostgreSQL store: TestRegistry's users need not have the driver. */
+    @Test
+    void shouldLoadThePostgresStoreOnlyThroughTheLaunchersDoor() {
+        check(noClasses().that().resideOutsideOfPackage("dev.wharf.jdbc..")
+                .and().doNotHaveFullyQualifiedName("dev.wharf.testing.launcher.JdbcMetadata")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.wharf.jdbc..", "com.zaxxer..", "org.postgresql.."));
     }
 
     @Test
