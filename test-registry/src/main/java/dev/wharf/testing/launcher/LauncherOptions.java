@@ -39,12 +39,13 @@ import java.util.Optional;
  * @param guardRails    {@code --quota}, {@code --allow-media-type} and {@code --deny-media-type}
  * @param rateLimit     {@code --rate-limit N/s}: the reads, and separately the writes, each client may make
  * @param blobs         {@code --blobs s3://BUCKET/PREFIX} and the {@code --s3-*} flags: blobs in object storage
+ * @param metadata      {@code --metadata jdbc:postgresql://…}: metadata in PostgreSQL instead of the data directory
  */
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
                        Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config,
                        java.util.List<URI> webhooks, Optional<Path> webhookSecret, GuardRails guardRails,
-                       Optional<Rate> rateLimit, BlobFlags blobs) {
+                       Optional<Rate> rateLimit, BlobFlags blobs, Optional<String> metadata) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -115,6 +116,11 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                                    YAML (docs/access-policy.md); if not given, every user in
                                    the htpasswd file may do everything
 
+            Several nodes (docs/deployment.md):
+              --metadata jdbc:postgresql://HOST:PORT/DB?user=U&password=P
+                                   keep metadata in PostgreSQL instead of DIR/metadata (the schema
+                                   is created and migrated at start); nodes sharing the database
+                                   and --blobs serve as one registry
             Blobs in object storage (docs/deployment.md):
               --blobs s3://BUCKET/PREFIX
                                    keep blobs in an S3 bucket under PREFIX instead of DIR/blobs
@@ -238,6 +244,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         java.util.List<dev.wharf.api.ContentRule> contentRules = new java.util.ArrayList<>();
         Rate rateLimit = null;
         String blobs = null;
+        String metadata = null;
         URI s3Endpoint = null;
         String s3Region = null;
         boolean s3PathStyle = false;
@@ -338,6 +345,14 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     rateLimit = parseRate(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 }
                 case "--blobs" -> blobs = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                case "--metadata" -> {
+                    metadata = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                    if (!metadata.startsWith("jdbc:postgresql://")) {
+                        throw new IllegalArgumentException("--metadata takes a PostgreSQL JDBC URL such as"
+                                + " jdbc:postgresql://db:5432/wharf?user=wharf&password=secret, was '"
+                                + metadata.replaceAll("(?i)(password=)[^&]*", "$1***") + "'");
+                    }
+                }
                 case "--s3-endpoint" -> s3Endpoint = s3Endpoint(inlineValue != null ? inlineValue
                         : valueAfter(args, i++, name));
                 case "--s3-region" -> {
@@ -367,6 +382,14 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         if (blobFlags.inS3() && inMemory) {
             throw new IllegalArgumentException("--blobs s3://… keeps blobs beyond the process; with --in-memory"
                     + " the metadata that names them would not be: give a --data-dir");
+        }
+        if (metadata != null && inMemory) {
+            throw new IllegalArgumentException("--metadata keeps metadata in PostgreSQL; --in-memory keeps it on the"
+                    + " heap: give one of them");
+        }
+        if (metadata != null && backupTo != null) {
+            throw new IllegalArgumentException("--backup-to copies a data directory's metadata; with --metadata back"
+                    + " up the database with PostgreSQL's own tools (pg_dump, base backups)");
         }
         if (blobFlags.inS3() && backupTo != null) {
             throw new IllegalArgumentException("--backup-to copies a data directory's blobs; with --blobs s3://…"
@@ -398,7 +421,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         .validated(config != null),
                 Optional.ofNullable(config).map(LauncherOptions::absolute), webhooks,
                 Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute),
-                new GuardRails(quotas, Optional.empty(), contentRules), Optional.ofNullable(rateLimit), blobFlags);
+                new GuardRails(quotas, Optional.empty(), contentRules), Optional.ofNullable(rateLimit), blobFlags,
+                Optional.ofNullable(metadata));
     }
 
     /**
@@ -439,6 +463,10 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         options = options.withEngine(rails::applyTo);
         options = options.withRateLimits(rateLimits(file));
         options = blobs.applyTo(options);
+        if (metadata.isPresent()) {
+            String url = metadata.get();
+            options = options.withEngine(engine -> engine.metadataStore(JdbcMetadata.open(url)));
+        }
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
 

@@ -67,8 +67,11 @@ class CrashSafetyTest {
     private LauncherProcess launcher;
     private long startingNanos;
 
-    /** Where the launcher keeps blobs: its data directory, or a bucket of a real S3 server. */
-    enum Blobs { FILES, S3 }
+    /**
+     * Where the launcher keeps things: everything in its data directory; blobs in a bucket of a real S3 server; or
+     * blobs there and metadata in a real PostgreSQL (a cluster's node).
+     */
+    enum Blobs { FILES, S3, POSTGRES_AND_S3 }
 
     /**
      * The launcher's blob flags, the JVM options they need, the check of what is stored, and the latest kill: a
@@ -91,9 +94,12 @@ class CrashSafetyTest {
         String bucket = "wharf-crash";
         s3.createBucket(bucket);
         String prefix = "run-" + System.nanoTime() + "/";
-        return new BlobPlace(
-                List.of("--blobs", "s3://" + bucket + "/" + prefix, "--s3-endpoint", s3.endpoint().toString(),
-                        "--s3-region", "us-east-1", "--s3-path-style"),
+        List<String> flags = new ArrayList<>(List.of("--blobs", "s3://" + bucket + "/" + prefix, "--s3-endpoint",
+                s3.endpoint().toString(), "--s3-region", "us-east-1", "--s3-path-style"));
+        if (blobs == Blobs.POSTGRES_AND_S3) {
+            flags.addAll(List.of("--metadata", dev.wharf.jdbc.PostgresServer.shared().newDatabase()));
+        }
+        return new BlobPlace(flags,
                 List.of("-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY,
                         "-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY),
                 (checked, context) -> CrashVerifier.blobObjectsInS3(s3, bucket, prefix, checked, context),

@@ -234,6 +234,10 @@ class LauncherOptionsTest {
             --blobs s3://bucket --s3-redirects P8D | --s3-redirects: a presigned URL lives more than 0 and at most 7 days, not PT192H
             --blobs s3://bucket --in-memory | --blobs s3://… keeps blobs beyond the process; with --in-memory the metadata that names them would not be: give a --data-dir
             --blobs s3://bucket --backup-to /tmp/b | --backup-to copies a data directory's blobs; with --blobs s3://… back up the bucket with the object store's own tools (versioning, replication)
+            --metadata                     | --metadata needs a value
+            --metadata jdbc:mysql://db/w?password=secret | --metadata takes a PostgreSQL JDBC URL such as jdbc:postgresql://db:5432/wharf?user=wharf&password=secret, was 'jdbc:mysql://db/w?password=***'
+            --metadata jdbc:postgresql://db/w --in-memory | --metadata keeps metadata in PostgreSQL; --in-memory keeps it on the heap: give one of them
+            --metadata jdbc:postgresql://db/w --backup-to /tmp/b | --backup-to copies a data directory's metadata; with --metadata back up the database with PostgreSQL's own tools (pg_dump, base backups)
             """)
     void shouldRefuseWithMessageWhenCommandLineIsWrong(String commandLine, String message) {
         String[] args = commandLine.trim().split(" +");
@@ -273,8 +277,11 @@ class LauncherOptionsTest {
                 true, java.util.Optional.of(Duration.ofMinutes(15))));
         assertThat(options.dataDirectory()).as("metadata stays in the data directory").isPresent();
         assertThat(LauncherOptions.parse().blobs()).isEqualTo(BlobFlags.NONE);
+        assertThat(LauncherOptions.parse("--metadata", "jdbc:postgresql://db:5432/wharf?user=w").metadata())
+                .hasValue("jdbc:postgresql://db:5432/wharf?user=w");
+        assertThat(LauncherOptions.parse().metadata()).isEmpty();
         assertThat(LauncherOptions.USAGE).contains("--blobs s3://BUCKET/PREFIX", "--s3-endpoint URL", "--s3-region R",
-                "--s3-path-style", "--s3-redirects D");
+                "--s3-path-style", "--s3-redirects D", "--metadata jdbc:postgresql://");
     }
 
     @Test
