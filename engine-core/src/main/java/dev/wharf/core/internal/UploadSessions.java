@@ -151,7 +151,16 @@ public final class UploadSessions {
         if (s.lock.tryAcquire()) {
             try {
                 checkOpen(s, id, repo);
-                return status(s.record);
+                Optional<UploadRecord> stored = meta.upload(id);
+                if (stored.isPresent() && stored.get().equals(s.record)) {
+                    return status(s.record);
+                }
+                // Moved on, or ended, by another node sharing the metadata store: forget this copy.
+                s.closed = true;
+                live.remove(id, s);
+                UploadRecord current = stored.filter(r -> r.repository().equals(repo) && !isExpired(r))
+                        .orElseThrow(() -> Errors.uploadUnknown(id));
+                return status(current);
             } finally {
                 s.lock.release();
             }
@@ -343,6 +352,31 @@ public final class UploadSessions {
      * request is writing to it; the caller must release it.
      */
     private Session acquire(String id, RepositoryName repo) {
+        for (int attempt = 1; ; attempt++) {
+            Session s = acquireCached(id, repo);
+            if (isCurrent(s)) {
+                return s;
+            }
+            // Another node sharing the metadata store moved the session on (or ended it): this copy is stale.
+            s.closed = true;
+            live.remove(id, s);
+            s.lock.release();
+            if (attempt == 3) {
+                throw Errors.uploadBusy(id, s.record.offset());
+            }
+        }
+    }
+
+    /**
+     * Whether the session's record is still the stored one. It is unless another registry node sharing the
+     * metadata store took a request of the session since this node last did; then the session is loaded again
+     * (and re-hashed from its staged bytes, which the shared blob store holds).
+     */
+    private boolean isCurrent(Session s) {
+        return meta.upload(s.record.id()).filter(s.record::equals).isPresent();
+    }
+
+    private Session acquireCached(String id, RepositoryName repo) {
         Session s = find(id);
         boolean acquired;
         try {
