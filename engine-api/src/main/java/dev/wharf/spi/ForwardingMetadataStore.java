@@ -201,6 +201,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.util.Optional<Coordination> coordination() {
+        return delegate.coordination();
+    }
+
+    @Override
     public void sync() {
         delegate.sync();
     }

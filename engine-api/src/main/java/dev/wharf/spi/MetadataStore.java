@@ -59,6 +59,14 @@ public interface MetadataStore extends RepositoryLinks, ManifestStore, TagStore,
         return java.util.Optional.empty();
     }
 
+    /**
+     * The store's coordination across the registry nodes that share it ({@link Coordination}), if it is meant to
+     * be shared. Empty by default: one process uses the store, and the engine's own locks suffice.
+     */
+    default java.util.Optional<Coordination> coordination() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases resources. Idempotent. */
     @Override
     void close();

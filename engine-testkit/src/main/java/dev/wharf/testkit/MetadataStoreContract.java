@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole {@link MetadataStore} contract, every role kit at once: {@link RepositoryLinksContract},
  * {@link ManifestStoreContract}, {@link TagStoreContract}, {@link UploadSessionStoreContract} and, for stores that
- * keep one, {@link EventLogContract}, {@link UsageLedgerContract} and {@link SearchIndexContract}, plus the
+ * keep one, {@link EventLogContract}, {@link UsageLedgerContract}, {@link SearchIndexContract} and
+ * {@link CoordinationContract}, plus the
  * store's own lifecycle ({@link MetadataStore#sync()} at any time, an idempotent {@link MetadataStore#close()}).
  *
  * <p>Extend it once per store and say how to open one: {@link #openStore()} gives a fresh, empty store before
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public abstract class MetadataStoreContract
         implements RepositoryLinksContract, ManifestStoreContract, TagStoreContract, UploadSessionStoreContract,
-        EventLogContract, UsageLedgerContract, SearchIndexContract {
+        EventLogContract, UsageLedgerContract, SearchIndexContract, CoordinationContract {
     /** The repository most cases use. */
     protected static final RepositoryName REPO = MetadataFixtures.REPO;
 

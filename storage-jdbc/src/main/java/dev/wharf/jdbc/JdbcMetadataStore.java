@@ -13,6 +13,7 @@ import dev.wharf.api.TagMove;
 import dev.wharf.api.Usage;
 import dev.wharf.jdbc.Transactions.Tx;
 import dev.wharf.jdbc.Transactions.UncheckedSql;
+import dev.wharf.spi.Coordination;
 import dev.wharf.spi.EventLog;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.MetadataStore;
@@ -58,7 +59,9 @@ import java.util.function.BiConsumer;
  * </ul>
  *
  * <p>Open one with {@link #open(String)} (a JDBC URL, pooled by HikariCP) or over your own pool with
- * {@link #over(DataSource)}. The schema is created and migrated at open ({@code V1__metadata.sql}).
+ * {@link #over(DataSource)}. The schema is created and migrated at open ({@code V1__metadata.sql},
+ * {@code V2__coordination.sql}). Its {@link #coordination()} gives the engine locks, repository versions and
+ * leases that hold across nodes.
  */
 public final class JdbcMetadataStore implements MetadataStore {
     /** Advisory lock namespaces (the first key of {@code pg_advisory_xact_lock(int, int)}). */
@@ -66,18 +69,25 @@ public final class JdbcMetadataStore implements MetadataStore {
     private static final int USAGE_LOCK = 0x57480003;
     /** Rows per page when a visitor walks a whole table. */
     private static final int WALK_PAGE = 500;
+    /** Connections of the pool cross-node locks are held on: threads holding locks at once, at most. */
+    private static final int LOCK_CONNECTIONS = 32;
 
     private final Transactions tx;
     private final HikariDataSource ownedPool;
+    private final HikariDataSource ownedLockPool;
+    private final Coordination coordination;
     private final EventLog log = new Log();
     private final UsageLedger ledger = new Ledger();
     private final SearchIndex search = this::searchEntries;
     private volatile QuotaPolicy countedPolicy;
     private volatile boolean closed;
 
-    private JdbcMetadataStore(DataSource source, HikariDataSource ownedPool) {
+    private JdbcMetadataStore(DataSource source, HikariDataSource ownedPool, DataSource lockSource,
+                              HikariDataSource ownedLockPool) {
         this.tx = new Transactions(source);
         this.ownedPool = ownedPool;
+        this.ownedLockPool = ownedLockPool;
+        this.coordination = new JdbcCoordination(lockSource, tx);
     }
 
     /**
@@ -92,26 +102,36 @@ public final class JdbcMetadataStore implements MetadataStore {
             throw new IllegalArgumentException("'" + redacted(jdbcUrl) + "' is not a PostgreSQL JDBC URL"
                     + " (jdbc:postgresql://HOST:PORT/DB?user=…&password=…)");
         }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setMaximumPoolSize(maxConnections);
-        config.setMinimumIdle(Math.min(2, maxConnections));
-        config.setPoolName("wharf-metadata");
-        config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(10_000);
-        HikariDataSource pool;
+        HikariDataSource pool = pool(jdbcUrl, "wharf-metadata", maxConnections);
+        HikariDataSource locks = null;
         try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StorageException("cannot connect to " + redacted(jdbcUrl) + ": " + e.getMessage(), e);
-        }
-        try {
-            JdbcMetadataStore store = new JdbcMetadataStore(pool, pool);
+            // Cross-node locks hold a connection each while a thread holds any: a pool of their own, so that a
+            // thread holding locks never waits for a connection the store's changes need.
+            locks = pool(jdbcUrl, "wharf-locks", LOCK_CONNECTIONS);
+            JdbcMetadataStore store = new JdbcMetadataStore(pool, pool, locks, locks);
             Schema.migrate(store.tx);
             return store;
         } catch (RuntimeException e) {
             pool.close();
+            if (locks != null) {
+                locks.close();
+            }
             throw e;
+        }
+    }
+
+    private static HikariDataSource pool(String jdbcUrl, String name, int maxConnections) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(Math.min(2, maxConnections));
+        config.setPoolName(name);
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(10_000);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StorageException("cannot connect to " + redacted(jdbcUrl) + ": " + e.getMessage(), e);
         }
     }
 
@@ -122,10 +142,12 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     /**
      * A store over a pool the caller owns ({@link #close()} leaves it open), creating or migrating the schema. The
-     * pool's connections must reach PostgreSQL.
+     * pool's connections must reach PostgreSQL. Cross-node locks ({@link #coordination()}) take connections from
+     * the same pool, one per thread holding locks: size it for both.
      */
     public static JdbcMetadataStore over(DataSource source) {
-        JdbcMetadataStore store = new JdbcMetadataStore(Objects.requireNonNull(source, "source"), null);
+        Objects.requireNonNull(source, "source");
+        JdbcMetadataStore store = new JdbcMetadataStore(source, null, source, null);
         Schema.migrate(store.tx);
         return store;
     }
@@ -300,18 +322,14 @@ public final class JdbcMetadataStore implements MetadataStore {
         });
     }
 
-    /** The manifest was pushed (again): the search entries of its tags take its push time. */
+    /**
+     * The manifest was pushed (again): the search entries of its tags take its push time, in one statement. The
+     * push time read back is the column's ({@link #searchEntries}), so the entries' bytes need not be rewritten.
+     */
     private static void repushed(Tx t, RepositoryName repository, ManifestRecord manifest) throws SQLException {
         long pushedAt = manifest.pushedAt().toEpochMilli();
-        List<SearchIndex.Entry> stale = t.list("SELECT tag, entry FROM wharf_search WHERE repository = ? AND digest = ?"
-                        + " AND pushed_at <> ?",
-                row -> RecordCodec.searchEntry(row.getBytes(2), repository, Tag.of(row.getString(1))),
-                repository.value(), manifest.digest().toString(), pushedAt);
-        for (SearchIndex.Entry entry : stale) {
-            SearchIndex.Entry moved = entry.withPushedAt(manifest.pushedAt());
-            t.update("UPDATE wharf_search SET pushed_at = ?, entry = ? WHERE repository = ? AND tag = ?", pushedAt,
-                    RecordCodec.searchEntry(moved), repository.value(), entry.tag().value());
-        }
+        t.update("UPDATE wharf_search SET pushed_at = ? WHERE repository = ? AND digest = ? AND pushed_at <> ?",
+                pushedAt, repository.value(), manifest.digest().toString(), pushedAt);
     }
 
     @Override
@@ -689,7 +707,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         String direction = descending ? " DESC" : "";
         String compare = descending ? " < " : " > ";
         List<Object> parameters = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT repository, tag, entry FROM wharf_search WHERE TRUE");
+        StringBuilder sql = new StringBuilder("SELECT repository, tag, entry, pushed_at FROM wharf_search WHERE TRUE");
         List<String> columns = new ArrayList<>();
         if (repository.isPresent()) {
             sql.append(" AND repository = ?");
@@ -723,14 +741,20 @@ public final class JdbcMetadataStore implements MetadataStore {
         sql.append(" LIMIT ?");
         parameters.add(limit);
         return read("search", t -> t.list(sql.toString(), row -> RecordCodec.searchEntry(row.getBytes(3),
-                RepositoryName.of(row.getString(1)), Tag.of(row.getString(2))), parameters.toArray()));
+                RepositoryName.of(row.getString(1)), Tag.of(row.getString(2)))
+                .withPushedAt(Instant.ofEpochMilli(row.getLong(4))), parameters.toArray()));
     }
 
     // --- shared -----------------------------------------------------------------------------------------------
 
-    /** Every change to a repository holds its lock to the commit, on every node. */
+    /**
+     * Every change to a repository holds its lock to the commit, on every node, and counts as one change of its
+     * version ({@link Coordination#version}).
+     */
     private static void lockRepository(Tx t, RepositoryName repository) throws SQLException {
         t.lock(REPOSITORY_LOCK, repository.value().hashCode());
+        t.update("INSERT INTO wharf_repository_versions VALUES (?, 1) ON CONFLICT (name)"
+                + " DO UPDATE SET version = wharf_repository_versions.version + 1", repository.value());
     }
 
     private static boolean exists(Tx t, RepositoryName repository) throws SQLException {
@@ -797,6 +821,12 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
+    /** Locks, versions and leases across the nodes sharing the database. */
+    @Override
+    public Optional<Coordination> coordination() {
+        return Optional.of(coordination);
+    }
+
     /** Each change is committed before it returns: nothing to wait for. */
     @Override
     public void sync() {
@@ -811,6 +841,9 @@ public final class JdbcMetadataStore implements MetadataStore {
         closed = true;
         if (ownedPool != null) {
             ownedPool.close();
+        }
+        if (ownedLockPool != null) {
+            ownedLockPool.close();
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** The migrations, in order; the schema's version is how many have run. */
-    static final List<String> MIGRATIONS = List.of("V1__metadata.sql");
+    static final List<String> MIGRATIONS = List.of("V1__metadata.sql", "V2__coordination.sql");
     /** The advisory lock namespace of migrations. */
     private static final int MIGRATION_LOCK = 0x57480001;
 

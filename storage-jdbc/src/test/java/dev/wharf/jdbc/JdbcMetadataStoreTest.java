@@ -96,6 +96,27 @@ class JdbcMetadataStoreTest {
     }
 
     @Test
+    void shouldHoldALockApartAcrossNodesAndReleaseItWhenTheHolderGoes() throws Exception {
+        String url = server.newDatabase();
+        try (JdbcMetadataStore b = JdbcMetadataStore.open(url, 2)) {
+            JdbcMetadataStore a = JdbcMetadataStore.open(url, 2);
+            java.util.concurrent.locks.Lock held = a.coordination().orElseThrow().lock("digest:shared", true);
+            held.lock();
+            java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                java.util.concurrent.locks.Lock lock = b.coordination().orElseThrow().lock("digest:shared", false);
+                lock.lock();
+                lock.unlock();
+            });
+            Thread.sleep(300);
+            assertThat(waiting).as("b waits for a's exclusive lock").isNotDone();
+            a.close(); // a node that goes away: its sessions end, and PostgreSQL releases what they held
+            waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            a.coordination().orElseThrow(); // still answers what it is, closed
+            assertThat(b.coordination().orElseThrow().lease("gc", "b", java.time.Duration.ofMinutes(1))).isTrue();
+        }
+    }
+
+    @Test
     void shouldCreateTheSchemaOnceAndRefuseANewerOne() throws Exception {
         String url = server.newDatabase();
         JdbcMetadataStore.open(url, 1).close();
