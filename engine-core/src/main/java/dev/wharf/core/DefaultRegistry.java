@@ -103,11 +103,12 @@ public final class DefaultRegistry implements Registry {
         this.durable = new Durability(metadataStore);
         Access access = new Access(config.authorizer());
         this.events = new Events(config.listeners(), metadataStore.eventLog(), config.clock());
-        StripedLocks repoLocks = new StripedLocks(REPOSITORY_LOCK_STRIPES);
+        // On a store several nodes share, these locks hold across the nodes too.
+        StripedLocks repoLocks = new StripedLocks(REPOSITORY_LOCK_STRIPES, metadataStore.coordination(), "repository");
         this.quotas = new Quotas(config.quotaPolicy(), config.quotaRefusalCode(), metadataStore, blobStore, access);
         quotas.start();
-        BlobPublisher publisher = new BlobPublisher(blobStore, metadataStore, new StripedLocks(BLOB_LOCK_STRIPES),
-                events, quotas);
+        BlobPublisher publisher = new BlobPublisher(blobStore, metadataStore,
+                new StripedLocks(BLOB_LOCK_STRIPES, metadataStore.coordination(), "digest"), events, quotas);
         this.uploads = new UploadSessions(blobStore, metadataStore, publisher, access, events, config.clock(),
                 config.uploadExpiry(), quotas);
         this.ingest = new BlobIngest(blobStore, metadataStore, publisher, uploads, access, events, quotas);

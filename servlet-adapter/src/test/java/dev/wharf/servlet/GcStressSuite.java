@@ -36,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Online garbage collection under load: 8 pushers, 8 pullers and 2 deleters run for a bounded time while
  * GC runs every 250 ms. No push or pull of live content may fail; afterwards every tagged image pulls and
  * verifies, and storage holds exactly the blobs still referenced. Duration: {@code -Dwharf.stressSeconds}
- * (default 8; e.g. 300 for a long local run). Subclasses choose the metadata store.
+ * (default 8; e.g. 300 for a long local run). Subclasses choose the metadata store, and may choose the blob store
+ * and several nodes: registries over one shared metadata store and blob store, each with its own server and its
+ * own garbage collection, each request of the workers sent to a node chosen at random.
  */
 public abstract class GcStressSuite {
     private static final int REPOS = 4;
@@ -44,8 +46,18 @@ public abstract class GcStressSuite {
     @TempDir
     Path dir;
 
-    /** The metadata store under test, kept in {@code directory} if it is durable. */
+    /** The metadata store under test, kept in {@code directory} if it is durable; one per node. */
     protected abstract MetadataStore metadataStore(Path directory);
+
+    /** The blob store, one per node over the same blobs; by default files in {@code directory}. */
+    protected dev.wharf.spi.BlobStore blobStore(Path directory) {
+        return new FileSystemBlobStore(directory);
+    }
+
+    /** How many nodes serve the registry (more than one needs stores that nodes share); 1 by default. */
+    protected int nodes() {
+        return 1;
+    }
 
     /** One pushed image: its tag, manifest digest, and the blobs only it uses (deleted with it). */
     public record Image(String repo, String tag, String digest, Map<String, byte[]> blobs, List<String> ownBlobs) {
@@ -54,13 +66,27 @@ public abstract class GcStressSuite {
     @Test
     public void shouldNeverLoseLiveContentAndLeaveExactlyTheReferencedBlobs() throws Exception {
         long seconds = Long.getLong("wharf.stressSeconds", 8);
-        FileSystemBlobStore blobStore = new FileSystemBlobStore(dir);
-        MetadataStore metadata = metadataStore(dir.resolve("metadata"));
-        Registry registry = Registry.builder().blobStore(blobStore).metadataStore(metadata)
-                .garbageCollection(new GcSettings(Duration.ofMillis(250), Duration.ofMillis(200), Optional.empty()))
-                .build();
-        try (JettyRegistryServer server = JettyRegistryServer.start(registry)) {
-            RegistryHttp http = new RegistryHttp(server.baseUri());
+        List<JettyRegistryServer> servers = new ArrayList<>();
+        List<RegistryHttp> nodes = new ArrayList<>();
+        dev.wharf.spi.BlobStore blobStore = null;
+        MetadataStore metadata = null;
+        Registry registry = null;
+        for (int n = 0; n < nodes(); n++) {
+            dev.wharf.spi.BlobStore nodeBlobs = blobStore(dir);
+            MetadataStore nodeMetadata = metadataStore(dir.resolve("metadata"));
+            Registry nodeRegistry = Registry.builder().blobStore(nodeBlobs).metadataStore(nodeMetadata)
+                    .garbageCollection(new GcSettings(Duration.ofMillis(250), Duration.ofMillis(200), Optional.empty()))
+                    .build();
+            JettyRegistryServer server = JettyRegistryServer.start(nodeRegistry);
+            servers.add(server);
+            nodes.add(new RegistryHttp(server.baseUri()));
+            if (n == 0) { // the first node's stores are the views the final checks read
+                blobStore = nodeBlobs;
+                metadata = nodeMetadata;
+                registry = nodeRegistry;
+            }
+        }
+        try {
             Map<String, byte[]> bases = new ConcurrentHashMap<>();
             for (int r = 0; r < REPOS; r++) {
                 byte[] base = Content.randomBytes(8192);
@@ -76,11 +102,11 @@ public abstract class GcStressSuite {
             for (int i = 0; i < 8; i++) {
                 int id = i;
                 workers.add(worker("pusher-" + i, failures, deadline, () -> {
-                    Image image = push(http, "stress/r" + (id % REPOS), "p" + id + "-" + pushed.incrementAndGet(), bases);
+                    Image image = push(pick(nodes), "stress/r" + (id % REPOS), "p" + id + "-" + pushed.incrementAndGet(), bases);
                     alive.put(image.repo() + ":" + image.tag(), image);
                 }));
                 workers.add(worker("puller-" + i, failures, deadline, () -> {
-                    if (pull(http, alive)) {
+                    if (pull(pick(nodes), alive)) {
                         pulled.incrementAndGet();
                     } else {
                         Thread.sleep(5); // nothing pushed yet: spinning here would starve the pushers on 2 cores
@@ -89,7 +115,7 @@ public abstract class GcStressSuite {
             }
             for (int i = 0; i < 2; i++) {
                 workers.add(worker("deleter-" + i, failures, deadline, () -> {
-                    if (deleteOne(http, alive)) {
+                    if (deleteOne(pick(nodes), alive)) {
                         deleted.incrementAndGet();
                     }
                     Thread.sleep(15);
@@ -106,15 +132,16 @@ public abstract class GcStressSuite {
             assertThat(deleted.get()).isGreaterThan(5);
 
             for (Image image : alive.values()) {
-                assertThat(pullCompletely(http, image)).as("alive image " + image.tag() + " pulls").isEmpty();
+                assertThat(pullCompletely(pick(nodes), image)).as("alive image " + image.tag() + " pulls").isEmpty();
             }
             Thread.sleep(300); // let the last unreferenced blobs pass their grace period
             GcReport last = registry.collectGarbage();
             Set<Digest> referenced = new HashSet<>();
-            metadata.forEachLink((repo, d) -> referenced.add(d));
-            metadata.forEachManifest((repo, m) -> referenced.addAll(m.blobs()));
+            MetadataStore shared = metadata;
+            shared.forEachLink((repo, d) -> referenced.add(d));
+            shared.forEachManifest((repo, m) -> referenced.addAll(m.blobs()));
             Set<Digest> stored = new HashSet<>();
-            blobStore.forEach((BlobInfo b) -> stored.add(b.digest()));
+            blobStore.deletion().orElseThrow().forEach((BlobInfo b) -> stored.add(b.digest()));
             assertThat(stored).as("storage after GC (last run: %s)", last).isEqualTo(referenced);
             System.out.printf("GC stress %ds: %d images pushed, %d complete pulls, %d images deleted, %d alive;"
                     + " %d blobs stored, all referenced%n", seconds, pushed.get(), pulled.get(), deleted.get(),
@@ -122,7 +149,16 @@ public abstract class GcStressSuite {
             for (Image image : alive.values()) {
                 assertThat(stored).extracting(Digest::toString).containsAll(image.blobs().keySet());
             }
+        } finally {
+            for (JettyRegistryServer server : servers) {
+                server.close();
+            }
         }
+    }
+
+    /** A node chosen at random: each operation of the workers (a whole push, pull or delete) goes to one. */
+    private static RegistryHttp pick(List<RegistryHttp> nodes) {
+        return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size()));
     }
 
     private static Thread worker(String name, Queue<String> failures, long deadline, Step step) {

@@ -10,6 +10,7 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import dev.wharf.spi.BlobDeletion;
 import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.Coordination;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.PendingEvents;
 import dev.wharf.spi.MetadataStore;
@@ -60,10 +61,19 @@ public final class GarbageCollector {
     /** When each currently unreferenced blob was first found so; forgotten when it is referenced again. */
     private final Map<Digest, Instant> unreferencedSince = new ConcurrentHashMap<>();
     private final ReentrantLock running = new ReentrantLock();
+    /** Set when the metadata store is shared by several nodes: collections take turns through its lease. */
+    private final Optional<Coordination> coordination;
+    /** This node, as the lease's holder. */
+    private final String node = java.util.UUID.randomUUID().toString();
+    /** The lease a collection holds on a shared store, so that one node at a time collects. */
+    static final String LEASE = "wharf-garbage-collection";
+    /** How long a collection holds the lease before it must renew it (it renews between phases). */
+    static final Duration LEASE_TERM = Duration.ofMinutes(10);
 
     public GarbageCollector(BlobStore blobs, MetadataStore meta, UploadSessions uploads, BlobPublisher publisher,
                             Manifests manifests, Events events, StripedLocks repoLocks, RegistryConfig config,
                             Mirror mirror) {
+        this.coordination = meta.coordination();
         this.blobs = blobs;
         this.meta = meta;
         this.uploads = uploads;
@@ -75,10 +85,19 @@ public final class GarbageCollector {
         this.mirror = mirror;
     }
 
-    /** One collection: expired uploads, untagged manifests past retention, then unreferenced blobs. */
+    /**
+     * One collection: expired uploads, untagged manifests past retention, then unreferenced blobs. On a metadata
+     * store shared by several nodes it first waits for the collection lease, so that one node collects at a time
+     * while every node serves; the locks it takes hold across nodes too ({@link StripedLocks}).
+     */
     public GcReport run() {
         running.lock();
+        boolean leased = false;
         try {
+            if (coordination.isPresent()) {
+                awaitLease(coordination.get());
+                leased = true;
+            }
             long started = System.nanoTime();
             Instant now = config.clock().instant();
             int uploadsExpired = uploads.expireIdle();
@@ -86,6 +105,9 @@ public final class GarbageCollector {
                     .orElse(0);
             if (!mirror.isEmpty()) {
                 manifestsDeleted += evictUnpulled(now);
+            }
+            if (leased) {
+                renewLease(coordination.get());
             }
             Optional<BlobDeletion> deletion = blobs.deletion();
             List<BlobInfo> unreferenced = deletion.map(this::unreferenced).orElse(List.of());
@@ -109,7 +131,33 @@ public final class GarbageCollector {
             return new GcReport(deleted, bytes, pending, manifestsDeleted, uploadsExpired,
                     Duration.ofNanos(System.nanoTime() - started));
         } finally {
-            running.unlock();
+            try {
+                if (leased) {
+                    coordination.get().releaseLease(LEASE, node);
+                }
+            } finally {
+                running.unlock();
+            }
+        }
+    }
+
+    /** Waits until this node holds the collection lease (another node's collection is running meanwhile). */
+    private void awaitLease(Coordination c) {
+        while (!c.lease(LEASE, node, LEASE_TERM)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while another node collects garbage", e);
+            }
+        }
+    }
+
+    /** Renews the lease between phases; a collection whose lease ran out stops before deleting blobs. */
+    private void renewLease(Coordination c) {
+        if (!c.lease(LEASE, node, LEASE_TERM)) {
+            throw new IllegalStateException("the garbage collection lease ran out (a phase took longer than "
+                    + LEASE_TERM + ") and another node took it: this collection stops");
         }
     }
 

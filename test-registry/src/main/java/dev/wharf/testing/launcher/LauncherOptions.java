@@ -120,8 +120,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --metadata jdbc:postgresql://HOST:PORT/DB?user=U&password=P
                                    keep metadata in PostgreSQL instead of DIR/metadata (the schema
                                    is created and migrated at start); nodes sharing the database
-                                   and --blobs serve as one registry (no scheduled garbage
-                                   collection on them yet)
+                                   and --blobs serve as one registry
             Blobs in object storage (docs/deployment.md):
               --blobs s3://BUCKET/PREFIX
                                    keep blobs in an S3 bucket under PREFIX instead of DIR/blobs
@@ -466,11 +465,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         options = blobs.applyTo(options);
         if (metadata.isPresent()) {
             String url = metadata.get();
-            // Garbage collection does not yet coordinate across nodes sharing the database (docs/deployment.md):
-            // no node collects on a schedule.
-            options = options.withEngine(engine -> engine
-                    .garbageCollection(dev.wharf.api.GcSettings.defaults().withInterval(Duration.ZERO))
-                    .metadataStore(JdbcMetadata.open(url)));
+            options = options.withEngine(engine -> engine.metadataStore(JdbcMetadata.open(url)));
         }
         return dataDirectory.map(options::withDataDirectory).orElse(options);
     }
