@@ -3,7 +3,6 @@ package dev.wharf.spi;
 import dev.wharf.api.RepositoryName;
 
 import java.time.Duration;
-import java.util.concurrent.locks.Lock;
 
 /**
  * The optional coordinating role of a {@link MetadataStore} that several registry nodes share, offered through
@@ -25,12 +24,24 @@ import java.util.concurrent.locks.Lock;
  */
 public interface Coordination {
 
-    /**
-     * The lock on {@code name} across every node sharing the store, held exclusively or shared. {@link Lock#lock()}
-     * blocks until it is held; only {@code lock()} and {@code unlock()} need be supported.
-     *
-     * @throws StorageException from {@code lock()} when the store cannot be reached
-     */
+    /** A lock across nodes: taken and released by one thread. */
+    interface Lock {
+        /**
+         * Blocks until the lock is held.
+         *
+         * @throws StorageException when the store cannot be reached
+         */
+        void lock();
+
+        /**
+         * Releases it.
+         *
+         * @throws IllegalMonitorStateException when this thread holds no lock of the store
+         */
+        void unlock();
+    }
+
+    /** The lock on {@code name} across every node sharing the store, held exclusively or shared. */
     Lock lock(String name, boolean exclusive);
 
     /** How many changes to {@code repository} the store has committed, on any node; 0 for one never changed. */

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Lock;
 
 import static dev.wharf.testkit.MetadataFixtures.REPO;
 import static dev.wharf.testkit.MetadataFixtures.digest;
@@ -40,7 +39,7 @@ public interface CoordinationContract extends MetadataStoreUnderTest {
     }
 
     /** Takes {@code lock} on another thread; the future completes once it is held (and releases it then). */
-    private static CompletableFuture<Void> takeElsewhere(Lock lock) {
+    private static CompletableFuture<Void> takeElsewhere(Coordination.Lock lock) {
         return CompletableFuture.runAsync(() -> {
             lock.lock();
             lock.unlock();
@@ -59,7 +58,7 @@ public interface CoordinationContract extends MetadataStoreUnderTest {
     @Test
     default void shouldHoldExclusiveLocksApartFromEveryOtherHolder() throws Exception {
         Coordination c = coordination();
-        Lock held = c.lock("digest:a", true);
+        Coordination.Lock held = c.lock("digest:a", true);
         held.lock();
         CompletableFuture<Void> exclusive;
         CompletableFuture<Void> shared;
@@ -81,7 +80,7 @@ public interface CoordinationContract extends MetadataStoreUnderTest {
     @Test
     default void shouldLetSharedHoldersInTogetherButNotAnExclusiveOne() throws Exception {
         Coordination c = coordination();
-        Lock held = c.lock("repository:x", false);
+        Coordination.Lock held = c.lock("repository:x", false);
         held.lock();
         CompletableFuture<Void> exclusive;
         try {
@@ -97,8 +96,8 @@ public interface CoordinationContract extends MetadataStoreUnderTest {
     @Test
     default void shouldLetOneThreadHoldSeveralLocksAndReleaseThemInAnyOrder() throws Exception {
         Coordination c = coordination();
-        Lock first = c.lock("repository:y", true);
-        Lock second = c.lock("digest:y", true);
+        Coordination.Lock first = c.lock("repository:y", true);
+        Coordination.Lock second = c.lock("digest:y", true);
         first.lock();
         second.lock();
         first.unlock();

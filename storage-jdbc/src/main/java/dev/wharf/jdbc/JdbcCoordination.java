@@ -10,9 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
 
 /**
  * {@link Coordination} on PostgreSQL: locks are session-level advisory locks ({@code pg_advisory_lock} and its
@@ -80,26 +77,6 @@ final class JdbcCoordination implements Coordination {
                 }
                 h.count--;
                 release(h);
-            }
-
-            @Override
-            public void lockInterruptibly() {
-                lock();
-            }
-
-            @Override
-            public boolean tryLock() {
-                throw new UnsupportedOperationException("lock() and unlock() only");
-            }
-
-            @Override
-            public boolean tryLock(long time, TimeUnit unit) {
-                throw new UnsupportedOperationException("lock() and unlock() only");
-            }
-
-            @Override
-            public Condition newCondition() {
-                throw new UnsupportedOperationException("lock() and unlock() only");
             }
         };
     }

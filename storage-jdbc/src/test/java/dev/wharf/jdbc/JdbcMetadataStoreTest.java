@@ -100,10 +100,10 @@ class JdbcMetadataStoreTest {
         String url = server.newDatabase();
         try (JdbcMetadataStore b = JdbcMetadataStore.open(url, 2)) {
             JdbcMetadataStore a = JdbcMetadataStore.open(url, 2);
-            java.util.concurrent.locks.Lock held = a.coordination().orElseThrow().lock("digest:shared", true);
+            dev.wharf.spi.Coordination.Lock held = a.coordination().orElseThrow().lock("digest:shared", true);
             held.lock();
             java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                java.util.concurrent.locks.Lock lock = b.coordination().orElseThrow().lock("digest:shared", false);
+                dev.wharf.spi.Coordination.Lock lock = b.coordination().orElseThrow().lock("digest:shared", false);
                 lock.lock();
                 lock.unlock();
             });

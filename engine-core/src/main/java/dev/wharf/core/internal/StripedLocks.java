@@ -94,9 +94,9 @@ public final class StripedLocks {
     /** The local lock, then the one across nodes; released in the reverse order. */
     private static final class Both implements Lock {
         private final Lock local;
-        private final Lock across;
+        private final Coordination.Lock across;
 
-        Both(Lock local, Lock across) {
+        Both(Lock local, Coordination.Lock across) {
             this.local = local;
             this.across = across;
         }
