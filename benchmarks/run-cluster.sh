@@ -22,7 +22,6 @@ cd "$(dirname "$0")/.."
 source benchmarks/scripts.sh
 passes=3
 seconds=10
-workloads=yes
 while [[ $# -gt 0 ]]; do
   case $1 in
     --passes) passes=${2:?--passes needs a number}; shift 2 ;;
@@ -31,12 +30,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-launcher=test-registry/target/wharf-registry.jar
 bench=benchmarks/target/wharf-benchmarks.jar
-require_built "$launcher" "$bench"
-install_missing wrk wrk
+require_built test-registry/target/wharf-registry.jar "$bench"
 install_missing curl curl
-require_program wrk wrk
 require_program curl curl
 require_program python3 python3
 s3proxy_jar=$(ls ~/.m2/repository/org/gaul/s3proxy/*/s3proxy-*-jar-with-dependencies.jar 2>/dev/null | sort -V | tail -1)
@@ -105,22 +101,20 @@ node_flags() { # node_flags URL PREFIX
 }
 jvm=(-Xmx128m -Xms32m -XX:+UseSerialGC)
 
-# --- 1. every workload -------------------------------------------------------------------------------------------
+# --- every workload -------------------------------------------------------------------------------------------
 harness=(--targets wharf --rounds 1 --blob-size 256m --small-blobs 2000 --seconds "$seconds" --warmup 5
          --tags 2000 --repositories 200 --work-dir "$work")
-if [[ $workloads == yes ]]; then
-  for pass in $(seq 1 "$passes"); do
-    url=$(database "pass$pass")
-    args=()
-    for flag in $(node_flags "$url" "pass$pass"); do args+=(--wharf-arg "$flag"); done
-    for opt in "${jvm[@]}" "${aws_opts[@]}"; do args+=(--wharf-java-opt "$opt"); done
-    echo "${0##*/}: pass $pass of $passes: PostgreSQL + S3" >&2
-    java -Xmx1g -cp "$bench" dev.wharf.bench.http.HarnessMain "${harness[@]}" "${args[@]}" \
-      --out "$work/pg-s3-$pass.md" > /dev/null
-    echo "${0##*/}: pass $pass of $passes: RocksDB + files" >&2
-    java -Xmx1g -cp "$bench" dev.wharf.bench.http.HarnessMain "${harness[@]}" --out "$work/files-$pass.md" > /dev/null
-  done
-fi
+for pass in $(seq 1 "$passes"); do
+  url=$(database "pass$pass")
+  args=()
+  for flag in $(node_flags "$url" "pass$pass"); do args+=(--wharf-arg "$flag"); done
+  for opt in "${jvm[@]}" "${aws_opts[@]}"; do args+=(--wharf-java-opt "$opt"); done
+  echo "${0##*/}: pass $pass of $passes: PostgreSQL + S3" >&2
+  java -Xmx1g -cp "$bench" dev.wharf.bench.http.HarnessMain "${harness[@]}" "${args[@]}" \
+    --out "$work/pg-s3-$pass.md" > /dev/null
+  echo "${0##*/}: pass $pass of $passes: RocksDB + files" >&2
+  java -Xmx1g -cp "$bench" dev.wharf.bench.http.HarnessMain "${harness[@]}" --out "$work/files-$pass.md" > /dev/null
+done
 
 # The Wharf column of each workload row, per pass; prints "workload|unit|median pg-s3|median files|ratio".
 summarize() {
@@ -151,15 +145,13 @@ summarize() {
 
 {
   echo "# Wharf on PostgreSQL + S3 beside RocksDB + files ($(date -u +%F), $(nproc) cores)"
-  if [[ $workloads == yes ]]; then
-    echo
-    echo "Medians of $passes passes, each one harness round per configuration (256 MiB blobs, 2,000 × 4 KiB blobs,"
-    echo "$seconds s loads, 2,000 tags, 200 repositories); PostgreSQL and s3proxy on the same machine."
-    echo
-    echo "| workload | unit | PostgreSQL + S3 | RocksDB + files | PostgreSQL + S3 / RocksDB + files |"
-    echo "|---|---|---:|---:|---:|"
-    summarize "$work"/pg-s3-*.md "$work"/files-*.md
-  fi
+  echo
+  echo "Medians of $passes passes, each one harness round per configuration (256 MiB blobs, 2,000 × 4 KiB blobs,"
+  echo "$seconds s loads, 2,000 tags, 200 repositories); PostgreSQL and s3proxy on the same machine."
+  echo
+  echo "| workload | unit | PostgreSQL + S3 | RocksDB + files | PostgreSQL + S3 / RocksDB + files |"
+  echo "|---|---|---:|---:|---:|"
+  summarize "$work"/pg-s3-*.md "$work"/files-*.md
 } > "$out"
 
 cat "$out"

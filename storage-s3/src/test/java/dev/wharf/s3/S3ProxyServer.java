@@ -105,9 +105,14 @@ public final class S3ProxyServer {
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
     }
 
+    /** A client of this server, for tests that look at the bucket themselves; the caller closes it. */
+    public software.amazon.awssdk.services.s3.S3Client client() {
+        return options().buildClient();
+    }
+
     /** Creates {@code bucket} unless it exists. */
     public void createBucket(String bucket) {
-        try (var client = options().buildClient()) {
+        try (var client = client()) {
             try {
                 client.headBucket(b -> b.bucket(bucket));
             } catch (software.amazon.awssdk.services.s3.model.S3Exception absent) {

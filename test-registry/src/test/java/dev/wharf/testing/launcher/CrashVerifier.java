@@ -134,13 +134,7 @@ final class CrashVerifier {
     static int blobObjectsInS3(dev.wharf.s3.S3ProxyServer s3, String bucket, String prefix, Set<String> alreadyChecked,
                                String context) throws IOException {
         int checked = 0;
-        try (var client = software.amazon.awssdk.services.s3.S3Client.builder()
-                .endpointOverride(s3.endpoint()).forcePathStyle(true)
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                                dev.wharf.s3.S3ProxyServer.ACCESS_KEY, dev.wharf.s3.S3ProxyServer.SECRET_KEY)))
-                .build()) {
+        try (var client = s3.client()) {
             List<String> keys = new java.util.ArrayList<>();
             client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "blobs/")).contents()
                     .forEach(o -> keys.add(o.key()));
