@@ -27,6 +27,7 @@ public final class Blobs {
     private final Access access;
     private final Events events;
     private final boolean deletesEnabled;
+    private final BlobSizes sizes;
 
     public Blobs(BlobStore blobs, RepositoryLinks links, Access access, Events events, boolean deletesEnabled) {
         this.blobs = blobs;
@@ -34,15 +35,16 @@ public final class Blobs {
         this.access = access;
         this.events = events;
         this.deletesEnabled = deletesEnabled;
+        this.sizes = new BlobSizes(blobs);
     }
 
-    /** end-2 HEAD: the blob's size if {@code repo} links it. */
+    /** end-2 HEAD: the blob's size if {@code repo} links it (the link checked every time, the size cached). */
     public Optional<BlobInfo> stat(Caller caller, RepositoryName repo, Digest digest) {
         access.require(caller, Action.PULL, repo);
         if (!links.isBlobLinked(repo, digest)) {
             return Optional.empty();
         }
-        return blobs.stat(digest);
+        return sizes.stat(digest);
     }
 
     /** end-2 GET, whole or a range; RANGE_INVALID when the range starts past the end. */
