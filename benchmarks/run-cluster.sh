@@ -9,12 +9,18 @@
 # postgres user when this runs as root, fsync on) and s3proxy (the jar the storage-s3 build fetched into the local
 # Maven repository) keeping objects under the work directory.
 #
+# Then the scaling run (dev.wharf.bench.http.ScalingMain): 1, 2 and 3 launchers on one more database and prefix,
+# the image pushed through the first, manifest GET and blob HEAD with 64 connections spread round-robin over
+# them, with the CPU time of the nodes, PostgreSQL, s3proxy and the client; its table is appended to the output
+# and also goes to benchmarks/target/scaling-results.md.
+#
 # Builds nothing. Build first, from the repository root:
 #   mvn -B -q package -DskipTests
 #
-# Usage:  benchmarks/run-cluster.sh [--passes N] [--seconds N]
+# Usage:  benchmarks/run-cluster.sh [--passes N] [--seconds N] [--nodes N] [--scaling-only]
 #   Defaults: 3 passes; the harness with 256 MiB blobs, 2,000 × 4 KiB blobs, 10 s loads after 5 s warm-up,
-#   2,000 tags, 200 repositories.
+#   2,000 tags, 200 repositories; the scaling run up to 3 nodes, 3 rounds of 10 s loads after 5 s warm-up.
+#   --scaling-only skips the workloads and runs the scaling run alone.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,10 +28,14 @@ cd "$(dirname "$0")/.."
 source benchmarks/scripts.sh
 passes=3
 seconds=10
+nodes=3
+workloads=true
 while [[ $# -gt 0 ]]; do
   case $1 in
     --passes) passes=${2:?--passes needs a number}; shift 2 ;;
     --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
+    --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
+    --scaling-only) workloads=false; shift ;;
     *) echo "${0##*/}: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -89,7 +99,8 @@ jclouds.provider=filesystem-nio2
 jclouds.filesystem.basedir=$work/s3
 EOF
 java -Xmx512m -jar "$s3proxy_jar" --properties "$work/s3proxy.conf" > "$work/s3proxy.log" 2>&1 &
-pids+=($!)
+s3proxy_pid=$!
+pids+=($s3proxy_pid)
 for _ in $(seq 1 200); do
   curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && break
   sleep 0.05
@@ -102,6 +113,7 @@ node_flags() { # node_flags URL PREFIX
 jvm=(-Xmx128m -Xms32m -XX:+UseSerialGC)
 
 # --- every workload -------------------------------------------------------------------------------------------
+if $workloads; then
 harness=(--targets wharf --rounds 1 --blob-size 256m --small-blobs 2000 --seconds "$seconds" --warmup 5
          --tags 2000 --repositories 200 --work-dir "$work")
 for pass in $(seq 1 "$passes"); do
@@ -153,5 +165,20 @@ summarize() {
   echo "|---|---|---:|---:|---:|"
   summarize "$work"/pg-s3-*.md "$work"/files-*.md
 } > "$out"
+else
+  echo "# Wharf on PostgreSQL + S3: the scaling run ($(date -u +%F), $(nproc) cores)" > "$out"
+fi
+
+# --- scaling: 1, 2, 3 nodes behind a round-robin client -------------------------------------------------------
+echo "${0##*/}: scaling run, up to $nodes nodes" >&2
+url=$(database scaling)
+args=()
+for flag in $(node_flags "$url" scaling); do args+=(--wharf-arg "$flag"); done
+for opt in "${jvm[@]}" "${aws_opts[@]}"; do args+=(--wharf-java-opt "$opt"); done
+java -Xmx512m -cp "$bench" dev.wharf.bench.http.ScalingMain "${args[@]}" --nodes "$nodes" --rounds "$passes" \
+  --seconds "$seconds" --warmup 5 --work-dir "$work" \
+  --watch "PostgreSQL=$(head -1 "$work/pg/postmaster.pid")" --watch "s3proxy=$s3proxy_pid" \
+  --out benchmarks/target/scaling-results.md > /dev/null
+{ echo; cat benchmarks/target/scaling-results.md; } >> "$out"
 
 cat "$out"

@@ -26,9 +26,14 @@ record ReadLoads(Optional<Path> wrk, int connections, long warmupSeconds, long s
 
     /** HEAD of {@code blob} in {@code repo}; every answer must be 200 with the blob's size as Content-Length. */
     LoadResult blobHead(Target target, String repo, PatternBlob blob, Optional<String> authorization) {
+        return blobHead(List.of(target), repo, blob, authorization);
+    }
+
+    /** {@link #blobHead(Target, String, PatternBlob, Optional)} with the connections spread over {@code targets}. */
+    LoadResult blobHead(List<Target> targets, String repo, PatternBlob blob, Optional<String> authorization) {
         String size = Long.toString(blob.size());
         Request head = authorize(Request.of("HEAD", "/v2/" + repo + "/blobs/" + blob.digest()), authorization);
-        return SelectorLoadRunner.run(target, connections, warmupSeconds, seconds, head, response -> {
+        return SelectorLoadRunner.run(targets, connections, warmupSeconds, seconds, head, response -> {
             if (response.status() != 200 || !response.header("Content-Length").orElse("").equals(size)) {
                 throw new BenchmarkFailure("blob HEAD answered " + response.describe() + " with Content-Length "
                         + response.header("Content-Length").orElse("(none)"));
@@ -50,9 +55,19 @@ record ReadLoads(Optional<Path> wrk, int connections, long warmupSeconds, long s
             return new WrkRunner(wrk.get(), Runtime.getRuntime().availableProcessors(), scratch).run("GET",
                     "http://" + target.host() + ":" + target.port() + path, headers, connections, warmupSeconds, seconds);
         }
+        return manifestGet(List.of(target), repo, tag, manifest, digest, authorization);
+    }
+
+    /**
+     * GET of {@code repo:tag} with the connections spread over {@code targets}, always with the Java client
+     * (wrk loads one server), which checks every answer's status, length and digest.
+     */
+    LoadResult manifestGet(List<Target> targets, String repo, String tag, byte[] manifest, String digest,
+                           Optional<String> authorization) {
+        String path = "/v2/" + repo + "/manifests/" + tag;
         String length = Integer.toString(manifest.length);
         Request get = authorize(Request.of("GET", path).header("Accept", OciManifest.MEDIA_TYPE), authorization);
-        return SelectorLoadRunner.run(target, connections, warmupSeconds, seconds, get, response -> {
+        return SelectorLoadRunner.run(targets, connections, warmupSeconds, seconds, get, response -> {
             if (response.status() != 200 || response.bodyLength() != manifest.length
                     || !response.header("Docker-Content-Digest").orElse("").equals(digest)) {
                 throw new BenchmarkFailure("manifest GET answered " + response.describe()

@@ -45,15 +45,31 @@ public final class SelectorLoadRunner {
     /** Runs the load; {@code request} must have no body. */
     public static LoadResult run(Target target, int connections, long warmupSeconds, long seconds, Request request,
                                  Consumer<Response> check) {
+        return run(List.of(target), connections, warmupSeconds, seconds, request, check);
+    }
+
+    /**
+     * Runs the load against several servers serving the same content, the way a round-robin balancer spreads
+     * connections: connection {@code i} goes to {@code targets.get(i % targets.size())} and keeps sending there.
+     * {@code request} must have no body.
+     */
+    public static LoadResult run(List<Target> targets, int connections, long warmupSeconds, long seconds,
+                                 Request request, Consumer<Response> check) {
         if (request.body().isPresent()) {
             throw new IllegalArgumentException("the selector load runner sends body-less requests only");
         }
-        byte[] wire = HttpConnection.head(request, target.host(), target.port());
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no target to load");
+        }
+        List<byte[]> wires = new ArrayList<>();
+        for (Target t : targets) {
+            wires.add(HttpConnection.head(request, t.host(), t.port()));
+        }
         boolean head = request.method().equals("HEAD");
         if (warmupSeconds > 0) {
-            phase(target, connections, warmupSeconds, wire, head, check);
+            phase(targets, wires, connections, warmupSeconds, head, check);
         }
-        long[] all = phase(target, connections, seconds, wire, head, check);
+        long[] all = phase(targets, wires, connections, seconds, head, check);
         if (all.length == 0) {
             throw new BenchmarkFailure("no request completed in " + seconds + " s");
         }
@@ -63,20 +79,21 @@ public final class SelectorLoadRunner {
     }
 
     /** One period with fresh connections; returns the latencies (ns) of the requests that completed in it. */
-    private static long[] phase(Target target, int connections, long seconds, byte[] wire, boolean head,
-                                Consumer<Response> check) {
+    private static long[] phase(List<Target> targets, List<byte[]> wires, int connections, long seconds,
+                                boolean head, Consumer<Response> check) {
         LongList latencies = new LongList();
         List<Connection> open = new ArrayList<>();
         try (Selector selector = Selector.open()) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             for (int i = 0; i < connections; i++) {
+                Target target = targets.get(i % targets.size());
                 SocketChannel ch = SocketChannel.open(new InetSocketAddress(target.host(), target.port()));
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.configureBlocking(false);
-                Connection c = new Connection(ch, head);
+                Connection c = new Connection(ch, head, wires.get(i % wires.size()));
                 open.add(c);
                 ch.register(selector, SelectionKey.OP_READ, c);
-                c.send(wire);
+                c.send();
             }
             long lastProgress = System.nanoTime();
             while (System.nanoTime() < end) {
@@ -92,7 +109,7 @@ public final class SelectorLoadRunner {
                             latencies.add(done - c.sentAt);
                         }
                         lastProgress = done;
-                        c.send(wire);
+                        c.send();
                     }
                 }
                 selector.selectedKeys().clear();
@@ -114,15 +131,18 @@ public final class SelectorLoadRunner {
     static final class Connection {
         private final SocketChannel channel;
         private final boolean head;
+        private final byte[] wire;
         private ByteBuffer in = ByteBuffer.allocate(BUFFER_SIZE);
         long sentAt;
 
-        Connection(SocketChannel channel, boolean head) {
+        Connection(SocketChannel channel, boolean head, byte[] wire) {
             this.channel = channel;
             this.head = head;
+            this.wire = wire;
         }
 
-        void send(byte[] wire) throws IOException {
+        /** Sends this connection's request. */
+        void send() throws IOException {
             ByteBuffer out = ByteBuffer.wrap(wire);
             sentAt = System.nanoTime();
             while (out.hasRemaining()) {

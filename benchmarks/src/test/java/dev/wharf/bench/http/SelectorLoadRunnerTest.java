@@ -8,6 +8,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,6 +92,43 @@ class SelectorLoadRunnerTest {
             })).isInstanceOf(BenchmarkFailure.class).hasMessage("wrong answer");
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldSpreadConnectionsOverEveryTargetWhenGivenSeveral() throws IOException {
+        List<HttpServer> servers = new ArrayList<>();
+        List<AtomicLong> served = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                AtomicLong count = new AtomicLong();
+                String name = "node" + i;
+                server.createContext("/", exchange -> {
+                    count.incrementAndGet();
+                    byte[] body = name.getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                });
+                server.setExecutor(Executors.newFixedThreadPool(2));
+                server.start();
+                servers.add(server);
+                served.add(count);
+            }
+            List<Target> targets = servers.stream()
+                    .map(s -> new Target("test", "127.0.0.1", s.getAddress().getPort())).toList();
+            Set<String> answeredBy = ConcurrentHashMap.newKeySet();
+            LoadResult r = SelectorLoadRunner.run(targets, 6, 0, 1, Request.of("GET", "/x"),
+                    response -> answeredBy.add(response.text()));
+            assertThat(r.requests()).isPositive();
+            assertThat(answeredBy).containsExactlyInAnyOrder("node0", "node1", "node2");
+            assertThat(served).allSatisfy(count -> assertThat(count.get()).isPositive());
+            assertThatThrownBy(() -> SelectorLoadRunner.run(List.of(), 1, 0, 1, Request.of("GET", "/x"), response -> {
+            })).isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            servers.forEach(s -> s.stop(0));
         }
     }
 }
