@@ -137,6 +137,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<Manifest> taggedManifestContent(RepositoryName repository, Tag tag) {
+        return delegate.taggedManifestContent(repository, tag);
+    }
+
+    @Override
     public Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit) {
         return delegate.tags(repository, after, limit);
     }

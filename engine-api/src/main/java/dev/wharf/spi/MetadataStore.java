@@ -36,6 +36,16 @@ public interface MetadataStore extends RepositoryLinks, ManifestStore, TagStore,
     }
 
     /**
+     * The bytes and media type of the manifest {@code tag} points at, or empty: a pull by tag, the hot path.
+     * By default {@link #resolveTag} then {@link #manifestContent}; a store where each read is a round trip to
+     * a server answers it in one.
+     */
+    default java.util.Optional<dev.wharf.api.Manifest> taggedManifestContent(dev.wharf.api.RepositoryName repository,
+                                                                             dev.wharf.api.Tag tag) {
+        return resolveTag(repository, tag).flatMap(digest -> manifestContent(repository, digest));
+    }
+
+    /**
      * The store's event outbox, if it keeps one: events recorded atomically with the changes they report, for
      * delivery that survives crashes. Empty by default: the engine then tells its in-process listeners only.
      */

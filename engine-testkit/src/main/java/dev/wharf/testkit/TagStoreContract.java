@@ -119,6 +119,28 @@ public interface TagStoreContract extends MetadataStoreUnderTest {
     }
 
     @Test
+    default void shouldServeTheTaggedManifestWhereverTheTagPoints() {
+        MetadataStore store = store();
+        ManifestRecord one = manifest("one");
+        ManifestRecord two = manifest("two");
+        push(store, REPO, one, "x");
+        push(store, repo("elsewhere"), two, "x");
+        assertThat(store.taggedManifestContent(REPO, Tag.of("x")).orElseThrow().bytes())
+                .isEqualTo(one.manifest().bytes());
+        assertThat(store.taggedManifestContent(REPO, Tag.of("x")).orElseThrow().digest()).isEqualTo(one.digest());
+        assertThat(store.taggedManifestContent(REPO, Tag.of("y"))).as("no such tag").isEmpty();
+        assertThat(store.taggedManifestContent(repo("nowhere"), Tag.of("x"))).as("no such repository").isEmpty();
+        push(store, REPO, two, "x");
+        assertThat(store.taggedManifestContent(REPO, Tag.of("x")).orElseThrow().digest()).as("moved")
+                .isEqualTo(two.digest());
+        assertThat(store.taggedManifestContent(REPO, Tag.of("x")).orElseThrow().mediaType())
+                .isEqualTo(two.manifest().mediaType());
+        store.deleteTag(REPO, Tag.of("x"), T0);
+        assertThat(store.taggedManifestContent(REPO, Tag.of("x"))).as("deleted").isEmpty();
+        assertThat(store.taggedManifestContent(repo("elsewhere"), Tag.of("x"))).isPresent();
+    }
+
+    @Test
     default void shouldListTagsOfADigestInAsciiOrderUpToTheLimit() {
         MetadataStore store = store();
         ManifestRecord m = manifest("m");

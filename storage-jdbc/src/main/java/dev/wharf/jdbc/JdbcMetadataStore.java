@@ -389,6 +389,16 @@ public final class JdbcMetadataStore implements MetadataStore {
                 repository.value(), tag.value())));
     }
 
+    /** One query where the default takes two: the pull-by-tag hot path, a round trip each. */
+    @Override
+    public Optional<dev.wharf.api.Manifest> taggedManifestContent(RepositoryName repository, Tag tag) {
+        return Optional.ofNullable(read("read a tagged manifest", t -> t.first(
+                "SELECT m.record FROM wharf_tags t JOIN wharf_manifests m"
+                        + " ON m.repository = t.repository AND m.digest = t.digest"
+                        + " WHERE t.repository = ? AND t.tag = ?",
+                row -> RecordCodec.manifestContent(row.getBytes(1)), repository.value(), tag.value())));
+    }
+
     @Override
     public Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit) {
         return read("list tags", t -> page(t.list(

@@ -62,8 +62,9 @@ public final class Manifests {
     /** end-3: the manifest a tag or digest names; MANIFEST_UNKNOWN or NAME_UNKNOWN if absent. */
     public Manifest get(Caller caller, RepositoryName repo, Reference reference) {
         access.require(caller, Action.PULL, repo);
-        Optional<Digest> digest = reference instanceof Tag tag ? meta.resolveTag(repo, tag) : Optional.of((Digest) reference);
-        return digest.flatMap(d -> meta.manifestContent(repo, d)).orElseThrow(() -> notFound(repo, reference));
+        Optional<Manifest> found = reference instanceof Tag tag ? meta.taggedManifestContent(repo, tag)
+                : meta.manifestContent(repo, (Digest) reference);
+        return found.orElseThrow(() -> notFound(repo, reference));
     }
 
     /** end-7a/7b: stores the manifest and points {@code reference} (if a tag) and {@code extraTags} at it. */

@@ -163,6 +163,11 @@ public final class FaultyMetadataStore extends ForwardingMetadataStore {
     }
 
     @Override
+    public Optional<Manifest> taggedManifestContent(RepositoryName repository, Tag tag) {
+        return read(() -> super.taggedManifestContent(repository, tag));
+    }
+
+    @Override
     public Page<Tag> tags(RepositoryName repository, Optional<String> after, int limit) {
         return read(() -> super.tags(repository, after, limit));
     }
