@@ -36,7 +36,7 @@ public final class SearchQuery {
     public enum Sort {
         /** By repository name, then tag (ASCII). */
         NAME,
-        /** By the manifest's push time, then repository and tag. */
+        /** By the time the tag was last pushed, then repository and tag. */
         PUSHED,
         /** By the time the tag last moved, then repository and tag. */
         UPDATED;
@@ -201,13 +201,13 @@ public final class SearchQuery {
         return with(next -> next.annotations = checked);
     }
 
-    /** Only manifests pushed strictly after {@code time}. HTTP: {@code pushedAfter} (RFC 3339). */
+    /** Only tags last pushed strictly after {@code time}. HTTP: {@code pushedAfter} (RFC 3339). */
     public SearchQuery withPushedAfter(Instant time) {
         Objects.requireNonNull(time, "time");
         return with(next -> next.pushedAfter = Optional.of(time));
     }
 
-    /** Only manifests pushed strictly before {@code time}. HTTP: {@code pushedBefore} (RFC 3339). */
+    /** Only tags last pushed strictly before {@code time}. HTTP: {@code pushedBefore} (RFC 3339). */
     public SearchQuery withPushedBefore(Instant time) {
         Objects.requireNonNull(time, "time");
         return with(next -> next.pushedBefore = Optional.of(time));

@@ -17,7 +17,7 @@ import java.util.Optional;
  *                     config media type); empty for an index without one
  * @param size         the manifest's size plus the sizes of the descriptors it references (config and layers of
  *                     an image manifest, the manifests of an index), as the manifest declares them
- * @param pushedAt     when the manifest was last pushed, to the millisecond
+ * @param pushedAt     when the tag was last pushed (the last push that named it), to the millisecond
  * @param updatedAt    when the tag last moved (was created or pointed at another manifest), to the millisecond
  * @param annotations  the manifest's annotations
  */

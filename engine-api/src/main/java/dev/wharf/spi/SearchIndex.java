@@ -17,9 +17,9 @@ import java.util.Optional;
  * repository, so that a page of a search costs the same however much the registry holds.
  *
  * <p>The store keeps the entries itself, in the same atomic change as what they reflect: a tag created or moved
- * by {@link ManifestStore#putManifest} (its update time is the move's time; a move to the digest it already
- * points at changes nothing), a manifest pushed again with a new push time (every tag pointing at it takes that
- * time), a tag removed by {@link TagStore#deleteTag} or with its manifest by {@link ManifestStore#deleteManifest}.
+ * by {@link ManifestStore#putManifest} (its update time is the move's time), a tag pushed again as the digest it
+ * already points at (its push time becomes the manifest record's; its update time stays: the tag did not move),
+ * a tag removed by {@link TagStore#deleteTag} or with its manifest by {@link ManifestStore#deleteManifest}.
  * A reader never sees an entry whose tag no longer exists or points elsewhere, once the change that made it so
  * has returned. Times are kept to the millisecond at least, as everywhere in the store.
  *
@@ -64,7 +64,7 @@ public interface SearchIndex {
      * @param tag        the tag
      * @param digest     the manifest it points at
      * @param manifest   what that manifest is
-     * @param pushedAt   when that manifest was last pushed
+     * @param pushedAt   when the tag was last pushed (the last push that named it)
      * @param updatedAt  when the tag last moved (was created or pointed at another manifest)
      */
     record Entry(RepositoryName repository, Tag tag, Digest digest, Summary manifest, Instant pushedAt,

@@ -298,11 +298,12 @@ public final class JdbcMetadataStore implements MetadataStore {
             adding(t, repository, existed, tally, pending);
             t.update("INSERT INTO wharf_manifests VALUES (?, ?, ?) ON CONFLICT (repository, digest)"
                     + " DO UPDATE SET record = excluded.record", repository.value(), digest, RecordCodec.manifest(manifest));
-            repushed(t, repository, manifest);
             for (TagMove move : moves) {
                 t.update("INSERT INTO wharf_tags VALUES (?, ?, ?) ON CONFLICT (repository, tag)"
                         + " DO UPDATE SET digest = excluded.digest", repository.value(), move.tag().value(), digest);
-                if (move.isChange()) {
+                if (!move.isChange()) {
+                    pushedAgain(t, repository, move.tag(), manifest);
+                } else {
                     history(t, repository, move);
                     SearchIndex.Entry entry = SearchIndex.Entry.of(repository, move.tag(), manifest, move.at());
                     t.update("INSERT INTO wharf_search VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repository, tag) DO UPDATE"
@@ -323,13 +324,14 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     /**
-     * The manifest was pushed (again): the search entries of its tags take its push time, in one statement. The
-     * push time read back is the column's ({@link #searchEntries}), so the entries' bytes need not be rewritten.
+     * The tag was pushed again as the manifest it points at: its search entry takes the push time. The push time
+     * read back is the column's ({@link #searchEntries}), so the entry's bytes need not be rewritten.
      */
-    private static void repushed(Tx t, RepositoryName repository, ManifestRecord manifest) throws SQLException {
+    private static void pushedAgain(Tx t, RepositoryName repository, Tag tag, ManifestRecord manifest)
+            throws SQLException {
         long pushedAt = manifest.pushedAt().toEpochMilli();
-        t.update("UPDATE wharf_search SET pushed_at = ? WHERE repository = ? AND digest = ? AND pushed_at <> ?",
-                pushedAt, repository.value(), manifest.digest().toString(), pushedAt);
+        t.update("UPDATE wharf_search SET pushed_at = ? WHERE repository = ? AND tag = ? AND pushed_at <> ?",
+                pushedAt, repository.value(), tag.value(), pushedAt);
     }
 
     @Override

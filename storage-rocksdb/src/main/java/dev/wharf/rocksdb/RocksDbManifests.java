@@ -81,7 +81,6 @@ final class RocksDbManifests implements ManifestStore {
                 }
                 repositories.markRepository(batch, repository);
                 batch.put(MANIFESTS, repository, digest, manifest);
-                tags.pushed(batch, repository, manifest);
                 for (TagMove move : moves) {
                     tags.move(batch, repository, manifest, move);
                 }

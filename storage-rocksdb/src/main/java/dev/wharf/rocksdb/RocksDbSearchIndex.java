@@ -6,7 +6,6 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.SearchQuery;
 import dev.wharf.api.Tag;
 import dev.wharf.api.TagMove;
-import dev.wharf.rocksdb.KeySchema.RepoDigest;
 import dev.wharf.rocksdb.KeySchema.RepoTag;
 import dev.wharf.spi.ManifestRecord;
 import dev.wharf.spi.SearchIndex;
@@ -25,7 +24,6 @@ import static dev.wharf.rocksdb.KeySchema.Root.ROOT;
 import static dev.wharf.rocksdb.KeySchema.SEARCH;
 import static dev.wharf.rocksdb.KeySchema.TAGS;
 import static dev.wharf.rocksdb.KeySchema.TAG_HISTORY;
-import static dev.wharf.rocksdb.KeySchema.TAG_INDEX;
 
 /**
  * The {@link SearchIndex} role on RocksDB: the {@code search} family, each tag's entry under one key per order
@@ -95,16 +93,14 @@ final class RocksDbSearchIndex implements SearchIndex {
     }
 
     /**
-     * Adds to {@code batch} that {@code manifest} was pushed (again): the tags already pointing at it that have
-     * another push time take its. Call under the repository's lock, before the push's tag moves.
+     * Adds to {@code batch} that {@code tag} was pushed again as {@code manifest}, which it already pointed at: its
+     * entry takes the push time. Call under the repository's lock.
      */
-    void pushed(Batch batch, RepositoryName repository, ManifestRecord manifest) throws RocksDBException {
-        long pushedAt = manifest.pushedAt().toEpochMilli();
-        for (Tag tag : Scans.allChildren(database, TAG_INDEX, new RepoDigest(repository, manifest.digest()))) {
-            Optional<Entry> old = current(repository, tag);
-            if (old.isPresent() && old.get().pushedAt().toEpochMilli() != pushedAt) {
-                replace(batch, old, old.get().withPushedAt(manifest.pushedAt()));
-            }
+    void pushedAgain(Batch batch, RepositoryName repository, Tag tag, ManifestRecord manifest)
+            throws RocksDBException {
+        Optional<Entry> old = current(repository, tag);
+        if (old.isPresent() && old.get().pushedAt().toEpochMilli() != manifest.pushedAt().toEpochMilli()) {
+            replace(batch, old, old.get().withPushedAt(manifest.pushedAt()));
         }
     }
 

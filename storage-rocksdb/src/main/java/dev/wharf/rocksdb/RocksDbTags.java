@@ -94,16 +94,9 @@ final class RocksDbTags implements TagStore {
     }
 
     /**
-     * Adds to {@code batch} that {@code manifest} was pushed (again): the search entries of the tags already
-     * pointing at it take its push time. Call under the repository's lock, before the push's {@link #move}s.
-     */
-    void pushed(Batch batch, RepositoryName repository, ManifestRecord manifest) throws RocksDBException {
-        search.pushed(batch, repository, manifest);
-    }
-
-    /**
      * Adds to {@code batch} the move of {@code move}'s tag to {@code manifest}: the tag, its index entry (the
-     * old one, at {@code move.from()}, removed), its history and, if it changes the tag, its search entry. Call
+     * old one, at {@code move.from()}, removed), its history and its search entry (moved if the move changes the
+     * tag, else given the push's time). Call
      * under the repository's lock, once {@link #pointsAt} has confirmed {@code move.from()}; the caller
      * invalidates the cache.
      */
@@ -120,6 +113,8 @@ final class RocksDbTags implements TagStore {
         history.append(batch, repository, move);
         if (move.isChange()) {
             search.moved(batch, repository, tag, manifest, move.at());
+        } else {
+            search.pushedAgain(batch, repository, tag, manifest);
         }
     }
 

@@ -71,7 +71,7 @@ class RocksDbSearchIndexTest {
             ManifestRecord two = manifest("two", T0.plusSeconds(1));
             push(store, APP, one, T0, "latest", "v1", "v1.0");
             push(store, APP, two, T0.plusSeconds(2), "latest");
-            push(store, APP, one.withPushedAt(T0.plusSeconds(3)), T0.plusSeconds(3)); // v1 and v1.0 re-sort
+            push(store, APP, one.withPushedAt(T0.plusSeconds(3)), T0.plusSeconds(3), "v1"); // v1 re-sorts, v1.0 not
             store.deleteTag(APP, Tag.of("v1.0"), T0.plusSeconds(4));
             push(store, TOOLS, manifest("tools", T0.plusSeconds(5)), T0.plusSeconds(6), "a", "b");
             push(store, TOOLS, manifest("gone", T0.plusSeconds(7)), T0.plusSeconds(7), "c");

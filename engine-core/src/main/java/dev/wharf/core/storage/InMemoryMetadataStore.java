@@ -425,12 +425,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
             Repo r = repo(repository);
             r.manifests.put(manifest.digest(), manifest);
-            search.pushed(repository, manifest.digest(), manifest.pushedAt());
             for (TagMove move : moves) {
                 r.tags.put(move.tag().value(), manifest.digest());
                 record(repository, move);
                 if (move.isChange()) {
                     search.put(repository, move.tag(), manifest, move.at());
+                } else {
+                    search.pushedAgain(repository, move.tag(), manifest.pushedAt());
                 }
             }
             manifest.subject().ifPresent(subject -> r.referrers.computeIfAbsent(subject, s -> new TreeMap<>())

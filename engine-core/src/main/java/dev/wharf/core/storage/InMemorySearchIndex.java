@@ -11,18 +11,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The search entries of an {@link InMemoryMetadataStore}: every tag in five sorted sets (by name, by push time and
- * by update time registry-wide, and by push and update time within a repository), plus the tags of each manifest
- * so that a manifest pushed again re-sorts its tags. Not thread-safe: the store changes it under its write lock
+ * by update time registry-wide, and by push and update time within a repository). Not thread-safe: the store changes it under its write lock
  * and reads it under its read lock.
  */
 final class InMemorySearchIndex {
@@ -41,8 +38,6 @@ final class InMemorySearchIndex {
 
     /** Rows by repository and tag. */
     private final Map<String, Row> rows = new HashMap<>();
-    /** Tags by repository and the digest they point at. */
-    private final Map<String, Set<String>> tagsOfManifest = new HashMap<>();
     private final NavigableSet<Row> byName = new TreeSet<>(NAME);
     private final NavigableSet<Row> byPushed = new TreeSet<>(PUSHED);
     private final NavigableSet<Row> byUpdated = new TreeSet<>(UPDATED);
@@ -60,18 +55,12 @@ final class InMemorySearchIndex {
                 manifest.pushedAt(), updatedAt));
     }
 
-    /** The manifest {@code digest} was pushed (again) at {@code pushedAt}: its tags take that time. */
-    void pushed(RepositoryName repository, Digest digest, Instant pushedAt) {
-        Set<String> tags = tagsOfManifest.get(key(repository.value(), digest.toString()));
-        if (tags == null) {
-            return;
-        }
-        for (String tag : List.copyOf(tags)) {
-            Row old = rows.get(key(repository.value(), tag));
-            if (!old.pushedAt().equals(pushedAt)) {
-                drop(old);
-                add(new Row(old.repository(), old.tag(), old.digest(), old.manifest(), pushedAt, old.updatedAt()));
-            }
+    /** {@code tag} was pushed again, at {@code pushedAt}, pointing where it did: its entry takes that push time. */
+    void pushedAgain(RepositoryName repository, Tag tag, Instant pushedAt) {
+        Row old = rows.get(key(repository.value(), tag.value()));
+        if (old != null && !old.pushedAt().equals(pushedAt)) {
+            drop(old);
+            add(new Row(old.repository(), old.tag(), old.digest(), old.manifest(), pushedAt, old.updatedAt()));
         }
     }
 
@@ -85,8 +74,6 @@ final class InMemorySearchIndex {
 
     private void add(Row row) {
         rows.put(key(row.repository(), row.tag()), row);
-        tagsOfManifest.computeIfAbsent(key(row.repository(), row.digest().toString()), k -> new HashSet<>())
-                .add(row.tag());
         byName.add(row);
         byPushed.add(row);
         byUpdated.add(row);
@@ -96,12 +83,6 @@ final class InMemorySearchIndex {
 
     private void drop(Row row) {
         rows.remove(key(row.repository(), row.tag()));
-        String manifest = key(row.repository(), row.digest().toString());
-        Set<String> tags = tagsOfManifest.get(manifest);
-        tags.remove(row.tag());
-        if (tags.isEmpty()) {
-            tagsOfManifest.remove(manifest);
-        }
         byName.remove(row);
         byPushed.remove(row);
         byUpdated.remove(row);
