@@ -24,7 +24,9 @@ import java.util.logging.Logger;
  * webhook's cursor, {@code POST}s each event that passes its filters, and moves the cursor (kept in the metadata
  * store) past what it delivered. At least once, in log order; a failing receiver is retried with exponential
  * backoff (half a second doubling to a minute, with jitter) and holds up only its own webhook, never a push.
- * A webhook seen for the first time starts at the end of the log: it hears of changes from then on.
+ * A webhook seen for the first time starts at the end of the log: it hears of changes from then on. The stored
+ * cursor follows at most {@value #CURSOR_EVERY_MILLIS} ms behind while events flow, so a crash re-delivers at
+ * most that much.
  */
 public final class EventDelivery implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventDelivery.class.getName());
@@ -32,6 +34,13 @@ public final class EventDelivery implements AutoCloseable {
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration LAST_RETRY = Duration.ofMinutes(1);
+    /**
+     * How stale the stored cursor may get while a sink is busy: it is written at most this often (and whenever the
+     * sink goes idle or stops), not after every read. A crash then re-delivers at most this much, which
+     * at-least-once allows; a write per read would add a store write for every event or two under load.
+     */
+    private static final long CURSOR_EVERY_MILLIS = 200;
+    private static final long CURSOR_EVERY_NANOS = Duration.ofMillis(CURSOR_EVERY_MILLIS).toNanos();
 
     private final List<Sink> sinks = new ArrayList<>();
     private final String source;
@@ -113,6 +122,12 @@ public final class EventDelivery implements AutoCloseable {
         private final Object signal = new Object();
         private volatile boolean stopped;
         private volatile long acknowledged;
+        /** The cursor as last stored, and when (System.nanoTime()). Used by the sink's thread only. */
+        private long stored;
+        private long storedAt = System.nanoTime();
+        private final javax.crypto.Mac mac;
+        /** The kept-alive client for a direct plain-HTTP receiver; null: HttpURLConnection (HTTPS, a proxy). */
+        private final KeptAliveHttpPost direct;
         private volatile String lastError;
         private volatile Instant lastErrorAt;
         private boolean woken;
@@ -123,6 +138,9 @@ public final class EventDelivery implements AutoCloseable {
             this.log = log;
             this.clock = clock;
             this.acknowledged = start;
+            this.stored = start;
+            this.mac = webhook.secret().map(WebhookPayloads::mac).orElse(null);
+            this.direct = KeptAliveHttpPost.forUrl(webhook.url(), webhook.timeout()).orElse(null);
         }
 
         void wake() {
@@ -155,6 +173,17 @@ public final class EventDelivery implements AutoCloseable {
 
         @Override
         public void run() {
+            try {
+                deliverUntilStopped();
+            } finally {
+                storeCursorQuietly();
+                if (direct != null) {
+                    direct.close();
+                }
+            }
+        }
+
+        private void deliverUntilStopped() {
             while (!stopped) {
                 try {
                     List<RegistryEvent> batch = log.events(acknowledged, READ_BATCH);
@@ -182,7 +211,9 @@ public final class EventDelivery implements AutoCloseable {
                         return;
                     }
                     acknowledged = batch.get(batch.size() - 1).sequence();
-                    log.putCursor(webhook.name(), acknowledged);
+                    if (System.nanoTime() - storedAt >= CURSOR_EVERY_NANOS) {
+                        storeCursor();
+                    }
                 } catch (RuntimeException e) {
                     if (stopped) {
                         return;
@@ -193,7 +224,27 @@ public final class EventDelivery implements AutoCloseable {
             }
         }
 
+        /** Writes the cursor if it moved since it was last written. */
+        private void storeCursor() {
+            long at = acknowledged;
+            if (at != stored) {
+                log.putCursor(webhook.name(), at);
+                stored = at;
+            }
+            storedAt = System.nanoTime();
+        }
+
+        /** {@link #storeCursor()} on the way out: a failure only means re-delivery after the next start. */
+        private void storeCursorQuietly() {
+            try {
+                storeCursor();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "webhook " + webhook.name() + ": the cursor was not stored on stopping", e);
+            }
+        }
+
         private void idle() {
+            storeCursor(); // nothing more to deliver now: store where delivery stands
             synchronized (signal) {
                 if (!woken && !stopped) {
                     try {
@@ -245,6 +296,22 @@ public final class EventDelivery implements AutoCloseable {
                     ? batched ? WebhookPayloads.cloudEventBatch(events, source)
                             : WebhookPayloads.cloudEvent(event, source)
                     : WebhookPayloads.distributionEnvelope(events, source);
+            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+            headers.put("Content-Type", webhook.format() == Webhook.Format.DISTRIBUTION
+                    ? "application/vnd.docker.distribution.events.v1+json"
+                    : batched ? "application/cloudevents-batch+json" : "application/cloudevents+json");
+            headers.put("X-Wharf-Event-Id", Long.toString(event.sequence()));
+            if (mac != null) {
+                headers.put(Webhook.SIGNATURE_HEADER, "sha256=" + WebhookPayloads.hmac(mac, body));
+            }
+            int status = direct != null ? direct.post(headers, body) : postThroughJdk(headers, body);
+            if (status < 200 || status > 299) {
+                throw new IOException(webhook.url() + " answered " + status);
+            }
+        }
+
+        /** The JDK's client, for HTTPS receivers and those behind a proxy; returns the answer's status. */
+        private int postThroughJdk(java.util.Map<String, String> headers, byte[] body) throws IOException {
             HttpURLConnection c = (HttpURLConnection) webhook.url().toURL().openConnection();
             int timeout = (int) Math.min(Integer.MAX_VALUE, webhook.timeout().toMillis());
             c.setConnectTimeout(timeout);
@@ -254,14 +321,7 @@ public final class EventDelivery implements AutoCloseable {
             c.setDoOutput(true);
             c.setRequestMethod("POST");
             c.setFixedLengthStreamingMode(body.length);
-            c.setRequestProperty("Content-Type", webhook.format() == Webhook.Format.DISTRIBUTION
-                    ? "application/vnd.docker.distribution.events.v1+json"
-                    : batched ? "application/cloudevents-batch+json" : "application/cloudevents+json");
-            c.setRequestProperty("X-Wharf-Event-Id", Long.toString(event.sequence()));
-            Optional<byte[]> secret = webhook.secret();
-            if (secret.isPresent()) {
-                c.setRequestProperty(Webhook.SIGNATURE_HEADER, "sha256=" + WebhookPayloads.hmac(secret.get(), body));
-            }
+            headers.forEach(c::setRequestProperty);
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
             }
@@ -271,9 +331,7 @@ public final class EventDelivery implements AutoCloseable {
                     answer.readNBytes(64 * 1024); // read so the connection can be kept alive
                 }
             }
-            if (status < 200 || status > 299) {
-                throw new IOException(webhook.url() + " answered " + status);
-            }
+            return status;
         }
     }
 }

@@ -25,13 +25,23 @@ final class WebhookPayloads {
 
     /** The hex HMAC-SHA256 of {@code body} under {@code key}, as the signature header carries it. */
     static String hmac(byte[] key, byte[] body) {
+        return hmac(mac(key), body);
+    }
+
+    /** An HMAC-SHA256 keyed with {@code key}, for {@link #hmac(Mac, byte[])}; one per thread. */
+    static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }
+    }
+
+    /** The hex HMAC of {@code body} under {@code mac}'s key; {@code mac} is ready for the next body after. */
+    static String hmac(Mac mac, byte[] body) {
+        return HexFormat.of().formatHex(mac.doFinal(body));
     }
 
     /** A CloudEvents 1.0 event in structured JSON mode. */
