@@ -1,0 +1,73 @@
+package dev.wharf.bench.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventCostMainTest {
+
+    @Test
+    void shouldAlternateTheLaunchersWhenRoundsFollow() {
+        assertThat(EventCostMain.order(1)).containsExactly(EventCostMain.NONE, EventCostMain.WEBHOOK);
+        assertThat(EventCostMain.order(2)).containsExactly(EventCostMain.WEBHOOK, EventCostMain.NONE);
+        assertThat(EventCostMain.order(3)).isEqualTo(EventCostMain.order(1));
+    }
+
+    @Test
+    void shouldRefuseWebhookFlagsAndPassTheRestOnWhenParsing() {
+        assertThatThrownBy(() -> EventCostOptions.parse("--wharf-arg", "--webhook=http://x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sets the webhook");
+        assertThatThrownBy(() -> EventCostOptions.parse("--seconds", "3"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option --seconds");
+        EventCostOptions o = EventCostOptions.parse("--tags", "300", "--wharf-arg", "--fsync=false");
+        assertThat(o.harness().tags()).isEqualTo(300);
+        assertThat(o.harness().rounds()).isEqualTo(5);
+        assertThat(o.harness().targets()).containsExactly("wharf");
+        assertThat(o.harness().wharfArgs()).containsExactly("--fsync=false");
+    }
+
+    @Test
+    void shouldCountSignedEventsAndFailOnABadSignatureWhenReceiving() throws Exception {
+        try (EventCostMain.Receiver receiver = EventCostMain.Receiver.start()) {
+            HttpClient client = HttpClient.newHttpClient();
+            for (int i = 1; i <= 3; i++) {
+                byte[] body = ("{\"specversion\":\"1.0\",\"id\":\"" + i + "\",\"type\":\"dev.wharf.tag.updated\","
+                        + "\"subject\":\"bench/tags\"}").getBytes(StandardCharsets.UTF_8);
+                HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(receiver.url()))
+                        .header("X-Wharf-Signature", "sha256=" + EventCostMain.Receiver.hmac(receiver.key, body))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                assertThat(answer.statusCode()).isEqualTo(204);
+            }
+            assertThat(receiver.events()).isEqualTo(3);
+            PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            receiver.awaitAll("bench/small", 0, "bench/tags", 3, log, "test");
+            client.send(HttpRequest.newBuilder(URI.create(receiver.url())).header("X-Wharf-Signature", "sha256=00")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+            assertThatThrownBy(() -> receiver.awaitAll("bench/small", 0, "bench/tags", 3, log, "test"))
+                    .isInstanceOf(BenchmarkFailure.class).hasMessageContaining("signature");
+        }
+    }
+
+    @Test
+    void shouldReportTheRatioAgainstTheGoalWhenRendering() {
+        Results results = new Results();
+        for (double v : List.of(1000.0, 900.0, 1100.0)) {
+            results.add(Metric.SMALL_BLOBS, EventCostMain.NONE, v);
+        }
+        for (double v : List.of(960.0, 950.0, 980.0)) {
+            results.add(Metric.SMALL_BLOBS, EventCostMain.WEBHOOK, v);
+        }
+        String report = EventCostMain.render(List.of("date: today"), results);
+        assertThat(report).contains("| 1000 | 960 | 0.960× |").contains("| yes |");
+    }
+}
