@@ -1,13 +1,16 @@
 package dev.wharf.bench.http;
 
-import com.sun.net.httpserver.HttpServer;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +46,7 @@ public final class EventCostMain {
     static final double GOAL_RATIO = 0.95;
     static final List<Metric> METRICS = List.of(Metric.SMALL_BLOBS, Metric.TAG_CREATE);
     private static final long DELIVERY_DEADLINE_SECONDS = 120;
+    static final String RECEIVER_CPU = "the receiver's threads (in the harness's JVM)";
     private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern SUBJECT = Pattern.compile("\"subject\"\\s*:\\s*\"([^\"]+)\"");
@@ -71,6 +75,7 @@ public final class EventCostMain {
             }
             BlobSet blobs = BlobSet.prepare(o);
             Results results = new Results();
+            Map<String, List<Double>> cpu = new java.util.LinkedHashMap<>();
             for (int round = 1; round <= o.rounds(); round++) {
                 String prefix = "[round " + round + "/" + o.rounds() + "]";
                 for (String label : order(round)) {
@@ -101,14 +106,20 @@ public final class EventCostMain {
                         if (label.equals(WEBHOOK)) {
                             receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
                                     log, prefix);
+                            cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
                         } else if (receiver.events() != 0) {
                             throw new BenchmarkFailure("the receiver heard from a launcher without a webhook");
                         }
+                        double launcher = ProcessHandle.of(server.pid()).flatMap(h -> h.info().totalCpuDuration())
+                                .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+                        cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(launcher);
+                        log.printf(Locale.ROOT, "%s %s: the launcher used %.1f s of CPU%n", prefix, label, launcher);
                         server.requireAlive();
                     }
                 }
             }
-            Report.publish(render(header(e, dir.path()), results), o.out(), out, log, "wharf-events");
+            Report.publish(render(header(e, dir.path()), results) + renderCpu(cpu), o.out(), out, log,
+                    "wharf-events");
             return 0;
         }
     }
@@ -150,6 +161,19 @@ public final class EventCostMain {
         return out.toString();
     }
 
+    /** The CPU seconds each launcher used in a run (start to the last event delivered) and the receiver's. */
+    static String renderCpu(Map<String, List<Double>> cpu) {
+        if (cpu.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\nCPU seconds per run, whole run (warm-up, pushes, delivery), medians:\n\n"
+                + "| process | CPU s | every run |\n|---|---:|---|\n");
+        cpu.forEach((what, values) -> out.append("| ").append(what).append(" | ")
+                .append(Report.num(Stats.median(values))).append(" | ")
+                .append(String.join(", ", values.stream().map(Report::num).toList())).append(" |\n"));
+        return out.toString();
+    }
+
     static List<String> header(EventCostOptions e, Path scratch) {
         HarnessOptions o = e.harness();
         List<String> lines = new ArrayList<>();
@@ -158,8 +182,9 @@ public final class EventCostMain {
         lines.add(Environment.java() + " for the harness, the receiver and the launcher; launcher " + o.wharfJar()
                 + ", options " + String.join(" ", o.wharfJavaOptions())
                 + (o.wharfArgs().isEmpty() ? "" : ", flags " + String.join(" ", o.wharfArgs())));
-        lines.add("webhook: --webhook to a JDK HttpServer in the harness's JVM (one thread) answering 204, checking"
-                + " each request's HMAC-SHA256 signature (--webhook-secret); CloudEvents, one event per request");
+        lines.add("webhook: --webhook to a lean HTTP/1.1 receiver in the harness's JVM (a thread per connection,"
+                + " keep-alive) answering 204, checking each request's HMAC-SHA256 signature (--webhook-secret);"
+                + " CloudEvents, one event per request; its CPU time is reported below");
         lines.add("workloads: " + o.smallBlobs() + " × " + HarnessOptions.human(o.smallBlobSize()) + " blobs, then "
                 + o.tags() + " tags on one repository, " + o.clients() + " clients each"
                 + (o.warmupSeconds() > 0 ? ", after the harness's warm-up pushes" : ", no warm-up"));
@@ -170,50 +195,149 @@ public final class EventCostMain {
         return lines;
     }
 
-    /** The webhook's receiver: answers 204, verifies signatures, keeps the ids and types it heard. */
+    /**
+     * The webhook's receiver: answers 204, verifies signatures, keeps the ids and types it heard. A lean HTTP/1.1
+     * server of its own (a thread per connection, blocking reads, keep-alive, {@code Content-Length} bodies only,
+     * as the launcher sends them), so that the cores it shares with the launcher on one machine go to the
+     * launcher's work, not to a server framework's: a receiver elsewhere would cost the launcher nothing.
+     */
     static final class Receiver implements AutoCloseable {
+        private static final byte[] NO_CONTENT = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         final byte[] key;
-        private final HttpServer server;
+        private final ServerSocket server;
         private final Map<String, String> heard = new ConcurrentHashMap<>();
         private final Set<String> errors = ConcurrentHashMap.newKeySet();
         private final AtomicLong requests = new AtomicLong();
         /** One keyed HMAC per receiving thread, as a receiver that verifies many requests would keep. */
         private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
+        /** CPU nanoseconds of connection threads that ended since the last reset, and of live ones at reset. */
+        private final AtomicLong retiredCpu = new AtomicLong();
+        private final Map<Long, Long> cpuAtReset = new ConcurrentHashMap<>();
 
-        private Receiver(HttpServer server, byte[] key) {
+        private Receiver(ServerSocket server, byte[] key) {
             this.server = server;
             this.key = key;
         }
 
         static Receiver start() {
             byte[] key = HexFormat.of().formatHex(new SecureRandom().generateSeed(32)).getBytes(StandardCharsets.US_ASCII);
-            HttpServer server;
+            ServerSocket socket;
             try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+                socket = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
             } catch (IOException e) {
                 throw new BenchmarkFailure("cannot start the webhook receiver: " + e, e);
             }
-            Receiver r = new Receiver(server, key);
-            server.createContext("/hook", exchange -> {
-                try (InputStream in = exchange.getRequestBody()) {
-                    byte[] body = in.readAllBytes();
-                    r.accept(body, exchange.getRequestHeaders().getFirst("X-Wharf-Signature"));
-                }
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
-            });
-            server.start();
+            Receiver r = new Receiver(socket, key);
+            Thread accepting = new Thread(r::acceptConnections, "webhook-receiver");
+            accepting.setDaemon(true);
+            accepting.start();
             return r;
         }
 
+        private void acceptConnections() {
+            while (!server.isClosed()) {
+                try {
+                    Socket connection = server.accept();
+                    Thread t = new Thread(() -> serve(connection), "webhook-receiver-connection");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        private void serve(Socket connection) {
+            long thread = Thread.currentThread().getId();
+            cpuAtReset.put(thread, 0L);
+            try (connection) {
+                connection.setTcpNoDelay(true);
+                InputStream in = new BufferedInputStream(connection.getInputStream());
+                OutputStream out = connection.getOutputStream();
+                while (true) {
+                    String head = head(in);
+                    if (head == null) {
+                        return;
+                    }
+                    int length = -1;
+                    String signature = null;
+                    for (String line : head.split("\r\n")) {
+                        int colon = line.indexOf(':');
+                        if (colon < 0) {
+                            continue;
+                        }
+                        String name = line.substring(0, colon).trim();
+                        if (name.equalsIgnoreCase("Content-Length")) {
+                            length = Integer.parseInt(line.substring(colon + 1).trim());
+                        } else if (name.equalsIgnoreCase("X-Wharf-Signature")) {
+                            signature = line.substring(colon + 1).trim();
+                        }
+                    }
+                    if (length < 0) {
+                        errors.add("a request without Content-Length: " + head);
+                        return;
+                    }
+                    accept(in.readNBytes(length), signature);
+                    out.write(NO_CONTENT);
+                    out.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!server.isClosed()) {
+                    errors.add("the receiver's connection failed: " + e);
+                }
+            } finally {
+                long at = cpuAtReset.getOrDefault(thread, 0L);
+                cpuAtReset.remove(thread);
+                retiredCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getCurrentThreadCpuTime() - at);
+            }
+        }
+
+        /** A request's head up to its blank line, or null at the end of the connection. */
+        private static String head(InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder(256);
+            int b;
+            while ((b = in.read()) >= 0) {
+                head.append((char) b);
+                int n = head.length();
+                if (b == '\n' && n >= 4 && head.charAt(n - 2) == '\r' && head.charAt(n - 3) == '\n'
+                        && head.charAt(n - 4) == '\r') {
+                    return head.toString();
+                }
+                if (n > 64 * 1024) {
+                    throw new IOException("a request head longer than 64 KiB");
+                }
+            }
+            if (head.length() > 0) {
+                throw new IOException("a connection ended inside a request head");
+            }
+            return null;
+        }
+
         String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+            return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
         }
 
         void reset() {
+            retiredCpu.set(0);
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            cpuAtReset.replaceAll((id, old) -> Math.max(0, threads.getThreadCpuTime(id)));
             heard.clear();
             errors.clear();
             requests.set(0);
+        }
+
+        /** CPU seconds the receiving threads used since the last reset. */
+        double cpuSeconds() {
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long live = 0;
+            for (Map.Entry<Long, Long> e : cpuAtReset.entrySet()) {
+                long now = threads.getThreadCpuTime(e.getKey());
+                if (now >= 0) {
+                    live += now - e.getValue();
+                }
+            }
+            return (retiredCpu.get() + live) / 1e9;
         }
 
         long events() {
@@ -285,7 +409,11 @@ public final class EventCostMain {
 
         @Override
         public void close() {
-            server.stop(0);
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing: nothing more to do
+            }
         }
     }
 }
