@@ -12,17 +12,26 @@ import dev.wharf.api.RepositoryName;
 import dev.wharf.api.UploadChunk;
 import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.core.storage.InMemoryMetadataStore;
+import dev.wharf.spi.ForwardingBlobStore;
 import dev.wharf.spi.ForwardingMetadataStore;
+import dev.wharf.spi.StagedBlob;
+import dev.wharf.spi.UploadRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,4 +86,61 @@ class UploadAcrossNodesTest {
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN));
         }
     }
+
+    /**
+     * A store may keep an upload's times to the millisecond only (RocksDB and PostgreSQL do): the record it reads
+     * back then differs from the node's copy in its update time alone, which must not make every chunk reload the
+     * session and re-hash everything uploaded before it.
+     */
+    @Test
+    void shouldKeepItsSessionChunkAfterChunkWhenTheStoreKeepsMillisecondsOnly() throws Exception {
+        InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+        AtomicInteger resumed = new AtomicInteger();
+        Clock nanos = new Clock() { // a clock with sub-millisecond parts, whatever this machine's has
+            private final java.util.concurrent.atomic.AtomicLong tick = new java.util.concurrent.atomic.AtomicLong();
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.parse("2026-12-01T00:00:00Z").plusNanos(1_000_123 * tick.incrementAndGet());
+            }
+        };
+        Registry node = Registry.builder().clock(nanos).metadataStore(new ForwardingMetadataStore(metadata) {
+            @Override
+            public Optional<UploadRecord> upload(String id) {
+                return super.upload(id).map(r -> new UploadRecord(r.id(), r.repository(), r.stagedId(), r.algorithm(),
+                        r.offset(), r.created().truncatedTo(ChronoUnit.MILLIS),
+                        r.updated().truncatedTo(ChronoUnit.MILLIS)));
+            }
+        }).blobStore(new ForwardingBlobStore(new FileSystemBlobStore(blobs)) {
+            @Override
+            public Optional<StagedBlob> resume(String stagedId) {
+                resumed.incrementAndGet();
+                return super.resume(stagedId);
+            }
+        }).build();
+        byte[] data = new byte[50_000];
+        new Random(2).nextBytes(data);
+        Digest digest = DigestAlgorithm.SHA256.digest(data);
+        try (node) {
+            String id = node.startUpload(ME, REPO, Optional.empty()).session().orElseThrow().id();
+            for (int from = 0; from < 40_000; from += 10_000) {
+                assertThat(node.appendUpload(ME, REPO, id, chunk(data, from, from + 10_000)).offset())
+                        .isEqualTo(from + 10_000);
+            }
+            assertThat(node.completeUpload(ME, REPO, id, digest, chunk(data, 40_000, 50_000)).digest())
+                    .isEqualTo(digest);
+        }
+        assertThat(resumed.get()).as("staged writes resumed, each a reload and a re-hash of the session").isZero();
+    }
 }
+

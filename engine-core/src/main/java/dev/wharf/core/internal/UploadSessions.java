@@ -368,12 +368,16 @@ public final class UploadSessions {
     }
 
     /**
-     * Whether the session's record is still the stored one. It is unless another registry node sharing the
-     * metadata store took a request of the session since this node last did; then the session is loaded again
-     * (and re-hashed from its staged bytes, which the shared blob store holds).
+     * Whether the session's record is still the stored one: the same staged write, at the same offset. It is
+     * unless another registry node sharing the metadata store took a request of the session since this node last
+     * did; then the session is loaded again (and re-hashed from its staged bytes, which the shared blob store
+     * holds). Not the whole record: a store may keep its times to the millisecond only, and a record read back
+     * that differs in its update time alone must not cost a re-hash of everything uploaded so far.
      */
     private boolean isCurrent(Session s) {
-        return meta.upload(s.record.id()).filter(s.record::equals).isPresent();
+        return meta.upload(s.record.id())
+                .filter(stored -> stored.offset() == s.record.offset() && stored.stagedId().equals(s.record.stagedId()))
+                .isPresent();
     }
 
     private Session acquireCached(String id, RepositoryName repo) {
