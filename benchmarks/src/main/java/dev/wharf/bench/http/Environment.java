@@ -21,7 +21,9 @@ public final class Environment {
         List<String> lines = new ArrayList<>();
         lines.add("date: " + HarnessMain.now());
         lines.add("machine: " + machine());
-        lines.add(java() + " for the harness and the launcher; launcher options " + String.join(" ", o.wharfJavaOptions())
+        lines.add(java() + " for the harness and the launcher; launcher environment MALLOC_ARENA_MAX="
+                + ServerProcess.wharfEnvironment().getOrDefault("MALLOC_ARENA_MAX", System.getenv("MALLOC_ARENA_MAX"))
+                + ", options " + String.join(" ", o.wharfJavaOptions())
                 + (o.wharfArgs().isEmpty() ? "" : "; launcher flags " + String.join(" ", o.wharfArgs())));
         if (o.targets().contains("wharf")) {
             lines.add("Wharf: " + o.wharfJar() + " (launcher defaults for storage)");

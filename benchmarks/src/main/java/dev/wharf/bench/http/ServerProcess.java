@@ -45,7 +45,17 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess wharf(Path jar, List<String> javaOptions, List<String> launcherArgs, Path workDir) {
         Path dir = tempDir(workDir, "wharf-");
         int port = freePort();
-        return start("Wharf", wharfCommand(jar, javaOptions, launcherArgs, dir, port), Map.of(), dir, port);
+        return start("Wharf", wharfCommand(jar, javaOptions, launcherArgs, dir, port), wharfEnvironment(), dir, port);
+    }
+
+    /**
+     * What the README's small-server setting adds to the launcher's environment: {@code MALLOC_ARENA_MAX=2}, so
+     * glibc does not give each of the request threads that allocate through RocksDB a malloc arena of its own
+     * (15 to 20 MiB of peak RSS on the HTTP harness's run). Nothing when the harness's own environment sets it:
+     * the launcher inherits that.
+     */
+    public static Map<String, String> wharfEnvironment() {
+        return System.getenv().containsKey("MALLOC_ARENA_MAX") ? Map.of() : Map.of("MALLOC_ARENA_MAX", "2");
     }
 
     /**
