@@ -217,9 +217,7 @@ public final class EventDelivery implements AutoCloseable {
                         return;
                     }
                     acknowledged = batch.get(batch.size() - 1).sequence();
-                    if (System.nanoTime() - storedAt >= CURSOR_EVERY_NANOS) {
-                        storeCursor();
-                    }
+                    storeCursorIfDue();
                 } catch (RuntimeException e) {
                     if (stopped) {
                         return;
@@ -227,6 +225,13 @@ public final class EventDelivery implements AutoCloseable {
                     LOG.log(Level.WARNING, "webhook " + webhook.name() + ": reading the event log failed", e);
                     sleep(IDLE_WAIT);
                 }
+            }
+        }
+
+        /** {@link #storeCursor()} once the stored cursor is {@link #CURSOR_EVERY_NANOS} old. */
+        private void storeCursorIfDue() {
+            if (System.nanoTime() - storedAt >= CURSOR_EVERY_NANOS) {
+                storeCursor();
             }
         }
 
@@ -255,12 +260,9 @@ public final class EventDelivery implements AutoCloseable {
          * event.
          */
         private void idle() {
+            storeCursorIfDue();
             boolean dirty = acknowledged != stored;
             long dueIn = CURSOR_EVERY_NANOS - (System.nanoTime() - storedAt);
-            if (dirty && dueIn <= 0) {
-                storeCursor();
-                dirty = false;
-            }
             boolean woke;
             synchronized (signal) {
                 if (!woken && !stopped) {

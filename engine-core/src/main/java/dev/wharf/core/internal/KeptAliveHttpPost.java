@@ -43,6 +43,11 @@ final class KeptAliveHttpPost implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
+    /** An {@link Optional} of a client for {@code url} if {@link #suits} it. */
+    static Optional<KeptAliveHttpPost> forUrl(URI url, Duration timeout) {
+        return suits(url) ? Optional.of(new KeptAliveHttpPost(url, timeout)) : Optional.empty();
+    }
+
     /** Whether {@code url} can go through this client: {@code http}, with a host, and no proxy configured for it. */
     static boolean suits(URI url) {
         if (!"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null || url.getRawUserInfo() != null) {
@@ -143,12 +148,13 @@ final class KeptAliveHttpPost implements AutoCloseable {
             out.flush();
             int status;
             Map<String, String> fields;
+            boolean keepAlive;
             do {
                 String statusLine = line(true);
                 answering = true;
                 status = status(statusLine);
                 fields = new java.util.HashMap<>();
-                boolean keepAlive = !statusLine.startsWith("HTTP/1.0 ");
+                keepAlive = !statusLine.startsWith("HTTP/1.0 ");
                 for (String header = line(false); !header.isEmpty(); header = line(false)) {
                     if (fields.size() == MAX_HEADERS) {
                         throw new IOException("more than " + MAX_HEADERS + " header lines in the answer");
@@ -167,9 +173,8 @@ final class KeptAliveHttpPost implements AutoCloseable {
                 if (connection.contains("close")) {
                     keepAlive = false;
                 }
-                fields.put(":keep-alive", Boolean.toString(keepAlive));
             } while (status >= 100 && status < 200); // interim answers (100 Continue, 103): the real one follows
-            boolean reusable = skipBody(status, fields) && Boolean.parseBoolean(fields.get(":keep-alive"));
+            boolean reusable = skipBody(status, fields) && keepAlive;
             if (!reusable) {
                 close();
             }
@@ -311,10 +316,5 @@ final class KeptAliveHttpPost implements AutoCloseable {
             super(cause);
             this.cause = cause;
         }
-    }
-
-    /** An {@link Optional} of a client for {@code url} if {@link #suits} it. */
-    static Optional<KeptAliveHttpPost> forUrl(URI url, Duration timeout) {
-        return suits(url) ? Optional.of(new KeptAliveHttpPost(url, timeout)) : Optional.empty();
     }
 }

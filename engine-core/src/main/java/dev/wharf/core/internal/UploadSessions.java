@@ -152,7 +152,7 @@ public final class UploadSessions {
             try {
                 checkOpen(s, id, repo);
                 Optional<UploadRecord> stored = meta.upload(id);
-                if (stored.isPresent() && stored.get().equals(s.record)) {
+                if (stored.isPresent() && sameState(stored.get(), s.record)) {
                     return status(s.record);
                 }
                 // Moved on, or ended, by another node sharing the metadata store: forget this copy.
@@ -375,9 +375,12 @@ public final class UploadSessions {
      * that differs in its update time alone must not cost a re-hash of everything uploaded so far.
      */
     private boolean isCurrent(Session s) {
-        return meta.upload(s.record.id())
-                .filter(stored -> stored.offset() == s.record.offset() && stored.stagedId().equals(s.record.stagedId()))
-                .isPresent();
+        return meta.upload(s.record.id()).filter(stored -> sameState(stored, s.record)).isPresent();
+    }
+
+    /** Whether a stored record and a node's copy describe the same bytes: staged write and offset. */
+    private static boolean sameState(UploadRecord stored, UploadRecord cached) {
+        return stored.offset() == cached.offset() && stored.stagedId().equals(cached.stagedId());
     }
 
     private Session acquireCached(String id, RepositoryName repo) {

@@ -23,11 +23,6 @@ final class WebhookPayloads {
     private WebhookPayloads() {
     }
 
-    /** The hex HMAC-SHA256 of {@code body} under {@code key}, as the signature header carries it. */
-    static String hmac(byte[] key, byte[] body) {
-        return hmac(mac(key), body);
-    }
-
     /** An HMAC-SHA256 keyed with {@code key}, for {@link #hmac(Mac, byte[])}; one per thread. */
     static Mac mac(byte[] key) {
         try {
@@ -39,7 +34,10 @@ final class WebhookPayloads {
         }
     }
 
-    /** The hex HMAC of {@code body} under {@code mac}'s key; {@code mac} is ready for the next body after. */
+    /**
+     * The hex HMAC-SHA256 of {@code body} under {@code mac}'s key, as the signature header carries it; {@code mac}
+     * is ready for the next body after.
+     */
     static String hmac(Mac mac, byte[] body) {
         return HexFormat.of().formatHex(mac.doFinal(body));
     }
