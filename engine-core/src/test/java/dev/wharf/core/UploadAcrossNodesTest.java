@@ -22,10 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Optional;
@@ -96,24 +93,8 @@ class UploadAcrossNodesTest {
     void shouldKeepItsSessionChunkAfterChunkWhenTheStoreKeepsMillisecondsOnly() throws Exception {
         InMemoryMetadataStore metadata = new InMemoryMetadataStore();
         AtomicInteger resumed = new AtomicInteger();
-        Clock nanos = new Clock() { // a clock with sub-millisecond parts, whatever this machine's has
-            private final java.util.concurrent.atomic.AtomicLong tick = new java.util.concurrent.atomic.AtomicLong();
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.parse("2026-12-01T00:00:00Z").plusNanos(1_000_123 * tick.incrementAndGet());
-            }
-        };
+        UploadSemanticsTest.MutableClock nanos = new UploadSemanticsTest.MutableClock();
+        nanos.now = Instant.parse("2026-12-01T00:00:00.000123456Z"); // sub-millisecond parts, whatever this machine's
         Registry node = Registry.builder().clock(nanos).metadataStore(new ForwardingMetadataStore(metadata) {
             @Override
             public Optional<UploadRecord> upload(String id) {

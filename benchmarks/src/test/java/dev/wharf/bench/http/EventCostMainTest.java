@@ -38,13 +38,13 @@ class EventCostMainTest {
 
     @Test
     void shouldCountSignedEventsAndFailOnABadSignatureWhenReceiving() throws Exception {
-        try (EventCostMain.Receiver receiver = EventCostMain.Receiver.start()) {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
             HttpClient client = HttpClient.newHttpClient();
             for (int i = 1; i <= 3; i++) {
                 byte[] body = ("{\"specversion\":\"1.0\",\"id\":\"" + i + "\",\"type\":\"dev.wharf.tag.updated\","
                         + "\"subject\":\"bench/tags\"}").getBytes(StandardCharsets.UTF_8);
                 HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(receiver.url()))
-                        .header("X-Wharf-Signature", "sha256=" + EventCostMain.Receiver.hmac(receiver.key, body))
+                        .header("X-Wharf-Signature", "sha256=" + WebhookReceiver.hmac(receiver.key, body))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
                 assertThat(answer.statusCode()).isEqualTo(204);
             }

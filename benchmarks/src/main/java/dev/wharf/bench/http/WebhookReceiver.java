@@ -1,0 +1,250 @@
+package dev.wharf.bench.http;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The webhook's receiver: answers 204, verifies signatures, keeps the ids and types it heard. A lean HTTP/1.1
+ * server of its own (a thread per connection, blocking reads, keep-alive, {@code Content-Length} bodies only,
+ * as the launcher sends them), so that the cores it shares with the launcher on one machine go to the
+ * launcher's work, not to a server framework's: a receiver elsewhere would cost the launcher nothing.
+ */
+final class WebhookReceiver implements AutoCloseable {
+    private static final long DELIVERY_DEADLINE_SECONDS = 120;
+    private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern SUBJECT = Pattern.compile("\"subject\"\\s*:\\s*\"([^\"]+)\"");
+    private static final byte[] NO_CONTENT = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    final byte[] key;
+    private final ServerSocket server;
+    private final Map<String, String> heard = new ConcurrentHashMap<>();
+    private final Set<String> errors = ConcurrentHashMap.newKeySet();
+    private final AtomicLong requests = new AtomicLong();
+    /** One keyed HMAC per receiving thread, as a receiver that verifies many requests would keep. */
+    private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
+    /** CPU nanoseconds of connection threads that ended since the last reset, and of live ones at reset. */
+    private final AtomicLong retiredCpu = new AtomicLong();
+    private final Map<Long, Long> cpuAtReset = new ConcurrentHashMap<>();
+
+    private WebhookReceiver(ServerSocket server, byte[] key) {
+        this.server = server;
+        this.key = key;
+    }
+
+    static WebhookReceiver start() {
+        byte[] key = HexFormat.of().formatHex(new SecureRandom().generateSeed(32)).getBytes(StandardCharsets.US_ASCII);
+        ServerSocket socket;
+        try {
+            socket = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new BenchmarkFailure("cannot start the webhook receiver: " + e, e);
+        }
+        WebhookReceiver r = new WebhookReceiver(socket, key);
+        Thread accepting = new Thread(r::acceptConnections, "webhook-receiver");
+        accepting.setDaemon(true);
+        accepting.start();
+        return r;
+    }
+
+    private void acceptConnections() {
+        while (!server.isClosed()) {
+            try {
+                Socket connection = server.accept();
+                Thread t = new Thread(() -> serve(connection), "webhook-receiver-connection");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void serve(Socket connection) {
+        long thread = Thread.currentThread().getId();
+        cpuAtReset.put(thread, 0L);
+        try (connection) {
+            connection.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(connection.getInputStream());
+            OutputStream out = connection.getOutputStream();
+            while (true) {
+                String head = head(in);
+                if (head == null) {
+                    return;
+                }
+                int length = -1;
+                String signature = null;
+                for (String line : head.split("\r\n")) {
+                    int colon = line.indexOf(':');
+                    if (colon < 0) {
+                        continue;
+                    }
+                    String name = line.substring(0, colon).trim();
+                    if (name.equalsIgnoreCase("Content-Length")) {
+                        length = Integer.parseInt(line.substring(colon + 1).trim());
+                    } else if (name.equalsIgnoreCase("X-Wharf-Signature")) {
+                        signature = line.substring(colon + 1).trim();
+                    }
+                }
+                if (length < 0) {
+                    errors.add("a request without Content-Length: " + head);
+                    return;
+                }
+                accept(in.readNBytes(length), signature);
+                out.write(NO_CONTENT);
+                out.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!server.isClosed()) {
+                errors.add("the receiver's connection failed: " + e);
+            }
+        } finally {
+            long at = cpuAtReset.getOrDefault(thread, 0L);
+            cpuAtReset.remove(thread);
+            retiredCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean()
+                    .getCurrentThreadCpuTime() - at);
+        }
+    }
+
+    /** A request's head up to its blank line, or null at the end of the connection. */
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder(256);
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            int n = head.length();
+            if (b == '\n' && n >= 4 && head.charAt(n - 2) == '\r' && head.charAt(n - 3) == '\n'
+                    && head.charAt(n - 4) == '\r') {
+                return head.toString();
+            }
+            if (n > 64 * 1024) {
+                throw new IOException("a request head longer than 64 KiB");
+            }
+        }
+        if (head.length() > 0) {
+            throw new IOException("a connection ended inside a request head");
+        }
+        return null;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
+    }
+
+    void reset() {
+        retiredCpu.set(0);
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        cpuAtReset.replaceAll((id, old) -> Math.max(0, threads.getThreadCpuTime(id)));
+        heard.clear();
+        errors.clear();
+        requests.set(0);
+    }
+
+    /** CPU seconds the receiving threads used since the last reset. */
+    double cpuSeconds() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long live = 0;
+        for (Map.Entry<Long, Long> e : cpuAtReset.entrySet()) {
+            long now = threads.getThreadCpuTime(e.getKey());
+            if (now >= 0) {
+                live += now - e.getValue();
+            }
+        }
+        return (retiredCpu.get() + live) / 1e9;
+    }
+
+    long events() {
+        return heard.size();
+    }
+
+    private void accept(byte[] body, String signature) {
+        requests.incrementAndGet();
+        String expected = "sha256=" + HexFormat.of().formatHex(mac.get().doFinal(body));
+        if (!expected.equals(signature)) {
+            errors.add("a request with signature " + signature + ", expected " + expected);
+            return;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        Matcher id = ID.matcher(text);
+        Matcher type = TYPE.matcher(text);
+        Matcher subject = SUBJECT.matcher(text);
+        if (!id.find() || !type.find()) {
+            errors.add("a request without an id or type: " + text);
+            return;
+        }
+        heard.put(id.group(1), type.group(1) + (subject.find() ? " " + subject.group(1) : ""));
+    }
+
+    /** Waits until {@code blobs} uploads into {@code blobRepo} and {@code tags} updates in {@code tagRepo} came. */
+    void awaitAll(String blobRepo, int blobs, String tagRepo, int tags, PrintStream log, String prefix) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DELIVERY_DEADLINE_SECONDS);
+        long uploads = 0;
+        long updates = 0;
+        while (System.nanoTime() < deadline) {
+            if (!errors.isEmpty()) {
+                throw new BenchmarkFailure("webhook receiver: " + errors.iterator().next());
+            }
+            uploads = heard.values().stream().filter(v -> v.equals("dev.wharf.blob.uploaded " + blobRepo)).count();
+            updates = heard.values().stream().filter(v -> v.equals("dev.wharf.tag.updated " + tagRepo)).count();
+            if (uploads >= blobs && updates >= tags) {
+                log.printf(Locale.ROOT, "%s webhook: %d events received in %d requests, every one signed%n",
+                        prefix, heard.size(), requests.get());
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkFailure("interrupted waiting for the webhook");
+            }
+        }
+        throw new BenchmarkFailure("the webhook reported " + uploads + " of " + blobs + " blob uploads and "
+                + updates + " of " + tags + " tag updates within " + DELIVERY_DEADLINE_SECONDS + " s");
+    }
+
+    static String hmac(byte[] key, byte[] body) {
+        return HexFormat.of().formatHex(mac(key).doFinal(body));
+    }
+
+    private Mac newMac() {
+        return mac(key);
+    }
+
+    private static Mac mac(byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing: nothing more to do
+        }
+    }
+}
