@@ -6,6 +6,10 @@ import jakarta.servlet.WriteListener;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,7 +31,11 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
     private final Exchange exchange;
     private final BlobContent content;
     private final InputStream in;
-    private final byte[] buffer;
+    /** The heap buffer, when the sender has no direct one. */
+    private byte[] buffer;
+    /** The pooled direct buffer and the container's {@code write(ByteBuffer)}, when both are to be had. */
+    private ByteBuffer direct;
+    private MethodHandle directWrite;
     private long remaining;
     private ServletOutputStream out;
     private boolean done;
@@ -37,7 +45,6 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
         this.content = content;
         this.in = in;
         this.remaining = content.length();
-        this.buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, content.length()))];
     }
 
     /**
@@ -49,7 +56,28 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
         synchronized (sender) {
             sender.begin(transfers, exchange.request());
             sender.out = exchange.response().getOutputStream();
+            sender.chooseBuffer();
             sender.out.setWriteListener(sender);
+        }
+    }
+
+    /**
+     * A direct buffer when the store's stream is a channel and the container writes {@link ByteBuffer}s: the bytes
+     * then go from the file to that buffer to the socket, instead of through a heap array and the container's
+     * own buffers (two copies less); on containers where that is safe ({@link ByteBufferWrites#nonBlockingWriter}).
+     * Otherwise, or when {@link ByteBufferWrites#HELD_LIMIT} senders hold one
+     * already, a heap array.
+     */
+    private void chooseBuffer() {
+        if (in instanceof ReadableByteChannel) {
+            Optional<MethodHandle> write = ByteBufferWrites.nonBlockingWriter(out);
+            if (write.isPresent()) {
+                direct = ByteBufferWrites.takeHeld();
+                directWrite = direct != null ? write.get() : null;
+            }
+        }
+        if (direct == null) {
+            buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, content.length()))];
         }
     }
 
@@ -65,39 +93,63 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
         }
         try {
             while (out.isReady()) {
+                // Ready: the container holds none of our buffer, so it may be refilled or given back.
                 if (remaining == 0) {
-                    end();
+                    end(true);
                     return;
                 }
                 int n;
                 try {
-                    n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    n = direct != null ? readDirect() : in.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
                 } catch (IOException e) {
                     LOG.log(Level.SEVERE, e, () -> exchange + ": reading the blob failed with " + remaining
                             + " bytes unsent; closing the connection");
-                    end();
+                    end(true);
                     return;
                 }
                 if (n <= 0) {
                     LOG.severe(() -> exchange + ": the stored blob ended with " + remaining + " bytes unsent");
-                    end();
+                    end(true);
                     return;
                 }
-                out.write(buffer, 0, n);
+                if (direct != null) {
+                    ByteBufferWrites.write(directWrite, out, direct);
+                } else {
+                    out.write(buffer, 0, n);
+                }
                 remaining -= n;
                 progressed(n);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, e, () -> exchange + ": client stopped reading");
-            end();
+            end(false);
         }
+    }
+
+    /** Fills the direct buffer with up to {@code remaining} bytes and flips it; the count read, or -1 at the end. */
+    private int readDirect() throws IOException {
+        direct.clear();
+        if (remaining < direct.capacity()) {
+            direct.limit((int) remaining);
+        }
+        ReadableByteChannel channel = (ReadableByteChannel) in;
+        int total = 0;
+        while (direct.hasRemaining()) {
+            int n = channel.read(direct);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        direct.flip();
+        return total == 0 && direct.limit() > 0 ? -1 : total;
     }
 
     @Override
     public synchronized void onError(Throwable failure) {
         if (!done) {
             LOG.log(Level.FINE, failure, () -> exchange + ": sending the blob failed");
-            end();
+            end(false);
         }
     }
 
@@ -105,12 +157,25 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
     synchronized void cut(String why) {
         if (!done) {
             LOG.log(Level.FINE, () -> exchange + ": response cut with " + remaining + " bytes unsent: " + why);
-            end();
+            end(false);
         }
     }
 
-    private void end() {
+    /**
+     * Ends the body. {@code bufferFree} says the container holds no reference to the direct buffer (no write is
+     * pending); only then does it go back to the pool. A buffer a pending write may still read from is left to
+     * the garbage collector: pooled, another pull could refill it while this connection sends it.
+     */
+    private void end(boolean bufferFree) {
         done = true;
+        if (direct != null) {
+            if (bufferFree) {
+                ByteBufferWrites.giveHeld(direct);
+            } else {
+                ByteBufferWrites.dropHeld();
+            }
+            direct = null;
+        }
         try {
             in.close();
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * Copies a blob from a channel to the response through a pooled direct buffer when the container's output
@@ -22,6 +23,9 @@ final class ByteBufferWrites {
     private static final int BUFFER_SIZE = 256 * 1024;
     /** Bounded pool: a few direct buffers serve concurrent pulls; beyond that, pulls take the heap path. */
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(8);
+    /** How many buffers non-blocking senders may hold at once (a held buffer waits on its client). */
+    static final int HELD_LIMIT = 16;
+    private static final Semaphore HELD = new Semaphore(HELD_LIMIT);
 
     private static final ClassValue<Optional<MethodHandle>> WRITERS = new ClassValue<>() {
         @Override
@@ -44,14 +48,11 @@ final class ByteBufferWrites {
      * @return false if they do not (nothing was copied; use a heap copy)
      */
     static boolean copy(ReadableByteChannel in, OutputStream out) throws IOException {
-        Optional<MethodHandle> write = WRITERS.get(out.getClass());
+        Optional<MethodHandle> write = writer(out);
         if (write.isEmpty()) {
             return false;
         }
-        ByteBuffer buffer = POOL.poll();
-        if (buffer == null) {
-            buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
-        }
+        ByteBuffer buffer = take();
         try {
             while (true) {
                 buffer.clear();
@@ -61,17 +62,77 @@ final class ByteBufferWrites {
                 }
                 buffer.flip();
                 try {
-                    write.get().invoke(out, buffer);
+                    write(write.get(), out, buffer);
                 } catch (IOException e) {
                     throw new ClientIOException(ClientIOException.Direction.WRITING_RESPONSE, "client stopped reading", e);
-                } catch (RuntimeException | Error e) {
-                    throw e;
-                } catch (Throwable e) {
-                    throw new IOException(e);
                 }
             }
         } finally {
-            POOL.offer(buffer); // dropped when the pool is full
+            give(buffer);
         }
+    }
+
+    /** The container's {@code write(ByteBuffer)} of {@code out}, if its class has one. */
+    static Optional<MethodHandle> writer(OutputStream out) {
+        return WRITERS.get(out.getClass());
+    }
+
+    /**
+     * The container's {@code write(ByteBuffer)} of {@code out} for use in non-blocking mode, where the caller
+     * refills the buffer as soon as {@code isReady()} is true again: only containers known to be done with the
+     * buffer by then (Jetty and Tomcat). Undertow 2.3 is not; a refilled buffer there sends the new bytes in
+     * place of the old, so it takes the heap path.
+     */
+    static Optional<MethodHandle> nonBlockingWriter(OutputStream out) {
+        String type = out.getClass().getName();
+        boolean known = type.startsWith("org.eclipse.jetty.") || type.startsWith("org.apache.catalina.");
+        return known ? writer(out) : Optional.empty();
+    }
+
+    /** Calls {@code write} (from {@link #writer}) on {@code out} with {@code buffer}. */
+    static void write(MethodHandle write, OutputStream out, ByteBuffer buffer) throws IOException {
+        try {
+            write.invoke(out, buffer);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** A direct buffer of {@link #BUFFER_SIZE} bytes, from the pool when it has one. */
+    static ByteBuffer take() {
+        ByteBuffer buffer = POOL.poll();
+        return buffer != null ? buffer : ByteBuffer.allocateDirect(BUFFER_SIZE);
+    }
+
+    /** Returns a buffer from {@link #take}; dropped when the pool is full. */
+    static void give(ByteBuffer buffer) {
+        POOL.offer(buffer);
+    }
+
+    /**
+     * A direct buffer for a caller that may hold it as long as a slow client takes, or null when
+     * {@value #HELD_LIMIT} are held already: connections beyond that must not make the process allocate one each.
+     * Return it with {@link #giveHeld}.
+     */
+    static ByteBuffer takeHeld() {
+        return HELD.tryAcquire() ? take() : null;
+    }
+
+    /** Returns a buffer from {@link #takeHeld}. */
+    static void giveHeld(ByteBuffer buffer) {
+        give(buffer);
+        HELD.release();
+    }
+
+    /** How many buffers from {@link #takeHeld} are held now. */
+    static int held() {
+        return HELD_LIMIT - HELD.availablePermits();
+    }
+
+    /** Ends the holding of a buffer from {@link #takeHeld} that may still be in use, so is not pooled again. */
+    static void dropHeld() {
+        HELD.release();
     }
 }

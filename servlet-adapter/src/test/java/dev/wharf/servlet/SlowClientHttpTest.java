@@ -3,10 +3,12 @@ package dev.wharf.servlet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.Registry;
+import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.servlet.suite.Content;
 import dev.wharf.servlet.suite.RawHttp;
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,6 +20,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -189,6 +192,79 @@ class SlowClientHttpTest {
             }
             assertThat(Content.sha256(http.get("/v2/" + REPO + "/blobs/" + digest).body())).isEqualTo(digest);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContainerUnderTest.class)
+    void shouldSendFileBlobsThroughPooledDirectBuffersAndGiveEveryBufferBack(ContainerUnderTest container,
+            @TempDir Path blobRoot) throws Exception {
+        TransferLimits limits = TransferLimits.defaults().withIdleTimeout(Duration.ofMillis(800));
+        Registry registry = Registry.builder().blobStore(new FileSystemBlobStore(blobRoot)).build();
+        try (RegistryServer server = container.start(registry, null, limits)) {
+            RegistryHttp http = new RegistryHttp(server.baseUri());
+            List<byte[]> blobs = new ArrayList<>();
+            List<String> digests = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                blobs.add(Content.randomBytes(16 * 1024 * 1024 + i * 1000));
+                digests.add(http.pushBlob(REPO, blobs.get(i)));
+            }
+            int heldBefore = ByteBufferWrites.held();
+
+            try (RawClient slow = RawClient.open(server.baseUri(), 16 * 1024)) {
+                slow.sendHead("GET", "/v2/" + REPO + "/blobs/" + digests.get(0), Map.of());
+                Thread.sleep(400); // the socket buffers fill while a write waits on the client
+                assertThat(ByteBufferWrites.held()).as("the waiting body holds one direct buffer where the container"
+                        + " allows it").isEqualTo(heldBefore + (container == ContainerUnderTest.UNDERTOW ? 0 : 1));
+                RawResponse response = slow.readResponse(Duration.ofSeconds(30));
+                assertThat(Content.sha256(response.body())).isEqualTo(digests.get(0));
+            }
+            awaitHeld(heldBefore, "a body sent whole gives its buffer back");
+
+            try (RawClient stopped = RawClient.open(server.baseUri(), 16 * 1024)) {
+                stopped.sendHead("GET", "/v2/" + REPO + "/blobs/" + digests.get(1), Map.of());
+                Thread.sleep(2500); // the idle timeout cuts it with a write pending
+                assertThat(stopped.readResponse(Duration.ofSeconds(10)).body().length).isLessThan(blobs.get(1).length);
+            }
+            awaitHeld(heldBefore, "a cut body gives up its buffer");
+
+            // Buffers reused across pulls carry only their own blob's bytes, whole and ranged.
+            List<Thread> pullers = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 8; t++) {
+                int which = t % blobs.size();
+                boolean ranged = t >= blobs.size();
+                pullers.add(new Thread(() -> {
+                    try {
+                        for (int round = 0; round < 3; round++) {
+                            String path = "/v2/" + REPO + "/blobs/" + digests.get(which);
+                            if (ranged) {
+                                Response part = http.get(path, "Range", "bytes=1000-2000999");
+                                assertThat(part.status()).isEqualTo(206);
+                                assertThat(part.body()).isEqualTo(Arrays.copyOfRange(blobs.get(which), 1000, 2001000));
+                            } else {
+                                assertThat(Content.sha256(http.get(path).body())).isEqualTo(digests.get(which));
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            pullers.forEach(Thread::start);
+            for (Thread puller : pullers) {
+                puller.join(60_000);
+            }
+            assertThat(failures).isEmpty();
+            awaitHeld(heldBefore, "concurrent pulls give every buffer back");
+        }
+    }
+
+    /** Waits up to five seconds for {@link ByteBufferWrites#held()} to come back to {@code expected}. */
+    private static void awaitHeld(int expected, String why) throws InterruptedException {
+        for (int i = 0; i < 50 && ByteBufferWrites.held() != expected; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(ByteBufferWrites.held()).as(why).isEqualTo(expected);
     }
 
     @ParameterizedTest
