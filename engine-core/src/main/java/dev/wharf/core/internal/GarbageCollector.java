@@ -63,8 +63,8 @@ public final class GarbageCollector {
     private final ReentrantLock running = new ReentrantLock();
     /** Set when the metadata store is shared by several nodes: collections take turns through its lease. */
     private final Optional<Coordination> coordination;
-    /** This node, as the lease's holder. */
-    private final String node = java.util.UUID.randomUUID().toString();
+    /** This node, as the lease's holder; drawn on first use (a random UUID seeds a SecureRandom, slow at start). */
+    private volatile String node;
     /** The lease a collection holds on a shared store, so that one node at a time collects. */
     static final String LEASE = "wharf-garbage-collection";
     /** How long a collection holds the lease before it must renew it (it renews between phases). */
@@ -133,7 +133,7 @@ public final class GarbageCollector {
         } finally {
             try {
                 if (leased) {
-                    coordination.get().releaseLease(LEASE, node);
+                    coordination.get().releaseLease(LEASE, node());
                 }
             } finally {
                 running.unlock();
@@ -141,9 +141,23 @@ public final class GarbageCollector {
         }
     }
 
+    private String node() {
+        String id = node;
+        if (id == null) {
+            synchronized (this) {
+                id = node;
+                if (id == null) {
+                    id = java.util.UUID.randomUUID().toString();
+                    node = id;
+                }
+            }
+        }
+        return id;
+    }
+
     /** Waits until this node holds the collection lease (another node's collection is running meanwhile). */
     private void awaitLease(Coordination c) {
-        while (!c.lease(LEASE, node, LEASE_TERM)) {
+        while (!c.lease(LEASE, node(), LEASE_TERM)) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -155,7 +169,7 @@ public final class GarbageCollector {
 
     /** Renews the lease between phases; a collection whose lease ran out stops before deleting blobs. */
     private void renewLease(Coordination c) {
-        if (!c.lease(LEASE, node, LEASE_TERM)) {
+        if (!c.lease(LEASE, node(), LEASE_TERM)) {
             throw new IllegalStateException("the garbage collection lease ran out (a phase took longer than "
                     + LEASE_TERM + ") and another node took it: this collection stops");
         }

@@ -32,22 +32,52 @@ final class SearchCursors {
     /** Longer text is refused before decoding: a position holds two names of at most a few hundred bytes. */
     private static final int MAX_CURSOR_CHARS = 2048;
 
-    private final SecretKeySpec key;
-    private final SecureRandom random = new SecureRandom();
+    /** The key given, or null for one drawn at random on first use. */
+    private final byte[] givenKey;
+    private volatile Keys keys;
+
+    /** The sealing key and the nonces' source, made on first use: seeding a SecureRandom is a noticeable share of a start. */
+    private record Keys(SecretKeySpec key, SecureRandom random) {
+    }
 
     /** Cursors sealed with {@code key} (16, 24 or 32 bytes). */
     SearchCursors(byte[] key) {
         if (key.length != 16 && key.length != 24 && key.length != 32) {
             throw new IllegalArgumentException("a search cursor key is 16, 24 or 32 bytes, not " + key.length);
         }
-        this.key = new SecretKeySpec(key.clone(), "AES");
+        this.givenKey = key.clone();
     }
 
-    /** Cursors sealed with a fresh random key: they stay valid as long as this registry object lives. */
+    private SearchCursors() {
+        this.givenKey = null;
+    }
+
+    /**
+     * Cursors sealed with a fresh random key, drawn at the first search: they stay valid as long as this registry
+     * object lives.
+     */
     static SearchCursors withRandomKey() {
-        byte[] key = new byte[16];
-        new SecureRandom().nextBytes(key);
-        return new SearchCursors(key);
+        return new SearchCursors();
+    }
+
+    private Keys keys() {
+        Keys made = keys;
+        if (made == null) {
+            synchronized (this) {
+                made = keys;
+                if (made == null) {
+                    SecureRandom random = new SecureRandom();
+                    byte[] raw = givenKey;
+                    if (raw == null) {
+                        raw = new byte[16];
+                        random.nextBytes(raw);
+                    }
+                    made = new Keys(new SecretKeySpec(raw, "AES"), random);
+                    keys = made;
+                }
+            }
+        }
+        return made;
     }
 
     /** A cursor continuing after {@code position}, for {@code binding} (the query's fingerprint and the caller). */
@@ -59,10 +89,10 @@ final class SearchCursors {
                 .putInt(position.time().getNano())
                 .putShort((short) repository.length).put(repository).putShort((short) tag.length).put(tag);
         byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
+        keys().random().nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, keys().key(), new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = cipher.doFinal(plain.array());
             byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + sealed.length);
             System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
@@ -95,7 +125,7 @@ final class SearchCursors {
         byte[] plain;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, keys().key(), new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
             plain = cipher.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES);
         } catch (AEADBadTagException e) {
             throw invalid(); // changed, or sealed under another key

@@ -91,8 +91,6 @@ import java.util.Set;
  */
 record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpstream, List<Webhook> webhooks,
                           Optional<Duration> eventRetention, GuardRails guardRails, RateLimits rateLimits) {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Set<String> TOP = Set.of("mirror", "events", "quotas", "contentPolicy", "rateLimits");
     private static final Set<String> RATE = Set.of("rate", "burst");
     private static final Set<String> EVENTS = Set.of("retention", "webhooks");
@@ -114,7 +112,7 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
     static LauncherConfigFile read(Path file) {
         JsonNode root;
         try {
-            root = YAML.readTree(file.toFile());
+            root = Yaml.MAPPER.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
@@ -465,5 +463,14 @@ record LauncherConfigFile(List<Upstream> upstreams, Optional<String> defaultUpst
         IllegalArgumentException wrong(String entry, String what) {
             return new IllegalArgumentException(file + ": " + entry + " " + what);
         }
+    }
+
+    /**
+     * The YAML reader, built on first use: most starts have no configuration file, and building it sets up Jackson
+     * on the thread that starts the registry (about a tenth of a start).
+     */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 }

@@ -49,6 +49,7 @@ public final class StartupTraining {
 
     /** Writes the native library copy, trains, exits; see {@link StartupTraining}. */
     public static void main(String[] args) throws IOException {
+        Launcher.lightLocaleData(); // as the launcher's main does, so the archive holds the classes a start loads
         PrintStream out = System.out;
         Optional<StartupFiles> files = StartupFiles.ofRunningJar();
         if (files.isEmpty()) {

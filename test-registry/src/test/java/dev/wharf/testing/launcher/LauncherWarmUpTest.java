@@ -7,8 +7,39 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The launcher's warm-up thread: it may never stand in the way of a start, even when its work fails. */
+/**
+ * The launcher's warm-up thread: it may never stand in the way of a start, even when its work fails; and the
+ * start-time settings it relies on.
+ */
 class LauncherWarmUpTest {
+
+    @Test
+    void shouldNameOnlyClassesTheJarHolds() {
+        // A renamed class would be skipped in silence by the warm-up and the start would quietly slow down again.
+        for (String type : Launcher.EARLY_CLASSES) {
+            assertThat(Launcher.class.getClassLoader().getResource(type.replace('.', '/') + ".class")).as(type)
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    void shouldChooseLightLocaleDataOnlyWhenTheCommandLineDidNot() {
+        String before = System.getProperty("java.locale.providers");
+        try {
+            System.setProperty("java.locale.providers", "CLDR,COMPAT");
+            Launcher.lightLocaleData();
+            assertThat(System.getProperty("java.locale.providers")).isEqualTo("CLDR,COMPAT");
+            System.clearProperty("java.locale.providers");
+            Launcher.lightLocaleData();
+            assertThat(System.getProperty("java.locale.providers")).isEqualTo("HOST");
+        } finally {
+            if (before == null) {
+                System.clearProperty("java.locale.providers");
+            } else {
+                System.setProperty("java.locale.providers", before);
+            }
+        }
+    }
 
     @Test
     void shouldEndQuietlyWhenItsWorkFails() throws InterruptedException {
