@@ -10,6 +10,7 @@
 # Usage:  benchmarks/run-events.sh [options]     (benchmarks/run-events.sh --help lists them)
 #   full run (quiet machine):     benchmarks/run-events.sh
 #   smoke run (about a minute):   benchmarks/run-events.sh --rounds 1 --small-blobs 300 --tags 300
+#   batched delivery:             benchmarks/run-events.sh --batch 100   (the webhook's batch: 100, via --config)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

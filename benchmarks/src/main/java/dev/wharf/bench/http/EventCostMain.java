@@ -59,7 +59,7 @@ public final class EventCostMain {
                 for (String label : order(round)) {
                     List<String> flags = new ArrayList<>(o.wharfArgs());
                     if (label.equals(WEBHOOK)) {
-                        flags.addAll(List.of("--webhook", receiver.url(), "--webhook-secret", secret.toString()));
+                        flags.addAll(webhookFlags(e.batch(), receiver.url(), secret, dir.path()));
                     }
                     receiver.reset();
                     try (ServerProcess server = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), flags,
@@ -100,6 +100,25 @@ public final class EventCostMain {
                     "wharf-events");
             return 0;
         }
+    }
+
+    /**
+     * The launcher flags that attach the webhook: {@code --webhook} for one event per request, else a
+     * configuration file (written into {@code dir}) whose webhook has {@code batch: n}.
+     */
+    static List<String> webhookFlags(int batch, String url, Path secret, Path dir) {
+        if (batch == 1) {
+            return List.of("--webhook", url, "--webhook-secret", secret.toString());
+        }
+        Path config = dir.resolve("events.yaml");
+        String yaml = "events:\n  webhooks:\n    - url: \"" + url + "\"\n      secretFile: \"" + secret + "\"\n"
+                + "      batch: " + batch + "\n";
+        try {
+            Files.writeString(config, yaml);
+        } catch (IOException x) {
+            throw new BenchmarkFailure("cannot write " + config + ": " + x, x);
+        }
+        return List.of("--config", config.toString());
     }
 
     /** The two launchers in round {@code round}'s order: alternating, so each goes first in turn. */
@@ -160,9 +179,11 @@ public final class EventCostMain {
         lines.add(Environment.java() + " for the harness, the receiver and the launcher; launcher " + o.wharfJar()
                 + ", options " + String.join(" ", o.wharfJavaOptions())
                 + (o.wharfArgs().isEmpty() ? "" : ", flags " + String.join(" ", o.wharfArgs())));
-        lines.add("webhook: --webhook to a lean HTTP/1.1 receiver in the harness's JVM (a thread per connection,"
-                + " keep-alive) answering 204, checking each request's HMAC-SHA256 signature (--webhook-secret);"
-                + " CloudEvents, one event per request; its CPU time is reported below");
+        lines.add("webhook: " + (e.batch() == 1 ? "--webhook" : "a --config file's webhook with batch: " + e.batch())
+                + " to a lean HTTP/1.1 receiver in the harness's JVM (a thread per connection, keep-alive) answering"
+                + " 204, checking each request's HMAC-SHA256 signature; CloudEvents, "
+                + (e.batch() == 1 ? "one event per request" : "up to " + e.batch() + " events per request")
+                + "; its CPU time is reported below");
         lines.add("workloads: " + o.smallBlobs() + " × " + HarnessOptions.human(o.smallBlobSize()) + " blobs, then "
                 + o.tags() + " tags on one repository, " + o.clients() + " clients each"
                 + (o.warmupSeconds() > 0 ? ", after the harness's warm-up pushes" : ", no warm-up"));

@@ -12,7 +12,7 @@ import java.util.Set;
  * @param harness the options the workloads read
  * @param help    print usage and exit
  */
-record EventCostOptions(HarnessOptions harness, boolean help) {
+record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
 
     /** Launcher flags the harness sets for the run with a webhook. */
     static final Set<String> WEBHOOK_FLAGS = Set.of("--webhook", "--webhook-secret", "--config");
@@ -40,6 +40,8 @@ record EventCostOptions(HarnessOptions harness, boolean help) {
               --clients N             concurrent clients (default 16)
               --tags N                tags created (default 2000)
               --warmup N              0 skips the warm-up pushes (default 1: warm-up pushes on)
+              --batch N               events per request at most (the webhook's batch setting,
+                                      through a configuration file; default 1: --webhook)
               --work-dir DIR          the launcher's data (default /var/tmp)
               --out FILE              results file (default benchmarks/target/events-results.md)
               --help
@@ -51,8 +53,13 @@ record EventCostOptions(HarnessOptions harness, boolean help) {
                 "256k", "--rounds", "5", "--tags", "2000", "--warmup", "1", "--out",
                 "benchmarks/target/events-results.md"));
         CommandLine line = CommandLine.of(args);
+        int batch = 1;
         for (CommandLine.Option option : line.options()) {
             String name = option.name();
+            if (name.equals("--batch")) {
+                batch = HarnessOptions.positive(name, option.value());
+                continue;
+            }
             if (!PASSED_ON.contains(name)) {
                 throw new IllegalArgumentException("unknown option " + name);
             }
@@ -62,6 +69,6 @@ record EventCostOptions(HarnessOptions harness, boolean help) {
             harness.add(name);
             harness.add(option.value());
         }
-        return new EventCostOptions(HarnessOptions.parse(harness.toArray(String[]::new)), line.help());
+        return new EventCostOptions(HarnessOptions.parse(harness.toArray(String[]::new)), batch, line.help());
     }
 }

@@ -13,7 +13,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -184,14 +186,27 @@ final class WebhookReceiver implements AutoCloseable {
             return;
         }
         String text = new String(body, StandardCharsets.UTF_8);
+        // One event, or a batch (a JSON array): each event's fields lie between its id and the next one's.
         Matcher id = ID.matcher(text);
-        Matcher type = TYPE.matcher(text);
-        Matcher subject = SUBJECT.matcher(text);
-        if (!id.find() || !type.find()) {
-            errors.add("a request without an id or type: " + text);
+        List<int[]> events = new ArrayList<>();
+        while (id.find()) {
+            events.add(new int[] {id.start(), id.end()});
+        }
+        if (events.isEmpty()) {
+            errors.add("a request without an id: " + text);
             return;
         }
-        heard.put(id.group(1), type.group(1) + (subject.find() ? " " + subject.group(1) : ""));
+        for (int i = 0; i < events.size(); i++) {
+            int end = i + 1 < events.size() ? events.get(i + 1)[0] : text.length();
+            Matcher one = ID.matcher(text).region(events.get(i)[0], end);
+            Matcher type = TYPE.matcher(text).region(events.get(i)[0], end);
+            Matcher subject = SUBJECT.matcher(text).region(events.get(i)[0], end);
+            if (!one.find() || !type.find()) {
+                errors.add("an event without an id or type: " + text.substring(events.get(i)[0], end));
+                return;
+            }
+            heard.put(one.group(1), type.group(1) + (subject.find() ? " " + subject.group(1) : ""));
+        }
     }
 
     /** Waits until {@code blobs} uploads into {@code blobRepo} and {@code tags} updates in {@code tagRepo} came. */

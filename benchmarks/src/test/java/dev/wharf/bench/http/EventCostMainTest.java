@@ -1,6 +1,7 @@
 package dev.wharf.bench.http;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +58,39 @@ class EventCostMainTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
             assertThatThrownBy(() -> receiver.awaitAll("bench/small", 0, "bench/tags", 3, log, "test"))
                     .isInstanceOf(BenchmarkFailure.class).hasMessageContaining("signature");
+        }
+    }
+
+    @Test
+    void shouldAttachABatchingWebhookThroughAConfigurationFile(@TempDir Path dir) throws Exception {
+        assertThat(EventCostOptions.parse().batch()).isEqualTo(1);
+        assertThat(EventCostOptions.parse("--batch", "50").batch()).isEqualTo(50);
+        Path secret = dir.resolve("key");
+        assertThat(EventCostMain.webhookFlags(1, "http://127.0.0.1:9/", secret, dir))
+                .containsExactly("--webhook", "http://127.0.0.1:9/", "--webhook-secret", secret.toString());
+        List<String> flags = EventCostMain.webhookFlags(50, "http://127.0.0.1:9/", secret, dir);
+        assertThat(flags).hasSize(2).first().isEqualTo("--config");
+        assertThat(Files.readString(Path.of(flags.get(1)))).contains("url: \"http://127.0.0.1:9/\"")
+                .contains("secretFile: \"" + secret + "\"").contains("batch: 50");
+    }
+
+    @Test
+    void shouldCountEveryEventOfABatchWhenReceiving() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 1; i <= 4; i++) {
+                batch.append(i > 1 ? "," : "").append("{\"specversion\":\"1.0\",\"id\":\"").append(i)
+                        .append("\",\"type\":\"dev.wharf.tag.updated\",\"subject\":\"bench/tags\",")
+                        .append("\"data\":{\"tag\":\"t").append(i).append("\"}}");
+            }
+            byte[] body = batch.append("]").toString().getBytes(StandardCharsets.UTF_8);
+            HttpResponse<Void> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(receiver.url()))
+                    .header("X-Wharf-Signature", "sha256=" + WebhookReceiver.hmac(receiver.key, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(answer.statusCode()).isEqualTo(204);
+            assertThat(receiver.events()).isEqualTo(4);
+            receiver.awaitAll("bench/small", 0, "bench/tags", 4,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "test");
         }
     }
 
