@@ -57,7 +57,12 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
             sender.begin(transfers, exchange.request());
             sender.out = exchange.response().getOutputStream();
             sender.chooseBuffer();
-            sender.out.setWriteListener(sender);
+            try {
+                sender.out.setWriteListener(sender);
+            } catch (RuntimeException e) {
+                sender.releaseBuffer(true); // no write ever used it
+                throw e;
+            }
         }
     }
 
@@ -65,8 +70,7 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
      * A direct buffer when the store's stream is a channel and the container writes {@link ByteBuffer}s: the bytes
      * then go from the file to that buffer to the socket, instead of through a heap array and the container's
      * own buffers (two copies less); on containers where that is safe ({@link ByteBufferWrites#nonBlockingWriter}).
-     * Otherwise, or when {@link ByteBufferWrites#HELD_LIMIT} senders hold one
-     * already, a heap array.
+     * Otherwise, or when {@link ByteBufferWrites#HELD_LIMIT} senders hold one already, a heap array.
      */
     private void chooseBuffer() {
         if (in instanceof ReadableByteChannel) {
@@ -168,14 +172,7 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
      */
     private void end(boolean bufferFree) {
         done = true;
-        if (direct != null) {
-            if (bufferFree) {
-                ByteBufferWrites.giveHeld(direct);
-            } else {
-                ByteBufferWrites.dropHeld();
-            }
-            direct = null;
-        }
+        releaseBuffer(bufferFree);
         try {
             in.close();
         } catch (IOException e) {
@@ -187,6 +184,18 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
             LOG.log(Level.FINE, e, () -> exchange + ": closing the blob failed");
         }
         finish();
+    }
+
+    /** Gives the direct buffer back to the pool if {@code free}, or only its place in the limit if not. */
+    private void releaseBuffer(boolean free) {
+        if (direct != null) {
+            if (free) {
+                ByteBufferWrites.giveHeld(direct);
+            } else {
+                ByteBufferWrites.dropHeld();
+            }
+            direct = null;
+        }
     }
 
     @Override
