@@ -130,7 +130,7 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
         }
     }
 
-    /** Fills the direct buffer with up to {@code remaining} bytes and flips it; the count read, or -1 at the end. */
+    /** Fills the direct buffer with up to {@code remaining} bytes and flips it; the count read, 0 at the end. */
     private int readDirect() throws IOException {
         direct.clear();
         if (remaining < direct.capacity()) {
@@ -146,7 +146,7 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
             total += n;
         }
         direct.flip();
-        return total == 0 && direct.limit() > 0 ? -1 : total;
+        return total;
     }
 
     @Override

@@ -79,9 +79,10 @@ final class ByteBufferWrites {
 
     /**
      * The container's {@code write(ByteBuffer)} of {@code out} for use in non-blocking mode, where the caller
-     * refills the buffer as soon as {@code isReady()} is true again: only containers known to be done with the
-     * buffer by then (Jetty and Tomcat). Undertow 2.3 is not; a refilled buffer there sends the new bytes in
-     * place of the old, so it takes the heap path.
+     * refills the buffer as soon as {@code isReady()} is true again: only containers tested to have sent all of
+     * it by then (Jetty and Tomcat). The method is Servlet 6.1's; these Servlet 6.0 containers have it on their
+     * own terms, and do not agree on the buffer's position afterwards (Jetty leaves it, so it cannot serve to
+     * tell). With Undertow 2.3 a client received other bytes than the blob's, so it takes the heap path.
      */
     static Optional<MethodHandle> nonBlockingWriter(OutputStream out) {
         String type = out.getClass().getName();
