@@ -337,6 +337,19 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #syncEverything()} for a reader that has nothing of its own to hurry: it waits up to
+     * {@code patienceNanos} for a writer's sync before running one (see {@link GroupCommit#awaitAllDurablePatiently}).
+     */
+    void syncEverythingPatiently(long patienceNanos) {
+        if (syncWrites) {
+            guarded(() -> {
+                groupCommit.awaitAllDurablePatiently(patienceNanos);
+                return null;
+            });
+        }
+    }
+
     /** Writes one batch atomically, WAL on, and notes it for this thread's next {@link #sync()}. */
     void write(WriteBatch batch) throws RocksDBException {
         assert lifecycle.getReadHoldCount() > 0 : "database access outside a guarded call";

@@ -78,6 +78,51 @@ final class GroupCommit {
         awaitDurable(db.getLatestSequenceNumber());
     }
 
+    /**
+     * Returns once every write so far is on disk, for a reader with no writes of its own to hurry (an event
+     * sink): it joins a sync in progress or the next one a writer starts, and only after {@code patienceNanos}
+     * without one runs a sync itself. A reader that ran its own syncs between the writers' would split their
+     * groups into more, smaller fsyncs, each a cost to the writers.
+     */
+    void awaitAllDurablePatiently(long patienceNanos) {
+        long target = db.getLatestSequenceNumber();
+        if (target == 0) {
+            return;
+        }
+        Waiter waiter = new Waiter(target);
+        lock.lock();
+        try {
+            if (durable >= target) {
+                return;
+            }
+            waiting.add(waiter); // a sync that covers it releases it; one that ends before it hands it the next
+        } finally {
+            lock.unlock();
+        }
+        long deadline = System.nanoTime() + patienceNanos;
+        long left;
+        while (waiter.state == WAITING && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(waiter, left);
+        }
+        if (waiter.state == WAITING) {
+            boolean withdrawn;
+            lock.lock();
+            try {
+                withdrawn = waiting.remove(waiter);
+            } finally {
+                lock.unlock();
+            }
+            if (withdrawn) {
+                awaitDurable(target); // no writer synced meanwhile: sync as a writer would
+                return;
+            }
+            park(waiter); // a sync took it off the list just now and is about to say which it is
+        }
+        if (waiter.state == LEAD) {
+            sync();
+        }
+    }
+
     private void awaitDurable(long target) {
         if (target == 0) {
             return;

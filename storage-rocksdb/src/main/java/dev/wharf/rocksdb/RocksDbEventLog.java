@@ -18,6 +18,11 @@ import java.util.OptionalLong;
  * cursor in {@code event_cursors}. Trimming is a range delete, one batch.
  */
 final class RocksDbEventLog implements EventLog {
+    /**
+     * How long a sink waits for a writer's sync before running one: a writer syncs right after it writes, so
+     * one comes within a sync's time unless the change was written without one (an upload's start).
+     */
+    static final long SINK_PATIENCE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
     private final Database database;
 
     RocksDbEventLog(Database database) {
@@ -41,7 +46,10 @@ final class RocksDbEventLog implements EventLog {
     /** Syncs the whole WAL: every event read so far was written before it. */
     @Override
     public void awaitDurable() {
-        database.syncEverything();
+        // The events a sink reads were written by changes whose writers sync them before they answer: their sync
+        // (or the one in progress) covers the events too. Waiting for it, rather than running one as soon as none
+        // is in progress, keeps a sink that reads after every event from splitting the writers' group commits.
+        database.syncEverythingPatiently(SINK_PATIENCE_NANOS);
     }
 
     @Override

@@ -107,6 +107,11 @@ public final class RocksDbMetadataStore implements MetadataStore {
         return new InlineBlobStore(database, Objects.requireNonNull(larger, "larger"), maxInlineBytes);
     }
 
+    /** Waits as an event sink does before it delivers, with {@code patienceNanos} of patience (for tests). */
+    void awaitEventsDurable(long patienceNanos) {
+        database.syncEverythingPatiently(patienceNanos);
+    }
+
     /** How many times the WAL was synced (needs {@link RocksDbOptions#withStatistics}). */
     long walSyncs() {
         return database.ticker(TickerType.WAL_FILE_SYNCED);

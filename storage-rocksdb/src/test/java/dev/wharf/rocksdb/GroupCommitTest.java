@@ -2,6 +2,7 @@ package dev.wharf.rocksdb;
 
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.RepositoryName;
+import dev.wharf.spi.EventLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,6 +80,38 @@ class GroupCommitTest {
                 assertThat(store.isBlobLinked(RepositoryName.of("repo" + (i % 7)),
                         DigestAlgorithm.SHA256.digest(("blob" + i).getBytes(StandardCharsets.UTF_8)))).isTrue();
             }
+        }
+    }
+
+    @Test
+    void shouldLetAnEventSinkWaitForTheWritersSyncRatherThanRunItsOwn() throws Exception {
+        try (RocksDbMetadataStore store = openWithStatistics()) {
+            for (int round = 0; round < 5; round++) {
+                link(store, 2 * round); // written, not yet synced: a sink reads its event before the writer syncs
+                long before = store.walSyncs();
+                Thread sink = new Thread(() -> store.awaitEventsDurable(TimeUnit.SECONDS.toNanos(30)));
+                sink.start();
+                Thread.sleep(50); // a sink that synced at once would have done it by now
+                link(store, 2 * round + 1); // the writers go on
+                store.sync(); // and sync before they answer: that sync covers the sink's events too
+                sink.join(10_000);
+                assertThat(sink.isAlive()).isFalse();
+                assertThat(store.walSyncs() - before).as("one sync for the writers and the sink").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void shouldSyncForAnEventSinkItselfWhenNoWriterDoesWithinItsPatience() {
+        try (RocksDbMetadataStore store = openWithStatistics()) {
+            EventLog log = store.eventLog().orElseThrow();
+            link(store, 1); // a change written without a sync (an upload's start is one)
+            long before = store.walSyncs();
+            log.awaitDurable(); // nobody else will sync: after its patience the sink does
+            assertThat(store.walSyncs() - before).isEqualTo(1);
+            long after = store.walSyncs();
+            log.awaitDurable(); // everything is durable already: back at once, no sync
+            assertThat(store.walSyncs()).isEqualTo(after);
         }
     }
 
