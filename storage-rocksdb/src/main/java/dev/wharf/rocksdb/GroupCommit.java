@@ -101,8 +101,13 @@ final class GroupCommit {
         }
         long deadline = System.nanoTime() + patienceNanos;
         long left;
+        boolean interrupted = false;
         while (waiter.state == WAITING && (left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(waiter, left);
+            interrupted |= Thread.interrupted(); // kept for later, as park() does, so that parking still waits
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (waiter.state == WAITING) {
             boolean withdrawn;
