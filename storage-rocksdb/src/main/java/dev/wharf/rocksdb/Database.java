@@ -329,22 +329,17 @@ final class Database implements AutoCloseable {
      * sync that writers run anyway covers it, so a caller rarely costs an fsync of its own.
      */
     void syncEverything() {
-        if (syncWrites) {
-            guarded(() -> {
-                groupCommit.awaitAllDurable();
-                return null;
-            });
-        }
+        syncEverythingPatiently(0);
     }
 
     /**
      * {@link #syncEverything()} for a reader that has nothing of its own to hurry: it waits up to
-     * {@code patienceNanos} for a writer's sync before running one (see {@link GroupCommit#awaitAllDurablePatiently}).
+     * {@code patienceNanos} for a writer's sync before running one (see {@link GroupCommit#awaitAllDurable}).
      */
     void syncEverythingPatiently(long patienceNanos) {
         if (syncWrites) {
             guarded(() -> {
-                groupCommit.awaitAllDurablePatiently(patienceNanos);
+                groupCommit.awaitAllDurable(patienceNanos);
                 return null;
             });
         }

@@ -71,21 +71,18 @@ final class GroupCommit {
     }
 
     /**
-     * Returns once every write so far, by any thread, is on disk: joining the sync in progress (or the next) as
-     * a writer does, so it usually costs no fsync of its own while others write.
+     * Returns once every write so far, by any thread, is on disk. With no patience it joins the sync in progress
+     * (or the next) as a writer does, so it usually costs no fsync of its own while others write. A reader with no
+     * writes of its own to hurry (an event sink) gives some: it joins a sync in progress or the next one a writer
+     * starts, and only after {@code patienceNanos} without one runs a sync itself. A reader that ran its own syncs
+     * between the writers' would split their groups into more, smaller fsyncs, each a cost to the writers.
      */
-    void awaitAllDurable() {
-        awaitDurable(db.getLatestSequenceNumber());
-    }
-
-    /**
-     * Returns once every write so far is on disk, for a reader with no writes of its own to hurry (an event
-     * sink): it joins a sync in progress or the next one a writer starts, and only after {@code patienceNanos}
-     * without one runs a sync itself. A reader that ran its own syncs between the writers' would split their
-     * groups into more, smaller fsyncs, each a cost to the writers.
-     */
-    void awaitAllDurablePatiently(long patienceNanos) {
+    void awaitAllDurable(long patienceNanos) {
         long target = db.getLatestSequenceNumber();
+        if (patienceNanos <= 0) {
+            awaitDurable(target);
+            return;
+        }
         if (target == 0) {
             return;
         }

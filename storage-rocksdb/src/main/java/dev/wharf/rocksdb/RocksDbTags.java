@@ -96,9 +96,8 @@ final class RocksDbTags implements TagStore {
     /**
      * Adds to {@code batch} the move of {@code move}'s tag to {@code manifest}: the tag, its index entry (the
      * old one, at {@code move.from()}, removed), its history and its search entry (moved if the move changes the
-     * tag, else given the push's time). Call
-     * under the repository's lock, once {@link #pointsAt} has confirmed {@code move.from()}; the caller
-     * invalidates the cache.
+     * tag, else given the push's time). Call under the repository's lock, once {@link #pointsAt} has confirmed
+     * {@code move.from()}; the caller invalidates the cache.
      */
     void move(Batch batch, RepositoryName repository, ManifestRecord manifest, TagMove move)
             throws RocksDBException {

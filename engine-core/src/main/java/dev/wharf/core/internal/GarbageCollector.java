@@ -64,7 +64,7 @@ public final class GarbageCollector {
     /** Set when the metadata store is shared by several nodes: collections take turns through its lease. */
     private final Optional<Coordination> coordination;
     /** This node, as the lease's holder; drawn on first use (a random UUID seeds a SecureRandom, slow at start). */
-    private volatile String node;
+    private String node;
     /** The lease a collection holds on a shared store, so that one node at a time collects. */
     static final String LEASE = "wharf-garbage-collection";
     /** How long a collection holds the lease before it must renew it (it renews between phases). */
@@ -141,18 +141,12 @@ public final class GarbageCollector {
         }
     }
 
-    private String node() {
-        String id = node;
-        if (id == null) {
-            synchronized (this) {
-                id = node;
-                if (id == null) {
-                    id = java.util.UUID.randomUUID().toString();
-                    node = id;
-                }
-            }
+    /** Called only to take or give back the lease, once or twice a collection: a plain lock is enough. */
+    private synchronized String node() {
+        if (node == null) {
+            node = java.util.UUID.randomUUID().toString();
         }
-        return id;
+        return node;
     }
 
     /** Waits until this node holds the collection lease (another node's collection is running meanwhile). */

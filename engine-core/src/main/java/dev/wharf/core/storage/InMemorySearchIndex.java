@@ -19,8 +19,8 @@ import java.util.TreeSet;
 
 /**
  * The search entries of an {@link InMemoryMetadataStore}: every tag in five sorted sets (by name, by push time and
- * by update time registry-wide, and by push and update time within a repository). Not thread-safe: the store changes it under its write lock
- * and reads it under its read lock.
+ * by update time registry-wide, and by push and update time within a repository). Not thread-safe: the store
+ * changes it under its write lock and reads it under its read lock.
  */
 final class InMemorySearchIndex {
     /** A tag as indexed; also a probe (digest and summary null) for a position. */
