@@ -111,6 +111,11 @@ node_flags() { # node_flags URL PREFIX
   echo "--metadata=$1 --blobs=s3://wharf/$2 --s3-endpoint=http://127.0.0.1:$s3_port --s3-region=us-east-1 --s3-path-style"
 }
 jvm=(-Xmx128m -Xms32m -XX:+UseSerialGC)
+launcher_args() { # launcher_args URL PREFIX: fills the array args with the harness flags that start such a node
+  args=()
+  for flag in $(node_flags "$1" "$2"); do args+=(--wharf-arg "$flag"); done
+  for opt in "${jvm[@]}" "${aws_opts[@]}"; do args+=(--wharf-java-opt "$opt"); done
+}
 
 # --- every workload -------------------------------------------------------------------------------------------
 if $workloads; then
@@ -118,9 +123,7 @@ harness=(--targets wharf --rounds 1 --blob-size 256m --small-blobs 2000 --second
          --tags 2000 --repositories 200 --work-dir "$work")
 for pass in $(seq 1 "$passes"); do
   url=$(database "pass$pass")
-  args=()
-  for flag in $(node_flags "$url" "pass$pass"); do args+=(--wharf-arg "$flag"); done
-  for opt in "${jvm[@]}" "${aws_opts[@]}"; do args+=(--wharf-java-opt "$opt"); done
+  launcher_args "$url" "pass$pass"
   echo "${0##*/}: pass $pass of $passes: PostgreSQL + S3" >&2
   java -Xmx1g -cp "$bench" dev.wharf.bench.http.HarnessMain "${harness[@]}" "${args[@]}" \
     --out "$work/pg-s3-$pass.md" > /dev/null
@@ -172,9 +175,7 @@ fi
 # --- scaling: 1, 2, 3 nodes behind a round-robin client -------------------------------------------------------
 echo "${0##*/}: scaling run, up to $nodes nodes" >&2
 url=$(database scaling)
-args=()
-for flag in $(node_flags "$url" scaling); do args+=(--wharf-arg "$flag"); done
-for opt in "${jvm[@]}" "${aws_opts[@]}"; do args+=(--wharf-java-opt "$opt"); done
+launcher_args "$url" scaling
 java -Xmx512m -cp "$bench" dev.wharf.bench.http.ScalingMain "${args[@]}" --nodes "$nodes" --rounds "$passes" \
   --seconds "$seconds" --warmup 5 --work-dir "$work" \
   --watch "PostgreSQL=$(head -1 "$work/pg/postmaster.pid")" --watch "s3proxy=$s3proxy_pid" \

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -42,9 +41,7 @@ public final class AuthCostMain {
     }
 
     static int run(AuthCostOptions o, PrintStream out, PrintStream log) {
-        if (!Files.isRegularFile(o.wharfJar())) {
-            throw new BenchmarkFailure("no launcher jar at " + o.wharfJar() + "; build it first: mvn -B -q package -DskipTests");
-        }
+        ServerProcess.requireLauncherJar(o.wharfJar());
         try (TempDirs.Scratch dir = TempDirs.scratch(o.workDir(), "wharf-auth-")) {
             char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
             Path htpasswd = dir.path().resolve("users.htpasswd");
@@ -77,9 +74,7 @@ public final class AuthCostMain {
 
     /** The logins in round {@code round}'s order: rotated by one each round, so each goes first in turn. */
     static List<Login> order(int round) {
-        List<Login> order = new ArrayList<>(List.of(Login.values()));
-        Collections.rotate(order, -((round - 1) % order.size()));
-        return order;
+        return Report.inTurn(List.of(Login.values()), round);
     }
 
     /** Pushes the image as {@code login} allows, then times both loads with its credentials and records them. */

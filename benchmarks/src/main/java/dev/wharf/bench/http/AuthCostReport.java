@@ -58,7 +58,8 @@ final class AuthCostReport {
         return m == Metric.MANIFEST_GET || m == Metric.BLOB_HEAD ? Goal.ratioAtLeast(TOKEN_GOAL_RATIO) : Goal.report();
     }
 
-    private static String ratio(Optional<Double> value, Optional<Double> baseline) {
+    /** {@code value / baseline} as a table cell ("1.02×"), empty when either is missing or the baseline is 0. */
+    static String ratio(Optional<Double> value, Optional<Double> baseline) {
         return value.isPresent() && baseline.isPresent() && baseline.get() > 0
                 ? Report.num(value.get() / baseline.get()) + "×" : "";
     }

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,9 +40,7 @@ public final class EventCostMain {
 
     static int run(EventCostOptions e, PrintStream out, PrintStream log) {
         HarnessOptions o = e.harness();
-        if (!Files.isRegularFile(o.wharfJar())) {
-            throw new BenchmarkFailure("no launcher jar at " + o.wharfJar() + "; build it first: mvn -B -q package -DskipTests");
-        }
+        ServerProcess.requireLauncherJar(o.wharfJar());
         try (TempDirs.Scratch dir = TempDirs.scratch(o.workDir(), "wharf-events-");
              WebhookReceiver receiver = WebhookReceiver.start()) {
             Path secret = dir.path().resolve("webhook.key");
@@ -53,7 +51,7 @@ public final class EventCostMain {
             }
             BlobSet blobs = BlobSet.prepare(o);
             Results results = new Results();
-            Map<String, List<Double>> cpu = new java.util.LinkedHashMap<>();
+            Map<String, List<Double>> cpu = new LinkedHashMap<>();
             for (int round = 1; round <= o.rounds(); round++) {
                 String prefix = "[round " + round + "/" + o.rounds() + "]";
                 for (String label : order(round)) {
@@ -123,11 +121,7 @@ public final class EventCostMain {
 
     /** The two launchers in round {@code round}'s order: alternating, so each goes first in turn. */
     static List<String> order(int round) {
-        List<String> order = new ArrayList<>(List.of(NONE, WEBHOOK));
-        if (round % 2 == 0) {
-            Collections.reverse(order);
-        }
-        return order;
+        return Report.inTurn(List.of(NONE, WEBHOOK), round);
     }
 
     static String render(List<String> header, Results results) {
@@ -148,8 +142,7 @@ public final class EventCostMain {
                     .append(" | ").append(m.unit())
                     .append(" | ").append(none.map(Report::num).orElse("—"))
                     .append(" | ").append(hook.map(Report::num).orElse("—"))
-                    .append(" | ").append(none.isPresent() && hook.isPresent() && none.get() > 0
-                            ? Report.num(hook.get() / none.get()) + "×" : "")
+                    .append(" | ").append(AuthCostReport.ratio(hook, none))
                     .append(" | ").append(goal.describe(m.unit(), NONE))
                     .append(" | ").append(goal.met(hook, none).map(ok -> ok ? "yes" : "**no**").orElse(""))
                     .append(" |\n");

@@ -59,9 +59,8 @@ public final class HarnessMain {
     }
 
     private static void checkPrerequisites(HarnessOptions o) {
-        if (o.targets().contains("wharf") && !Files.isRegularFile(o.wharfJar())) {
-            throw new BenchmarkFailure("no launcher jar at " + o.wharfJar()
-                    + "; build it first: mvn -B -q package -DskipTests");
+        if (o.targets().contains("wharf")) {
+            ServerProcess.requireLauncherJar(o.wharfJar());
         }
         if (o.targets().contains("distribution") && !Files.isExecutable(o.distribution())) {
             throw new BenchmarkFailure("no docker-registry binary at " + o.distribution()

@@ -48,8 +48,8 @@ record ReadLoads(Optional<Path> wrk, int connections, long warmupSeconds, long s
      */
     LoadResult manifestGet(Target target, Path scratch, String repo, String tag, byte[] manifest, String digest,
                            Optional<String> authorization) {
-        String path = "/v2/" + repo + "/manifests/" + tag;
         if (wrk.isPresent()) {
+            String path = "/v2/" + repo + "/manifests/" + tag;
             List<String> headers = new ArrayList<>(List.of("Accept: " + OciManifest.MEDIA_TYPE));
             authorization.ifPresent(a -> headers.add("Authorization: " + a));
             return new WrkRunner(wrk.get(), Runtime.getRuntime().availableProcessors(), scratch).run("GET",

@@ -67,6 +67,16 @@ public final class Report {
      * The per-round table: each metric's value for each of {@code targets} (a column headed {@code column}) in
      * every round, so noise can be judged.
      */
+    /**
+     * {@code items} rotated by one place per round (round 1 as given), so that each goes first in turn and no
+     * server or setting is always measured on a machine the one before it warmed or loaded.
+     */
+    static <T> List<T> inTurn(List<T> items, int round) {
+        List<T> order = new java.util.ArrayList<>(items);
+        java.util.Collections.rotate(order, -((round - 1) % order.size()));
+        return order;
+    }
+
     static void appendRounds(StringBuilder out, Results results, String column, List<String> targets) {
         int rounds = results.rounds();
         if (rounds > 0) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +39,7 @@ public final class ScalingMain {
     }
 
     static int run(ScalingOptions o, PrintStream out, PrintStream log) {
-        if (!Files.isRegularFile(o.wharfJar())) {
-            throw new BenchmarkFailure("no launcher jar at " + o.wharfJar() + "; build it first: mvn -B -q package -DskipTests");
-        }
+        ServerProcess.requireLauncherJar(o.wharfJar());
         List<ServerProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < o.nodes(); i++) {
@@ -85,12 +82,7 @@ public final class ScalingMain {
 
     /** 1 … {@code nodes}, rotated by one each round so each count goes first in turn. */
     static List<Integer> order(int nodes, int round) {
-        List<Integer> order = new ArrayList<>();
-        for (int n = 1; n <= nodes; n++) {
-            order.add(n);
-        }
-        Collections.rotate(order, -((round - 1) % nodes));
-        return order;
+        return Report.inTurn(java.util.stream.IntStream.rangeClosed(1, nodes).boxed().toList(), round);
     }
 
     private static void requireServed(List<ServerProcess> nodes, AuthCostMain.Image image) {

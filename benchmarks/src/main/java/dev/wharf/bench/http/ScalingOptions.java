@@ -1,9 +1,11 @@
 package dev.wharf.bench.http;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The scaling run's command line: the launcher, its JVM options and the flags that put every node on the same
@@ -54,7 +56,7 @@ record ScalingOptions(Path wharfJar, List<String> wharfJavaOptions, List<String>
     ScalingOptions {
         wharfJavaOptions = List.copyOf(wharfJavaOptions);
         wharfArgs = List.copyOf(wharfArgs);
-        watched = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(watched));
+        watched = Collections.unmodifiableMap(new LinkedHashMap<>(watched));
     }
 
     /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
@@ -93,7 +95,7 @@ record ScalingOptions(Path wharfJar, List<String> wharfJavaOptions, List<String>
             throw new IllegalArgumentException("--connections " + connections + " leaves some of the " + nodes
                     + " nodes without a connection");
         }
-        ReadLoads loads = new ReadLoads(java.util.Optional.empty(), connections, warmup, seconds);
+        ReadLoads loads = new ReadLoads(Optional.empty(), connections, warmup, seconds);
         return new ScalingOptions(servers.wharfJar(), servers.wharfJavaOptions(), servers.wharfArgs(), nodes, loads,
                 rounds, watched, servers.workDir(), out, line.help());
     }

@@ -1,6 +1,8 @@
 package dev.wharf.bench.http;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,7 @@ final class ScalingReport {
     record Measurement(int round, int nodes, Load load, double requestsPerSecond, double p99Millis,
                        Map<String, Double> cores) {
         Measurement {
-            cores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(cores));
+            cores = Collections.unmodifiableMap(new LinkedHashMap<>(cores));
         }
     }
 
@@ -79,23 +81,21 @@ final class ScalingReport {
         if (parts.contains(ScalingMain.MACHINE)) {
             columns.add(ScalingMain.MACHINE);
         }
-        if (!columns.isEmpty()) {
-            out.append("\nWhere the cores went (CPU seconds per second of load, medians):\n\n| load | nodes |");
-            columns.forEach(c -> out.append(' ').append(c).append(" |"));
-            out.append("\n|---|---:|").append("---:|".repeat(columns.size())).append('\n');
-            for (Load load : Load.values()) {
-                for (int n = 1; n <= maxNodes; n++) {
-                    int nodes = n;
-                    if (all.stream().noneMatch(m -> m.load() == load && m.nodes() == nodes)) {
-                        continue;
-                    }
-                    out.append("| ").append(load.label()).append(" | ").append(n).append(" |");
-                    for (String c : columns) {
-                        out.append(' ').append(median(all, load, n, m -> m.cores().getOrDefault(c, Double.NaN))
-                                .map(Report::num).orElse("")).append(" |");
-                    }
-                    out.append('\n');
+        out.append("\nWhere the cores went (CPU seconds per second of load, medians):\n\n| load | nodes |");
+        columns.forEach(c -> out.append(' ').append(c).append(" |"));
+        out.append("\n|---|---:|").append("---:|".repeat(columns.size())).append('\n');
+        for (Load load : Load.values()) {
+            for (int n = 1; n <= maxNodes; n++) {
+                int nodes = n;
+                if (all.stream().noneMatch(m -> m.load() == load && m.nodes() == nodes)) {
+                    continue;
                 }
+                out.append("| ").append(load.label()).append(" | ").append(n).append(" |");
+                for (String c : columns) {
+                    out.append(' ').append(median(all, load, n, m -> m.cores().getOrDefault(c, Double.NaN))
+                            .map(Report::num).orElse("")).append(" |");
+                }
+                out.append('\n');
             }
         }
         out.append("\nEvery round (req/s):\n\n| load | nodes |");

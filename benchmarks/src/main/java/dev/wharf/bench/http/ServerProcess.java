@@ -38,6 +38,13 @@ public final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** Fails, saying how to build it, when there is no launcher jar at {@code jar}. */
+    public static void requireLauncherJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new BenchmarkFailure("no launcher jar at " + jar + "; build it first: mvn -B -q package -DskipTests");
+        }
+    }
+
     /**
      * Starts the Wharf launcher jar with {@code javaOptions} (e.g. {@code -Xmx128m}) and {@code launcherArgs}
      * after the host, port and data directory flags (e.g. a limit under test).

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -43,7 +44,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final Set<String> errors = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     /** One keyed HMAC per receiving thread, as a receiver that verifies many requests would keep. */
-    private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
+    private final ThreadLocal<Mac> mac;
     /** CPU nanoseconds of connection threads that ended since the last reset, and of live ones at reset. */
     private final AtomicLong retiredCpu = new AtomicLong();
     private final Map<Long, Long> cpuAtReset = new ConcurrentHashMap<>();
@@ -51,6 +52,7 @@ final class WebhookReceiver implements AutoCloseable {
     private WebhookReceiver(ServerSocket server, byte[] key) {
         this.server = server;
         this.key = key;
+        this.mac = ThreadLocal.withInitial(() -> mac(key));
     }
 
     static WebhookReceiver start() {
@@ -122,7 +124,7 @@ final class WebhookReceiver implements AutoCloseable {
         } finally {
             long at = cpuAtReset.getOrDefault(thread, 0L);
             cpuAtReset.remove(thread);
-            retiredCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean()
+            retiredCpu.addAndGet(ManagementFactory.getThreadMXBean()
                     .getCurrentThreadCpuTime() - at);
         }
     }
@@ -154,7 +156,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     void reset() {
         retiredCpu.set(0);
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
         cpuAtReset.replaceAll((id, old) -> Math.max(0, threads.getThreadCpuTime(id)));
         heard.clear();
         errors.clear();
@@ -163,7 +165,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** CPU seconds the receiving threads used since the last reset. */
     double cpuSeconds() {
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
         long live = 0;
         for (Map.Entry<Long, Long> e : cpuAtReset.entrySet()) {
             long now = threads.getThreadCpuTime(e.getKey());
@@ -188,24 +190,26 @@ final class WebhookReceiver implements AutoCloseable {
         String text = new String(body, StandardCharsets.UTF_8);
         // One event, or a batch (a JSON array): each event's fields lie between its id and the next one's.
         Matcher id = ID.matcher(text);
-        List<int[]> events = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         while (id.find()) {
-            events.add(new int[] {id.start(), id.end()});
+            starts.add(id.start());
+            ids.add(id.group(1));
         }
-        if (events.isEmpty()) {
+        if (ids.isEmpty()) {
             errors.add("a request without an id: " + text);
             return;
         }
-        for (int i = 0; i < events.size(); i++) {
-            int end = i + 1 < events.size() ? events.get(i + 1)[0] : text.length();
-            Matcher one = ID.matcher(text).region(events.get(i)[0], end);
-            Matcher type = TYPE.matcher(text).region(events.get(i)[0], end);
-            Matcher subject = SUBJECT.matcher(text).region(events.get(i)[0], end);
-            if (!one.find() || !type.find()) {
-                errors.add("an event without an id or type: " + text.substring(events.get(i)[0], end));
+        Matcher type = TYPE.matcher(text);
+        Matcher subject = SUBJECT.matcher(text);
+        for (int i = 0; i < ids.size(); i++) {
+            int start = starts.get(i);
+            int end = i + 1 < ids.size() ? starts.get(i + 1) : text.length();
+            if (!type.region(start, end).find()) {
+                errors.add("an event without an id or type: " + text.substring(start, end));
                 return;
             }
-            heard.put(one.group(1), type.group(1) + (subject.find() ? " " + subject.group(1) : ""));
+            heard.put(ids.get(i), type.group(1) + (subject.region(start, end).find() ? " " + subject.group(1) : ""));
         }
     }
 
@@ -238,10 +242,6 @@ final class WebhookReceiver implements AutoCloseable {
 
     static String hmac(byte[] key, byte[] body) {
         return HexFormat.of().formatHex(mac(key).doFinal(body));
-    }
-
-    private Mac newMac() {
-        return mac(key);
     }
 
     private static Mac mac(byte[] key) {
