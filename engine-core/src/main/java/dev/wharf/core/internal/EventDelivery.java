@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +49,7 @@ public final class EventDelivery implements AutoCloseable {
      */
     private static final long GATHER_NANOS = Duration.ofMillis(2).toNanos();
     private static final long CURSOR_EVERY_NANOS = Duration.ofMillis(CURSOR_EVERY_MILLIS).toNanos();
+    private static final long MIN_WAIT_NANOS = Duration.ofMillis(1).toNanos();
 
     private final List<Sink> sinks = new ArrayList<>();
     private final String source;
@@ -125,7 +128,10 @@ public final class EventDelivery implements AutoCloseable {
         private final Webhook webhook;
         private final EventLog log;
         private final Clock clock;
-        private final Object signal = new Object();
+        /** Set by {@link #wake()} when the log grows; taken by the sink before it reads. */
+        private final AtomicBoolean woken = new AtomicBoolean();
+        /** True while the sink's thread is parked (or about to park) waiting for {@link #woken}. */
+        private volatile boolean sleeping;
         private volatile boolean stopped;
         private volatile long acknowledged;
         /** The cursor as last stored, and when (System.nanoTime()). Used by the sink's thread only. */
@@ -136,8 +142,7 @@ public final class EventDelivery implements AutoCloseable {
         private final KeptAliveHttpPost direct;
         private volatile String lastError;
         private volatile Instant lastErrorAt;
-        private boolean woken;
-        Thread thread;
+        volatile Thread thread;
 
         Sink(Webhook webhook, EventLog log, Clock clock, long start) {
             this.webhook = webhook;
@@ -149,18 +154,26 @@ public final class EventDelivery implements AutoCloseable {
             this.direct = KeptAliveHttpPost.forUrl(webhook.url(), webhook.timeout()).orElse(null);
         }
 
+        /**
+         * Called by every change that records events, on the pushing thread: a read of one flag while the sink is
+         * busy or already woken, and an unpark only when it sleeps, so that pushes never queue on a lock here.
+         * Setting {@link #woken} before reading {@link #sleeping}, as the sink sets {@code sleeping} before it
+         * reads {@code woken}, means one of the two always sees the other: no wake-up is lost.
+         */
         void wake() {
-            synchronized (signal) {
-                woken = true;
-                signal.notifyAll();
+            if (!woken.get() && !woken.getAndSet(true) && sleeping) {
+                Thread t = thread;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
             }
         }
 
         void stop() {
             stopped = true;
-            wake();
             Thread t = thread;
             if (t != null) {
+                LockSupport.unpark(t);
                 t.interrupt();
             }
         }
@@ -263,25 +276,23 @@ public final class EventDelivery implements AutoCloseable {
             storeCursorIfDue();
             boolean dirty = acknowledged != stored;
             long dueIn = CURSOR_EVERY_NANOS - (System.nanoTime() - storedAt);
-            boolean woke;
-            synchronized (signal) {
-                if (!woken && !stopped) {
-                    try {
-                        signal.wait(dirty ? Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(dueIn))
-                                : IDLE_WAIT.toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        stopped = true;
-                    }
+            boolean woke = woken.getAndSet(false);
+            if (!woke && !stopped) {
+                sleeping = true;
+                if (!woken.get()) {
+                    LockSupport.parkNanos(this, dirty ? Math.max(MIN_WAIT_NANOS, dueIn) : IDLE_WAIT.toNanos());
                 }
-                woke = woken;
-                woken = false;
+                sleeping = false;
+                if (Thread.interrupted()) {
+                    stopped = true;
+                }
+                woke = woken.getAndSet(false);
             }
             if (dirty && !woke) {
-                storeCursor(); // quiet since: store where delivery stands
+                storeCursor(); // quiet since (or a spurious return from park): store where delivery stands
             }
             if (woke && !stopped) {
-                java.util.concurrent.locks.LockSupport.parkNanos(GATHER_NANOS);
+                LockSupport.parkNanos(GATHER_NANOS);
             }
         }
 

@@ -230,6 +230,39 @@ class WebhookDeliveryTest {
                 .extracting(e -> e.path("subject").asText()).containsOnly("team/c");
     }
 
+    /**
+     * A webhook that has gone idle is woken by the next change rather than by its idle wait (a second): were a
+     * wake-up lost, the event would wait for that timeout. Median of 20 pushes, so that a stall of this machine
+     * alone does not fail it.
+     */
+    @Test
+    void shouldWakeAnIdleWebhookForEachChange() throws Exception {
+        Receiver receiver = new Receiver(0);
+        closing.add(receiver);
+        TestRegistry registry = TestRegistry.builder().engine(engine -> engine.webhook(Webhook.to(receiver.uri())
+                .withSecret(SECRET))).start();
+        closing.add(registry);
+        RegistryHttp http = new RegistryHttp(registry.baseUri());
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(30); // long enough for the sink to finish and go back to waiting
+            http.pushImage("team/idle", "v" + i);
+            long pushed = System.nanoTime();
+            long last = registry.registry().events(Caller.anonymous(), 0, 10_000).next();
+            while (!byId(receiver.accepted).containsKey(last)) {
+                if (System.nanoTime() - pushed > TimeUnit.SECONDS.toNanos(30)) {
+                    throw new AssertionError("event " + last + " never arrived");
+                }
+                Thread.sleep(2);
+            }
+            millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pushed));
+        }
+        List<Long> sorted = millis.stream().sorted().toList();
+        assertThat(sorted.get(sorted.size() / 2)).as("median ms from a push's answer to its last event, of %s", millis)
+                .isLessThan(150);
+        assertThat(receiver.badSignatures).isEmpty();
+    }
+
     @Test
     void shouldSendBatchesOfCloudEventsWhenAsked() throws Exception {
         Receiver receiver = new Receiver(0);
