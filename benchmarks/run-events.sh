@@ -11,6 +11,8 @@
 #   full run (quiet machine):     benchmarks/run-events.sh
 #   smoke run (about a minute):   benchmarks/run-events.sh --rounds 1 --small-blobs 300 --tags 300
 #   batched delivery:             benchmarks/run-events.sh --batch 100   (the webhook's batch: 100, via --config)
+#   steady state:                 benchmarks/run-events.sh --warmup 10   (10 passes of warm-up pushes: the JIT
+#                                 compilers finish the push and delivery paths before the measured pushes)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -36,6 +36,14 @@ final class BlobWorkloads {
      * compiler done with them) as the load tests do after their warm-up seconds. Both targets get the same.
      */
     void warmUp() {
+        warmUp(0);
+    }
+
+    /**
+     * One pass of {@link #warmUp()}; passes after the first push the same blobs again and create new tags
+     * ({@code warm-<pass>-<i>}), so that tag creation stays on the path the measured phase takes.
+     */
+    void warmUp(int pass) {
         try (RegistryClient c = run.client()) {
             c.pushMonolithic(WARM, run.blobs.warmBig());
             for (int i = 0; i < WARM_PULLS; i++) {
@@ -49,8 +57,8 @@ final class BlobWorkloads {
                 ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> c.pushMonolithic(WARM, small.get(i)));
         byte[] manifest = OciManifest.of(small.get(0).digest(), small.get(0).size(), small.subList(1, 2));
         ParallelRunner.run(run.target, o.clients(), small.size(), ServerRun.PHASE_DEADLINE_SECONDS,
-                ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> c.putManifest(WARM, "warm-" + i,
-                        ListingWorkloads.MEDIA_TYPE, manifest));
+                ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> c.putManifest(WARM, (pass == 0 ? "warm-" : "warm-" + pass + "-")
+                        + i, ListingWorkloads.MEDIA_TYPE, manifest));
     }
 
     void pushMonolithic() {

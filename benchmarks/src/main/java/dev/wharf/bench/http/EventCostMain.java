@@ -67,8 +67,8 @@ public final class EventCostMain {
                         ServerRun run = new ServerRun(o, server, own, blobs, 0, log, prefix + " " + label);
                         BlobWorkloads blob = new BlobWorkloads(run);
                         ListingWorkloads listing = new ListingWorkloads(run);
-                        if (o.warmupSeconds() > 0) {
-                            blob.warmUp();
+                        for (int pass = 0; pass < o.warmupSeconds(); pass++) { // --warmup: passes here
+                            blob.warmUp(pass);
                         }
                         blob.pushSmallBlobs();
                         try (RegistryClient c = run.client()) { // the tags' manifest names it
@@ -179,7 +179,9 @@ public final class EventCostMain {
                 + "; its CPU time is reported below");
         lines.add("workloads: " + o.smallBlobs() + " × " + HarnessOptions.human(o.smallBlobSize()) + " blobs, then "
                 + o.tags() + " tags on one repository, " + o.clients() + " clients each"
-                + (o.warmupSeconds() > 0 ? ", after the harness's warm-up pushes" : ", no warm-up"));
+                + (o.warmupSeconds() == 0 ? ", no warm-up"
+                : o.warmupSeconds() == 1 ? ", after the harness's warm-up pushes"
+                : ", after " + o.warmupSeconds() + " passes of the harness's warm-up pushes"));
         lines.add("check: after each run with the webhook, every blob upload and tag update was received");
         lines.add("data: " + Environment.filesystem(scratch));
         lines.add("rounds: " + o.rounds() + ", the launcher started afresh for each, the order alternating; medians"

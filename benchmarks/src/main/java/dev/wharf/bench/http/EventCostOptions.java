@@ -39,7 +39,10 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
               --small-blob-size SIZE  (default 4k)
               --clients N             concurrent clients (default 16)
               --tags N                tags created (default 2000)
-              --warmup N              0 skips the warm-up pushes (default 1: warm-up pushes on)
+              --warmup N              passes of the harness's warm-up pushes before the measured
+                                      ones (each small-blobs/4 blob pushes and as many tag PUTs);
+                                      0 skips them (default 1); about 10 lets the JIT compilers
+                                      finish the push and delivery paths first (steady state)
               --batch N               events per request at most (the webhook's batch setting,
                                       through a configuration file; default 1: --webhook)
               --work-dir DIR          the launcher's data (default /var/tmp)

@@ -40,6 +40,18 @@ class EventCostMainTest {
     }
 
     @Test
+    void shouldTakeWarmUpPassesAndSayHowManyWhenParsing(@TempDir Path dir) {
+        EventCostOptions steady = EventCostOptions.parse("--warmup", "10");
+        assertThat(steady.harness().warmupSeconds()).isEqualTo(10);
+        assertThat(String.join("\n", EventCostMain.header(steady, dir)))
+                .contains("after 10 passes of the harness's warm-up pushes");
+        assertThat(String.join("\n", EventCostMain.header(EventCostOptions.parse(), dir)))
+                .contains("after the harness's warm-up pushes").doesNotContain("passes");
+        assertThat(String.join("\n", EventCostMain.header(EventCostOptions.parse("--warmup", "0"), dir)))
+                .contains("no warm-up");
+    }
+
+    @Test
     void shouldCountSignedEventsAndFailOnABadSignatureWhenReceiving() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             HttpClient client = HttpClient.newHttpClient();
