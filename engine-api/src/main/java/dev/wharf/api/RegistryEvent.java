@@ -69,13 +69,20 @@ public record RegistryEvent(Type type, Origin origin, Optional<RepositoryName> r
          */
         CONTENT_REFUSED;
 
+        /** {@link #cloudEventType()}, computed once: each webhook request and events page names it. */
+        private final String cloudEventType = dotted(name());
+
+        private static String dotted(String name) {
+            String[] parts = name.toLowerCase(java.util.Locale.ROOT).split("_", 2);
+            return "dev.wharf." + parts[0] + "." + parts[1];
+        }
+
         /**
          * The name webhooks and the events endpoint give this kind: {@code dev.wharf.} and the kind in dotted lower
          * case ({@code dev.wharf.manifest.pushed}), the CloudEvents {@code type}.
          */
         public String cloudEventType() {
-            String[] parts = name().toLowerCase(java.util.Locale.ROOT).split("_", 2);
-            return "dev.wharf." + parts[0] + "." + parts[1];
+            return cloudEventType;
         }
     }
 

@@ -9,6 +9,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,12 @@ import java.util.Locale;
  */
 final class WebhookPayloads {
     private static final JsonFactory JSON = new JsonFactory();
+    /** The whole second {@link #iso} formatted last: a sink's events come in runs within one second. */
+    private static volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
+
+    /** A whole second in ISO-8601, without its closing {@code Z}. */
+    private record FormattedSecond(long epochSecond, String text) {
+    }
 
     private WebhookPayloads() {
     }
@@ -40,6 +47,27 @@ final class WebhookPayloads {
      */
     static String hmac(Mac mac, byte[] body) {
         return HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    /**
+     * {@code time.toString()}: ISO-8601 in UTC with as many fraction digits as needed (none, 3, 6 or 9), the date and
+     * time of day formatted once per second instead of for every event (a quarter of the JSON's cost before).
+     */
+    static String iso(Instant time) {
+        FormattedSecond second = lastSecond;
+        if (second.epochSecond() != time.getEpochSecond()) {
+            String whole = Instant.ofEpochSecond(time.getEpochSecond()).toString();
+            second = new FormattedSecond(time.getEpochSecond(), whole.substring(0, whole.length() - 1));
+            lastSecond = second;
+        }
+        int nano = time.getNano();
+        StringBuilder out = new StringBuilder(second.text().length() + 11).append(second.text());
+        if (nano != 0) {
+            int digits = nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+            String value = Integer.toString(digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1_000 : nano);
+            out.append('.').append("0".repeat(digits - value.length())).append(value);
+        }
+        return out.append('Z').toString();
     }
 
     /** A CloudEvents 1.0 event in structured JSON mode. */
@@ -73,7 +101,7 @@ final class WebhookPayloads {
         if (e.repository().isPresent()) {
             g.writeStringField("subject", e.repository().get().value());
         }
-        g.writeStringField("time", e.time().toString());
+        g.writeStringField("time", iso(e.time()));
         g.writeStringField("datacontenttype", "application/json");
         g.writeObjectFieldStart("data");
         writeFacts(g, e);
@@ -124,7 +152,7 @@ final class WebhookPayloads {
     private static void writeDistributionEvent(JsonGenerator g, RegistryEvent e, String source) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", Long.toString(e.sequence()));
-        g.writeStringField("timestamp", e.time().toString());
+        g.writeStringField("timestamp", iso(e.time()));
         g.writeStringField("action", switch (e.type()) {
             case BLOB_UPLOADED, MANIFEST_PUSHED, TAG_UPDATED -> "push";
             case BLOB_MOUNTED -> "mount";
