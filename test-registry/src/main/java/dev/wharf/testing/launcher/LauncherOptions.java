@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param config        the configuration file ({@code --config}), read by {@link #registryOptions()}
  * @param webhooks      {@code --webhook URL}s, each sent every event as CloudEvents
  * @param webhookSecret {@code --webhook-secret FILE}: the key the {@code --webhook}s' requests are signed with
+ * @param webhookBatch  {@code --webhook-batch N}: up to this many events per {@code --webhook} request (1: one
+ *                      CloudEvent per request, structured mode; more: CloudEvents batched mode)
  * @param guardRails    {@code --quota}, {@code --allow-media-type} and {@code --deny-media-type}
  * @param rateLimit     {@code --rate-limit N/s}: the reads, and separately the writes, each client may make
  * @param blobs         {@code --blobs s3://BUCKET/PREFIX} and the {@code --s3-*} flags: blobs in object storage
@@ -44,8 +46,8 @@ import java.util.Optional;
 record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Duration uploadExpiry,
                        Optional<Path> backupTo, boolean help, ServerLimits limits, int inlineBlobBytes,
                        Optional<TlsFiles> tls, LoginFlags login, UpstreamFlags mirror, Optional<Path> config,
-                       java.util.List<URI> webhooks, Optional<Path> webhookSecret, GuardRails guardRails,
-                       Optional<Rate> rateLimit, BlobFlags blobs, Optional<String> metadata) {
+                       java.util.List<URI> webhooks, Optional<Path> webhookSecret, int webhookBatch,
+                       GuardRails guardRails, Optional<Rate> rateLimit, BlobFlags blobs, Optional<String> metadata) {
 
     /**
      * The two files HTTPS is served with, as the flags name them; read only by {@link #registryOptions()}.
@@ -75,6 +77,8 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
     static final int DEFAULT_PORT = 5000;
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("registry-data");
     static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(1);
+    /** The most events {@code --webhook-batch} may put in one request, as {@link dev.wharf.api.Webhook} allows. */
+    static final int MAX_WEBHOOK_BATCH = 1000;
 
     static final String USAGE = """
             Usage: java -jar wharf-registry.jar [options]
@@ -156,6 +160,9 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
               --webhook-secret FILE
                                    sign --webhook requests with HMAC-SHA256 under the key on FILE's
                                    first line (header X-Wharf-Signature: sha256=HEX)
+              --webhook-batch N    send up to N waiting events per --webhook request, as a JSON array
+                                   (CloudEvents batched mode, application/cloudevents-batch+json;
+                                   1 to 1000, default 1: one event per request)
 
             Pull-through mirror (mirrored repositories are read-only; docs/mirror.md):
               --upstream HOST=URL  mirror the registry at URL for source host HOST, as clients name
@@ -239,6 +246,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         Path config = null;
         java.util.List<URI> webhooks = new java.util.ArrayList<>();
         Path webhookSecret = null;
+        int webhookBatch = 1;
         Duration tagRecheck = dev.wharf.api.Upstream.DEFAULT_TAG_RECHECK;
         java.util.List<dev.wharf.api.QuotaRule> quotas = new java.util.ArrayList<>();
         java.util.List<dev.wharf.api.ContentRule> contentRules = new java.util.ArrayList<>();
@@ -330,6 +338,14 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         : valueAfter(args, i++, name)));
                 case "--webhook-secret" -> webhookSecret = file(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
+                case "--webhook-batch" -> {
+                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
+                    webhookBatch = (int) parseCount(name, value, 1);
+                    if (webhookBatch > MAX_WEBHOOK_BATCH) {
+                        throw new IllegalArgumentException(name + " must be 1 to " + MAX_WEBHOOK_BATCH + ", was '"
+                                + value + "'");
+                    }
+                }
                 case "--config" -> config = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 case "--upstream-tag-recheck" -> tagRecheck = parseDuration(name,
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
@@ -412,6 +428,9 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     + ") cannot exceed --max-uploads (" + maxUploads + ")");
         }
         transfers = transfers.withMaxUploads(maxUploads, maxUploadsPerClient);
+        if (webhookBatch != 1 && webhooks.isEmpty()) {
+            throw new IllegalArgumentException("--webhook-batch applies to --webhook URLs, and none was given");
+        }
         return new LauncherOptions(host, port, data.map(LauncherOptions::absolute), uploadExpiry,
                 Optional.ofNullable(backupTo).map(LauncherOptions::absolute), help,
                 new ServerLimits(transfers, maxConnections, maxHeaderBytes), inlineBlobBytes, tls,
@@ -420,7 +439,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 new UpstreamFlags(upstreams, Optional.ofNullable(defaultUpstream), upstreamCredentials, tagRecheck)
                         .validated(config != null),
                 Optional.ofNullable(config).map(LauncherOptions::absolute), webhooks,
-                Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute),
+                Optional.ofNullable(webhookSecret).map(LauncherOptions::absolute), webhookBatch,
                 new GuardRails(quotas, Optional.empty(), contentRules), Optional.ofNullable(rateLimit), blobFlags,
                 Optional.ofNullable(metadata));
     }
@@ -447,11 +466,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
         check.config();
         options = options.withEngine(engine -> mirror.applyTo(engine, file, config));
         java.util.List<dev.wharf.api.Webhook> hooks = new java.util.ArrayList<>(file.webhooks());
-        Optional<String> secret = webhookSecret.map(LauncherOptions::firstLine);
-        for (URI url : webhooks) {
-            dev.wharf.api.Webhook hook = dev.wharf.api.Webhook.to(url);
-            hooks.add(secret.isPresent() ? hook.withSecret(secret.get()) : hook);
-        }
+        hooks.addAll(flagWebhooks());
         check.eventRetention(file.eventRetention().orElse(dev.wharf.api.RegistryBuilder.DEFAULT_EVENT_RETENTION));
         hooks.forEach(check::webhook);
         check.config(); // two webhooks of one name are refused now
@@ -497,6 +512,17 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
             throw new IllegalArgumentException(name + " must be requests per second per client such as 100/s "
                     + "(or per minute, 6000/m), was '" + value + "'");
         }
+    }
+
+    /** The {@code --webhook}s, signed with {@code --webhook-secret}'s key, batched as {@code --webhook-batch} asks. */
+    java.util.List<dev.wharf.api.Webhook> flagWebhooks() {
+        Optional<String> secret = webhookSecret.map(LauncherOptions::firstLine);
+        java.util.List<dev.wharf.api.Webhook> hooks = new java.util.ArrayList<>(webhooks.size());
+        for (URI url : webhooks) {
+            dev.wharf.api.Webhook hook = dev.wharf.api.Webhook.to(url).withBatches(webhookBatch);
+            hooks.add(secret.isPresent() ? hook.withSecret(secret.get()) : hook);
+        }
+        return hooks;
     }
 
     private static URI webhookUrl(String value) {

@@ -337,6 +337,28 @@ class LauncherOptionsTest {
                 "--webhook-secret", empty.toString()).registryOptions()).withMessageContaining("is empty");
         assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--webhook", "http://h/",
                 "--webhook", "http://h/").registryOptions()).withMessageContaining("same name");
+        assertThat(options.flagWebhooks()).extracting(dev.wharf.api.Webhook::batch).containsOnly(1);
+    }
+
+    @Test
+    void shouldBatchTheWebhooksWhenAskedAndRefuseABatchWithoutOne(@TempDir Path dir) throws Exception {
+        Path secret = java.nio.file.Files.writeString(dir.resolve("secret.txt"), "k3y\n");
+        LauncherOptions options = LauncherOptions.parse("--webhook", "http://127.0.0.1:9/a", "--webhook-batch", "100",
+                "--webhook=http://127.0.0.1:9/b", "--webhook-secret", secret.toString());
+        assertThat(options.webhookBatch()).isEqualTo(100);
+        assertThat(options.flagWebhooks()).extracting(dev.wharf.api.Webhook::batch).containsExactly(100, 100);
+        assertThat(options.flagWebhooks()).allSatisfy(hook -> assertThat(hook.secret()).isPresent());
+        assertThat(options.registryOptions()).isNotNull();
+        assertThat(LauncherOptions.parse("--webhook", "http://h/", "--webhook-batch=1000").webhookBatch())
+                .isEqualTo(1000);
+        assertThat(LauncherOptions.USAGE).contains("--webhook-batch N");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--webhook", "http://h/",
+                "--webhook-batch", "1001")).withMessage("--webhook-batch must be 1 to 1000, was '1001'");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--webhook", "http://h/",
+                "--webhook-batch", "0")).withMessageContaining("--webhook-batch must be a whole number of at least 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> LauncherOptions.parse("--webhook-batch", "10"))
+                .withMessageContaining("none was given");
     }
 
     @Test
