@@ -48,6 +48,12 @@ public final class EventDelivery implements AutoCloseable {
      * more latency.
      */
     private static final long GATHER_NANOS = Duration.ofMillis(2).toNanos();
+    /**
+     * {@link #GATHER_NANOS} for a webhook that takes batches, and its pause after a read that did not fill one: under
+     * a stream of changes each read, request and durability wait then serves a fuller batch (at 8,000 events a
+     * second, reading whenever the last request was answered made batches of a dozen), for 20 ms more latency.
+     */
+    private static final long BATCH_GATHER_NANOS = Duration.ofMillis(20).toNanos();
     private static final long CURSOR_EVERY_NANOS = Duration.ofMillis(CURSOR_EVERY_MILLIS).toNanos();
     private static final long MIN_WAIT_NANOS = Duration.ofMillis(1).toNanos();
 
@@ -231,6 +237,9 @@ public final class EventDelivery implements AutoCloseable {
                     }
                     acknowledged = batch.get(batch.size() - 1).sequence();
                     storeCursorIfDue();
+                    if (webhook.batch() > 1 && batch.size() < Math.min(READ_BATCH, webhook.batch()) && !stopped) {
+                        LockSupport.parkNanos(BATCH_GATHER_NANOS); // not a full batch: let the next one fill
+                    }
                 } catch (RuntimeException e) {
                     if (stopped) {
                         return;
@@ -292,7 +301,7 @@ public final class EventDelivery implements AutoCloseable {
                 storeCursor(); // quiet since (or a spurious return from park): store where delivery stands
             }
             if (woke && !stopped) {
-                LockSupport.parkNanos(GATHER_NANOS);
+                LockSupport.parkNanos(webhook.batch() > 1 ? BATCH_GATHER_NANOS : GATHER_NANOS);
             }
         }
 
