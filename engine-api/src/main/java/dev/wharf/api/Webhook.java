@@ -37,6 +37,9 @@ public final class Webhook {
         DISTRIBUTION
     }
 
+    /** The most events {@link #withBatches} puts in one request. */
+    public static final int MAX_BATCH = 1000;
+
     private final String name;
     private final URI url;
     private final Optional<byte[]> secret;
@@ -172,8 +175,8 @@ public final class Webhook {
      * must then take batches; each request's {@code X-Wharf-Event-Id} is its last event's id.
      */
     public Webhook withBatches(int maxEvents) {
-        if (maxEvents < 1 || maxEvents > 1000) {
-            throw new IllegalArgumentException("a webhook batch holds 1 to 1000 events, was " + maxEvents);
+        if (maxEvents < 1 || maxEvents > MAX_BATCH) {
+            throw new IllegalArgumentException("a webhook batch holds 1 to " + MAX_BATCH + " events, was " + maxEvents);
         }
         return new Webhook(name, url, secret, format, types, repositories, timeout, maxEvents);
     }

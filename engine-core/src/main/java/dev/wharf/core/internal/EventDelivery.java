@@ -146,6 +146,8 @@ public final class EventDelivery implements AutoCloseable {
         private final javax.crypto.Mac mac;
         /** The kept-alive client for a direct plain-HTTP receiver; null: HttpURLConnection (HTTPS, a proxy). */
         private final KeptAliveHttpPost direct;
+        /** How long this sink lets events gather before a read: {@link #BATCH_GATHER_NANOS} if it batches. */
+        private final long gatherNanos;
         private volatile String lastError;
         private volatile Instant lastErrorAt;
         volatile Thread thread;
@@ -158,6 +160,7 @@ public final class EventDelivery implements AutoCloseable {
             this.stored = start;
             this.mac = webhook.secret().map(WebhookPayloads::mac).orElse(null);
             this.direct = KeptAliveHttpPost.forUrl(webhook.url(), webhook.timeout()).orElse(null);
+            this.gatherNanos = webhook.batch() > 1 ? BATCH_GATHER_NANOS : GATHER_NANOS;
         }
 
         /**
@@ -238,7 +241,7 @@ public final class EventDelivery implements AutoCloseable {
                     acknowledged = batch.get(batch.size() - 1).sequence();
                     storeCursorIfDue();
                     if (webhook.batch() > 1 && batch.size() < Math.min(READ_BATCH, webhook.batch()) && !stopped) {
-                        LockSupport.parkNanos(BATCH_GATHER_NANOS); // not a full batch: let the next one fill
+                        LockSupport.parkNanos(gatherNanos); // not a full batch: let the next one fill
                     }
                 } catch (RuntimeException e) {
                     if (stopped) {
@@ -301,7 +304,7 @@ public final class EventDelivery implements AutoCloseable {
                 storeCursor(); // quiet since (or a spurious return from park): store where delivery stands
             }
             if (woke && !stopped) {
-                LockSupport.parkNanos(webhook.batch() > 1 ? BATCH_GATHER_NANOS : GATHER_NANOS);
+                LockSupport.parkNanos(gatherNanos);
             }
         }
 

@@ -77,8 +77,6 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
     static final int DEFAULT_PORT = 5000;
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("registry-data");
     static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(1);
-    /** The most events {@code --webhook-batch} may put in one request, as {@link dev.wharf.api.Webhook} allows. */
-    static final int MAX_WEBHOOK_BATCH = 1000;
 
     static final String USAGE = """
             Usage: java -jar wharf-registry.jar [options]
@@ -341,9 +339,9 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 case "--webhook-batch" -> {
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
                     webhookBatch = (int) parseCount(name, value, 1);
-                    if (webhookBatch > MAX_WEBHOOK_BATCH) {
-                        throw new IllegalArgumentException(name + " must be 1 to " + MAX_WEBHOOK_BATCH + ", was '"
-                                + value + "'");
+                    if (webhookBatch > dev.wharf.api.Webhook.MAX_BATCH) {
+                        throw new IllegalArgumentException(name + " must be 1 to " + dev.wharf.api.Webhook.MAX_BATCH
+                                + ", was '" + value + "'");
                     }
                 }
                 case "--config" -> config = file(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
