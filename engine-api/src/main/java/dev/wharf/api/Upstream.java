@@ -40,9 +40,6 @@ public final class Upstream {
     /** Default time to wait for the upstream's answer, and for each read of a body after it. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Pattern HOST = Pattern.compile(
-            "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
-
     private final String host;
     private final URI url;
     private final Optional<String> username;
@@ -86,7 +83,7 @@ public final class Upstream {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(url, "url");
         String h = host.toLowerCase(Locale.ROOT);
-        if (!HOST.matcher(h).matches() || h.length() > 200) {
+        if (!HostPattern.HOST.matcher(h).matches() || h.length() > 200) {
             throw new IllegalArgumentException("upstream host '" + host + "' is not a host name with an optional "
                     + "port (such as docker.io or localhost:5000)");
         }
@@ -279,5 +276,17 @@ public final class Upstream {
     @Override
     public String toString() {
         return "Upstream[" + host + " = " + url + (username.isPresent() ? ", as " + username.get() : "") + "]";
+    }
+
+    /**
+     * The host syntax, compiled on first use: reading {@link #DEFAULT_TAG_RECHECK} (every launcher start does) need
+     * not compile it.
+     */
+    private static final class HostPattern {
+        static final Pattern HOST = Pattern.compile(
+                "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
+
+        private HostPattern() {
+        }
     }
 }

@@ -13,9 +13,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a registry on this machine: {@code java -jar wharf-registry.jar [--port N] [--host H]
@@ -41,6 +44,12 @@ public final class Launcher {
     static final java.util.List<String> EARLY_CLASSES = java.util.List.of(
             "org.eclipse.jetty.http.MimeTypes", "jakarta.servlet.GenericServlet", "org.eclipse.jetty.http.HttpHeader",
             "org.eclipse.jetty.http.PreEncodedHttpField", "org.eclipse.jetty.server.Server");
+    /** Set by the first {@link #warmUp()}: {@code main} starts it early, {@link #start} when called alone. */
+    private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
+    /** Counted down when {@link #start} has returned: from then on the warm-up's JSON part takes no core from it. */
+    private static final CountDownLatch STARTED = new CountDownLatch(1);
+    /** A start that takes longer than this (stores recovering a large log) has the JSON warmed up meanwhile. */
+    private static final Duration JSON_WARM_UP_AT_THE_LATEST = Duration.ofSeconds(2);
     private static final String LOCALE_PROVIDERS = "java.locale.providers";
     /** Jetty logs through SLF4J; slf4j-simple would print every INFO line of a normal start otherwise. */
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -54,6 +63,11 @@ public final class Launcher {
     /** The {@code wharf-registry.jar} command: serves until stopped, or backs up and exits; see {@link Launcher}. */
     public static void main(String[] args) {
         lightLocaleData();
+        if (serves(args)) {
+            // before the arguments are parsed, which takes some 20 ms of a start
+            quietLibraries();
+            warmUp();
+        }
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);
@@ -131,6 +145,8 @@ public final class Launcher {
             err.println(PROGRAM + ": " + e.getMessage());
             err.flush();
             return Optional.empty();
+        } finally {
+            STARTED.countDown();
         }
     }
 
@@ -148,12 +164,17 @@ public final class Launcher {
     }
 
     /**
-     * Jackson writes every answer as JSON, the first {@code GET /v2/} included, and its first use sets up hundreds
-     * of classes and serializers. A thread of its own does that while Jetty starts and the stores open, by writing
-     * an error envelope nobody reads; the first request then finds it done, or waits for what is in progress.
-     * Before that it initialises {@link #EARLY_CLASSES}, which the start thread needs sooner.
+     * Prepares on a thread of its own what requests need and a start would otherwise do on its critical path. First
+     * {@link #EARLY_CLASSES}, which the start thread needs while it builds the server. Then Jackson, which writes
+     * every JSON answer and whose first use sets up hundreds of classes and serializers: the first
+     * {@code GET /v2/} answers constant bytes and does not need it, so it waits until the registry serves (or its
+     * start failed) instead of taking a core from the start, and writes an error envelope nobody reads. A request
+     * that needs JSON sooner finds it done, or waits for what is in progress.
      */
     private static void warmUp() {
+        if (!WARMING_UP.compareAndSet(false, true)) {
+            return;
+        }
         warmUp(() -> {
             for (String type : EARLY_CLASSES) {
                 try {
@@ -162,8 +183,26 @@ public final class Launcher {
                     // initialised where it is used instead
                 }
             }
+            try {
+                STARTED.await(JSON_WARM_UP_AT_THE_LATEST.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
             ErrorEnvelope.forStatus(404, "warming up");
         });
+    }
+
+    /**
+     * Whether {@code args} look like a start of the server rather than {@code --help} or {@code --backup-to}, which
+     * would not use what the warm-up prepares. A guess for speed only: {@link LauncherOptions} decides.
+     */
+    static boolean serves(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h") || arg.startsWith("--backup-to")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

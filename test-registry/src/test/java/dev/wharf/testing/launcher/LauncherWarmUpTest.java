@@ -42,6 +42,16 @@ class LauncherWarmUpTest {
     }
 
     @Test
+    void shouldWarmUpOnlyForAStartOfTheServer() {
+        assertThat(Launcher.serves(new String[0])).isTrue();
+        assertThat(Launcher.serves(new String[] {"--port", "5000", "--data-dir", "/var/lib/wharf"})).isTrue();
+        assertThat(Launcher.serves(new String[] {"--data-dir", "d", "--help"})).isFalse();
+        assertThat(Launcher.serves(new String[] {"-h"})).isFalse();
+        assertThat(Launcher.serves(new String[] {"--data-dir", "d", "--backup-to", "b"})).isFalse();
+        assertThat(Launcher.serves(new String[] {"--data-dir", "d", "--backup-to=b"})).isFalse();
+    }
+
+    @Test
     void shouldEndQuietlyWhenItsWorkFails() throws InterruptedException {
         AtomicReference<Throwable> uncaught = new AtomicReference<>();
         CountDownLatch watched = new CountDownLatch(1);
