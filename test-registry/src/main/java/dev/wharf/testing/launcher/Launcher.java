@@ -44,6 +44,15 @@ public final class Launcher {
     static final java.util.List<String> EARLY_CLASSES = java.util.List.of(
             "org.eclipse.jetty.http.MimeTypes", "jakarta.servlet.GenericServlet", "org.eclipse.jetty.http.HttpHeader",
             "org.eclipse.jetty.http.PreEncodedHttpField", "org.eclipse.jetty.server.Server");
+    /**
+     * Classes whose static initialisers run later in a start, after {@link #EARLY_CLASSES}: while the start thread
+     * starts Jetty (which asks for the time zone's rules and opens a socket) and the first connection and request
+     * arrive. The warm-up thread would otherwise wait idle for the start to end.
+     */
+    static final java.util.List<String> SERVING_CLASSES = java.util.List.of(
+            "java.time.zone.ZoneRulesProvider", "sun.util.calendar.ZoneInfoFile", "java.net.InetAddress",
+            "sun.nio.ch.Net", "jdk.net.ExtendedSocketOptions", "org.eclipse.jetty.http.HttpParser",
+            "org.eclipse.jetty.http.HttpGenerator", "org.eclipse.jetty.server.internal.HttpConnection");
     /** Set by the first {@link #warmUp()}: {@code main} starts it early, {@link #start} when called alone. */
     private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
     /** Counted down when {@link #start} has returned: from then on the warm-up's JSON part takes no core from it. */
@@ -165,7 +174,8 @@ public final class Launcher {
 
     /**
      * Prepares on a thread of its own what requests need and a start would otherwise do on its critical path. First
-     * {@link #EARLY_CLASSES}, which the start thread needs while it builds the server. Then Jackson, which writes
+     * {@link #EARLY_CLASSES}, which the start thread needs while it builds the server, then
+     * {@link #SERVING_CLASSES}, which it and the first request need later. Then Jackson, which writes
      * every JSON answer and whose first use sets up hundreds of classes and serializers: the first
      * {@code GET /v2/} answers constant bytes and does not need it, so it waits until the registry serves (or its
      * start failed) instead of taking a core from the start, and writes an error envelope nobody reads. A request
@@ -176,13 +186,8 @@ public final class Launcher {
             return;
         }
         warmUp(() -> {
-            for (String type : EARLY_CLASSES) {
-                try {
-                    Class.forName(type, true, Launcher.class.getClassLoader());
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // initialised where it is used instead
-                }
-            }
+            initialise(EARLY_CLASSES);
+            initialise(SERVING_CLASSES);
             try {
                 STARTED.await(JSON_WARM_UP_AT_THE_LATEST.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -190,6 +195,17 @@ public final class Launcher {
             }
             ErrorEnvelope.forStatus(404, "warming up");
         });
+    }
+
+    /** Runs the static initialisers of {@code types} that this JVM has; the others are initialised where used. */
+    private static void initialise(java.util.List<String> types) {
+        for (String type : types) {
+            try {
+                Class.forName(type, true, Launcher.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // initialised where it is used instead
+            }
+        }
     }
 
     /**

@@ -23,6 +23,14 @@ class LauncherWarmUpTest {
     }
 
     @Test
+    void shouldNameOnlyClassesThisJvmHas() throws ClassNotFoundException {
+        // The JDK's among them are internal; on this JDK they exist, and a rename would show here first.
+        for (String type : Launcher.SERVING_CLASSES) {
+            assertThat(Class.forName(type, false, Launcher.class.getClassLoader())).as(type).isNotNull();
+        }
+    }
+
+    @Test
     void shouldChooseLightLocaleDataOnlyWhenTheCommandLineDidNot() {
         String before = System.getProperty("java.locale.providers");
         try {
