@@ -372,8 +372,8 @@ public final class TestRegistry implements AutoCloseable {
         threads.setName("wharf-registry");
         threads.setDaemon(true);
         Server server = new Server(threads);
-        // The owner (close(), or the launcher's own hook) decides when to stop, never Jetty's hook. Jetty's default;
-        // setting it anyway would initialise Jetty's shutdown thread, a tenth of the start thread's work.
+        // The owner (close(), or the launcher's own hook) decides when to stop, never Jetty's hook. That is Jetty's
+        // default; setting it anyway would initialise Jetty's shutdown thread on the start thread, for nothing.
         if (server.getStopAtShutdown()) {
             server.setStopAtShutdown(false);
         }
