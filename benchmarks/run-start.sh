@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Measures how long the Wharf launcher and CNCF distribution take from process start to their first HTTP 200 on
 # GET /v2/, on this machine (127.0.0.1 only), and prints the medians and their ratio as a Markdown table, with the
-# CPU each server had used by its first 200 (less noisy than the time on a shared machine); the same table goes
-# to benchmarks/target/start-results.md.
+# CPU each server had used by its first 200 (the work a start does, where the time also shows how it was spread
+# over the cores); the same table goes to benchmarks/target/start-results.md.
 #
 # Each round starts, one after the other, on a fresh data directory and a free port:
 #   Wharf                  java -Xmx128m -Xms32m -XX:+UseSerialGC -XX:SharedArchiveFile=wharf-registry.jsa
