@@ -146,6 +146,8 @@ public final class EventDelivery implements AutoCloseable {
         private final javax.crypto.Mac mac;
         /** The kept-alive client for a direct plain-HTTP receiver; null: HttpURLConnection (HTTPS, a proxy). */
         private final KeptAliveHttpPost direct;
+        /** Whether the webhook takes batches of events per request. */
+        private final boolean batches;
         /** How long this sink lets events gather before a read: {@link #BATCH_GATHER_NANOS} if it batches. */
         private final long gatherNanos;
         private volatile String lastError;
@@ -160,7 +162,8 @@ public final class EventDelivery implements AutoCloseable {
             this.stored = start;
             this.mac = webhook.secret().map(WebhookPayloads::mac).orElse(null);
             this.direct = KeptAliveHttpPost.forUrl(webhook.url(), webhook.timeout()).orElse(null);
-            this.gatherNanos = webhook.batch() > 1 ? BATCH_GATHER_NANOS : GATHER_NANOS;
+            this.batches = webhook.batch() > 1;
+            this.gatherNanos = batches ? BATCH_GATHER_NANOS : GATHER_NANOS;
         }
 
         /**
@@ -240,7 +243,7 @@ public final class EventDelivery implements AutoCloseable {
                     }
                     acknowledged = batch.get(batch.size() - 1).sequence();
                     storeCursorIfDue();
-                    if (webhook.batch() > 1 && batch.size() < Math.min(READ_BATCH, webhook.batch()) && !stopped) {
+                    if (batches && batch.size() < Math.min(READ_BATCH, webhook.batch()) && !stopped) {
                         LockSupport.parkNanos(gatherNanos); // not a full batch: let the next one fill
                     }
                 } catch (RuntimeException e) {
@@ -341,15 +344,14 @@ public final class EventDelivery implements AutoCloseable {
 
         private void post(List<RegistryEvent> events) throws IOException {
             RegistryEvent event = events.get(events.size() - 1);
-            boolean batched = webhook.batch() > 1;
             byte[] body = webhook.format() == Webhook.Format.CLOUDEVENTS
-                    ? batched ? WebhookPayloads.cloudEventBatch(events, source)
+                    ? batches ? WebhookPayloads.cloudEventBatch(events, source)
                             : WebhookPayloads.cloudEvent(event, source)
                     : WebhookPayloads.distributionEnvelope(events, source);
             java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
             headers.put("Content-Type", webhook.format() == Webhook.Format.DISTRIBUTION
                     ? "application/vnd.docker.distribution.events.v1+json"
-                    : batched ? "application/cloudevents-batch+json" : "application/cloudevents+json");
+                    : batches ? "application/cloudevents-batch+json" : "application/cloudevents+json");
             headers.put("X-Wharf-Event-Id", Long.toString(event.sequence()));
             if (mac != null) {
                 headers.put(Webhook.SIGNATURE_HEADER, "sha256=" + WebhookPayloads.hmac(mac, body));
