@@ -72,7 +72,7 @@ public final class Launcher {
     /** The {@code wharf-registry.jar} command: serves until stopped, or backs up and exits; see {@link Launcher}. */
     public static void main(String[] args) {
         lightLocaleData();
-        if (serves(args)) {
+        if (LauncherOptions.mayServe(args)) {
             // before the arguments are parsed, which takes some 20 ms of a start
             quietLibraries();
             warmUp();
@@ -206,19 +206,6 @@ public final class Launcher {
                 // initialised where it is used instead
             }
         }
-    }
-
-    /**
-     * Whether {@code args} look like a start of the server rather than {@code --help} or {@code --backup-to}, which
-     * would not use what the warm-up prepares. A guess for speed only: {@link LauncherOptions} decides.
-     */
-    static boolean serves(String[] args) {
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h") || arg.startsWith("--backup-to")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -78,6 +78,11 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("registry-data");
     static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(1);
 
+    /** Flags that {@link #mayServe} looks for before parsing, as the parser names them. */
+    private static final String HELP = "--help";
+    private static final String HELP_SHORT = "-h";
+    private static final String BACKUP_TO = "--backup-to";
+
     static final String USAGE = """
             Usage: java -jar wharf-registry.jar [options]
 
@@ -214,6 +219,19 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
     }
 
     /**
+     * Whether {@code args} look like a start of the server rather than {@code --help} or {@code --backup-to}: a guess
+     * made before they are parsed (the launcher warms up only for a start); {@link #parse} decides.
+     */
+    static boolean mayServe(String[] args) {
+        for (String arg : args) {
+            if (arg.equals(HELP) || arg.equals(HELP_SHORT) || arg.startsWith(BACKUP_TO)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Parses {@code --name value} and {@code --name=value} forms.
      *
      * @throws IllegalArgumentException with a message for the user when the command line is wrong
@@ -265,7 +283,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                 inlineValue = arg.substring(equals + 1);
             }
             switch (name) {
-                case "--help", "-h" -> help = true;
+                case HELP, HELP_SHORT -> help = true;
                 case "--in-memory" -> inMemory = true;
                 case "--port" -> {
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
@@ -296,7 +314,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
                     uploadExpiry = parseDuration(name, value);
                 }
-                case "--backup-to" -> {
+                case BACKUP_TO -> {
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
                     if (value.isBlank()) {
                         throw new IllegalArgumentException("--backup-to needs a directory");
@@ -380,7 +398,7 @@ record LauncherOptions(String host, int port, Optional<Path> dataDirectory, Dura
                         inlineValue != null ? inlineValue : valueAfter(args, i++, name));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
-            if (inlineValue != null && (name.equals("--help") || name.equals("--in-memory")
+            if (inlineValue != null && (name.equals(HELP) || name.equals("--in-memory")
                     || name.equals("--token-auth") || name.equals("--s3-path-style"))) {
                 throw new IllegalArgumentException(name + " takes no value");
             }

@@ -51,12 +51,12 @@ class LauncherWarmUpTest {
 
     @Test
     void shouldWarmUpOnlyForAStartOfTheServer() {
-        assertThat(Launcher.serves(new String[0])).isTrue();
-        assertThat(Launcher.serves(new String[] {"--port", "5000", "--data-dir", "/var/lib/wharf"})).isTrue();
-        assertThat(Launcher.serves(new String[] {"--data-dir", "d", "--help"})).isFalse();
-        assertThat(Launcher.serves(new String[] {"-h"})).isFalse();
-        assertThat(Launcher.serves(new String[] {"--data-dir", "d", "--backup-to", "b"})).isFalse();
-        assertThat(Launcher.serves(new String[] {"--data-dir", "d", "--backup-to=b"})).isFalse();
+        assertThat(LauncherOptions.mayServe(new String[0])).isTrue();
+        assertThat(LauncherOptions.mayServe(new String[] {"--port", "5000", "--data-dir", "/var/lib/wharf"})).isTrue();
+        assertThat(LauncherOptions.mayServe(new String[] {"--data-dir", "d", "--help"})).isFalse();
+        assertThat(LauncherOptions.mayServe(new String[] {"-h"})).isFalse();
+        assertThat(LauncherOptions.mayServe(new String[] {"--data-dir", "d", "--backup-to", "b"})).isFalse();
+        assertThat(LauncherOptions.mayServe(new String[] {"--data-dir", "d", "--backup-to=b"})).isFalse();
     }
 
     @Test
