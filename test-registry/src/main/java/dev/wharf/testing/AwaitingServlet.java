@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -24,11 +25,17 @@ final class AwaitingServlet extends HttpServlet {
     private static final String NOT_OPENED = "the registry did not start: its stores could not be opened";
 
     private final CompletableFuture<HttpServlet> target = new CompletableFuture<>();
+    private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
 
     /** Initialises {@code servlet} with this servlet's configuration, then lets it serve every request. */
     void serve(HttpServlet servlet) throws ServletException {
         servlet.init(getServletConfig());
         target.complete(servlet);
+    }
+
+    /** Completes when {@link #service} has returned for the first time, whatever the answer was. */
+    CompletionStage<Void> firstAnswer() {
+        return firstAnswer.minimalCompletionStage();
     }
 
     /** The servlet this one waited for will never come: requests are answered 503. */
@@ -38,6 +45,14 @@ final class AwaitingServlet extends HttpServlet {
 
     @Override
     public void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
+        try {
+            serveOrRefuse(request, response);
+        } finally {
+            firstAnswer.complete(null);
+        }
+    }
+
+    private void serveOrRefuse(ServletRequest request, ServletResponse response) throws ServletException, IOException {
         HttpServlet servlet;
         try {
             servlet = target.get();

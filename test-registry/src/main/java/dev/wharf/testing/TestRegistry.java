@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -49,8 +50,8 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>Starting costs a few milliseconds once Jetty's classes are loaded: one connector with one acceptor
- * and one selector, one servlet context without sessions, security or classpath scanning, and the
+ * <p>Starting costs a few milliseconds once Jetty's classes are loaded: one connector whose one selector
+ * also accepts connections, one servlet context without sessions, security or classpath scanning, and the
  * {@link RegistryServlet} at {@code /v2/*}. What Jetty refuses on its own (a malformed request, an ambiguous
  * path, headers too large, a path outside {@code /v2/}) is answered in the registry's JSON error envelope
  * too ({@code EnvelopeErrorHandler}). Each instance owns its engine ({@link #registry()}); nothing is
@@ -69,7 +70,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class TestRegistry implements AutoCloseable {
-    /** Enough for a client pushing layers in parallel plus Jetty's acceptor and selector. */
+    /** Enough for a client pushing layers in parallel plus Jetty's selector. */
     private static final int MAX_THREADS = 64;
     private static final int MIN_THREADS = 2;
     /** Generous, so a large blob that takes a while to verify and publish is not cut off mid-request. */
@@ -86,14 +87,17 @@ public final class TestRegistry implements AutoCloseable {
     private final String host;
     private final int port;
     private final Optional<TlsIdentity> tls;
+    private final CompletionStage<Void> firstAnswer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TestRegistry(Server server, Registry registry, String host, int port, Optional<TlsIdentity> tls) {
+    private TestRegistry(Server server, Registry registry, String host, int port, Optional<TlsIdentity> tls,
+                         CompletionStage<Void> firstAnswer) {
         this.server = server;
         this.registry = registry;
         this.host = host;
         this.port = port;
         this.tls = tls;
+        this.firstAnswer = firstAnswer;
     }
 
     /**
@@ -179,7 +183,7 @@ public final class TestRegistry implements AutoCloseable {
             throw new IllegalStateException("cannot start the registry on " + where, jettyFailure);
         }
         int boundPort = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        return new TestRegistry(server, registry, options.host(), boundPort, tls);
+        return new TestRegistry(server, registry, options.host(), boundPort, tls, servlet.firstAnswer());
     }
 
     /** A daemon thread per start, so that a registry whose stores hang on opening never keeps a JVM alive. */
@@ -284,6 +288,15 @@ public final class TestRegistry implements AutoCloseable {
     /** The TCP port actually bound (the ephemeral one when port 0 was asked for). */
     public int port() {
         return port;
+    }
+
+    /**
+     * Completes once the registry has answered its first request under {@code /v2/}, whatever the request and the
+     * answer were. Clients begin with {@code GET /v2/}, so a process that starts a registry can hold back work of its own
+     * until that answer, as the launcher does with its warm-up, instead of slowing it down.
+     */
+    public CompletionStage<Void> firstAnswer() {
+        return firstAnswer;
     }
 
     /** The engine behind the HTTP API, for arranging or inspecting state with direct Java calls. */
@@ -395,7 +408,11 @@ public final class TestRegistry implements AutoCloseable {
                 new SslConnectionFactory(identity.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
                 new HttpConnectionFactory(http)};
         }).orElseGet(() -> new ConnectionFactory[] {new HttpConnectionFactory(http)});
-        ServerConnector connector = new ServerConnector(server, 1, 1, protocols);
+        // No acceptor thread: the selector accepts too. A connection is accepted when the selector wakes for it
+        // instead of on a thread of its own that must first be started and named, which the first connection
+        // after a start waited for (about 5-10 ms of a launcher's start, in paired starts); the connection limit
+        // below then stops the selector accepting instead of the acceptor.
+        ServerConnector connector = new ServerConnector(server, 0, 1, protocols);
         connector.setHost(options.host());
         connector.setPort(options.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);

@@ -12,8 +12,13 @@ import dev.wharf.spi.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +102,57 @@ class TestRegistryTest {
             assertThat(again.port()).isEqualTo(port);
             assertThat(Http.get(again.baseUri().resolve("/v2/")).statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void shouldCompleteFirstAnswerOnlyWhenARequestUnderV2HasBeenAnswered() throws Exception {
+        try (TestRegistry registry = TestRegistry.start()) {
+            assertThat(Http.get(registry.baseUri().resolve("/outside")).statusCode()).isEqualTo(404);
+            assertThat(registry.firstAnswer().toCompletableFuture()).as("before any request under /v2/").isNotDone();
+
+            assertThat(Http.get(registry.baseUri().resolve("/v2/nothing/here/tags/list")).statusCode()).isEqualTo(404);
+
+            registry.firstAnswer().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Past {@link TestRegistryOptions#withMaxConnections} the registry accepts no more connections: a further client
+     * waits in the kernel's queue, unanswered, and is served once a connection closes.
+     */
+    @Test
+    void shouldServeAWaitingConnectionOnlyWhenOneUnderTheLimitCloses() throws IOException {
+        try (TestRegistry registry = TestRegistry.start(TestRegistryOptions.defaults().withMaxConnections(2));
+             Socket first = connect(registry); Socket second = connect(registry)) {
+            assertThat(ask(first).readLine()).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(ask(second).readLine()).isEqualTo("HTTP/1.1 200 OK");
+
+            try (Socket third = connect(registry)) {
+                BufferedReader thirdAnswers = ask(third);
+                third.setSoTimeout(500);
+                assertThatThrownBy(thirdAnswers::readLine).as("answered beyond the limit")
+                        .isInstanceOf(SocketTimeoutException.class);
+
+                first.close();
+                third.setSoTimeout(20_000);
+                assertThat(thirdAnswers.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            }
+        }
+    }
+
+    /** A connection whose TCP handshake the kernel completes whether or not the registry accepts it yet. */
+    private static Socket connect(TestRegistry registry) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(registry.baseUri().getHost(), registry.port()), 5_000);
+        socket.setSoTimeout(20_000);
+        return socket;
+    }
+
+    /** Sends a kept-alive {@code GET /v2/} and returns the reader of the answers. */
+    private static BufferedReader ask(Socket socket) throws IOException {
+        socket.getOutputStream().write("GET /v2/ HTTP/1.1\r\nHost: registry\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -16,8 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,9 +58,14 @@ public final class Launcher {
             "org.eclipse.jetty.http.HttpGenerator", "org.eclipse.jetty.server.internal.HttpConnection");
     /** Set by the first {@link #warmUp()}: {@code main} starts it early, {@link #start} when called alone. */
     private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
-    /** Counted down when {@link #start} has returned: from then on the warm-up's JSON part takes no core from it. */
+    /** Counted down when {@link #start} has returned, after setting {@link #firstAnswer}. */
     private static final CountDownLatch STARTED = new CountDownLatch(1);
-    /** A start that takes longer than this (stores recovering a large log) has the JSON warmed up meanwhile. */
+    /** What {@link TestRegistry#firstAnswer()} of the registry {@link #start} started says; null until then. */
+    private static volatile CompletionStage<Void> firstAnswer;
+    /**
+     * The JSON warm-up waits at most this long for the first answer: a start that takes longer (stores recovering
+     * a large log), or a registry nobody asks anything soon, has it done meanwhile.
+     */
     private static final Duration JSON_WARM_UP_AT_THE_LATEST = Duration.ofSeconds(2);
     private static final String LOCALE_PROVIDERS = "java.locale.providers";
     /** Jetty logs through SLF4J; slf4j-simple would print every INFO line of a normal start otherwise. */
@@ -149,7 +157,9 @@ public final class Launcher {
             registryOptions = registryOptions.withEngine(engine -> RocksDbLibrary.load(files.get()));
         }
         try {
-            return Optional.of(TestRegistry.start(registryOptions));
+            TestRegistry registry = TestRegistry.start(registryOptions);
+            firstAnswer = registry.firstAnswer();
+            return Optional.of(registry);
         } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
             err.println(PROGRAM + ": " + e.getMessage());
             err.flush();
@@ -176,10 +186,11 @@ public final class Launcher {
      * Prepares on a thread of its own what requests need and a start would otherwise do on its critical path. First
      * {@link #EARLY_CLASSES}, which the start thread needs while it builds the server, then
      * {@link #SERVING_CLASSES}, which it and the first request need later. Then Jackson, which writes
-     * every JSON answer and whose first use sets up hundreds of classes and serializers: the first
-     * {@code GET /v2/} answers constant bytes and does not need it, so it waits until the registry serves (or its
-     * start failed) instead of taking a core from the start, and writes an error envelope nobody reads. A request
-     * that needs JSON sooner finds it done, or waits for what is in progress.
+     * every JSON answer and whose first use sets up hundreds of classes and serializers: a client's first
+     * {@code GET /v2/} answers constant bytes and does not need it, so it waits until the registry has answered its
+     * first request (or its start failed) instead of taking a core from the start and from that answer, and writes
+     * an error envelope nobody reads. A request that needs JSON sooner sets Jackson up itself, or waits for what is
+     * in progress.
      */
     private static void warmUp() {
         if (!WARMING_UP.compareAndSet(false, true)) {
@@ -188,10 +199,15 @@ public final class Launcher {
         warmUp(() -> {
             initialise(EARLY_CLASSES);
             initialise(SERVING_CLASSES);
+            long deadline = System.nanoTime() + JSON_WARM_UP_AT_THE_LATEST.toNanos();
             try {
-                STARTED.await(JSON_WARM_UP_AT_THE_LATEST.toMillis(), TimeUnit.MILLISECONDS);
+                if (STARTED.await(JSON_WARM_UP_AT_THE_LATEST.toNanos(), TimeUnit.NANOSECONDS) && firstAnswer != null) {
+                    firstAnswer.toCompletableFuture().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 return;
+            } catch (TimeoutException | ExecutionException e) {
+                // no answer yet: warm up now
             }
             ErrorEnvelope.forStatus(404, "warming up");
         });
