@@ -291,9 +291,10 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /**
-     * Completes once the registry has answered its first request under {@code /v2/}, whatever the request and the
-     * answer were. Clients begin with {@code GET /v2/}, so a process that starts a registry can hold back work of its own
-     * until that answer, as the launcher does with its warm-up, instead of slowing it down.
+     * Completes once the registry has handled its first request under {@code /v2/}, whatever the request and the
+     * answer were: the answer is written, or, for a body the registry goes on streaming without a thread, under
+     * way. Clients begin with {@code GET /v2/}, so a process that starts a registry can hold back work of its own
+     * until then, as the launcher does with its warm-up, instead of slowing that first answer down.
      */
     public CompletionStage<Void> firstAnswer() {
         return firstAnswer;

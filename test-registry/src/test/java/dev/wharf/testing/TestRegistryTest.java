@@ -150,7 +150,8 @@ class TestRegistryTest {
 
     /** Sends a kept-alive {@code GET /v2/} and returns the reader of the answers. */
     private static BufferedReader ask(Socket socket) throws IOException {
-        socket.getOutputStream().write("GET /v2/ HTTP/1.1\r\nHost: registry\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] request = "GET /v2/ HTTP/1.1\r\nHost: registry\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        socket.getOutputStream().write(request);
         socket.getOutputStream().flush();
         return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
     }
