@@ -48,7 +48,9 @@ final class AwaitingServlet extends HttpServlet {
         try {
             serveOrRefuse(request, response);
         } finally {
-            firstAnswer.complete(null);
+            if (!firstAnswer.isDone()) { // a read on every request after the first, not a compare-and-set
+                firstAnswer.complete(null);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +58,11 @@ public final class Launcher {
             "org.eclipse.jetty.http.HttpGenerator", "org.eclipse.jetty.server.internal.HttpConnection");
     /** Set by the first {@link #warmUp()}: {@code main} starts it early, {@link #start} when called alone. */
     private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
-    /** Counted down when {@link #start} has returned, after setting {@link #firstAnswer}. */
-    private static final CountDownLatch STARTED = new CountDownLatch(1);
-    /** What {@link TestRegistry#firstAnswer()} of the registry {@link #start} started says; null until then. */
-    private static volatile CompletionStage<Void> firstAnswer;
+    /**
+     * Completes when the warm-up may set up Jackson: once the registry {@link #start} started has answered its first
+     * request ({@link TestRegistry#firstAnswer()}), or as soon as the start has failed.
+     */
+    private static final CompletableFuture<Void> JSON_MAY_START = new CompletableFuture<>();
     /**
      * The JSON warm-up waits at most this long for the first answer: a start that takes longer (stores recovering
      * a large log), or a registry nobody asks anything soon, has it done meanwhile.
@@ -158,14 +159,13 @@ public final class Launcher {
         }
         try {
             TestRegistry registry = TestRegistry.start(registryOptions);
-            firstAnswer = registry.firstAnswer();
+            registry.firstAnswer().thenRun(() -> JSON_MAY_START.complete(null));
             return Optional.of(registry);
         } catch (RuntimeException e) { // a taken port, an unwritable or locked data directory, no engine
+            JSON_MAY_START.complete(null);
             err.println(PROGRAM + ": " + e.getMessage());
             err.flush();
             return Optional.empty();
-        } finally {
-            STARTED.countDown();
         }
     }
 
@@ -199,11 +199,8 @@ public final class Launcher {
         warmUp(() -> {
             initialise(EARLY_CLASSES);
             initialise(SERVING_CLASSES);
-            long deadline = System.nanoTime() + JSON_WARM_UP_AT_THE_LATEST.toNanos();
             try {
-                if (STARTED.await(JSON_WARM_UP_AT_THE_LATEST.toNanos(), TimeUnit.NANOSECONDS) && firstAnswer != null) {
-                    firstAnswer.toCompletableFuture().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                }
+                JSON_MAY_START.get(JSON_WARM_UP_AT_THE_LATEST.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (TimeoutException | ExecutionException e) {
