@@ -5,7 +5,8 @@
 # over the cores); the same table goes to benchmarks/target/start-results.md.
 #
 # Each round starts, one after the other, on a fresh data directory and a free port:
-#   Wharf                  java -Xmx128m -Xms32m -XX:+UseSerialGC -XX:SharedArchiveFile=wharf-registry.jsa
+#   Wharf                  java -Xmx128m -Xms32m -XX:+UseSerialGC (and the README's three inlining limits)
+#                               -XX:SharedArchiveFile=wharf-registry.jsa
 #                               -jar wharf-registry.jar --port P --data-dir D      (README's command)
 #   Wharf without archive  the same without -XX:SharedArchiveFile                 (plain java -jar)
 #   distribution           docker-registry serve config.yml                       (the HTTP harness's configuration,
@@ -42,6 +43,8 @@ fi
 jar=benchmarks/target/wharf-benchmarks.jar
 launcher=test-registry/target/wharf-registry.jar
 archive=test-registry/target/wharf-registry.jsa
+# The README's small-server JVM options (HarnessOptions.DEFAULT_WHARF_JAVA_OPTIONS).
+small_server=(-Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6 -XX:FreqInlineSize=50 -XX:InlineSmallCode=500)
 for file in "$jar" "$launcher" "$archive"; do
   if [[ ! -f $file ]]; then
     echo "run-start.sh: $file is missing; build first: mvn -B -q package -DskipTests" >&2
@@ -128,9 +131,9 @@ start_ms() {
   dir=$(mktemp -d "$work/$name-XXXXXX")
   t0=${EPOCHREALTIME/./}
   case $name in
-    wharf) java -Xmx128m -Xms32m -XX:+UseSerialGC -XX:SharedArchiveFile="$archive" \
+    wharf) java "${small_server[@]}" -XX:SharedArchiveFile="$archive" \
              -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
-    plain) java -Xmx128m -Xms32m -XX:+UseSerialGC \
+    plain) java "${small_server[@]}" \
              -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
     distribution) REGISTRY_HTTP_ADDR=127.0.0.1:$port REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=$dir/data \
              docker-registry serve "$work/distribution.yml" >"$dir/log" 2>&1 & ;;

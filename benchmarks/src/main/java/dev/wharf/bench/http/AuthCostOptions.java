@@ -34,7 +34,8 @@ record AuthCostOptions(Path wharfJar, List<String> wharfJavaOptions, List<String
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC
+                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
+                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
               --wharf-arg ARG         launcher flag added after --host/--port/--data-dir and the
                                       login flags, repeatable (not --htpasswd, --token-auth,
                                       --anonymous-pull or --access: the harness sets those)

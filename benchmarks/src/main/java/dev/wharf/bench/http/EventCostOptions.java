@@ -31,7 +31,8 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC
+                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
+                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
               --wharf-arg ARG         launcher flag, repeatable (not --webhook, --webhook-secret
                                       or --config: the harness sets those)
               --rounds N              rounds (default 5)

@@ -31,7 +31,8 @@ public final class MirrorPullMain {
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for both launchers, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC
+                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
+                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
               --rounds N              rounds, each with a new image (default 5)
               --layers N              layers of the image (default 4)
               --layer-mib N           size of each layer in MiB (default 16)

@@ -39,7 +39,8 @@ record ScalingOptions(Path wharfJar, List<String> wharfJavaOptions, List<String>
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for every node, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC
+                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
+                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
               --wharf-arg ARG         launcher flag of every node, repeatable; must include shared
                                       stores, e.g. --metadata=jdbc:postgresql://... --blobs=s3://...
               --nodes N               the most nodes (default 3)

@@ -68,7 +68,8 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC
+                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
+                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
               --wharf-arg ARG         launcher flag added after --host/--port/--data-dir, repeatable
                                       (e.g. --wharf-arg --some-limit=100)
               --distribution PATH     docker-registry binary (default: docker-registry on PATH)

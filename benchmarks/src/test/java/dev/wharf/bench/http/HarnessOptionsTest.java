@@ -39,7 +39,8 @@ class HarnessOptionsTest {
         assertThat(o.pageSize()).isEqualTo(100);
         assertThat(o.rounds()).isEqualTo(3);
         assertThat(o.warmupSeconds()).isEqualTo(10);
-        assertThat(o.wharfJavaOptions()).containsExactly("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC");
+        assertThat(o.wharfJavaOptions()).containsExactly("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC",
+                "-XX:MaxInlineLevel=6", "-XX:FreqInlineSize=50", "-XX:InlineSmallCode=500");
         assertThat(o.targets()).containsExactly("wharf", "distribution");
         assertThat(o.help()).isFalse();
     }

@@ -28,7 +28,8 @@ class SlowClientOptionsTest {
         assertThat(o.probeTimeoutMillis()).isEqualTo(5000);
         assertThat(o.phases()).containsExactly(SlowClientOptions.Phase.DOWNLOADS, SlowClientOptions.Phase.UPLOADS);
         assertThat(o.targets()).containsExactly("wharf", "distribution");
-        assertThat(o.wharfJavaOptions()).containsExactly("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC");
+        assertThat(o.wharfJavaOptions()).containsExactly("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC",
+                "-XX:MaxInlineLevel=6", "-XX:FreqInlineSize=50", "-XX:InlineSmallCode=500");
         assertThat(o.wharfArgs()).isEmpty();
         assertThat(o.distributionEnv()).isEmpty();
         assertThat(o.out()).isEqualTo(Path.of("benchmarks/target/slow-clients.md"));
