@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 /**
  * The event outbox in the {@code events} family: each event written in the batch of the change it reports, keyed
  * by its sequence number (see {@link Database#write(org.rocksdb.WriteBatch, PendingEvents)}), and each sink's
- * cursor in {@code event_cursors}. Trimming is a range delete, one batch.
+ * cursor in {@code event_cursors}. Trimming deletes each trimmed event's key, all in one batch.
  */
 final class RocksDbEventLog implements EventLog {
     /**
