@@ -110,7 +110,7 @@ aws_opts=(-Daws.accessKeyId=wharf-bench -Daws.secretAccessKey=wharf-bench-secret
 node_flags() { # node_flags URL PREFIX
   echo "--metadata=$1 --blobs=s3://wharf/$2 --s3-endpoint=http://127.0.0.1:$s3_port --s3-region=us-east-1 --s3-path-style"
 }
-jvm=(-Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6 -XX:FreqInlineSize=50 -XX:InlineSmallCode=500)
+jvm=("${small_server_jvm[@]}")
 launcher_args() { # launcher_args URL PREFIX: fills the array args with the harness flags that start such a node
   args=()
   for flag in $(node_flags "$1" "$2"); do args+=(--wharf-arg "$flag"); done

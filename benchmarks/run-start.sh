@@ -43,8 +43,6 @@ fi
 jar=benchmarks/target/wharf-benchmarks.jar
 launcher=test-registry/target/wharf-registry.jar
 archive=test-registry/target/wharf-registry.jsa
-# The README's small-server JVM options (HarnessOptions.DEFAULT_WHARF_JAVA_OPTIONS).
-small_server=(-Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6 -XX:FreqInlineSize=50 -XX:InlineSmallCode=500)
 for file in "$jar" "$launcher" "$archive"; do
   if [[ ! -f $file ]]; then
     echo "run-start.sh: $file is missing; build first: mvn -B -q package -DskipTests" >&2
@@ -131,9 +129,9 @@ start_ms() {
   dir=$(mktemp -d "$work/$name-XXXXXX")
   t0=${EPOCHREALTIME/./}
   case $name in
-    wharf) java "${small_server[@]}" -XX:SharedArchiveFile="$archive" \
+    wharf) java "${small_server_jvm[@]}" -XX:SharedArchiveFile="$archive" \
              -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
-    plain) java "${small_server[@]}" \
+    plain) java "${small_server_jvm[@]}" \
              -jar "$launcher" --port "$port" --data-dir "$dir/data" >"$dir/log" 2>&1 & ;;
     distribution) REGISTRY_HTTP_ADDR=127.0.0.1:$port REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=$dir/data \
              docker-registry serve "$work/distribution.yml" >"$dir/log" 2>&1 & ;;

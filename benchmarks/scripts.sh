@@ -1,5 +1,9 @@
 # Shell functions the benchmarks/run-*.sh scripts share; sourced, not run. Messages name the script that sources it.
 
+# The README's small-server JVM options for the launcher, as HarnessOptions.DEFAULT_WHARF_JAVA_OPTIONS lists them
+# for the Java harnesses: for the scripts that start the launcher themselves or pass options of their own.
+small_server_jvm=(-Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6 -XX:FreqInlineSize=50 -XX:InlineSmallCode=500)
+
 # require_built FILE...: exits 2, saying how to build them, when any of the build outputs FILE... is missing.
 require_built() {
   local file

@@ -24,7 +24,7 @@ record AuthCostOptions(Path wharfJar, List<String> wharfJavaOptions, List<String
     /** Launcher flags the harness sets for each login; given again they would change what is measured. */
     static final Set<String> LOGIN_FLAGS = Set.of("--htpasswd", "--token-auth", "--anonymous-pull", "--access");
 
-    static final String USAGE = """
+    static final String USAGE = HarnessOptions.withDefaultJavaOptions("""
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.AuthCostMain [options]
 
             Measures what a login costs the Wharf launcher: manifest GET by tag and blob HEAD on
@@ -34,8 +34,7 @@ record AuthCostOptions(Path wharfJar, List<String> wharfJavaOptions, List<String
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
-                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
+                                      {default launcher JVM options}
               --wharf-arg ARG         launcher flag added after --host/--port/--data-dir and the
                                       login flags, repeatable (not --htpasswd, --token-auth,
                                       --anonymous-pull or --access: the harness sets those)
@@ -49,7 +48,7 @@ record AuthCostOptions(Path wharfJar, List<String> wharfJavaOptions, List<String
               --help
 
             Smoke run, about a minute:  --rounds 1 --seconds 3 --warmup 1
-            """;
+            """);
 
     AuthCostOptions {
         wharfJavaOptions = List.copyOf(wharfJavaOptions);

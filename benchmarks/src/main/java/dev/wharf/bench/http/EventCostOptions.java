@@ -20,7 +20,7 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
     static final Set<String> PASSED_ON = Set.of("--wharf-jar", "--wharf-java-opt", "--wharf-arg", "--rounds",
             "--small-blobs", "--small-blob-size", "--clients", "--tags", "--warmup", "--work-dir", "--out");
 
-    static final String USAGE = """
+    static final String USAGE = HarnessOptions.withDefaultJavaOptions("""
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.EventCostMain [options]
 
             Measures what one healthy webhook costs the pushes it reports: the launcher without a
@@ -31,8 +31,7 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
-                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
+                                      {default launcher JVM options}
               --wharf-arg ARG         launcher flag, repeatable (not --webhook, --webhook-secret
                                       or --config: the harness sets those)
               --rounds N              rounds (default 5)
@@ -49,7 +48,7 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
               --work-dir DIR          the launcher's data (default /var/tmp)
               --out FILE              results file (default benchmarks/target/events-results.md)
               --help
-            """;
+            """);
 
     /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
     static EventCostOptions parse(String... args) {

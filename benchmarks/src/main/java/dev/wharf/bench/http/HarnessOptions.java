@@ -55,13 +55,39 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
     public static final List<String> DEFAULT_WHARF_JAVA_OPTIONS = List.of("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC",
             "-XX:MaxInlineLevel=6", "-XX:FreqInlineSize=50", "-XX:InlineSmallCode=500");
 
+    /** Where a usage text lists {@link #DEFAULT_WHARF_JAVA_OPTIONS}; see {@link #withDefaultJavaOptions}. */
+    private static final String DEFAULT_OPTIONS_MARK = "{default launcher JVM options}";
+
+    /**
+     * {@code usage} with {@link #DEFAULT_WHARF_JAVA_OPTIONS} in place of its mark, wrapped at 90 columns and
+     * continued in the mark's column, so that every harness's {@code --help} lists the defaults as they are.
+     */
+    public static String withDefaultJavaOptions(String usage) {
+        int at = usage.indexOf(DEFAULT_OPTIONS_MARK);
+        int column = at - (usage.lastIndexOf('\n', at) + 1);
+        StringBuilder options = new StringBuilder();
+        int width = column;
+        for (String option : DEFAULT_WHARF_JAVA_OPTIONS) {
+            if (width > column && width + 1 + option.length() > 90) {
+                options.append('\n').append(" ".repeat(column));
+                width = column;
+            } else if (width > column) {
+                options.append(' ');
+                width++;
+            }
+            options.append(option);
+            width += option.length();
+        }
+        return usage.replace(DEFAULT_OPTIONS_MARK, options);
+    }
+
     /** Defaults of the rounds and of the load tests' shape, shared by the harnesses that run the same loads. */
     static final int DEFAULT_ROUNDS = 3;
     static final int DEFAULT_CONNECTIONS = 64;
     static final long DEFAULT_SECONDS = 20;
     static final long DEFAULT_WARMUP_SECONDS = 10;
 
-    static final String USAGE = """
+    static final String USAGE = withDefaultJavaOptions("""
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.HarnessMain [options]
 
             Runs the same verified HTTP workloads against the Wharf launcher and CNCF distribution
@@ -70,8 +96,7 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
-                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
+                                      {default launcher JVM options}
               --wharf-arg ARG         launcher flag added after --host/--port/--data-dir, repeatable
                                       (e.g. --wharf-arg --some-limit=100)
               --distribution PATH     docker-registry binary (default: docker-registry on PATH)
@@ -94,7 +119,7 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
               --work-dir DIR          data of both servers: the disk measured (default /var/tmp)
               --out FILE              results file (default benchmarks/target/http-results.md)
               --help
-            """;
+            """);
 
     /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
     public static HarnessOptions parse(String... args) {

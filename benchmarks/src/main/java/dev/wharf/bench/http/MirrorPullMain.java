@@ -20,7 +20,7 @@ public final class MirrorPullMain {
     static final String REPOSITORY = "bench/image";
     static final String TAG = "v1";
 
-    static final String USAGE = """
+    static final String USAGE = HarnessOptions.withDefaultJavaOptions("""
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.MirrorPullMain [options]
 
             Measures pulls through a Wharf launcher run as a pull-through mirror (--upstream) of
@@ -31,8 +31,7 @@ public final class MirrorPullMain {
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for both launchers, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
-                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
+                                      {default launcher JVM options}
               --rounds N              rounds, each with a new image (default 5)
               --layers N              layers of the image (default 4)
               --layer-mib N           size of each layer in MiB (default 16)
@@ -42,7 +41,7 @@ public final class MirrorPullMain {
               --help
 
             Smoke run, under a minute:  --rounds 1 --layer-mib 1 --warm-pulls 2
-            """;
+            """);
 
     /** The command line. */
     record Options(Path wharfJar, List<String> wharfJavaOptions, int rounds, int layers, int layerMib, int warmPulls,

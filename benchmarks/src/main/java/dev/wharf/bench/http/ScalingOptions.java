@@ -29,7 +29,7 @@ record ScalingOptions(Path wharfJar, List<String> wharfJavaOptions, List<String>
 
     static final int DEFAULT_NODES = 3;
 
-    static final String USAGE = """
+    static final String USAGE = HarnessOptions.withDefaultJavaOptions("""
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.http.ScalingMain [options]
 
             Starts several Wharf launchers over the same shared stores (their flags from --wharf-arg),
@@ -39,8 +39,7 @@ record ScalingOptions(Path wharfJar, List<String> wharfJavaOptions, List<String>
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for every node, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
-                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
+                                      {default launcher JVM options}
               --wharf-arg ARG         launcher flag of every node, repeatable; must include shared
                                       stores, e.g. --metadata=jdbc:postgresql://... --blobs=s3://...
               --nodes N               the most nodes (default 3)
@@ -52,7 +51,7 @@ record ScalingOptions(Path wharfJar, List<String> wharfJavaOptions, List<String>
               --work-dir DIR          the nodes' data directories (default /var/tmp)
               --out FILE              results file (default benchmarks/target/scaling-results.md)
               --help
-            """;
+            """);
 
     ScalingOptions {
         wharfJavaOptions = List.copyOf(wharfJavaOptions);

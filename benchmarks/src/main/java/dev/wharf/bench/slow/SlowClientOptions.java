@@ -58,7 +58,7 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
     /** More connections than this would run out of the 28,000 or so local ports of one address pair. */
     static final int MAX_CONNECTIONS = 20_000;
 
-    static final String USAGE = """
+    static final String USAGE = HarnessOptions.withDefaultJavaOptions("""
             Usage: java -cp wharf-benchmarks.jar dev.wharf.bench.slow.SlowClientMain [options]
 
             Starts the Wharf launcher and CNCF distribution (docker-registry) one after the other on
@@ -68,8 +68,7 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
 
               --wharf-jar PATH        launcher jar (default test-registry/target/wharf-registry.jar)
               --wharf-java-opt OPT    JVM option for the launcher, repeatable; replaces the default
-                                      -Xmx128m -Xms32m -XX:+UseSerialGC -XX:MaxInlineLevel=6
-                                      -XX:FreqInlineSize=50 -XX:InlineSmallCode=500
+                                      {default launcher JVM options}
               --wharf-arg ARG         launcher flag added after --host/--port/--data-dir, repeatable
                                       (e.g. --wharf-arg --some-limit=100)
               --distribution PATH     docker-registry binary (default: docker-registry on PATH)
@@ -94,7 +93,7 @@ public record SlowClientOptions(Path wharfJar, List<String> wharfJavaOptions, Li
 
             Smoke run, about a minute:  --clients 100 --uploads 50 --seconds 10
             Needs an open-file limit above the number of connections (ulimit -n 65536).
-            """;
+            """);
 
     /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
     public static SlowClientOptions parse(String... args) {

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -88,5 +90,33 @@ class HarnessOptionsTest {
         assertThat(HarnessOptions.human(16L << 20)).isEqualTo("16 MiB");
         assertThat(HarnessOptions.human(4096)).isEqualTo("4 KiB");
         assertThat(HarnessOptions.human(1000)).isEqualTo("1000 B");
+    }
+
+    @Test
+    void shouldListTheDefaultJavaOptionsInEveryUsageWrappedInTheMarksColumn() {
+        String usage = HarnessOptions.withDefaultJavaOptions("""
+                  --opt X    replaces the default
+                             {default launcher JVM options}
+                  --next
+                """);
+
+        assertThat(usage).doesNotContain("{default");
+        assertThat(usage.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(90));
+        assertThat(usage.lines().skip(1).takeWhile(line -> !line.contains("--next")))
+                .allSatisfy(line -> assertThat(line).startsWith(" ".repeat(13) + "-"));
+        assertThat(usage.lines().skip(1).takeWhile(line -> !line.contains("--next")).map(String::strip)
+                .flatMap(line -> List.of(line.split(" ")).stream()))
+                .containsExactlyElementsOf(HarnessOptions.DEFAULT_WHARF_JAVA_OPTIONS);
+    }
+
+    /** The shell scripts that start the launcher themselves take the same options from {@code scripts.sh}. */
+    @Test
+    void shouldKeepTheScriptsSmallServerOptionsTheSameAsTheHarnesses() throws IOException {
+        String prefix = "small_server_jvm=(";
+        String line = Files.readAllLines(Path.of("scripts.sh")).stream().filter(l -> l.startsWith(prefix))
+                .findFirst().orElseThrow();
+
+        assertThat(line.substring(prefix.length(), line.length() - 1).split(" "))
+                .containsExactlyElementsOf(HarnessOptions.DEFAULT_WHARF_JAVA_OPTIONS);
     }
 }
