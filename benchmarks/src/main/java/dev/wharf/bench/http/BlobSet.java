@@ -19,6 +19,9 @@ import java.util.List;
 public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig, PatternBlob warmChunked,
                       List<PatternBlob> small, List<PatternBlob> warmSmall, byte[] config, String configDigest) {
     private static final long WARM_SIZE = 64L * 1024 * 1024;
+    /** Seeds of {@link #withSmallOfRound}'s blobs: above those of the measured (10^6 + i) and warm-up (2·10^6 + i) ones. */
+    private static final long ROUND_SEEDS = 1_000_000_000L;
+    private static final long ROUND_SEED_SPAN = 100_000_000L;
 
     public BlobSet {
         small = List.copyOf(small);
@@ -28,6 +31,26 @@ public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig,
     /** The {@code index}-th small blob of {@code size} bytes: the same content in every run and every harness. */
     static PatternBlob smallBlob(long size, int index) {
         return new PatternBlob(size, 1_000_000L + index);
+    }
+
+    /**
+     * This set with {@code count} other small blobs for round {@code round} (1 and up) of a harness that pushes
+     * into the same registry in every round, so that each round uploads blobs the registry has not seen: the same
+     * content for the same round in every run, distinct from every other round's, from the measured blobs of
+     * {@link #prepare} and from the warm-up blobs.
+     */
+    BlobSet withSmallOfRound(int round, int count) {
+        if (round < 1 || count < 2) {
+            throw new IllegalArgumentException("round " + round + " with " + count + " small blobs");
+        }
+        long size = small.get(0).size();
+        List<PatternBlob> other = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            PatternBlob b = new PatternBlob(size, ROUND_SEEDS + (long) round * ROUND_SEED_SPAN + i);
+            b.digest();
+            other.add(b);
+        }
+        return new BlobSet(big, chunked, warmBig, warmChunked, other, warmSmall, config, configDigest);
     }
 
     /** Builds every blob and computes every digest (a few seconds per GiB). */

@@ -28,6 +28,8 @@ public final class EventCostMain {
     static final double GOAL_RATIO = 0.95;
     static final List<Metric> METRICS = List.of(Metric.SMALL_BLOBS, Metric.TAG_CREATE);
     static final String RECEIVER_CPU = "the receiver's threads (in the harness's JVM)";
+    /** {@code --launchers kept}: the warm-up's backlog is delivered once the receiver heard nothing for this long. */
+    static final long QUIET_MILLIS = 1000;
 
     private EventCostMain() {
     }
@@ -52,52 +54,131 @@ public final class EventCostMain {
             BlobSet blobs = BlobSet.prepare(o);
             Results results = new Results();
             Map<String, List<Double>> cpu = new LinkedHashMap<>();
-            for (int round = 1; round <= o.rounds(); round++) {
-                String prefix = "[round " + round + "/" + o.rounds() + "]";
-                for (String label : order(round)) {
-                    List<String> flags = new ArrayList<>(o.wharfArgs());
-                    if (label.equals(WEBHOOK)) {
-                        flags.addAll(webhookFlags(e.batch(), receiver.url(), secret, dir.path()));
-                    }
-                    receiver.reset();
-                    try (ServerProcess server = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), flags,
-                            dir.path())) {
-                        log.println(prefix + " " + label + ": started on port " + server.target().port());
-                        Results own = new Results();
-                        ServerRun run = new ServerRun(o, server, own, blobs, 0, log, prefix + " " + label);
-                        BlobWorkloads blob = new BlobWorkloads(run);
-                        ListingWorkloads listing = new ListingWorkloads(run);
-                        for (int pass = 0; pass < o.warmupSeconds(); pass++) { // --warmup: passes here
-                            blob.warmUp(pass);
-                        }
-                        blob.pushSmallBlobs();
-                        try (RegistryClient c = run.client()) { // the tags' manifest names it
-                            c.pushMonolithic(BlobWorkloads.SMALL, blobs.configDigest(), BodySource.of(blobs.config()));
-                        }
-                        listing.createTags();
-                        for (Metric m : METRICS) {
-                            own.detail(m).ifPresent(d -> results.detail(m, d));
-                            own.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
-                        }
-                        if (label.equals(WEBHOOK)) {
-                            receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
-                                    log, prefix);
-                            cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
-                        } else if (receiver.events() != 0) {
-                            throw new BenchmarkFailure("the receiver heard from a launcher without a webhook");
-                        }
-                        double launcher = ProcessHandle.of(server.pid()).flatMap(h -> h.info().totalCpuDuration())
-                                .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
-                        cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(launcher);
-                        log.printf(Locale.ROOT, "%s %s: the launcher used %.1f s of CPU%n", prefix, label, launcher);
-                        server.requireAlive();
-                    }
-                }
+            if (e.kept()) {
+                runKept(e, dir.path(), receiver, secret, blobs, results, cpu, log);
+            } else {
+                runFresh(e, dir.path(), receiver, secret, blobs, results, cpu, log);
             }
-            Report.publish(render(header(e, dir.path()), results) + renderCpu(cpu), o.out(), out, log,
+            Report.publish(render(header(e, dir.path()), results) + renderCpu(e.kept(), cpu), o.out(), out, log,
                     "wharf-events");
             return 0;
         }
+    }
+
+    /** {@code --launchers fresh}: both launchers started afresh in every round, warmed, measured and stopped. */
+    private static void runFresh(EventCostOptions e, Path dir, WebhookReceiver receiver, Path secret, BlobSet blobs,
+                                 Results results, Map<String, List<Double>> cpu, PrintStream log) {
+        HarnessOptions o = e.harness();
+        for (int round = 1; round <= o.rounds(); round++) {
+            String prefix = "[round " + round + "/" + o.rounds() + "]";
+            for (String label : order(round)) {
+                List<String> flags = new ArrayList<>(o.wharfArgs());
+                if (label.equals(WEBHOOK)) {
+                    flags.addAll(webhookFlags(e.batch(), receiver.url(), secret, dir));
+                }
+                receiver.reset();
+                try (ServerProcess server = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), flags, dir)) {
+                    log.println(prefix + " " + label + ": started on port " + server.target().port());
+                    Results own = new Results();
+                    ServerRun run = new ServerRun(o, server, own, blobs, 0, log, prefix + " " + label);
+                    BlobWorkloads blob = new BlobWorkloads(run);
+                    ListingWorkloads listing = new ListingWorkloads(run);
+                    for (int pass = 0; pass < o.warmupSeconds(); pass++) { // --warmup: passes here
+                        blob.warmUp(pass);
+                    }
+                    blob.pushSmallBlobs();
+                    try (RegistryClient c = run.client()) { // the tags' manifest names it
+                        c.pushMonolithic(BlobWorkloads.SMALL, blobs.configDigest(), BodySource.of(blobs.config()));
+                    }
+                    listing.createTags();
+                    for (Metric m : METRICS) {
+                        own.detail(m).ifPresent(d -> results.detail(m, d));
+                        own.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
+                    }
+                    if (label.equals(WEBHOOK)) {
+                        receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
+                                log, prefix);
+                        cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
+                    } else if (receiver.events() != 0) {
+                        throw new BenchmarkFailure("the receiver heard from a launcher without a webhook");
+                    }
+                    double launcher = cpuSeconds(server);
+                    cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(launcher);
+                    log.printf(Locale.ROOT, "%s %s: the launcher used %.1f s of CPU%n", prefix, label, launcher);
+                    server.requireAlive();
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code --launchers kept}: both launchers started once and warmed with the same passes, then in every round
+     * each in turn pushes that round's new small blobs and creates that round's new tags, and the webhook's
+     * launcher delivers every event of its round before the next push starts. The two values of a round are
+     * measured back to back on warmed processes, so the machine's drift and each start's compilation weigh
+     * less than in {@link #runFresh}. CPU is counted per round: the launcher's from the first push to the last
+     * event received.
+     */
+    private static void runKept(EventCostOptions e, Path dir, WebhookReceiver receiver, Path secret, BlobSet blobs,
+                                Results results, Map<String, List<Double>> cpu, PrintStream log) {
+        HarnessOptions o = e.harness();
+        List<String> hookFlags = new ArrayList<>(o.wharfArgs());
+        hookFlags.addAll(webhookFlags(e.batch(), receiver.url(), secret, dir));
+        try (ServerProcess none = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), o.wharfArgs(), dir);
+             ServerProcess hook = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), hookFlags, dir)) {
+            Map<String, ServerProcess> servers = Map.of(NONE, none, WEBHOOK, hook);
+            for (String label : order(1)) {
+                log.println("[start] " + label + ": started on port " + servers.get(label).target().port());
+            }
+            for (int pass = 0; pass < o.warmupSeconds(); pass++) { // --warmup: passes here
+                for (String label : order(pass + 1)) {
+                    ServerRun run = new ServerRun(o, servers.get(label), new Results(), blobs, 0, log,
+                            "[warm-up " + (pass + 1) + "] " + label);
+                    new BlobWorkloads(run).warmUp(pass);
+                    if (label.equals(WEBHOOK)) {
+                        receiver.awaitQuiet(QUIET_MILLIS);
+                    }
+                }
+            }
+            for (int round = 1; round <= o.rounds(); round++) {
+                String prefix = "[round " + round + "/" + o.rounds() + "]";
+                BlobSet roundBlobs = blobs.withSmallOfRound(round, o.smallBlobs());
+                for (String label : order(round)) {
+                    ServerProcess server = servers.get(label);
+                    receiver.reset();
+                    double cpuBefore = cpuSeconds(server);
+                    Results own = new Results();
+                    ServerRun run = new ServerRun(o, server, own, roundBlobs, 0, log, prefix + " " + label);
+                    new BlobWorkloads(run).pushSmallBlobs();
+                    try (RegistryClient c = run.client()) { // the tags' manifest names it
+                        c.pushMonolithic(BlobWorkloads.SMALL, blobs.configDigest(), BodySource.of(blobs.config()));
+                    }
+                    new ListingWorkloads(run).createTags("r" + round + "-");
+                    for (Metric m : METRICS) {
+                        own.detail(m).ifPresent(d -> results.detail(m, d));
+                        own.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
+                    }
+                    if (label.equals(WEBHOOK)) {
+                        receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
+                                log, prefix);
+                        cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
+                    } else if (receiver.events() != 0) {
+                        throw new BenchmarkFailure("the receiver heard from the launcher without a webhook");
+                    }
+                    double used = cpuSeconds(server) - cpuBefore;
+                    cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(used);
+                    log.printf(Locale.ROOT, "%s %s: the launcher used %.2f s of CPU in this round%n", prefix, label,
+                            used);
+                    server.requireAlive();
+                }
+            }
+        }
+    }
+
+    /** The CPU seconds {@code server}'s process has used so far. */
+    private static double cpuSeconds(ServerProcess server) {
+        return ProcessHandle.of(server.pid()).flatMap(h -> h.info().totalCpuDuration())
+                .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /**
@@ -148,15 +229,46 @@ public final class EventCostMain {
                     .append(" |\n");
         }
         Report.appendRounds(out, results, "launcher", List.of(NONE, WEBHOOK));
+        out.append(roundRatios(results));
         return out.toString();
     }
 
-    /** The CPU seconds each launcher used in a run (start to the last event delivered) and the receiver's. */
-    static String renderCpu(Map<String, List<Double>> cpu) {
+    /**
+     * Each round's ratio, webhook over none, per workload, and their median: the two values of a round were
+     * measured next to each other, so their ratio is spared the drift between rounds.
+     */
+    static String roundRatios(Results results) {
+        StringBuilder out = new StringBuilder();
+        for (Metric m : METRICS) {
+            List<Double> none = results.values(m, NONE);
+            List<Double> hook = results.values(m, WEBHOOK);
+            List<Double> ratios = new ArrayList<>();
+            for (int r = 0; r < Math.min(none.size(), hook.size()); r++) {
+                ratios.add(hook.get(r) / none.get(r));
+            }
+            if (ratios.isEmpty()) {
+                continue;
+            }
+            out.append(out.length() == 0 ? "\nEach round's ratio (one webhook / no webhook):\n\n" : "")
+                    .append("- ").append(m.label()).append(": ")
+                    .append(String.join(", ", ratios.stream().map(v -> Report.num(v) + "×").toList()))
+                    .append("; median ").append(Report.num(Stats.median(ratios))).append("×\n");
+        }
+        return out.toString();
+    }
+
+    /**
+     * The CPU seconds each launcher used and the receiver's: per run (start to the last event delivered) with
+     * {@code --launchers fresh}, per round (first push to the last event delivered) with {@code kept}.
+     */
+    static String renderCpu(boolean kept, Map<String, List<Double>> cpu) {
         if (cpu.isEmpty()) {
             return "";
         }
-        StringBuilder out = new StringBuilder("\nCPU seconds per run, whole run (warm-up, pushes, delivery), medians:\n\n"
+        StringBuilder out = new StringBuilder(kept
+                ? "\nCPU seconds per round (the round's pushes and the delivery of its events), medians:\n\n"
+                + "| process | CPU s | every round |\n|---|---:|---|\n"
+                : "\nCPU seconds per run, whole run (warm-up, pushes, delivery), medians:\n\n"
                 + "| process | CPU s | every run |\n|---|---:|---|\n");
         cpu.forEach((what, values) -> out.append("| ").append(what).append(" | ")
                 .append(Report.num(Stats.median(values))).append(" | ")
@@ -184,8 +296,10 @@ public final class EventCostMain {
                 : ", after " + o.warmupSeconds() + " passes of the harness's warm-up pushes"));
         lines.add("check: after each run with the webhook, every blob upload and tag update was received");
         lines.add("data: " + Environment.filesystem(scratch));
-        lines.add("rounds: " + o.rounds() + ", the launcher started afresh for each, the order alternating; medians"
-                + " over rounds");
+        lines.add("rounds: " + o.rounds() + (e.kept()
+                ? ", both launchers started once and warmed, each round pushing new blobs and tags into each in turn"
+                + " (the order alternating, the webhook's events delivered before the next push); medians over rounds"
+                : ", the launcher started afresh for each, the order alternating; medians over rounds"));
         return lines;
     }
 }

@@ -10,9 +10,17 @@ import java.util.Set;
  * The harness sets the webhook flags itself, so {@code --wharf-arg} may not name one.
  *
  * @param harness the options the workloads read
+ * @param batch   events per webhook request at most
+ * @param kept    start the two launchers once and alternate between them round by round ({@code --launchers kept})
+ *                instead of starting each afresh for every round
  * @param help    print usage and exit
  */
-record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
+record EventCostOptions(HarnessOptions harness, int batch, boolean kept, boolean help) {
+
+    /** {@code --launchers}: one pair started afresh for every round. */
+    static final String FRESH = "fresh";
+    /** {@code --launchers}: one pair started once and kept for every round. */
+    static final String KEPT = "kept";
 
     /** Launcher flags the harness sets for the run with a webhook. */
     static final Set<String> WEBHOOK_FLAGS = Set.of("--webhook", "--webhook-secret", "--config");
@@ -45,6 +53,11 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
                                       finish the push and delivery paths first (steady state)
               --batch N               events per request at most (the webhook's batch setting,
                                       through a configuration file; default 1: --webhook)
+              --launchers MODE        fresh: both launchers started afresh in every round (default);
+                                      kept: both started once and warmed, then every round pushes
+                                      new blobs and tags into each in turn, the webhook's backlog
+                                      delivered before the next push, so each round is a pair
+                                      measured back to back on two warmed launchers
               --work-dir DIR          the launcher's data (default /var/tmp)
               --out FILE              results file (default benchmarks/target/events-results.md)
               --help
@@ -57,10 +70,20 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
                 "benchmarks/target/events-results.md"));
         CommandLine line = CommandLine.of(args);
         int batch = 1;
+        boolean kept = false;
         for (CommandLine.Option option : line.options()) {
             String name = option.name();
             if (name.equals("--batch")) {
                 batch = HarnessOptions.positive(name, option.value());
+                continue;
+            }
+            if (name.equals("--launchers")) {
+                kept = switch (option.value()) {
+                    case FRESH -> false;
+                    case KEPT -> true;
+                    default -> throw new IllegalArgumentException("--launchers " + option.value()
+                            + ": expected " + FRESH + " or " + KEPT);
+                };
                 continue;
             }
             if (!PASSED_ON.contains(name)) {
@@ -72,6 +95,6 @@ record EventCostOptions(HarnessOptions harness, int batch, boolean help) {
             harness.add(name);
             harness.add(option.value());
         }
-        return new EventCostOptions(HarnessOptions.parse(harness.toArray(String[]::new)), batch, line.help());
+        return new EventCostOptions(HarnessOptions.parse(harness.toArray(String[]::new)), batch, kept, line.help());
     }
 }

@@ -59,6 +59,14 @@ final class ListingWorkloads {
     }
 
     void createTags() {
+        createTags("");
+    }
+
+    /**
+     * Tag creation with every tag name starting with {@code prefix}, so that a harness pushing into the same
+     * registry round after round creates new tags in each.
+     */
+    void createTags(String prefix) {
         try (RegistryClient c = run.client()) {
             c.mount(TAGS, BlobWorkloads.SMALL, run.blobs.configDigest());
             c.mount(TAGS, BlobWorkloads.SMALL, run.blobs.small().get(0).digest());
@@ -68,9 +76,9 @@ final class ListingWorkloads {
         String digest = RegistryClient.sha256(manifest);
         long nanos = ParallelRunner.run(run.target, o.clients(), o.tags(), ServerRun.PHASE_DEADLINE_SECONDS,
                 ServerRun.READ_TIMEOUT_MILLIS, (c, i) -> {
-                    String got = c.putManifest(TAGS, tagName(i), MEDIA_TYPE, manifest);
+                    String got = c.putManifest(TAGS, prefix + tagName(i), MEDIA_TYPE, manifest);
                     if (!got.equals(digest)) {
-                        throw new BenchmarkFailure("tag " + tagName(i) + " stored as " + got);
+                        throw new BenchmarkFailure("tag " + prefix + tagName(i) + " stored as " + got);
                     }
                 });
         run.results.detail(Metric.TAG_CREATE, o.tags() + " tags, " + o.clients() + " clients");

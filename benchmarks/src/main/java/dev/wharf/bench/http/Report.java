@@ -64,10 +64,6 @@ public final class Report {
     }
 
     /**
-     * The per-round table: each metric's value for each of {@code targets} (a column headed {@code column}) in
-     * every round, so noise can be judged.
-     */
-    /**
      * {@code items} rotated by one place per round (round 1 as given), so that each goes first in turn and no
      * server or setting is always measured on a machine the one before it warmed or loaded.
      */
@@ -77,6 +73,10 @@ public final class Report {
         return order;
     }
 
+    /**
+     * The per-round table: each metric's value for each of {@code targets} (a column headed {@code column}) in
+     * every round, so noise can be judged.
+     */
     static void appendRounds(StringBuilder out, Results results, String column, List<String> targets) {
         int rounds = results.rounds();
         if (rounds > 0) {

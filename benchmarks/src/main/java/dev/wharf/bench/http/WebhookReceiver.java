@@ -43,6 +43,8 @@ final class WebhookReceiver implements AutoCloseable {
     private final Map<String, String> heard = new ConcurrentHashMap<>();
     private final Set<String> errors = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
+    /** {@link System#nanoTime()} of the last request received. */
+    private final AtomicLong lastRequest = new AtomicLong(System.nanoTime());
     /** One keyed HMAC per receiving thread, as a receiver that verifies many requests would keep. */
     private final ThreadLocal<Mac> mac;
     /** CPU nanoseconds of connection threads that ended since the last reset, and of live ones at reset. */
@@ -182,6 +184,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     private void accept(byte[] body, String signature) {
         requests.incrementAndGet();
+        lastRequest.set(System.nanoTime());
         String expected = "sha256=" + HexFormat.of().formatHex(mac.get().doFinal(body));
         if (!expected.equals(signature)) {
             errors.add("a request with signature " + signature + ", expected " + expected);
@@ -238,6 +241,31 @@ final class WebhookReceiver implements AutoCloseable {
         }
         throw new BenchmarkFailure("the webhook reported " + uploads + " of " + blobs + " blob uploads and "
                 + updates + " of " + tags + " tag updates within " + DELIVERY_DEADLINE_SECONDS + " s");
+    }
+
+    /**
+     * Waits until no request has come for {@code quietMillis}: the end of a backlog whose size is not known (the
+     * warm-up's events). Fails on a bad signature, or when requests keep coming past the delivery deadline.
+     */
+    void awaitQuiet(long quietMillis) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DELIVERY_DEADLINE_SECONDS);
+        while (System.nanoTime() - lastRequest.get() < TimeUnit.MILLISECONDS.toNanos(quietMillis)) {
+            if (!errors.isEmpty()) {
+                throw new BenchmarkFailure("webhook receiver: " + errors.iterator().next());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new BenchmarkFailure("the webhook did not go quiet within " + DELIVERY_DEADLINE_SECONDS + " s");
+            }
+            try {
+                Thread.sleep(Math.max(1, quietMillis / 10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkFailure("interrupted waiting for the webhook");
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new BenchmarkFailure("webhook receiver: " + errors.iterator().next());
+        }
     }
 
     static String hmac(byte[] key, byte[] body) {

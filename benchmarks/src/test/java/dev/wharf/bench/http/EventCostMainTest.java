@@ -107,6 +107,71 @@ class EventCostMainTest {
     }
 
     @Test
+    void shouldKeepTheLaunchersOnlyWhenAskedWhenParsing(@TempDir Path dir) {
+        assertThat(EventCostOptions.parse().kept()).isFalse();
+        assertThat(EventCostOptions.parse("--launchers", "fresh").kept()).isFalse();
+        EventCostOptions kept = EventCostOptions.parse("--launchers", "kept");
+        assertThat(kept.kept()).isTrue();
+        assertThat(String.join("\n", EventCostMain.header(kept, dir))).contains("both launchers started once");
+        assertThat(String.join("\n", EventCostMain.header(EventCostOptions.parse(), dir))).contains("started afresh");
+        assertThatThrownBy(() -> EventCostOptions.parse("--launchers", "shared"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected fresh or kept");
+        assertThat(EventCostOptions.USAGE).contains("--launchers MODE");
+    }
+
+    @Test
+    void shouldGiveEveryRoundNewSmallBlobsOfTheSameSize() {
+        BlobSet set = BlobSet.prepare(HarnessOptions.parse("--blob-size", "1m", "--chunk-size", "256k", "--small-blobs", "3",
+                "--small-blob-size", "4k"));
+        BlobSet first = set.withSmallOfRound(1, 3);
+        BlobSet again = set.withSmallOfRound(1, 3);
+        BlobSet second = set.withSmallOfRound(2, 3);
+        java.util.Set<String> digests = new java.util.HashSet<>();
+        for (BlobSet s : List.of(set, first, second)) {
+            s.small().forEach(b -> digests.add(b.digest()));
+            s.warmSmall().forEach(b -> digests.add(b.digest()));
+            assertThat(s.small()).hasSize(3).allSatisfy(b -> assertThat(b.size()).isEqualTo(4096));
+        }
+        assertThat(digests).hasSize(3 + 3 + 3 + 2); // the warm-up blobs are shared, every other one is new
+        assertThat(again.small().get(2).digest()).isEqualTo(first.small().get(2).digest());
+        assertThat(first.configDigest()).isEqualTo(set.configDigest());
+        assertThatThrownBy(() -> set.withSmallOfRound(0, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldPairEachRoundsValuesWhenRendering() {
+        Results results = new Results();
+        List<Double> none = List.of(1000.0, 2000.0, 1500.0);
+        List<Double> hook = List.of(900.0, 2000.0, 1470.0);
+        for (int r = 0; r < 3; r++) {
+            results.add(Metric.TAG_CREATE, EventCostMain.NONE, none.get(r));
+            results.add(Metric.TAG_CREATE, EventCostMain.WEBHOOK, hook.get(r));
+        }
+        // The ratio of the medians is 0.980×; the rounds' ratios are 0.900, 1.00 and 0.980, median 0.980.
+        assertThat(EventCostMain.roundRatios(results)).contains("0.900×, 1.00×, 0.980×; median 0.980×")
+                .doesNotContain(Metric.SMALL_BLOBS.label());
+        assertThat(EventCostMain.render(List.of("date: today"), results)).contains("Each round's ratio");
+    }
+
+    @Test
+    void shouldWaitUntilTheReceiverIsQuiet() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            byte[] body = "{\"id\":\"1\",\"type\":\"dev.wharf.tag.updated\"}".getBytes(StandardCharsets.UTF_8);
+            HttpClient client = HttpClient.newHttpClient();
+            client.send(HttpRequest.newBuilder(URI.create(receiver.url()))
+                    .header("X-Wharf-Signature", "sha256=" + WebhookReceiver.hmac(receiver.key, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+            long start = System.nanoTime();
+            receiver.awaitQuiet(300);
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(200_000_000L); // quiet measured from the request
+            client.send(HttpRequest.newBuilder(URI.create(receiver.url())).header("X-Wharf-Signature", "sha256=00")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+            assertThatThrownBy(() -> receiver.awaitQuiet(50)).isInstanceOf(BenchmarkFailure.class)
+                    .hasMessageContaining("signature");
+        }
+    }
+
+    @Test
     void shouldReportTheRatioAgainstTheGoalWhenRendering() {
         Results results = new Results();
         for (double v : List.of(1000.0, 900.0, 1100.0)) {
