@@ -231,6 +231,18 @@ public final class RecordCodec {
         });
     }
 
+    /**
+     * {@code e} as {@link #event(byte[], long)} reads it back after {@link #event(RegistryEvent)} wrote it, without
+     * the bytes: its time to the millisecond, its caller by principal name, numbered {@code sequence}. For a store
+     * that keeps recent events in memory beside its log and must answer a reader with what the log holds.
+     */
+    public static RegistryEvent asRecorded(RegistryEvent e, long sequence) {
+        Caller caller = e.caller().principal().map(java.security.Principal::getName)
+                .<Caller>map(name -> Caller.of(new NamedPrincipal(name))).orElse(Caller.anonymous());
+        return new RegistryEvent(e.type(), e.origin(), e.repository(), e.digest(), e.tag(), e.mediaType(),
+                e.artifactType(), e.size(), caller, Instant.ofEpochMilli(e.time().toEpochMilli()), sequence);
+    }
+
     /** The principal of an event read back from the outbox: its name is what was kept. */
     public record NamedPrincipal(String getName) implements java.security.Principal {
     }

@@ -1,17 +1,22 @@
 package dev.wharf.spi;
 
+import dev.wharf.api.Caller;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.api.Manifest;
 import dev.wharf.api.MediaTypes;
+import dev.wharf.api.RegistryEvent;
 import dev.wharf.api.RepositoryName;
 import dev.wharf.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +28,32 @@ class RecordCodecTest {
             Set.of(DigestAlgorithm.SHA256.digest(new byte[] {1})), Set.of(), Optional.empty(),
             Optional.of("application/vnd.example"), Map.of("k", "v"), Instant.ofEpochMilli(1_700_000_000_123L),
             BYTES.length + 4_000_000_000L);
+
+    @Test
+    void anEventAsRecordedIsTheEventReadBackFromTheLog() {
+        Principal named = () -> "ci-bot";
+        Principal nameless = () -> null;
+        Instant nanos = Instant.ofEpochSecond(1_700_000_000L, 123_456_789);
+        Instant before1970 = Instant.ofEpochSecond(-1, 999_999_999);
+        var repo = Optional.of(RepositoryName.of("team/app"));
+        var digest = Optional.of(DigestAlgorithm.SHA256.digest(BYTES));
+        List<RegistryEvent> events = List.of(
+                new RegistryEvent(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.CLIENT, repo, digest,
+                        Optional.of(Tag.of("v1")), Optional.of(MediaTypes.OCI_MANIFEST),
+                        Optional.of("application/vnd.example"), OptionalLong.of(42), Caller.of(named), nanos),
+                new RegistryEvent(RegistryEvent.Type.TAG_DELETED, RegistryEvent.Origin.MIRROR, repo, Optional.empty(),
+                        Optional.of(Tag.of("old")), Optional.empty(), Optional.empty(), OptionalLong.empty(),
+                        Caller.of(nameless), before1970),
+                new RegistryEvent(RegistryEvent.Type.BLOB_COLLECTED, RegistryEvent.Origin.GARBAGE_COLLECTION,
+                        Optional.empty(), digest, Optional.empty(), Optional.empty(), Optional.empty(),
+                        OptionalLong.of(0), Caller.anonymous(), Instant.EPOCH));
+        for (RegistryEvent e : events) {
+            RegistryEvent read = RecordCodec.event(RecordCodec.event(e), 77);
+            assertThat(RecordCodec.asRecorded(e, 77)).isEqualTo(read);
+        }
+        assertThat(RecordCodec.asRecorded(events.get(0), 77).time()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
+        assertThat(RecordCodec.asRecorded(events.get(0), 77)).isNotEqualTo(events.get(0).withSequence(77));
+    }
 
     @Test
     void aManifestRecordRoundTripsWithItsContentSize() {

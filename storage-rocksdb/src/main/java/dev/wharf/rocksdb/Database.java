@@ -283,12 +283,51 @@ final class Database implements AutoCloseable {
                 number++;
             }
             write(batch);
+            for (RegistryEvent event : recorded) { // before the numbers leave flight: readers may then see them
+                recentEvents.set(recentSlot(event.sequence()), RecordCodec.asRecorded(event, event.sequence()));
+            }
         } finally {
             synchronized (eventOrder) {
                 inFlight.remove(first);
             }
         }
         pending.recorded(recorded);
+    }
+
+    /**
+     * The events numbered {@code from} to {@code to} as the outbox holds them, from memory: the latest
+     * {@value #RECENT_EVENTS} written by this process are kept there, so that a sink keeping up with the writers
+     * reads no RocksDB. Empty when one of them is not there (written before this process opened the database,
+     * overwritten by a later one, trimmed, or a number a failed write gave up); the caller then reads the log.
+     * Read only numbers up to {@link #visibleEvents()}.
+     */
+    Optional<List<RegistryEvent>> recentEvents(long from, long to) {
+        if (to - from + 1 > RECENT_EVENTS) {
+            return Optional.empty();
+        }
+        List<RegistryEvent> out = new ArrayList<>((int) Math.max(0, to - from + 1));
+        for (long sequence = from; sequence <= to; sequence++) {
+            RegistryEvent event = recentEvents.get(recentSlot(sequence));
+            if (event == null || event.sequence() != sequence) {
+                return Optional.empty();
+            }
+            out.add(event);
+        }
+        return Optional.of(out);
+    }
+
+    /** Drops the events numbered up to {@code through} from memory, as they leave the log. */
+    void forgetRecentEvents(long through) {
+        for (int slot = 0; slot < RECENT_EVENTS; slot++) {
+            RegistryEvent event = recentEvents.get(slot);
+            if (event != null && event.sequence() <= through) {
+                recentEvents.compareAndSet(slot, event, null); // a later event written there meanwhile stays
+            }
+        }
+    }
+
+    private static int recentSlot(long sequence) {
+        return (int) (sequence & (RECENT_EVENTS - 1));
     }
 
     /** The highest event number a reader may see: every number up to it is written or given up. */
@@ -323,6 +362,11 @@ final class Database implements AutoCloseable {
     private long lastEvent = -1;
     /** The first number of each event-bearing batch being written. Guarded by {@link #eventOrder}. */
     private final java.util.TreeSet<Long> inFlight = new java.util.TreeSet<>();
+    /** How many of the latest events {@link #recentEvents} keeps: a power of two. */
+    static final int RECENT_EVENTS = 4096;
+    /** The latest events written, each at its number modulo {@link #RECENT_EVENTS}. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<RegistryEvent> recentEvents =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(RECENT_EVENTS);
 
     /**
      * Returns once everything written so far is durable, whichever thread wrote it, through the group commit: a

@@ -15,7 +15,9 @@ import java.util.OptionalLong;
 /**
  * The event outbox in the {@code events} family: each event written in the batch of the change it reports, keyed
  * by its sequence number (see {@link Database#write(org.rocksdb.WriteBatch, PendingEvents)}), and each sink's
- * cursor in {@code event_cursors}. Trimming deletes each trimmed event's key, all in one batch.
+ * cursor in {@code event_cursors}. Trimming deletes each trimmed event's key, all in one batch. A reader that keeps
+ * up with the writers is answered from the latest events in memory ({@link Database#recentEvents}), as the log
+ * holds them; one further behind reads the log.
  */
 final class RocksDbEventLog implements EventLog {
     /**
@@ -56,6 +58,14 @@ final class RocksDbEventLog implements EventLog {
     public List<RegistryEvent> events(long after, int limit) {
         return database.guarded(() -> {
             long visible = database.visibleEvents();
+            if (after >= visible || limit <= 0) {
+                return List.<RegistryEvent>of();
+            }
+            long last = visible - after <= limit ? visible : after + limit;
+            Optional<List<RegistryEvent>> recent = database.recentEvents(after + 1, last);
+            if (recent.isPresent()) {
+                return recent.get();
+            }
             List<RegistryEvent> out = new ArrayList<>(Math.min(limit, 1024));
             try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
                 for (it.seek(KeySchema.EVENTS.key(Root.ROOT, after + 1)); it.isValid() && out.size() < limit; it.next()) {
@@ -116,6 +126,7 @@ final class RocksDbEventLog implements EventLog {
                 batch.put(KeySchema.SETTINGS, Root.ROOT, KeySchema.LAST_EVENT_KEY, Long.toString(last));
                 batch.commit();
             }
+            database.forgetRecentEvents(through);
             return (long) gone.size();
         });
     }

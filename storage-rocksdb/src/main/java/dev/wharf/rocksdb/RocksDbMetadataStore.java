@@ -112,6 +112,11 @@ public final class RocksDbMetadataStore implements MetadataStore {
         database.syncEverythingPatiently(patienceNanos);
     }
 
+    /** Whether the events numbered {@code from} to {@code to} are read from memory rather than the log (for tests). */
+    boolean eventsInMemory(long from, long to) {
+        return database.recentEvents(from, to).isPresent();
+    }
+
     /** How many times the WAL was synced (needs {@link RocksDbOptions#withStatistics}). */
     long walSyncs() {
         return database.ticker(TickerType.WAL_FILE_SYNCED);

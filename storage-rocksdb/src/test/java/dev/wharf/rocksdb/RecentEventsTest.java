@@ -1,0 +1,89 @@
+package dev.wharf.rocksdb;
+
+import dev.wharf.api.Caller;
+import dev.wharf.api.DigestAlgorithm;
+import dev.wharf.api.RegistryEvent;
+import dev.wharf.api.RepositoryName;
+import dev.wharf.api.Tag;
+import dev.wharf.spi.EventLog;
+import dev.wharf.spi.PendingEvents;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The latest events are read from memory, exactly as the log holds them, and never once trimmed. */
+class RecentEventsTest {
+    @TempDir
+    Path dir;
+
+    /** {@code n} tag updates by a named caller, their times with nanoseconds (the log keeps milliseconds). */
+    private static PendingEvents updates(int first, int n) {
+        Principal ci = () -> "ci";
+        List<RegistryEvent> events = new ArrayList<>();
+        for (int i = first; i < first + n; i++) {
+            events.add(new RegistryEvent(RegistryEvent.Type.TAG_UPDATED, RegistryEvent.Origin.CLIENT,
+                    Optional.of(RepositoryName.of("team/app" + i % 3)),
+                    Optional.of(DigestAlgorithm.SHA256.digest(("m" + i).getBytes(StandardCharsets.UTF_8))),
+                    Optional.of(Tag.of("t" + i)), Optional.of("application/vnd.oci.image.manifest.v1+json"),
+                    Optional.empty(), OptionalLong.of(i), Caller.of(ci),
+                    Instant.ofEpochSecond(1_700_000_000L + i, 123_456_789)));
+        }
+        return PendingEvents.of(events);
+    }
+
+    @Test
+    void shouldReadTheLatestEventsFromMemoryAsTheLogHoldsThem() {
+        int total = Database.RECENT_EVENTS + 904;
+        List<RegistryEvent> all;
+        List<RegistryEvent> latest;
+        long start;
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
+            EventLog log = store.eventLog().orElseThrow();
+            start = log.lastSequence();
+            for (int i = 0; i < total; i += 50) {
+                log.appendEvents(updates(i, 50));
+            }
+            assertThat(log.lastSequence()).isEqualTo(start + total);
+            assertThat(store.eventsInMemory(start + total - 99, start + total)).isTrue();
+            assertThat(store.eventsInMemory(start + 1, start + 100)).isFalse(); // overwritten by later ones
+            latest = log.events(start + total - 100, 100);
+            all = log.events(start, total + 10);
+            assertThat(all).hasSize(total);
+            assertThat(latest).isEqualTo(all.subList(total - 100, total));
+            assertThat(latest.get(99).time()).isEqualTo(Instant.ofEpochMilli((1_700_000_000L + total - 1) * 1000 + 123));
+            assertThat(log.events(start + total, 10)).isEmpty();
+        }
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
+            EventLog log = store.eventLog().orElseThrow();
+            assertThat(store.eventsInMemory(start + total - 99, start + total)).isFalse(); // read from the log now
+            assertThat(log.events(start + total - 100, 100)).isEqualTo(latest);
+            assertThat(log.events(start, total + 10)).isEqualTo(all);
+        }
+    }
+
+    @Test
+    void shouldNotReadTrimmedEventsFromMemory() {
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
+            EventLog log = store.eventLog().orElseThrow();
+            long start = log.lastSequence();
+            log.appendEvents(updates(0, 10));
+            assertThat(store.eventsInMemory(start + 1, start + 10)).isTrue();
+            assertThat(log.trimEvents(start + 5)).isEqualTo(5);
+            assertThat(log.events(start, 100)).extracting(RegistryEvent::sequence)
+                    .containsExactly(start + 6, start + 7, start + 8, start + 9, start + 10);
+            assertThat(store.eventsInMemory(start + 6, start + 10)).isTrue();
+            assertThat(log.events(start + 7, 2)).extracting(RegistryEvent::sequence)
+                    .containsExactly(start + 8, start + 9);
+        }
+    }
+}
