@@ -1,25 +1,19 @@
 package dev.wharf.core.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.wharf.api.RegistryEvent;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What a webhook request carries ({@link EventDelivery}): events as CloudEvents 1.0 (structured or batched JSON
  * mode) or in CNCF distribution's notification envelope, and the body's HMAC-SHA256 signature.
  */
 final class WebhookPayloads {
-    private static final JsonFactory JSON = new JsonFactory();
     /** The whole second {@link #iso} formatted last: a sink's events come in runs within one second. */
     private static volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
 
@@ -71,122 +65,136 @@ final class WebhookPayloads {
     }
 
     /** A CloudEvents 1.0 event in structured JSON mode. */
-    static byte[] cloudEvent(RegistryEvent e, String source) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            writeCloudEvent(g, e, source);
-        }
-        return bytes.toByteArray();
+    static byte[] cloudEvent(RegistryEvent e, String source) {
+        JsonBytes json = new JsonBytes(512);
+        writeCloudEvent(json, e, source);
+        return json.toByteArray();
     }
 
     /** CloudEvents in batched mode: a JSON array of structured events. */
-    static byte[] cloudEventBatch(List<RegistryEvent> events, String source) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * events.size());
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartArray();
-            for (RegistryEvent e : events) {
-                writeCloudEvent(g, e, source);
-            }
-            g.writeEndArray();
+    static byte[] cloudEventBatch(List<RegistryEvent> events, String source) {
+        JsonBytes json = new JsonBytes(512 * events.size() + 2);
+        json.beginArray();
+        for (RegistryEvent e : events) {
+            writeCloudEvent(json, e, source);
         }
-        return bytes.toByteArray();
+        return json.endArray().toByteArray();
     }
 
-    private static void writeCloudEvent(JsonGenerator g, RegistryEvent e, String source) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("specversion", "1.0");
-        g.writeStringField("id", Long.toString(e.sequence()));
-        g.writeStringField("source", source);
-        g.writeStringField("type", e.type().cloudEventType());
+    private static final byte[] SPECVERSION = JsonBytes.name("specversion");
+    private static final byte[] ID = JsonBytes.name("id");
+    private static final byte[] SOURCE = JsonBytes.name("source");
+    private static final byte[] TYPE = JsonBytes.name("type");
+    private static final byte[] SUBJECT = JsonBytes.name("subject");
+    private static final byte[] TIME = JsonBytes.name("time");
+    private static final byte[] DATACONTENTTYPE = JsonBytes.name("datacontenttype");
+    private static final byte[] DATA = JsonBytes.name("data");
+    private static final byte[] REPOSITORY = JsonBytes.name("repository");
+    private static final byte[] DIGEST = JsonBytes.name("digest");
+    private static final byte[] TAG = JsonBytes.name("tag");
+    private static final byte[] MEDIA_TYPE = JsonBytes.name("mediaType");
+    private static final byte[] ARTIFACT_TYPE = JsonBytes.name("artifactType");
+    private static final byte[] SIZE = JsonBytes.name("size");
+    private static final byte[] ORIGIN = JsonBytes.name("origin");
+    private static final byte[] ACTOR = JsonBytes.name("actor");
+    private static final byte[] EVENTS = JsonBytes.name("events");
+    private static final byte[] TIMESTAMP = JsonBytes.name("timestamp");
+    private static final byte[] ACTION = JsonBytes.name("action");
+    private static final byte[] TARGET = JsonBytes.name("target");
+    private static final byte[] NAME = JsonBytes.name("name");
+    private static final byte[] ADDR = JsonBytes.name("addr");
+    private static final byte[] WHARF_TYPE = JsonBytes.name("wharfType");
+
+    private static void writeCloudEvent(JsonBytes json, RegistryEvent e, String source) {
+        json.beginObject()
+                .field(SPECVERSION, "1.0")
+                .fieldQuotedNumber(ID, e.sequence())
+                .field(SOURCE, source)
+                .field(TYPE, e.type().cloudEventType());
         if (e.repository().isPresent()) {
-            g.writeStringField("subject", e.repository().get().value());
+            json.field(SUBJECT, e.repository().get().value());
         }
-        g.writeStringField("time", iso(e.time()));
-        g.writeStringField("datacontenttype", "application/json");
-        g.writeObjectFieldStart("data");
-        writeFacts(g, e);
-        g.writeEndObject();
-        g.writeEndObject();
+        json.field(TIME, iso(e.time()))
+                .field(DATACONTENTTYPE, "application/json")
+                .field(DATA).beginObject();
+        writeFacts(json, e);
+        json.endObject().endObject();
     }
 
-    private static void writeFacts(JsonGenerator g, RegistryEvent e) throws IOException {
+    private static void writeFacts(JsonBytes json, RegistryEvent e) {
         if (e.repository().isPresent()) {
-            g.writeStringField("repository", e.repository().get().value());
+            json.field(REPOSITORY, e.repository().get().value());
         }
         if (e.digest().isPresent()) {
-            g.writeStringField("digest", e.digest().get().toString());
+            json.field(DIGEST, e.digest().get().toString());
         }
         if (e.tag().isPresent()) {
-            g.writeStringField("tag", e.tag().get().value());
+            json.field(TAG, e.tag().get().value());
         }
         if (e.mediaType().isPresent()) {
-            g.writeStringField("mediaType", e.mediaType().get());
+            json.field(MEDIA_TYPE, e.mediaType().get());
         }
         if (e.artifactType().isPresent()) {
-            g.writeStringField("artifactType", e.artifactType().get());
+            json.field(ARTIFACT_TYPE, e.artifactType().get());
         }
         if (e.size().isPresent()) {
-            g.writeNumberField("size", e.size().getAsLong());
+            json.field(SIZE, e.size().getAsLong());
         }
-        g.writeStringField("origin", e.origin().name().toLowerCase(Locale.ROOT));
+        json.field(ORIGIN, switch (e.origin()) { // constants: no lower-casing per event
+            case CLIENT -> "client";
+            case GARBAGE_COLLECTION -> "garbage_collection";
+            case MIRROR -> "mirror";
+        });
         if (e.caller().principal().isPresent()) {
-            g.writeStringField("actor", e.caller().principal().get().getName());
+            json.field(ACTOR, e.caller().principal().get().getName());
         }
     }
 
     /** Events in CNCF distribution's notification envelope: {@code {"events":[...]}}. */
-    static byte[] distributionEnvelope(List<RegistryEvent> events, String source) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * events.size());
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("events");
-            for (RegistryEvent e : events) {
-                writeDistributionEvent(g, e, source);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+    static byte[] distributionEnvelope(List<RegistryEvent> events, String source) {
+        JsonBytes json = new JsonBytes(512 * events.size() + 16);
+        json.beginObject().field(EVENTS).beginArray();
+        for (RegistryEvent e : events) {
+            writeDistributionEvent(json, e, source);
         }
-        return bytes.toByteArray();
+        return json.endArray().endObject().toByteArray();
     }
 
-    private static void writeDistributionEvent(JsonGenerator g, RegistryEvent e, String source) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("id", Long.toString(e.sequence()));
-        g.writeStringField("timestamp", iso(e.time()));
-        g.writeStringField("action", switch (e.type()) {
-            case BLOB_UPLOADED, MANIFEST_PUSHED, TAG_UPDATED -> "push";
-            case BLOB_MOUNTED -> "mount";
-            case BLOB_DELETED, BLOB_COLLECTED, MANIFEST_DELETED, TAG_DELETED -> "delete";
-            case REPOSITORY_CREATED -> "create";
-            case REPOSITORY_EMPTIED -> "empty";
-            case QUOTA_REFUSED, CONTENT_REFUSED -> "refuse";
-        });
-        g.writeObjectFieldStart("target");
+    private static void writeDistributionEvent(JsonBytes json, RegistryEvent e, String source) {
+        json.beginObject()
+                .fieldQuotedNumber(ID, e.sequence())
+                .field(TIMESTAMP, iso(e.time()))
+                .field(ACTION, switch (e.type()) {
+                    case BLOB_UPLOADED, MANIFEST_PUSHED, TAG_UPDATED -> "push";
+                    case BLOB_MOUNTED -> "mount";
+                    case BLOB_DELETED, BLOB_COLLECTED, MANIFEST_DELETED, TAG_DELETED -> "delete";
+                    case REPOSITORY_CREATED -> "create";
+                    case REPOSITORY_EMPTIED -> "empty";
+                    case QUOTA_REFUSED, CONTENT_REFUSED -> "refuse";
+                })
+                .field(TARGET).beginObject();
         if (e.mediaType().isPresent()) {
-            g.writeStringField("mediaType", e.mediaType().get());
+            json.field(MEDIA_TYPE, e.mediaType().get());
         }
         if (e.size().isPresent()) {
-            g.writeNumberField("size", e.size().getAsLong());
+            json.field(SIZE, e.size().getAsLong());
         }
         if (e.digest().isPresent()) {
-            g.writeStringField("digest", e.digest().get().toString());
+            json.field(DIGEST, e.digest().get().toString());
         }
         if (e.repository().isPresent()) {
-            g.writeStringField("repository", e.repository().get().value());
+            json.field(REPOSITORY, e.repository().get().value());
         }
         if (e.tag().isPresent()) {
-            g.writeStringField("tag", e.tag().get().value());
+            json.field(TAG, e.tag().get().value());
         }
-        g.writeEndObject();
-        g.writeObjectFieldStart("actor");
+        json.endObject().field(ACTOR).beginObject();
         if (e.caller().principal().isPresent()) {
-            g.writeStringField("name", e.caller().principal().get().getName());
+            json.field(NAME, e.caller().principal().get().getName());
         }
-        g.writeEndObject();
-        g.writeObjectFieldStart("source");
-        g.writeStringField("addr", source);
-        g.writeEndObject();
-        g.writeStringField("wharfType", e.type().cloudEventType());
-        g.writeEndObject();
+        json.endObject()
+                .field(SOURCE).beginObject().field(ADDR, source).endObject()
+                .field(WHARF_TYPE, e.type().cloudEventType())
+                .endObject();
     }
 }
