@@ -28,6 +28,9 @@ public final class EventCostMain {
     static final double GOAL_RATIO = 0.95;
     static final List<Metric> METRICS = List.of(Metric.SMALL_BLOBS, Metric.TAG_CREATE);
     static final String RECEIVER_CPU = "the receiver's threads (in the harness's JVM)";
+    static final String DELIVERY_CPU = "the launcher's delivery threads (wharf-webhook-*)";
+    /** The launcher's name for its delivery threads ({@code wharf-webhook-N}), as {@code /proc} shows it. */
+    static final String DELIVERY_THREADS = "wharf-webhook";
     /** {@code --launchers kept}: the warm-up's backlog is delivered once the receiver heard nothing for this long. */
     static final long QUIET_MILLIS = 1000;
 
@@ -99,6 +102,8 @@ public final class EventCostMain {
                         receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
                                 log, prefix);
                         cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
+                        cpu.computeIfAbsent(DELIVERY_CPU, k -> new ArrayList<>())
+                                .add(ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS));
                     } else if (receiver.events() != 0) {
                         throw new BenchmarkFailure("the receiver heard from a launcher without a webhook");
                     }
@@ -147,6 +152,7 @@ public final class EventCostMain {
                     ServerProcess server = servers.get(label);
                     receiver.reset();
                     double cpuBefore = cpuSeconds(server);
+                    double deliveryBefore = ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS);
                     Results own = new Results();
                     ServerRun run = new ServerRun(o, server, own, roundBlobs, 0, log, prefix + " " + label);
                     new BlobWorkloads(run).pushSmallBlobs();
@@ -162,6 +168,8 @@ public final class EventCostMain {
                         receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
                                 log, prefix);
                         cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
+                        cpu.computeIfAbsent(DELIVERY_CPU, k -> new ArrayList<>()).add(
+                                ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS) - deliveryBefore);
                     } else if (receiver.events() != 0) {
                         throw new BenchmarkFailure("the receiver heard from the launcher without a webhook");
                     }
@@ -273,6 +281,17 @@ public final class EventCostMain {
         cpu.forEach((what, values) -> out.append("| ").append(what).append(" | ")
                 .append(Report.num(Stats.median(values))).append(" | ")
                 .append(String.join(", ", values.stream().map(Report::num).toList())).append(" |\n"));
+        List<Double> none = cpu.getOrDefault("launcher, " + NONE, List.of());
+        List<Double> delivery = cpu.getOrDefault(DELIVERY_CPU, List.of());
+        List<Double> receiving = cpu.getOrDefault(RECEIVER_CPU, List.of());
+        if (!none.isEmpty() && !delivery.isEmpty() && !receiving.isEmpty()) {
+            double base = none.stream().mapToDouble(Double::doubleValue).sum();
+            double sent = delivery.stream().mapToDouble(Double::doubleValue).sum();
+            double heard = receiving.stream().mapToDouble(Double::doubleValue).sum();
+            out.append(String.format(Locale.ROOT, "%nThe webhook's own CPU, summed over %s, against the launcher's"
+                            + " without a webhook: delivery %.1f %%, the receiver %.1f %%, together %.1f %%.%n",
+                    kept ? "rounds" : "runs", 100 * sent / base, 100 * heard / base, 100 * (sent + heard) / base));
+        }
         return out.toString();
     }
 

@@ -35,6 +35,44 @@ public final class ProcStatus {
         return new Sample((int) count(lines, "Threads"), parse(lines, "VmRSS"));
     }
 
+    /**
+     * The CPU seconds (user and system) that the threads of process {@code pid} whose names start with
+     * {@code namePrefix} have used, from {@code /proc/PID/task/TID/stat}: in Linux's clock ticks of 10 ms, and
+     * only threads alive now. Names are the kernel's, cut to 15 characters.
+     */
+    public static double threadCpuSeconds(long pid, String namePrefix) {
+        long ticks = 0;
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    ticks += threadTicks(Files.readString(task.resolve("stat")), namePrefix);
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // the thread ended while the directory was read
+                }
+            }
+        } catch (IOException e) {
+            throw new BenchmarkFailure("cannot read /proc/" + pid + "/task: " + e, e);
+        }
+        return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** Linux's {@code USER_HZ}, the unit of {@code /proc} CPU times: 100 on every architecture it runs on. */
+    static final int CLOCK_TICKS_PER_SECOND = 100;
+
+    /** User plus system ticks from one thread's {@code stat} line if its name starts with {@code prefix}, else 0. */
+    static long threadTicks(String stat, String prefix) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            throw new BenchmarkFailure("not a /proc stat line: " + stat);
+        }
+        if (!stat.substring(open + 1, close).startsWith(prefix)) {
+            return 0;
+        }
+        String[] fields = stat.substring(close + 2).trim().split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime: fields 14 and 15
+    }
+
     /** The soft limit on open files ({@code Max open files} in /proc/PID/limits); empty when unlimited. */
     public static OptionalLong openFileLimit(long pid) {
         try {

@@ -14,17 +14,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The webhook's receiver: answers 204, verifies signatures, keeps the ids and types it heard. A lean HTTP/1.1
@@ -34,9 +30,10 @@ import java.util.regex.Pattern;
  */
 final class WebhookReceiver implements AutoCloseable {
     private static final long DELIVERY_DEADLINE_SECONDS = 120;
-    private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern SUBJECT = Pattern.compile("\"subject\"\\s*:\\s*\"([^\"]+)\"");
+    private static final byte[] ID_FIELD = "\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TYPE_FIELD = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SUBJECT_FIELD = "\"subject\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QUOTE = {'"'};
     private static final byte[] NO_CONTENT = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     final byte[] key;
     private final ServerSocket server;
@@ -190,30 +187,58 @@ final class WebhookReceiver implements AutoCloseable {
             errors.add("a request with signature " + signature + ", expected " + expected);
             return;
         }
-        String text = new String(body, StandardCharsets.UTF_8);
-        // One event, or a batch (a JSON array): each event's fields lie between its id and the next one's.
-        Matcher id = ID.matcher(text);
-        List<Integer> starts = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        while (id.find()) {
-            starts.add(id.start());
-            ids.add(id.group(1));
-        }
-        if (ids.isEmpty()) {
-            errors.add("a request without an id: " + text);
+        // One event, or a batch (a JSON array) of them, as the launcher writes them (compact JSON): each event's
+        // fields lie between its "id" and the next one's. Scanned as bytes rather than decoded and matched as
+        // text: the receiver's CPU is spent on the cores the launcher is measured on.
+        int at = indexOf(body, ID_FIELD, 0);
+        if (at < 0) {
+            errors.add("a request without an id: " + new String(body, StandardCharsets.UTF_8));
             return;
         }
-        Matcher type = TYPE.matcher(text);
-        Matcher subject = SUBJECT.matcher(text);
-        for (int i = 0; i < ids.size(); i++) {
-            int start = starts.get(i);
-            int end = i + 1 < ids.size() ? starts.get(i + 1) : text.length();
-            if (!type.region(start, end).find()) {
-                errors.add("an event without an id or type: " + text.substring(start, end));
+        while (at >= 0) {
+            int idStart = at + ID_FIELD.length;
+            int idEnd = indexOf(body, QUOTE, idStart);
+            int next = idEnd < 0 ? -1 : indexOf(body, ID_FIELD, idEnd);
+            int end = next < 0 ? body.length : next;
+            String type = stringField(body, TYPE_FIELD, idEnd, end);
+            if (idEnd < 0 || type == null) {
+                errors.add("an event without an id or type: " + new String(body, at, end - at, StandardCharsets.UTF_8));
                 return;
             }
-            heard.put(ids.get(i), type.group(1) + (subject.region(start, end).find() ? " " + subject.group(1) : ""));
+            String subject = stringField(body, SUBJECT_FIELD, idEnd, end);
+            heard.put(new String(body, idStart, idEnd - idStart, StandardCharsets.US_ASCII),
+                    subject == null ? type : type + " " + subject);
+            at = next;
         }
+    }
+
+    /** The string value of {@code field} ({@code "name":"}) between {@code from} and {@code to}, or null. */
+    private static String stringField(byte[] body, byte[] field, int from, int to) {
+        int at = from < 0 ? -1 : indexOf(body, field, from);
+        if (at < 0 || at >= to) {
+            return null;
+        }
+        int start = at + field.length;
+        int end = indexOf(body, QUOTE, start);
+        return end < 0 || end > to ? null : new String(body, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** Where {@code pattern} starts in {@code body} at or after {@code from}, or -1. */
+    static int indexOf(byte[] body, byte[] pattern, int from) {
+        byte first = pattern[0];
+        for (int i = Math.max(0, from), last = body.length - pattern.length; i <= last; i++) {
+            if (body[i] != first) {
+                continue;
+            }
+            int j = 1;
+            while (j < pattern.length && body[i + j] == pattern[j]) {
+                j++;
+            }
+            if (j == pattern.length) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Waits until {@code blobs} uploads into {@code blobRepo} and {@code tags} updates in {@code tagRepo} came. */

@@ -154,6 +154,21 @@ class EventCostMainTest {
     }
 
     @Test
+    void shouldGiveTheWebhooksOwnCpuAsAShareOfTheLaunchers() {
+        java.util.Map<String, List<Double>> cpu = new java.util.LinkedHashMap<>();
+        cpu.put("launcher, " + EventCostMain.NONE, List.of(4.0, 6.0));
+        cpu.put(EventCostMain.RECEIVER_CPU, List.of(0.05, 0.05));
+        cpu.put("launcher, " + EventCostMain.WEBHOOK, List.of(4.2, 6.1));
+        cpu.put(EventCostMain.DELIVERY_CPU, List.of(0.1, 0.2));
+        String kept = EventCostMain.renderCpu(true, cpu);
+        assertThat(kept).contains("CPU seconds per round").contains("| " + EventCostMain.DELIVERY_CPU + " | 0.150 | 0.100, 0.200 |")
+                .contains("summed over rounds").contains("delivery 3.0 %, the receiver 1.0 %, together 4.0 %");
+        assertThat(EventCostMain.renderCpu(false, cpu)).contains("CPU seconds per run").contains("summed over runs");
+        cpu.remove(EventCostMain.DELIVERY_CPU);
+        assertThat(EventCostMain.renderCpu(true, cpu)).doesNotContain("together");
+    }
+
+    @Test
     void shouldWaitUntilTheReceiverIsQuiet() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             byte[] body = "{\"id\":\"1\",\"type\":\"dev.wharf.tag.updated\"}".getBytes(StandardCharsets.UTF_8);

@@ -39,6 +39,47 @@ class ProcAndConfigTest {
     }
 
     @Test
+    void shouldAddUserAndSystemTicksOfNamedThreadsOnly() {
+        String stat = "4242 (wharf-webhook-0) S 4200 4200 0 0 -1 4194368 10 0 0 0 250 30 0 0 20 0 40 0 100 0 0";
+        assertThat(ProcStatus.threadTicks(stat, "wharf-webhook")).isEqualTo(280);
+        assertThat(ProcStatus.threadTicks(stat, "wharf-registry")).isZero();
+        // a name may hold spaces and parentheses: the fields start after the last ')'
+        assertThat(ProcStatus.threadTicks("7 (a) (b c) R 1 1 0 0 -1 0 0 0 0 0 7 5 0 0 20 0 1 0 9 0 0", "a)"))
+                .isEqualTo(12);
+        assertThatThrownBy(() -> ProcStatus.threadTicks("garbage", "x")).isInstanceOf(BenchmarkFailure.class);
+    }
+
+    @Test
+    void shouldCountTheCpuOfALiveThreadByName() throws Exception {
+        java.util.concurrent.CountDownLatch burnt = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+        Thread burner = new Thread(() -> {
+            long end = System.nanoTime() + 300_000_000L;
+            long x = 0;
+            while (System.nanoTime() < end) {
+                x += System.nanoTime() % 7;
+            }
+            burnt.countDown();
+            try {
+                read.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(x).isNotNegative();
+        }, "cpu-burner-test");
+        burner.start();
+        burnt.await();
+        try {
+            long pid = ProcessHandle.current().pid();
+            assertThat(ProcStatus.threadCpuSeconds(pid, "cpu-burner")).isGreaterThanOrEqualTo(0.1);
+            assertThat(ProcStatus.threadCpuSeconds(pid, "no-such-thread")).isZero();
+        } finally {
+            read.countDown();
+            burner.join();
+        }
+    }
+
+    @Test
     void shouldReadOwnPeakRssWhenOnLinux() {
         assertThat(ProcStatus.kib(ProcessHandle.current().pid(), "VmHWM")).isPositive();
     }
