@@ -13,6 +13,9 @@
 #   batched delivery:             benchmarks/run-events.sh --batch 100   (the webhook's batch: 100, via --config)
 #   steady state:                 benchmarks/run-events.sh --warmup 10   (10 passes of warm-up pushes: the JIT
 #                                 compilers finish the push and delivery paths before the measured pushes)
+#   two warmed launchers:         benchmarks/run-events.sh --launchers kept --rounds 10 --warmup 10 --batch 100
+#                                 (started once; each round pushes new blobs and tags into each in turn: the
+#                                 rounds' ratios are spared two fresh JVMs' compilations)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

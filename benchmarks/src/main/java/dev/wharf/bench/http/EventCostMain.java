@@ -57,20 +57,22 @@ public final class EventCostMain {
             BlobSet blobs = BlobSet.prepare(o);
             Results results = new Results();
             Map<String, List<Double>> cpu = new LinkedHashMap<>();
+            List<Double> drains = new ArrayList<>();
             if (e.kept()) {
-                runKept(e, dir.path(), receiver, secret, blobs, results, cpu, log);
+                runKept(e, dir.path(), receiver, secret, blobs, results, cpu, drains, log);
             } else {
-                runFresh(e, dir.path(), receiver, secret, blobs, results, cpu, log);
+                runFresh(e, dir.path(), receiver, secret, blobs, results, cpu, drains, log);
             }
-            Report.publish(render(header(e, dir.path()), results) + renderCpu(e.kept(), cpu), o.out(), out, log,
-                    "wharf-events");
+            Report.publish(render(header(e, dir.path()), results) + renderCpu(e.kept(), cpu) + renderDrains(drains),
+                    o.out(), out, log, "wharf-events");
             return 0;
         }
     }
 
     /** {@code --launchers fresh}: both launchers started afresh in every round, warmed, measured and stopped. */
     private static void runFresh(EventCostOptions e, Path dir, WebhookReceiver receiver, Path secret, BlobSet blobs,
-                                 Results results, Map<String, List<Double>> cpu, PrintStream log) {
+                                 Results results, Map<String, List<Double>> cpu, List<Double> drains,
+                                 PrintStream log) {
         HarnessOptions o = e.harness();
         for (int round = 1; round <= o.rounds(); round++) {
             String prefix = "[round " + round + "/" + o.rounds() + "]";
@@ -94,6 +96,7 @@ public final class EventCostMain {
                         c.pushMonolithic(BlobWorkloads.SMALL, blobs.configDigest(), BodySource.of(blobs.config()));
                     }
                     listing.createTags();
+                    long pushesEnded = System.nanoTime();
                     for (Metric m : METRICS) {
                         own.detail(m).ifPresent(d -> results.detail(m, d));
                         own.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
@@ -101,6 +104,7 @@ public final class EventCostMain {
                     if (label.equals(WEBHOOK)) {
                         receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
                                 log, prefix);
+                        drains.add(Math.max(0, receiver.lastRequestNanos() - pushesEnded) / 1e6);
                         cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
                         cpu.computeIfAbsent(DELIVERY_CPU, k -> new ArrayList<>())
                                 .add(ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS));
@@ -125,7 +129,8 @@ public final class EventCostMain {
      * event received.
      */
     private static void runKept(EventCostOptions e, Path dir, WebhookReceiver receiver, Path secret, BlobSet blobs,
-                                Results results, Map<String, List<Double>> cpu, PrintStream log) {
+                                Results results, Map<String, List<Double>> cpu, List<Double> drains,
+                                PrintStream log) {
         HarnessOptions o = e.harness();
         List<String> hookFlags = new ArrayList<>(o.wharfArgs());
         hookFlags.addAll(webhookFlags(e.batch(), receiver.url(), secret, dir));
@@ -160,6 +165,7 @@ public final class EventCostMain {
                         c.pushMonolithic(BlobWorkloads.SMALL, blobs.configDigest(), BodySource.of(blobs.config()));
                     }
                     new ListingWorkloads(run).createTags("r" + round + "-");
+                    long pushesEnded = System.nanoTime();
                     for (Metric m : METRICS) {
                         own.detail(m).ifPresent(d -> results.detail(m, d));
                         own.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
@@ -167,6 +173,7 @@ public final class EventCostMain {
                     if (label.equals(WEBHOOK)) {
                         receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
                                 log, prefix);
+                        drains.add(Math.max(0, receiver.lastRequestNanos() - pushesEnded) / 1e6);
                         cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
                         cpu.computeIfAbsent(DELIVERY_CPU, k -> new ArrayList<>()).add(
                                 ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS) - deliveryBefore);
@@ -293,6 +300,19 @@ public final class EventCostMain {
                     kept ? "rounds" : "runs", 100 * sent / base, 100 * heard / base, 100 * (sent + heard) / base));
         }
         return out.toString();
+    }
+
+    /**
+     * How long after the pushes of a run or round the webhook's last event arrived: delivery that lags the pushes
+     * spends part of its CPU after them, where the push rates do not see it.
+     */
+    static String renderDrains(List<Double> drains) {
+        if (drains.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%nThe webhook's last event arrived after the pushes ended by a median of"
+                + " %s ms (every one: %s).%n", Report.num(Stats.median(drains)),
+                String.join(", ", drains.stream().map(Report::num).toList()));
     }
 
     static List<String> header(EventCostOptions e, Path scratch) {

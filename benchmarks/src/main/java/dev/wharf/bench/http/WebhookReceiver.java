@@ -175,6 +175,11 @@ final class WebhookReceiver implements AutoCloseable {
         return (retiredCpu.get() + live) / 1e9;
     }
 
+    /** {@link System#nanoTime()} when the last request came. */
+    long lastRequestNanos() {
+        return lastRequest.get();
+    }
+
     long events() {
         return heard.size();
     }

@@ -169,6 +169,13 @@ class EventCostMainTest {
     }
 
     @Test
+    void shouldSayHowLongDeliveryRanPastThePushes() {
+        assertThat(EventCostMain.renderDrains(List.of())).isEmpty();
+        assertThat(EventCostMain.renderDrains(List.of(0.0, 12.5, 300.0)))
+                .contains("by a median of 12.5 ms (every one: 0.000, 12.5, 300).");
+    }
+
+    @Test
     void shouldWaitUntilTheReceiverIsQuiet() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             byte[] body = "{\"id\":\"1\",\"type\":\"dev.wharf.tag.updated\"}".getBytes(StandardCharsets.UTF_8);
