@@ -15,9 +15,9 @@ import java.util.OptionalLong;
 /**
  * The event outbox in the {@code events} family: each event written in the batch of the change it reports, keyed
  * by its sequence number (see {@link Database#write(org.rocksdb.WriteBatch, PendingEvents)}), and each sink's
- * cursor in {@code event_cursors}. Trimming deletes each trimmed event's key, all in one batch. A reader that keeps
- * up with the writers is answered from the latest events in memory ({@link Database#recentEvents}), as the log
- * holds them; one further behind reads the log.
+ * cursor in {@code event_cursors}. Trimming deletes each trimmed event's key, all in one batch. Once the log has a
+ * reader, one that keeps up with the writers is answered from the latest events in memory
+ * ({@link Database#recentEvents}), as the log holds them; one further behind reads the log.
  */
 final class RocksDbEventLog implements EventLog {
     /**
@@ -56,6 +56,7 @@ final class RocksDbEventLog implements EventLog {
 
     @Override
     public List<RegistryEvent> events(long after, int limit) {
+        database.wantRecentEvents();
         return database.guarded(() -> {
             long visible = database.visibleEvents();
             if (after >= visible || limit <= 0) {

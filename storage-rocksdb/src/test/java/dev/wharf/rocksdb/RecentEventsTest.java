@@ -21,7 +21,7 @@ import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The latest events are read from memory, exactly as the log holds them, and never once trimmed. */
+/** Once the log has a reader, the latest events are read from memory, exactly as the log holds them, and never once trimmed. */
 class RecentEventsTest {
     @TempDir
     Path dir;
@@ -43,14 +43,17 @@ class RecentEventsTest {
 
     @Test
     void shouldReadTheLatestEventsFromMemoryAsTheLogHoldsThem() {
-        int total = Database.RECENT_EVENTS + 904;
+        int total = (Database.RECENT_EVENTS + 1000) / 50 * 50; // whole batches of 50, well past what memory keeps
         List<RegistryEvent> all;
         List<RegistryEvent> latest;
         long start;
         try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
             EventLog log = store.eventLog().orElseThrow();
             start = log.lastSequence();
-            for (int i = 0; i < total; i += 50) {
+            log.appendEvents(updates(0, 50));
+            assertThat(store.eventsInMemory(start + 1, start + 50)).isFalse(); // nobody has read the log yet
+            assertThat(log.events(start, 50)).hasSize(50);
+            for (int i = 50; i < total; i += 50) {
                 log.appendEvents(updates(i, 50));
             }
             assertThat(log.lastSequence()).isEqualTo(start + total);
@@ -76,6 +79,7 @@ class RecentEventsTest {
         try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
             EventLog log = store.eventLog().orElseThrow();
             long start = log.lastSequence();
+            assertThat(log.events(start, 10)).isEmpty(); // a reader: from now on the latest events are kept
             log.appendEvents(updates(0, 10));
             assertThat(store.eventsInMemory(start + 1, start + 10)).isTrue();
             assertThat(log.trimEvents(start + 5)).isEqualTo(5);
