@@ -237,10 +237,24 @@ public final class RecordCodec {
      * that keeps recent events in memory beside its log and must answer a reader with what the log holds.
      */
     public static RegistryEvent asRecorded(RegistryEvent e, long sequence) {
-        Caller caller = e.caller().principal().map(java.security.Principal::getName)
+        Caller caller = e.caller().principal().map(java.security.Principal::getName).map(RecordCodec::asWritten)
                 .<Caller>map(name -> Caller.of(new NamedPrincipal(name))).orElse(Caller.anonymous());
-        return new RegistryEvent(e.type(), e.origin(), e.repository(), e.digest(), e.tag(), e.mediaType(),
-                e.artifactType(), e.size(), caller, Instant.ofEpochMilli(e.time().toEpochMilli()), sequence);
+        java.util.OptionalLong size = e.size().isPresent() && e.size().getAsLong() >= 0 ? e.size()
+                : java.util.OptionalLong.empty(); // written as -1, read back as none
+        return new RegistryEvent(e.type(), e.origin(), e.repository(), e.digest(), e.tag(),
+                e.mediaType().map(RecordCodec::asWritten), e.artifactType().map(RecordCodec::asWritten), size, caller,
+                Instant.ofEpochMilli(e.time().toEpochMilli()), sequence);
+    }
+
+    /** {@code s} as {@link #writeString} and {@link #readString} give it back: a lone surrogate becomes {@code ?}. */
+    private static String asWritten(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return s;
     }
 
     /** The principal of an event read back from the outbox: its name is what was kept. */

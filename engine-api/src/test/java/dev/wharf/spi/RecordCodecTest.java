@@ -30,7 +30,7 @@ class RecordCodecTest {
             BYTES.length + 4_000_000_000L);
 
     @Test
-    void anEventAsRecordedIsTheEventReadBackFromTheLog() {
+    void shouldBuildAnEventAsTheLogReadsItBackWhenRecorded() {
         Principal named = () -> "ci-bot";
         Principal nameless = () -> null;
         Instant nanos = Instant.ofEpochSecond(1_700_000_000L, 123_456_789);
@@ -46,13 +46,22 @@ class RecordCodecTest {
                         Caller.of(nameless), before1970),
                 new RegistryEvent(RegistryEvent.Type.BLOB_COLLECTED, RegistryEvent.Origin.GARBAGE_COLLECTION,
                         Optional.empty(), digest, Optional.empty(), Optional.empty(), Optional.empty(),
-                        OptionalLong.of(0), Caller.anonymous(), Instant.EPOCH));
+                        OptionalLong.of(0), Caller.anonymous(), Instant.EPOCH),
+                // a negative size reads back as none; lone surrogates as '?', a pair as itself
+                new RegistryEvent(RegistryEvent.Type.MANIFEST_PUSHED, RegistryEvent.Origin.CLIENT, repo, digest,
+                        Optional.empty(), Optional.of("type/\ud800x"), Optional.of("a\ud83d\ude00\udc00"),
+                        OptionalLong.of(-5), Caller.of(() -> "bot\udbff"), nanos));
         for (RegistryEvent e : events) {
             RegistryEvent read = RecordCodec.event(RecordCodec.event(e), 77);
             assertThat(RecordCodec.asRecorded(e, 77)).isEqualTo(read);
         }
         assertThat(RecordCodec.asRecorded(events.get(0), 77).time()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
         assertThat(RecordCodec.asRecorded(events.get(0), 77)).isNotEqualTo(events.get(0).withSequence(77));
+        RegistryEvent odd = RecordCodec.asRecorded(events.get(3), 77);
+        assertThat(odd.size()).isEmpty();
+        assertThat(odd.mediaType()).hasValue("type/?x");
+        assertThat(odd.artifactType()).hasValue("a\ud83d\ude00?");
+        assertThat(odd.caller().principal().map(Principal::getName)).hasValue("bot?");
     }
 
     @Test

@@ -298,18 +298,18 @@ final class Database implements AutoCloseable {
 
     /**
      * From now on, keep the latest {@value #RECENT_EVENTS} events written in memory for {@link #recentEvents}. Called
-     * by the first reader of the log: a registry whose events nobody reads keeps none (they would only lengthen
-     * its young collections).
+     * when a sink first reads the log ({@link RocksDbEventLog#awaitDurable}): a registry without one keeps none
+     * (they would only lengthen its young collections).
      */
     void wantRecentEvents() {
         recentEventsWanted = true;
     }
 
     /**
-     * The events numbered {@code from} to {@code to} as the outbox holds them, from memory: once a reader
+     * The events numbered {@code from} to {@code to} as the outbox holds them, from memory: once a sink
      * {@linkplain #wantRecentEvents wants them}, the latest {@value #RECENT_EVENTS} written by this process are kept
      * there, so that a sink keeping up with the writers reads no RocksDB. Empty when one of them is not there
-     * (written before this process opened the database or before a reader wanted them, overwritten by a later one,
+     * (written before this process opened the database or before a sink wanted them, overwritten by a later one,
      * trimmed, or a number a failed write gave up); the caller then reads the log. Read only numbers up to
      * {@link #visibleEvents()}.
      */

@@ -15,8 +15,8 @@ import java.util.OptionalLong;
 /**
  * The event outbox in the {@code events} family: each event written in the batch of the change it reports, keyed
  * by its sequence number (see {@link Database#write(org.rocksdb.WriteBatch, PendingEvents)}), and each sink's
- * cursor in {@code event_cursors}. Trimming deletes each trimmed event's key, all in one batch. Once the log has a
- * reader, one that keeps up with the writers is answered from the latest events in memory
+ * cursor in {@code event_cursors}. Trimming deletes each trimmed event's key, all in one batch. Once a sink reads
+ * the log, a reader that keeps up with the writers is answered from the latest events in memory
  * ({@link Database#recentEvents}), as the log holds them; one further behind reads the log.
  */
 final class RocksDbEventLog implements EventLog {
@@ -45,9 +45,14 @@ final class RocksDbEventLog implements EventLog {
         });
     }
 
-    /** Syncs the whole WAL: every event read so far was written before it. */
+    /**
+     * Syncs the whole WAL: every event read so far was written before it. Only a sink waits so before it delivers
+     * (the events endpoint and the collector's trim read without waiting), so its first wait also starts keeping
+     * the latest events in memory for it ({@link Database#wantRecentEvents}).
+     */
     @Override
     public void awaitDurable() {
+        database.wantRecentEvents();
         // The events a sink reads were written by changes whose writers sync them before they answer: their sync
         // (or the one in progress) covers the events too. Waiting for it, rather than running one as soon as none
         // is in progress, keeps a sink that reads after every event from splitting the writers' group commits.
@@ -56,7 +61,6 @@ final class RocksDbEventLog implements EventLog {
 
     @Override
     public List<RegistryEvent> events(long after, int limit) {
-        database.wantRecentEvents();
         return database.guarded(() -> {
             long visible = database.visibleEvents();
             if (after >= visible || limit <= 0) {
@@ -64,21 +68,23 @@ final class RocksDbEventLog implements EventLog {
             }
             long last = visible - after <= limit ? visible : after + limit;
             Optional<List<RegistryEvent>> recent = database.recentEvents(after + 1, last);
-            if (recent.isPresent()) {
-                return recent.get();
-            }
-            List<RegistryEvent> out = new ArrayList<>(Math.min(limit, 1024));
-            try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
-                for (it.seek(KeySchema.EVENTS.key(Root.ROOT, after + 1)); it.isValid() && out.size() < limit; it.next()) {
-                    long sequence = KeySchema.EVENTS.child(it.key());
-                    if (sequence > visible) {
-                        break;
-                    }
-                    out.add(RecordCodec.event(it.value(), sequence));
-                }
-            }
-            return out;
+            return recent.isPresent() ? recent.get() : readLog(after, last);
         });
+    }
+
+    /** The events numbered above {@code after} and up to {@code last} from RocksDB. Call guarded. */
+    List<RegistryEvent> readLog(long after, long last) {
+        List<RegistryEvent> out = new ArrayList<>((int) Math.min(Math.max(0, last - after), 1024));
+        try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
+            for (it.seek(KeySchema.EVENTS.key(Root.ROOT, after + 1)); it.isValid(); it.next()) {
+                long sequence = KeySchema.EVENTS.child(it.key());
+                if (sequence > last) {
+                    break;
+                }
+                out.add(RecordCodec.event(it.value(), sequence));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -102,11 +108,13 @@ final class RocksDbEventLog implements EventLog {
     @Override
     public long trimEvents(long through) {
         return database.guarded(() -> {
+            // Never past what readers may see: a number still in flight is not yet in the log (nor in memory).
+            long last = Math.min(through, database.visibleEvents());
             List<Long> gone = new ArrayList<>();
             try (RocksIterator it = database.iterator(KeySchema.EVENTS)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     long sequence = KeySchema.EVENTS.child(it.key());
-                    if (sequence > through) {
+                    if (sequence > last) {
                         break;
                     }
                     gone.add(sequence);
@@ -120,14 +128,14 @@ final class RocksDbEventLog implements EventLog {
                     batch.delete(KeySchema.EVENTS, Root.ROOT, sequence);
                 }
                 // Numbers are never reused: the highest given is kept, for when the log is empty at the next open.
-                long last;
+                long highest;
                 synchronized (database.eventOrder) {
-                    last = database.lastEvent();
+                    highest = database.lastEvent();
                 }
-                batch.put(KeySchema.SETTINGS, Root.ROOT, KeySchema.LAST_EVENT_KEY, Long.toString(last));
+                batch.put(KeySchema.SETTINGS, Root.ROOT, KeySchema.LAST_EVENT_KEY, Long.toString(highest));
                 batch.commit();
             }
-            database.forgetRecentEvents(through);
+            database.forgetRecentEvents(last);
             return (long) gone.size();
         });
     }

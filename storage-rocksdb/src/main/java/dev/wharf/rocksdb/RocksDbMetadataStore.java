@@ -112,6 +112,11 @@ public final class RocksDbMetadataStore implements MetadataStore {
         database.syncEverythingPatiently(patienceNanos);
     }
 
+    /** The events numbered above {@code after} and up to {@code last}, read from RocksDB only (for tests). */
+    List<dev.wharf.api.RegistryEvent> eventsFromLog(long after, long last) {
+        return database.guarded(() -> events.readLog(after, last));
+    }
+
     /** Whether the events numbered {@code from} to {@code to} are read from memory rather than the log (for tests). */
     boolean eventsInMemory(long from, long to) {
         return database.recentEvents(from, to).isPresent();

@@ -21,7 +21,10 @@ import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Once the log has a reader, the latest events are read from memory, exactly as the log holds them, and never once trimmed. */
+/**
+ * Once a sink reads the log, the latest events are read from memory, exactly as the log holds them, with writers
+ * appending meanwhile, and never once trimmed.
+ */
 class RecentEventsTest {
     @TempDir
     Path dir;
@@ -51,9 +54,11 @@ class RecentEventsTest {
             EventLog log = store.eventLog().orElseThrow();
             start = log.lastSequence();
             log.appendEvents(updates(0, 50));
-            assertThat(store.eventsInMemory(start + 1, start + 50)).isFalse(); // nobody has read the log yet
-            assertThat(log.events(start, 50)).hasSize(50);
-            for (int i = 50; i < total; i += 50) {
+            assertThat(log.events(start, 50)).hasSize(50); // a reader that is not a sink (the events endpoint)...
+            log.appendEvents(updates(50, 50));
+            assertThat(store.eventsInMemory(start + 51, start + 100)).isFalse(); // ...has nothing kept in memory
+            log.awaitDurable(); // a sink's first wait before it delivers
+            for (int i = 100; i < total; i += 50) {
                 log.appendEvents(updates(i, 50));
             }
             assertThat(log.lastSequence()).isEqualTo(start + total);
@@ -75,11 +80,67 @@ class RecentEventsTest {
     }
 
     @Test
+    void shouldAnswerWhatTheLogHoldsWhileWritersAppend() throws Exception {
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
+            EventLog log = store.eventLog().orElseThrow();
+            long start = log.lastSequence();
+            log.awaitDurable(); // as a sink does before it delivers: from now on the latest events are kept
+            int writers = 4;
+            int each = 400;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            try {
+                for (int w = 0; w < writers; w++) {
+                    int base = w * 100_000;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < each; i++) {
+                            int n = 1 + i % 3;
+                            log.appendEvents(updates(base + i * 3, n));
+                            written.addAndGet(n);
+                        }
+                        return null;
+                    }));
+                }
+                long after = start;
+                int fromMemory = 0;
+                long perWriter = 0;
+                for (int i = 0; i < each; i++) {
+                    perWriter += 1 + i % 3;
+                }
+                long expected = start + writers * perWriter;
+                while (after < expected) {
+                    long visible = log.lastSequence();
+                    boolean inMemory = visible > after && store.eventsInMemory(after + 1, Math.min(visible, after + 100));
+                    List<RegistryEvent> got = log.events(after, 100);
+                    if (got.isEmpty()) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    long last = got.get(got.size() - 1).sequence();
+                    assertThat(got).extracting(RegistryEvent::sequence).first().isEqualTo(after + 1);
+                    assertThat(last - after).isEqualTo(got.size()); // no number skipped, none repeated
+                    assertThat(got).isEqualTo(store.eventsFromLog(after, last));
+                    fromMemory += inMemory ? 1 : 0;
+                    after = last;
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+                assertThat(after).isEqualTo(start + written.get());
+                assertThat(fromMemory).isPositive();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void shouldNotReadTrimmedEventsFromMemory() {
         try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir)) {
             EventLog log = store.eventLog().orElseThrow();
             long start = log.lastSequence();
-            assertThat(log.events(start, 10)).isEmpty(); // a reader: from now on the latest events are kept
+            log.awaitDurable(); // as a sink does: from now on the latest events are kept
             log.appendEvents(updates(0, 10));
             assertThat(store.eventsInMemory(start + 1, start + 10)).isTrue();
             assertThat(log.trimEvents(start + 5)).isEqualTo(5);
