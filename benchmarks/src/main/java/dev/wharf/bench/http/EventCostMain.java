@@ -28,6 +28,7 @@ public final class EventCostMain {
     static final double GOAL_RATIO = 0.95;
     static final List<Metric> METRICS = List.of(Metric.SMALL_BLOBS, Metric.TAG_CREATE);
     static final String RECEIVER_CPU = "the receiver's threads (in the harness's JVM)";
+    /** The row of the delivery threads' CPU, read from {@code /proc} ({@link ProcStatus#threadCpuSeconds}). */
     static final String DELIVERY_CPU = "the launcher's delivery threads (wharf-webhook-*)";
     /** The launcher's name for its delivery threads ({@code wharf-webhook-N}), as {@code /proc} shows it. */
     static final String DELIVERY_THREADS = "wharf-webhook";

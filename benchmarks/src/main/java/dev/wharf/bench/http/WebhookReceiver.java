@@ -219,8 +219,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** The string value of {@code field} ({@code "name":"}) between {@code from} and {@code to}, or null. */
     private static String stringField(byte[] body, byte[] field, int from, int to) {
-        int at = from < 0 ? -1 : indexOf(body, field, from);
-        if (at < 0 || at >= to) {
+        int at = from < 0 ? -1 : indexOf(body, field, from, to);
+        if (at < 0) {
             return null;
         }
         int start = at + field.length;
@@ -230,8 +230,13 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** Where {@code pattern} starts in {@code body} at or after {@code from}, or -1. */
     static int indexOf(byte[] body, byte[] pattern, int from) {
+        return indexOf(body, pattern, from, body.length);
+    }
+
+    /** Where {@code pattern} starts in {@code body} at or after {@code from} and before {@code to}, or -1. */
+    static int indexOf(byte[] body, byte[] pattern, int from, int to) {
         byte first = pattern[0];
-        for (int i = Math.max(0, from), last = body.length - pattern.length; i <= last; i++) {
+        for (int i = Math.max(0, from), last = Math.min(to, body.length - pattern.length + 1) - 1; i <= last; i++) {
             if (body[i] != first) {
                 continue;
             }

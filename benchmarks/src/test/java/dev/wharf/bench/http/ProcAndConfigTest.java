@@ -54,10 +54,13 @@ class ProcAndConfigTest {
         java.util.concurrent.CountDownLatch burnt = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
         Thread burner = new Thread(() -> {
-            long end = System.nanoTime() + 300_000_000L;
+            // burn 0.2 s of this thread's own CPU, however busy the machine (/proc counts in 10 ms ticks)
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long x = 0;
-            while (System.nanoTime() < end) {
-                x += System.nanoTime() % 7;
+            while (threads.getCurrentThreadCpuTime() < 200_000_000L) {
+                for (int i = 0; i < 10_000; i++) {
+                    x += System.nanoTime() % 7;
+                }
             }
             burnt.countDown();
             try {

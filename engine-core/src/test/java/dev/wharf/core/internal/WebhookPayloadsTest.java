@@ -198,7 +198,7 @@ class WebhookPayloadsTest {
     }
 
     @Test
-    void shouldWriteTheBytesJacksonWritesForAnyEvent() throws Exception {
+    void shouldWriteTheBytesJacksonWroteWhenGivenAnyEvent() throws Exception {
         Random random = new Random(20261202);
         RegistryEvent.Type[] types = RegistryEvent.Type.values();
         RegistryEvent.Origin[] origins = RegistryEvent.Origin.values();
@@ -256,7 +256,17 @@ class WebhookPayloadsTest {
     }
 
     @Test
-    void shouldWriteALoneSurrogateAsAQuestionMark() throws Exception {
+    void shouldWriteNullWhenAPrincipalHasNoName() throws Exception {
+        RegistryEvent event = new RegistryEvent(RegistryEvent.Type.TAG_DELETED, RegistryEvent.Origin.CLIENT,
+                Optional.of(RepositoryName.of("team/app")), Optional.empty(), Optional.of(Tag.of("v1")),
+                Optional.empty(), Optional.empty(), OptionalLong.empty(), Caller.of(() -> null), Instant.EPOCH, 8);
+        assertThat(WebhookPayloads.cloudEvent(event, "/wharf")).isEqualTo(JacksonPayloads.cloudEvent(event, "/wharf"));
+        assertThat(JSON.readTree(WebhookPayloads.distributionEnvelope(List.of(event), "/wharf"))
+                .path("events").path(0).path("actor").path("name").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldWriteAQuestionMarkWhenASurrogateIsAlone() throws Exception {
         RegistryEvent event = new RegistryEvent(RegistryEvent.Type.TAG_UPDATED, RegistryEvent.Origin.CLIENT,
                 Optional.of(RepositoryName.of("team/app")), Optional.empty(), Optional.of(Tag.of("v1")),
                 Optional.empty(), Optional.empty(), OptionalLong.empty(), Caller.of(() -> "a\ud800b\udc00"),
