@@ -56,66 +56,37 @@ public final class EventCostMain {
                 throw new BenchmarkFailure("cannot write " + secret + ": " + x, x);
             }
             BlobSet blobs = BlobSet.prepare(o);
-            Results results = new Results();
-            Map<String, List<Double>> cpu = new LinkedHashMap<>();
-            List<Double> drains = new ArrayList<>();
+            Tally tally = new Tally(new Results(), new LinkedHashMap<>(), new ArrayList<>(), receiver, log);
             if (e.kept()) {
-                runKept(e, dir.path(), receiver, secret, blobs, results, cpu, drains, log);
+                runKept(e, dir.path(), secret, blobs, tally);
             } else {
-                runFresh(e, dir.path(), receiver, secret, blobs, results, cpu, drains, log);
+                runFresh(e, dir.path(), secret, blobs, tally);
             }
-            Report.publish(render(header(e, dir.path()), results) + renderCpu(e.kept(), cpu) + renderDrains(drains),
-                    o.out(), out, log, "wharf-events");
+            Report.publish(render(header(e, dir.path()), tally.results()) + renderCpu(e.kept(), tally.cpu())
+                    + renderDrains(tally.drains()), o.out(), out, log, "wharf-events");
             return 0;
         }
     }
 
     /** {@code --launchers fresh}: both launchers started afresh in every round, warmed, measured and stopped. */
-    private static void runFresh(EventCostOptions e, Path dir, WebhookReceiver receiver, Path secret, BlobSet blobs,
-                                 Results results, Map<String, List<Double>> cpu, List<Double> drains,
-                                 PrintStream log) {
+    private static void runFresh(EventCostOptions e, Path dir, Path secret, BlobSet blobs, Tally tally) {
         HarnessOptions o = e.harness();
         for (int round = 1; round <= o.rounds(); round++) {
             String prefix = "[round " + round + "/" + o.rounds() + "]";
             for (String label : order(round)) {
                 List<String> flags = new ArrayList<>(o.wharfArgs());
                 if (label.equals(WEBHOOK)) {
-                    flags.addAll(webhookFlags(e.batch(), receiver.url(), secret, dir));
+                    flags.addAll(webhookFlags(e.batch(), tally.receiver().url(), secret, dir));
                 }
-                receiver.reset();
+                tally.receiver().reset();
                 try (ServerProcess server = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), flags, dir)) {
-                    log.println(prefix + " " + label + ": started on port " + server.target().port());
-                    Results own = new Results();
-                    ServerRun run = new ServerRun(o, server, own, blobs, 0, log, prefix + " " + label);
-                    BlobWorkloads blob = new BlobWorkloads(run);
-                    ListingWorkloads listing = new ListingWorkloads(run);
+                    tally.log().println(prefix + " " + label + ": started on port " + server.target().port());
+                    ServerRun run = new ServerRun(o, server, new Results(), blobs, 0, tally.log(),
+                            prefix + " " + label);
                     for (int pass = 0; pass < o.warmupSeconds(); pass++) { // --warmup: passes here
-                        blob.warmUp(pass);
+                        new BlobWorkloads(run).warmUp(pass);
                     }
-                    blob.pushSmallBlobs();
-                    try (RegistryClient c = run.client()) { // the tags' manifest names it
-                        c.pushMonolithic(BlobWorkloads.SMALL, blobs.configDigest(), BodySource.of(blobs.config()));
-                    }
-                    listing.createTags();
-                    long pushesEnded = System.nanoTime();
-                    for (Metric m : METRICS) {
-                        own.detail(m).ifPresent(d -> results.detail(m, d));
-                        own.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
-                    }
-                    if (label.equals(WEBHOOK)) {
-                        receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
-                                log, prefix);
-                        drains.add(Math.max(0, receiver.lastRequestNanos() - pushesEnded) / 1e6);
-                        cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
-                        cpu.computeIfAbsent(DELIVERY_CPU, k -> new ArrayList<>())
-                                .add(ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS));
-                    } else if (receiver.events() != 0) {
-                        throw new BenchmarkFailure("the receiver heard from a launcher without a webhook");
-                    }
-                    double launcher = cpuSeconds(server);
-                    cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(launcher);
-                    log.printf(Locale.ROOT, "%s %s: the launcher used %.1f s of CPU%n", prefix, label, launcher);
-                    server.requireAlive();
+                    tally.pushAndRecord(run, label, "", 0, 0, prefix, "");
                 }
             }
         }
@@ -129,10 +100,10 @@ public final class EventCostMain {
      * less than in {@link #runFresh}. CPU is counted per round: the launcher's from the first push to the last
      * event received.
      */
-    private static void runKept(EventCostOptions e, Path dir, WebhookReceiver receiver, Path secret, BlobSet blobs,
-                                Results results, Map<String, List<Double>> cpu, List<Double> drains,
-                                PrintStream log) {
+    private static void runKept(EventCostOptions e, Path dir, Path secret, BlobSet blobs, Tally tally) {
         HarnessOptions o = e.harness();
+        WebhookReceiver receiver = tally.receiver();
+        PrintStream log = tally.log();
         List<String> hookFlags = new ArrayList<>(o.wharfArgs());
         hookFlags.addAll(webhookFlags(e.batch(), receiver.url(), secret, dir));
         try (ServerProcess none = ServerProcess.wharf(o.wharfJar(), o.wharfJavaOptions(), o.wharfArgs(), dir);
@@ -157,37 +128,60 @@ public final class EventCostMain {
                 for (String label : order(round)) {
                     ServerProcess server = servers.get(label);
                     receiver.reset();
-                    double cpuBefore = cpuSeconds(server);
-                    double deliveryBefore = ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS);
-                    Results own = new Results();
-                    ServerRun run = new ServerRun(o, server, own, roundBlobs, 0, log, prefix + " " + label);
-                    new BlobWorkloads(run).pushSmallBlobs();
-                    try (RegistryClient c = run.client()) { // the tags' manifest names it
-                        c.pushMonolithic(BlobWorkloads.SMALL, blobs.configDigest(), BodySource.of(blobs.config()));
-                    }
-                    new ListingWorkloads(run).createTags("r" + round + "-");
-                    long pushesEnded = System.nanoTime();
-                    for (Metric m : METRICS) {
-                        own.detail(m).ifPresent(d -> results.detail(m, d));
-                        own.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
-                    }
-                    if (label.equals(WEBHOOK)) {
-                        receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(),
-                                log, prefix);
-                        drains.add(Math.max(0, receiver.lastRequestNanos() - pushesEnded) / 1e6);
-                        cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
-                        cpu.computeIfAbsent(DELIVERY_CPU, k -> new ArrayList<>()).add(
-                                ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS) - deliveryBefore);
-                    } else if (receiver.events() != 0) {
-                        throw new BenchmarkFailure("the receiver heard from the launcher without a webhook");
-                    }
-                    double used = cpuSeconds(server) - cpuBefore;
-                    cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(used);
-                    log.printf(Locale.ROOT, "%s %s: the launcher used %.2f s of CPU in this round%n", prefix, label,
-                            used);
-                    server.requireAlive();
+                    ServerRun run = new ServerRun(o, server, new Results(), roundBlobs, 0, log, prefix + " " + label);
+                    tally.pushAndRecord(run, label, "r" + round + "-", cpuSeconds(server),
+                            ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS), prefix, " in this round");
                 }
             }
+        }
+    }
+
+    /**
+     * Where a run's numbers go, and the measured pushes that feed them.
+     *
+     * @param results  each round's push rates, by launcher
+     * @param cpu      CPU seconds by process or thread group, one value per run or round
+     * @param drains   for each run or round with the webhook: ms from the end of the pushes to the last event
+     * @param receiver the webhook's receiver
+     * @param log      progress lines
+     */
+    private record Tally(Results results, Map<String, List<Double>> cpu, List<Double> drains,
+                         WebhookReceiver receiver, PrintStream log) {
+
+        /**
+         * The measured pushes on {@code run}'s launcher (small blobs, then tags named with {@code tagPrefix}),
+         * their rates recorded under {@code label}; with the webhook, waits until every event arrived and records
+         * the delivery's lag and the receiver's and delivery threads' CPU. CPU is counted from
+         * {@code cpuBefore} and {@code deliveryBefore} (0 for a whole run); {@code span} ends the log line that
+         * gives it, after the run's or round's {@code prefix}.
+         */
+        void pushAndRecord(ServerRun run, String label, String tagPrefix, double cpuBefore, double deliveryBefore,
+                           String prefix, String span) {
+            HarnessOptions o = run.options;
+            ServerProcess server = run.server;
+            new BlobWorkloads(run).pushSmallBlobs();
+            try (RegistryClient c = run.client()) { // the tags' manifest names it
+                c.pushMonolithic(BlobWorkloads.SMALL, run.blobs.configDigest(), BodySource.of(run.blobs.config()));
+            }
+            new ListingWorkloads(run).createTags(tagPrefix);
+            long pushesEnded = System.nanoTime();
+            for (Metric m : METRICS) {
+                run.results.detail(m).ifPresent(d -> results.detail(m, d));
+                run.results.values(m, server.target().name()).forEach(v -> results.add(m, label, v));
+            }
+            if (label.equals(WEBHOOK)) {
+                receiver.awaitAll(BlobWorkloads.SMALL, o.smallBlobs(), ListingWorkloads.TAGS, o.tags(), log, prefix);
+                drains.add(Math.max(0, receiver.lastRequestNanos() - pushesEnded) / 1e6);
+                cpu.computeIfAbsent(RECEIVER_CPU, k -> new ArrayList<>()).add(receiver.cpuSeconds());
+                cpu.computeIfAbsent(DELIVERY_CPU, k -> new ArrayList<>())
+                        .add(ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS) - deliveryBefore);
+            } else if (receiver.events() != 0) {
+                throw new BenchmarkFailure("the receiver heard from a launcher without a webhook");
+            }
+            double used = cpuSeconds(server) - cpuBefore;
+            cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(used);
+            log.printf(Locale.ROOT, "%s %s: the launcher used %.2f s of CPU%s%n", prefix, label, used, span);
+            server.requireAlive();
         }
     }
 
