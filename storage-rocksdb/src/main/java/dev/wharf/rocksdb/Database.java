@@ -302,7 +302,9 @@ final class Database implements AutoCloseable {
      * (they would only lengthen its young collections).
      */
     void wantRecentEvents() {
-        recentEventsWanted = true;
+        if (!recentEventsWanted) { // a sink calls this before each delivery: write the flag once, read it after
+            recentEventsWanted = true;
+        }
     }
 
     /**
