@@ -234,6 +234,12 @@ final class Database implements AutoCloseable {
         return db.get(handle(column.family()), column.key(parent, child)) != null;
     }
 
+    /** RocksDB's latest sequence number: it rises with every key written and never falls, restarts included. */
+    long latestSequenceNumber() {
+        assert lifecycle.getReadHoldCount() > 0 : "database access outside a guarded call";
+        return db.getLatestSequenceNumber();
+    }
+
     /** A new, empty change; {@link Batch#commit()} writes it. */
     Batch batch() {
         return new Batch(this);

@@ -122,6 +122,23 @@ public final class RocksDbMetadataStore implements MetadataStore {
         return database.recentEvents(from, to).isPresent();
     }
 
+    /** The key numbers of {@code tag}'s stored history entries, newest first, however many there are (for tests). */
+    List<Long> tagHistoryNumbers(RepositoryName repository, Tag tag) {
+        return database.guarded(() -> Scans.allChildren(database, KeySchema.TAG_HISTORY,
+                new KeySchema.RepoTag(repository, tag)));
+    }
+
+    /** Writes one history entry of {@code move}'s tag under the key number {@code number} (for tests). */
+    void putTagHistoryEntry(RepositoryName repository, TagMove move, long number) {
+        database.guarded(() -> {
+            try (Batch batch = database.batch()) {
+                batch.put(KeySchema.TAG_HISTORY, new KeySchema.RepoTag(repository, move.tag()), number, move);
+                batch.commit();
+            }
+            return null;
+        });
+    }
+
     /** How many times the WAL was synced (needs {@link RocksDbOptions#withStatistics}). */
     long walSyncs() {
         return database.ticker(TickerType.WAL_FILE_SYNCED);

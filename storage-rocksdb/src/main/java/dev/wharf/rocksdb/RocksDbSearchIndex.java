@@ -85,11 +85,12 @@ final class RocksDbSearchIndex implements SearchIndex {
 
     /**
      * Adds to {@code batch} that {@code tag} now points at {@code manifest}, moved at {@code at}, replacing the
-     * entry it had. Call under the repository's lock.
+     * entry it had if it {@code existed}. A tag that did not exist has no entry (entries change in the same batches
+     * as tags), so its creation reads none. Call under the repository's lock.
      */
-    void moved(Batch batch, RepositoryName repository, Tag tag, ManifestRecord manifest, Instant at)
+    void moved(Batch batch, RepositoryName repository, Tag tag, ManifestRecord manifest, Instant at, boolean existed)
             throws RocksDBException {
-        replace(batch, current(repository, tag), Entry.of(repository, tag, manifest, at));
+        replace(batch, existed ? current(repository, tag) : Optional.empty(), Entry.of(repository, tag, manifest, at));
     }
 
     /**

@@ -111,7 +111,7 @@ final class RocksDbTags implements TagStore {
         batch.put(TAG_INDEX, new RepoDigest(repository, digest), tag);
         history.append(batch, repository, move);
         if (move.isChange()) {
-            search.moved(batch, repository, tag, manifest, move.at());
+            search.moved(batch, repository, tag, manifest, move.at(), old.isPresent());
         } else {
             search.pushedAgain(batch, repository, tag, manifest);
         }
