@@ -33,6 +33,8 @@ import java.util.function.Function;
  * referrers       repo \0 subject \0 digest             RecordCodec descriptor
  * tag_history     repo \0 tag \0 sequence                RecordCodec tag move; sequence is 16 hex digits counting
  *                                                       down from 7fffffffffffffff, so the newest move sorts first
+ *                                                       (a creation takes 7fffffffffffffff minus RocksDB's latest
+ *                                                       sequence number minus 1, which needs no read)
  * uploads         upload id                             RecordCodec upload record
  * inline_blobs    digest                                the blob's exact bytes (blobs up to InlineBlobStore's limit)
  * staged          staged id ("inline-" uuid)            0x00 + the bytes made durable so far, or
