@@ -43,8 +43,8 @@ public final class RocksDbOptions {
     }
 
     /**
-     * @param readCacheBytes heap the cache of hot tags and manifests may hold, which serves pulls without
-     *                       reading RocksDB; 0 turns it off
+     * @param readCacheBytes heap the cache of hot tags, manifests and blob links may hold, which serves pulls
+     *                       and pushes' checks without reading RocksDB; 0 turns it off
      * @throws IllegalArgumentException if {@code readCacheBytes} is negative
      */
     public RocksDbOptions withReadCacheBytes(long readCacheBytes) {

@@ -19,15 +19,18 @@ import static dev.wharf.rocksdb.KeySchema.Root.ROOT;
 /**
  * The {@link RepositoryLinks} role on RocksDB: the {@code repositories} markers and the {@code links} /
  * {@code linkers} pair (see {@link KeySchema}). It also keeps the marker for the manifests role: a manifest
- * push marks the repository, and removing the last link or manifest drops it, in the caller's batch.
+ * push marks the repository, and removing the last link or manifest drops it, in the caller's batch. Link checks
+ * are answered from the {@link ReadCache} once a link has been seen; an unlink invalidates it before it returns.
  */
 final class RocksDbRepositoryLinks implements RepositoryLinks {
     private final Database database;
     private final RepositoryLocks locks;
+    private final ReadCache cache;
 
-    RocksDbRepositoryLinks(Database database, RepositoryLocks locks) {
+    RocksDbRepositoryLinks(Database database, RepositoryLocks locks, ReadCache cache) {
         this.database = database;
         this.locks = locks;
+        this.cache = cache;
     }
 
     @Override
@@ -42,7 +45,8 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
 
     @Override
     public boolean isBlobLinked(RepositoryName repository, Digest digest) {
-        return database.guarded(() -> database.has(LINKS, repository, digest));
+        database.checkOpen();
+        return cache.linked(repository, digest, () -> database.guarded(() -> database.has(LINKS, repository, digest)));
     }
 
     @Override
@@ -79,6 +83,7 @@ final class RocksDbRepositoryLinks implements RepositoryLinks {
                 batch.delete(LINKERS, digest, repository);
                 dropRepositoryIfEmpty(batch, repository, LINKS, digest);
                 batch.commit();
+                cache.unlinked(repository.value(), digest);
             }
             return true;
         });

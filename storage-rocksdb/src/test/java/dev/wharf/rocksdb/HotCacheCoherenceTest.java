@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The read cache never serves a tag or manifest that a completed write has changed. */
+/** The read cache never serves a tag, manifest or blob link that a completed write has changed. */
 class HotCacheCoherenceTest {
     @TempDir
     Path dir;
@@ -74,6 +74,52 @@ class HotCacheCoherenceTest {
                 t.join();
             }
             assertThat(store.resolveTag(repo, tag)).isEmpty();
+        }
+    }
+
+    /** Readers race the writer's links and unlinks of a few blobs; after each call returns it is what is read. */
+    @ParameterizedTest(name = "read cache {0} bytes")
+    @ValueSource(longs = {-1, 4096})
+    void shouldSeeEveryCompletedUnlinkWhileReadersRace(long cacheBytes) throws Exception {
+        RepositoryName repo = RepositoryName.of("hot/links");
+        List<Digest> blobs = new ArrayList<>();
+        for (int b = 0; b < 6; b++) {
+            blobs.add(DigestAlgorithm.SHA256.digest(("blob" + b).getBytes(StandardCharsets.UTF_8)));
+        }
+        RocksDbOptions options = RocksDbOptions.defaults().withSyncWrites(false);
+        try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir,
+                cacheBytes < 0 ? options : options.withReadCacheBytes(cacheBytes))) {
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                Thread t = new Thread(() -> {
+                    while (!stop.get()) {
+                        for (Digest blob : blobs) {
+                            store.isBlobLinked(repo, blob);
+                        }
+                    }
+                });
+                t.start();
+                readers.add(t);
+            }
+            for (int i = 0; i < 3000; i++) {
+                Digest blob = blobs.get(i % blobs.size());
+                if (store.isBlobLinked(repo, blob)) {
+                    assertThat(store.unlinkBlob(repo, blob, dev.wharf.spi.PendingEvents.none())).isTrue();
+                    assertThat(store.isBlobLinked(repo, blob)).as("unlinked, round %d", i).isFalse();
+                } else {
+                    store.linkBlob(repo, blob, 10, dev.wharf.spi.PendingEvents.none());
+                    assertThat(store.isBlobLinked(repo, blob)).as("linked, round %d", i).isTrue();
+                }
+            }
+            stop.set(true);
+            for (Thread t : readers) {
+                t.join();
+            }
+            for (Digest blob : blobs) {
+                assertThat(store.isBlobLinked(repo, blob)).isEqualTo(store.repositoriesLinking(blob, Optional.empty(), 10)
+                        .items().contains(repo));
+            }
         }
     }
 }
