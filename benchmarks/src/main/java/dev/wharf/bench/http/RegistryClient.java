@@ -135,11 +135,19 @@ public final class RegistryClient implements AutoCloseable {
 
     /** PUT a manifest by tag or digest; returns its digest, checked against the bytes. */
     public String putManifest(String repo, String reference, String mediaType, byte[] bytes) {
+        String digest = sha256(bytes);
+        putManifest(repo, reference, mediaType, bytes, digest);
+        return digest;
+    }
+
+    /**
+     * PUT a manifest by tag or digest whose {@code digest} the caller computed once, for a load that pushes the
+     * same bytes many times; requires 201 and that digest in {@code Docker-Content-Digest}.
+     */
+    public void putManifest(String repo, String reference, String mediaType, byte[] bytes, String digest) {
         Response r = expect(Request.of("PUT", "/v2/" + repo + "/manifests/" + reference)
                 .header("Content-Type", mediaType).body(bytes), 201);
-        String digest = sha256(bytes);
         requireDigest(r, digest);
-        return digest;
     }
 
     /** GET a manifest; requires 200 and exactly {@code bytes}. */
