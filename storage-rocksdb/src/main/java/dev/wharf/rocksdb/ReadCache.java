@@ -50,16 +50,8 @@ final class ReadCache {
 
     /** Whether {@code repo} links {@code digest}: true from the cache, else as {@code load} reads it. */
     boolean linked(RepositoryName repo, Digest digest, BooleanSupplier load) {
-        String key = repo.value() + '\0' + digest;
-        if (links.get(key) != null) {
-            return true;
-        }
-        long version = links.version(repo.value());
-        boolean found = load.getAsBoolean();
-        if (found) {
-            links.offer(repo.value(), key, Boolean.TRUE, version);
-        }
-        return found;
+        return cached(links, repo.value(), repo.value() + '\0' + digest,
+                () -> load.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty()).isPresent();
     }
 
     /** After a write that removed {@code repo}'s link to {@code digest}: bump its version, then drop the link. */

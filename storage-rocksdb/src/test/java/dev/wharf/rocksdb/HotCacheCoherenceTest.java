@@ -35,6 +35,21 @@ class HotCacheCoherenceTest {
                 Set.of(), Set.of(), Optional.empty(), Optional.empty(), Map.of());
     }
 
+    /** Starts four threads that run {@code read} over and over until {@code stop} is set. */
+    private static List<Thread> startReaders(AtomicBoolean stop, Runnable read) {
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    read.run();
+                }
+            });
+            t.start();
+            readers.add(t);
+        }
+        return readers;
+    }
+
     /** Default budget (no eviction here), and a budget of a few entries, so eviction races the writers too. */
     @ParameterizedTest(name = "read cache {0} bytes")
     @ValueSource(longs = {-1, 4096})
@@ -45,16 +60,8 @@ class HotCacheCoherenceTest {
         try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir,
                 cacheBytes < 0 ? options : options.withReadCacheBytes(cacheBytes))) {
             AtomicBoolean stop = new AtomicBoolean();
-            List<Thread> readers = new ArrayList<>();
-            for (int r = 0; r < 4; r++) {
-                Thread t = new Thread(() -> {
-                    while (!stop.get()) {
-                        store.resolveTag(repo, tag).ifPresent(d -> store.manifestContent(repo, d));
-                    }
-                });
-                t.start();
-                readers.add(t);
-            }
+            List<Thread> readers = startReaders(stop,
+                    () -> store.resolveTag(repo, tag).ifPresent(d -> store.manifestContent(repo, d)));
             Digest previous = null;
             for (int i = 0; i < 2000; i++) {
                 ManifestRecord m = record(i);
@@ -90,18 +97,7 @@ class HotCacheCoherenceTest {
         try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir,
                 cacheBytes < 0 ? options : options.withReadCacheBytes(cacheBytes))) {
             AtomicBoolean stop = new AtomicBoolean();
-            List<Thread> readers = new ArrayList<>();
-            for (int r = 0; r < 4; r++) {
-                Thread t = new Thread(() -> {
-                    while (!stop.get()) {
-                        for (Digest blob : blobs) {
-                            store.isBlobLinked(repo, blob);
-                        }
-                    }
-                });
-                t.start();
-                readers.add(t);
-            }
+            List<Thread> readers = startReaders(stop, () -> blobs.forEach(blob -> store.isBlobLinked(repo, blob)));
             for (int i = 0; i < 3000; i++) {
                 Digest blob = blobs.get(i % blobs.size());
                 if (store.isBlobLinked(repo, blob)) {
