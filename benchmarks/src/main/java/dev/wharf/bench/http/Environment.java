@@ -40,7 +40,10 @@ public final class Environment {
                 + o.warmupSeconds() + " s warm-up, " + o.tags() + " tags, " + o.repositories() + " repositories, n="
                 + o.pageSize());
         lines.add("rounds: " + o.rounds() + ", each target started afresh per round, first target alternating;"
-                + " medians over rounds (peak RSS: maximum)");
+                + " medians over rounds (peak RSS: maximum)" + (o.warmupSeconds() > 0
+                ? "; before them an uncounted round warms the harness up (Wharf, or the only target; blobs of "
+                + HarnessOptions.human(o.forHarnessWarmUp().blobSize()) + ", loads of "
+                + o.forHarnessWarmUp().seconds() + " s)" : ""));
         return lines;
     }
 

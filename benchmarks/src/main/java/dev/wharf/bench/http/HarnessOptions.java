@@ -112,7 +112,8 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
               --clients N             concurrent clients for small blobs and tags (default 16)
               --connections N         connections for manifest GET and blob HEAD (default 64)
               --seconds N             measured seconds per load test (default 20)
-              --warmup N              warm-up seconds per load test; 0 also skips warm-up pushes (default 10)
+              --warmup N              warm-up seconds per load test; 0 also skips warm-up pushes and
+                                      the harness's uncounted warm-up round (default 10)
               --tags N                tags created and walked (default 10000)
               --repositories N        repositories in the catalog walk (default 1000)
               --page-size N           n of tag and catalog pages (default 100)
@@ -258,6 +259,21 @@ public record HarnessOptions(Path wharfJar, List<String> wharfJavaOptions, List<
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " needs a non-negative integer, got '" + v + "'");
         }
+    }
+
+    /** The biggest blob of the harness's warm-up round ({@link #forHarnessWarmUp}). */
+    static final long HARNESS_WARM_UP_BLOB = 64L * 1024 * 1024;
+
+    /**
+     * These options for the harness's uncounted warm-up round (see {@link HarnessMain}): one round, big blobs of at
+     * most {@value #HARNESS_WARM_UP_BLOB} bytes, loads of at most 2 s after at most 1 s of warm-up; every count
+     * (small blobs, clients, connections, tags, repositories) and everything else as given.
+     */
+    HarnessOptions forHarnessWarmUp() {
+        long blob = Math.min(blobSize, HARNESS_WARM_UP_BLOB);
+        return new HarnessOptions(wharfJar, wharfJavaOptions, wharfArgs, distribution, distributionEnv, wrk, targets, 1,
+                blob, Math.min(chunkSize, blob), smallBlobs, smallBlobSize, clients, connections, Math.min(seconds, 2),
+                Math.min(warmupSeconds, 1), tags, repositories, pageSize, workDir, out, help);
     }
 
     /** The wrk of {@code --wrk}: the path given, none for {@code none}, else wrk on the {@code PATH} if there is one. */

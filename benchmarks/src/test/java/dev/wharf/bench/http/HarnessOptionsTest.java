@@ -48,6 +48,25 @@ class HarnessOptionsTest {
     }
 
     @Test
+    void shouldShrinkOnlyBlobsAndLoadTimesForTheHarnessWarmUpRound() {
+        HarnessOptions o = HarnessOptions.parse("--seconds", "20", "--warmup", "10", "--tags", "3000");
+        HarnessOptions w = o.forHarnessWarmUp();
+        assertThat(w.rounds()).isEqualTo(1);
+        assertThat(w.blobSize()).isEqualTo(64L << 20);
+        assertThat(w.chunkSize()).isEqualTo(16L << 20);
+        assertThat(w.seconds()).isEqualTo(2);
+        assertThat(w.warmupSeconds()).isEqualTo(1);
+        assertThat(w).usingRecursiveComparison()
+                .ignoringFields("rounds", "blobSize", "chunkSize", "seconds", "warmupSeconds").isEqualTo(o);
+
+        HarnessOptions small = HarnessOptions.parse("--blob-size", "1m", "--chunk-size", "256k", "--seconds", "1")
+                .forHarnessWarmUp();
+        assertThat(small.blobSize()).isEqualTo(1L << 20);
+        assertThat(small.chunkSize()).isEqualTo(256L << 10);
+        assertThat(small.seconds()).isEqualTo(1);
+    }
+
+    @Test
     void shouldTakeSmokeSizesWhenGiven() {
         HarnessOptions o = HarnessOptions.parse("--rounds", "1", "--blob-size", "64m", "--small-blobs", "200",
                 "--seconds", "3", "--warmup", "0", "--wrk", "none", "--targets", "distribution,wharf",
