@@ -13,9 +13,9 @@ import java.util.Locale;
  * Runs the HTTP comparison: for each round, a disk baseline, then each target started afresh and taken
  * through every workload ({@link ServerRun}), the first target alternating between rounds. Before the first
  * round, unless {@code --warmup 0}, an uncounted round against one target warms the harness itself up
- * ({@link #warmUpHarness}). Prints the
- * Markdown report to stdout and writes it to {@code --out}. Exit status 0 on success, 1 when any workload
- * failed its checks (no table is printed for a broken run), 2 for a bad command line.
+ * ({@link #warmUpHarness}). Prints the Markdown report to stdout and writes it to {@code --out}. Exit status 0
+ * on success, 1 when any workload failed its checks (no table is printed for a broken run), 2 for a bad
+ * command line.
  */
 public final class HarnessMain {
     private HarnessMain() {
@@ -72,7 +72,8 @@ public final class HarnessMain {
      * loads) against Wharf, or the only target, started afresh and stopped after it; nothing is recorded. The
      * harness's own client shares the two cores with the server it measures, and its request paths were compiled
      * during the first round's first target: that target's small-blob pushes ran up to a third below its later
-     * rounds, in four of five full runs, while the other target, second in that round, was not behind. After this round the harness is in the same state for every counted round.
+     * rounds, in four of five full runs, while the other target, second in that round, was not behind. After this
+     * round the harness is in the same state for every counted round.
      */
     private static void warmUpHarness(HarnessOptions o, Path scratch, PrintStream log) {
         HarnessOptions w = o.forHarnessWarmUp();
