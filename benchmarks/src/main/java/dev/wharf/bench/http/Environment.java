@@ -40,11 +40,15 @@ public final class Environment {
                 + o.warmupSeconds() + " s warm-up, " + o.tags() + " tags, " + o.repositories() + " repositories, n="
                 + o.pageSize());
         lines.add("rounds: " + o.rounds() + ", each target started afresh per round, first target alternating;"
-                + " medians over rounds (peak RSS: maximum)" + (o.warmupSeconds() > 0
-                ? "; before them an uncounted round warms the harness up (Wharf, or the only target; blobs of "
-                + HarnessOptions.human(o.forHarnessWarmUp().blobSize()) + ", loads of "
-                + o.forHarnessWarmUp().seconds() + " s)" : ""));
+                + " medians over rounds (peak RSS: maximum)" + (o.warmupSeconds() > 0 ? harnessWarmUp(o) : ""));
         return lines;
+    }
+
+    /** The header's words on the harness's uncounted warm-up round ({@link HarnessOptions#forHarnessWarmUp}). */
+    private static String harnessWarmUp(HarnessOptions o) {
+        HarnessOptions w = o.forHarnessWarmUp();
+        return "; before them an uncounted round warms the harness up (Wharf, or the only target; blobs of "
+                + HarnessOptions.human(w.blobSize()) + ", loads of " + w.seconds() + " s)";
     }
 
     /** Which clients generate the manifest GET and blob HEAD loads ({@link ReadLoads}), with wrk's version. */
