@@ -10,6 +10,7 @@ module dev.wharf.core {
     requires transitive dev.wharf.api;
     requires com.fasterxml.jackson.core;
     requires java.logging;
+    requires jdk.unsupported; // sun.misc.Unsafe.invokeCleaner: unmapping a blob window once it is sent
 
     exports dev.wharf.core;
     exports dev.wharf.core.storage;

@@ -5,10 +5,13 @@ import dev.wharf.api.Digest;
 import dev.wharf.api.DigestAlgorithm;
 import dev.wharf.spi.BlobReader;
 import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.MappedBlobStream;
 import dev.wharf.spi.StagedBlob;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,11 +24,13 @@ import static dev.wharf.testkit.BlobFixtures.read;
 import static dev.wharf.testkit.BlobFixtures.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The {@link BlobReader} contract: a stored blob is stat'ed and read whole or by any range that lies within it;
  * a range outside it is an {@link IllegalArgumentException}; a blob that is not stored is empty, whatever the
- * range. Run through {@link BlobStoreContract}.
+ * range; where the store's streams are {@link MappedBlobStream}s, their windows hold the same bytes as reads. Run
+ * through {@link BlobStoreContract}.
  */
 public interface BlobReaderContract extends BlobStoreUnderTest {
 
@@ -132,6 +137,48 @@ public interface BlobReaderContract extends BlobStoreUnderTest {
             assertThat(first.readNBytes(3)).isEqualTo(bytes("345"));
             assertThat(drain(second)).isEqualTo(bytes("789"));
             assertThat(first.readAllBytes()).isEqualTo(bytes("6789"));
+        }
+    }
+
+    @Test
+    default void shouldMapTheBytesItReadsWhereItsStreamsCanBeMapped() throws Exception {
+        byte[] data = random(300_000, 4);
+        Digest d = put(store(), data).digest();
+        try (InputStream probe = store().open(d, 0, data.length).orElseThrow()) {
+            assumeTrue(probe instanceof MappedBlobStream, "the store's streams are not MappedBlobStreams");
+        }
+        long[][] ranges = {{0, data.length}, {4_097, 200_000}, {data.length - 1, 1}, {123, 0}};
+        for (long[] range : ranges) {
+            for (int window : new int[] {1, 4_096, 65_537, 1 << 20}) {
+                if (window == 1 && range[1] > 10_000) {
+                    continue; // one mapping per byte: the small ranges cover it
+                }
+                ByteArrayOutputStream mapped = new ByteArrayOutputStream();
+                try (InputStream in = store().open(d, range[0], range[1]).orElseThrow()) {
+                    MappedBlobStream windows = (MappedBlobStream) in;
+                    for (ByteBuffer next = windows.mapNext(window); next != null; next = windows.mapNext(window)) {
+                        assertThat(next.remaining()).as("a window of at most %d bytes", window)
+                                .isBetween(1, window);
+                        byte[] copy = new byte[next.remaining()];
+                        next.get(copy);
+                        mapped.writeBytes(copy);
+                        windows.unmap(next);
+                    }
+                    assertThat(in.read()).as("mapped to the end, nothing is left to read").isEqualTo(-1);
+                }
+                assertThat(mapped.toByteArray()).as("range %d+%d in windows of %d", range[0], range[1], window)
+                        .isEqualTo(Arrays.copyOfRange(data, (int) range[0], (int) (range[0] + range[1])));
+            }
+        }
+        // Reads and windows share one position.
+        try (InputStream in = store().open(d, 1_000, 10_000).orElseThrow()) {
+            assertThat(in.readNBytes(100)).isEqualTo(Arrays.copyOfRange(data, 1_000, 1_100));
+            ByteBuffer window = ((MappedBlobStream) in).mapNext(50);
+            byte[] copy = new byte[window.remaining()];
+            window.get(copy);
+            assertThat(copy).isEqualTo(Arrays.copyOfRange(data, 1_100, 1_150));
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 1_150, 11_000));
+            assertThatThrownBy(() -> ((MappedBlobStream) in).mapNext(0)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

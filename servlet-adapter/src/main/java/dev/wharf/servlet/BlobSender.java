@@ -1,6 +1,7 @@
 package dev.wharf.servlet;
 
 import dev.wharf.api.BlobContent;
+import dev.wharf.spi.MappedBlobStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
@@ -27,6 +28,8 @@ import java.util.logging.Logger;
 final class BlobSender extends Transfers.Transfer implements WriteListener {
     private static final Logger LOG = Logger.getLogger(RegistryServlet.class.getName());
     static final int BUFFER_SIZE = 64 * 1024;
+    /** Bytes mapped at a time from a {@link MappedBlobStream}. */
+    static final int WINDOW_SIZE = 1024 * 1024;
 
     private final Exchange exchange;
     private final BlobContent content;
@@ -36,6 +39,9 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
     /** The pooled direct buffer and the container's {@code write(ByteBuffer)}, when both are to be had. */
     private ByteBuffer direct;
     private MethodHandle directWrite;
+    /** The store's stream as mapped windows, and the window being sent, when the sender maps instead. */
+    private MappedBlobStream mapped;
+    private ByteBuffer window;
     private long remaining;
     private ServletOutputStream out;
     private boolean done;
@@ -67,20 +73,25 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
     }
 
     /**
-     * A direct buffer when the store's stream is a channel and the container writes {@link ByteBuffer}s: the bytes
-     * then go from the file to that buffer to the socket, instead of through a heap array and the container's
-     * own buffers (two copies less); on containers where that is safe ({@link ByteBufferWrites#nonBlockingWriter}).
-     * Otherwise, or when {@link ByteBufferWrites#HELD_LIMIT} senders hold one already, a heap array.
+     * Mapped windows of the file when the store's stream is a {@link MappedBlobStream} and the container writes
+     * {@link ByteBuffer}s: the socket write then copies the bytes from the page cache itself. Else a direct buffer
+     * when the stream is a channel: the bytes then go from the file to that buffer to the socket, instead of
+     * through a heap array and the container's own buffers (two copies less). Both only on containers where that
+     * is safe ({@link ByteBufferWrites#nonBlockingWriter}), and only while fewer than
+     * {@link ByteBufferWrites#HELD_LIMIT} senders hold a window or a buffer: otherwise a heap array.
      */
     private void chooseBuffer() {
-        if (in instanceof ReadableByteChannel) {
-            Optional<MethodHandle> write = ByteBufferWrites.nonBlockingWriter(out);
-            if (write.isPresent()) {
+        Optional<MethodHandle> write = in instanceof ReadableByteChannel || in instanceof MappedBlobStream
+                ? ByteBufferWrites.nonBlockingWriter(out) : Optional.empty();
+        if (write.isPresent()) {
+            if (in instanceof MappedBlobStream windows && ByteBufferWrites.holdWindow()) {
+                mapped = windows;
+            } else if (in instanceof ReadableByteChannel) {
                 direct = ByteBufferWrites.takeHeld();
-                directWrite = direct != null ? write.get() : null;
             }
+            directWrite = mapped != null || direct != null ? write.get() : null;
         }
-        if (direct == null) {
+        if (direct == null && mapped == null) {
             buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, content.length()))];
         }
     }
@@ -104,7 +115,8 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
                 }
                 int n;
                 try {
-                    n = direct != null ? readDirect() : in.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    n = mapped != null ? mapWindow() : direct != null ? readDirect()
+                            : in.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
                 } catch (IOException e) {
                     LOG.log(Level.SEVERE, e, () -> exchange + ": reading the blob failed with " + remaining
                             + " bytes unsent; closing the connection");
@@ -116,8 +128,8 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
                     end(true);
                     return;
                 }
-                if (direct != null) {
-                    ByteBufferWrites.write(directWrite, out, direct);
+                if (directWrite != null) {
+                    ByteBufferWrites.write(directWrite, out, mapped != null ? window : direct);
                 } else {
                     out.write(buffer, 0, n);
                 }
@@ -128,6 +140,16 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
             LOG.log(Level.FINE, e, () -> exchange + ": client stopped reading");
             end(false);
         }
+    }
+
+    /** Unmaps the window just sent and maps the next; its length, 0 at the end. */
+    private int mapWindow() throws IOException {
+        if (window != null) {
+            mapped.unmap(window);
+            window = null;
+        }
+        window = mapped.mapNext((int) Math.min(WINDOW_SIZE, remaining));
+        return window == null ? 0 : window.remaining();
     }
 
     /** Fills the direct buffer with up to {@code remaining} bytes and flips it; the count read, 0 at the end. */
@@ -186,8 +208,19 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
         finish();
     }
 
-    /** Gives the direct buffer back to the pool if {@code free}, or only its place in the limit if not. */
+    /**
+     * Gives the direct buffer back to the pool if {@code free}, or only its place in the limit if not; unmaps the
+     * window if {@code free}, or leaves it to the garbage collector if not.
+     */
     private void releaseBuffer(boolean free) {
+        if (mapped != null) {
+            if (window != null && free) {
+                mapped.unmap(window);
+            }
+            window = null;
+            mapped = null;
+            ByteBufferWrites.dropHeld();
+        }
         if (direct != null) {
             if (free) {
                 ByteBufferWrites.giveHeld(direct);

@@ -121,6 +121,14 @@ final class ByteBufferWrites {
         return HELD.tryAcquire() ? take() : null;
     }
 
+    /**
+     * A place in the limit of {@link #takeHeld} for a caller that sends mapped windows of a file instead of a
+     * buffer (each held window is resident memory too); false when none is free. End it with {@link #dropHeld}.
+     */
+    static boolean holdWindow() {
+        return HELD.tryAcquire();
+    }
+
     /** Returns a buffer from {@link #takeHeld}. */
     static void giveHeld(ByteBuffer buffer) {
         give(buffer);
@@ -132,7 +140,10 @@ final class ByteBufferWrites {
         return HELD_LIMIT - HELD.availablePermits();
     }
 
-    /** Ends the holding of a buffer from {@link #takeHeld} that may still be in use, so is not pooled again. */
+    /**
+     * Ends the holding of a buffer from {@link #takeHeld} that may still be in use, so is not pooled again, or of
+     * a place from {@link #holdWindow}.
+     */
     static void dropHeld() {
         HELD.release();
     }

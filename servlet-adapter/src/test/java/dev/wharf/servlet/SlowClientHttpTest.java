@@ -2,12 +2,15 @@ package dev.wharf.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.api.Digest;
 import dev.wharf.api.Registry;
 import dev.wharf.core.storage.FileSystemBlobStore;
 import dev.wharf.servlet.suite.Content;
 import dev.wharf.servlet.suite.RawHttp;
 import dev.wharf.servlet.suite.RegistryHttp;
 import dev.wharf.servlet.suite.Response;
+import dev.wharf.spi.BlobStore;
+import dev.wharf.spi.ForwardingBlobStore;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,7 +22,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +33,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static dev.wharf.servlet.suite.ApiAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Slow, stalled and vanishing clients on every container: bodies move with non-blocking I/O (no container
@@ -196,10 +204,61 @@ class SlowClientHttpTest {
 
     @ParameterizedTest
     @EnumSource(ContainerUnderTest.class)
-    void shouldSendFileBlobsThroughPooledDirectBuffersAndGiveEveryBufferBack(ContainerUnderTest container,
+    void shouldSendFileBlobsThroughMappedWindowsAndUnmapEveryWindowSentWhole(ContainerUnderTest container,
             @TempDir Path blobRoot) throws Exception {
-        TransferLimits limits = TransferLimits.defaults().withIdleTimeout(Duration.ofMillis(800));
+        Path maps = Path.of("/proc/self/maps");
+        assumeTrue(Files.isReadable(maps), "the test counts the blob files' mappings in /proc/self/maps (Linux)");
         Registry registry = Registry.builder().blobStore(new FileSystemBlobStore(blobRoot)).build();
+        sendThroughHeldBuffers(container, registry, sentWhole -> {
+            List<String> left = Files.readAllLines(maps).stream().filter(line -> line.contains(blobRoot.toString())
+                    && sentWhole.stream().anyMatch(digest -> line.contains(digest.substring("sha256:".length()))))
+                    .toList();
+            assertThat(left).as("windows of bodies sent whole are unmapped at once, not left to the collector")
+                    .isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContainerUnderTest.class)
+    void shouldSendChannelBlobsThroughPooledDirectBuffersAndGiveEveryBufferBack(ContainerUnderTest container,
+            @TempDir Path blobRoot) throws Exception {
+        // A store whose streams are channels that cannot be mapped, as a vendor's store may give.
+        BlobStore channels = new ForwardingBlobStore(new FileSystemBlobStore(blobRoot)) {
+            @Override
+            public Optional<InputStream> open(Digest digest, long offset, long length) {
+                return super.open(digest, offset, length).map(ChannelOnlyStream::new);
+            }
+        };
+        sendThroughHeldBuffers(container, Registry.builder().blobStore(channels).build(), sentWhole -> { });
+    }
+
+    /** A store's stream seen only as an {@link InputStream} and a {@link ReadableByteChannel}. */
+    private static final class ChannelOnlyStream extends java.io.FilterInputStream implements ReadableByteChannel {
+        ChannelOnlyStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return ((ReadableByteChannel) in).read(dst);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return ((ReadableByteChannel) in).isOpen();
+        }
+    }
+
+    /**
+     * Pulls large blobs from {@code registry} slowly, cut and concurrently (whole and ranged), and checks that
+     * each body holds one place in {@link ByteBufferWrites}'s limit where the container allows direct writes,
+     * that every place comes back, and that no reused buffer carries another blob's bytes. {@code afterWhole}
+     * runs with the digests of the blobs whose every body ended whole, once those bodies have; the blob of the
+     * body cut with a write pending is never among them, as its window is left to the garbage collector.
+     */
+    private static void sendThroughHeldBuffers(ContainerUnderTest container, Registry registry, Check afterWhole)
+            throws Exception {
+        TransferLimits limits = TransferLimits.defaults().withIdleTimeout(Duration.ofMillis(800));
         try (RegistryServer server = container.start(registry, null, limits)) {
             RegistryHttp http = new RegistryHttp(server.baseUri());
             List<byte[]> blobs = new ArrayList<>();
@@ -219,6 +278,7 @@ class SlowClientHttpTest {
                 assertThat(Content.sha256(response.body())).isEqualTo(digests.get(0));
             }
             awaitHeld(heldBefore, "a body sent whole gives its buffer back");
+            afterWhole.run(List.of(digests.get(0)));
 
             try (RawClient stopped = RawClient.open(server.baseUri(), 16 * 1024)) {
                 stopped.sendHead("GET", "/v2/" + REPO + "/blobs/" + digests.get(1), Map.of());
@@ -256,7 +316,13 @@ class SlowClientHttpTest {
             }
             assertThat(failures).isEmpty();
             awaitHeld(heldBefore, "concurrent pulls give every buffer back");
+            afterWhole.run(List.of(digests.get(0), digests.get(2), digests.get(3)));
         }
+    }
+
+    /** A check of the blobs whose bodies were all sent whole, named by digest; it may throw. */
+    private interface Check {
+        void run(List<String> sentWhole) throws Exception;
     }
 
     /** Waits up to five seconds for {@link ByteBufferWrites#held()} to come back to {@code expected}. */

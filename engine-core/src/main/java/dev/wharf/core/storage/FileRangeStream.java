@@ -1,5 +1,7 @@
 package dev.wharf.core.storage;
 
+import dev.wharf.spi.MappedBlobStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -7,10 +9,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * A byte range of a file, readable as an {@link InputStream} or, without an intermediate heap copy, as a
- * {@link ReadableByteChannel} into a caller's (direct) buffer. Owns and closes the file channel.
+ * A byte range of a file, readable as an {@link InputStream}, without an intermediate heap copy as a
+ * {@link ReadableByteChannel} into a caller's (direct) buffer, or mapped a window at a time
+ * ({@link MappedBlobStream}). Owns and closes the file channel.
  */
-final class FileRangeStream extends InputStream implements ReadableByteChannel {
+final class FileRangeStream extends InputStream implements ReadableByteChannel, MappedBlobStream {
     private final FileChannel channel;
     private long position;
     private final long end;
@@ -35,6 +38,25 @@ final class FileRangeStream extends InputStream implements ReadableByteChannel {
             position += n;
         }
         return n;
+    }
+
+    @Override
+    public ByteBuffer mapNext(int maxBytes) throws IOException {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " is not positive");
+        }
+        if (position >= end) {
+            return null;
+        }
+        int n = (int) Math.min(maxBytes, end - position);
+        ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, position, n);
+        position += n;
+        return mapped;
+    }
+
+    @Override
+    public void unmap(ByteBuffer mapped) {
+        Unmapper.unmap(mapped);
     }
 
     @Override
