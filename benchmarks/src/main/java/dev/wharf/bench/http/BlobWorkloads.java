@@ -74,6 +74,7 @@ final class BlobWorkloads {
     void pushMonolithic() {
         PatternBlob blob = run.blobs.big();
         DiskBaseline.settle();
+        DiskBaseline.freePageCache(o.workDir(), blob.size());
         long nanos;
         try (RegistryClient c = run.client()) {
             long start = System.nanoTime();
@@ -111,6 +112,7 @@ final class BlobWorkloads {
     void pushChunked() {
         PatternBlob blob = run.blobs.chunked();
         DiskBaseline.settle();
+        DiskBaseline.freePageCache(o.workDir(), blob.size());
         long nanos;
         try (RegistryClient c = run.client()) {
             long start = System.nanoTime();

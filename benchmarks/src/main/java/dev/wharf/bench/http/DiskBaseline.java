@@ -17,26 +17,16 @@ final class DiskBaseline {
     private DiskBaseline() {
     }
 
-    /** MiB/s of a fsync'd write of {@code size} bytes in {@code dir}; the file is deleted afterwards. */
+    /**
+     * MiB/s of a fsync'd write of {@code size} bytes in {@code dir}; the file is deleted afterwards. The memory it
+     * writes into is {@linkplain #freePageCache freed just before}, as for the pushes it is compared with.
+     */
     static double measure(Path dir, long size) {
+        freePageCache(dir, size);
         Path file = dir.resolve("disk-baseline-" + System.nanoTime());
-        ByteBuffer buffer = ByteBuffer.allocateDirect(PatternBlob.BLOCK);
-        byte[] random = new byte[PatternBlob.BLOCK];
-        new SplittableRandom(7).nextBytes(random);
-        buffer.put(random).flip();
         try {
             long start = System.nanoTime();
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                long written = 0;
-                while (written < size) {
-                    buffer.clear().limit((int) Math.min(buffer.capacity(), size - written));
-                    buffer.putLong(0, written); // distinct blocks, as the blobs are
-                    while (buffer.hasRemaining()) {
-                        written += ch.write(buffer);
-                    }
-                }
-                ch.force(true);
-            }
+            write(file, size, true);
             long nanos = System.nanoTime() - start;
             return size / (1024.0 * 1024.0) / (nanos / 1e9);
         } catch (IOException e) {
@@ -46,6 +36,51 @@ final class DiskBaseline {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
                 // removed with the work directory
+            }
+        }
+    }
+
+    /**
+     * Writes {@code size} bytes to a file in {@code dir} and deletes it unsynced, so that the next write of that
+     * size goes into memory the kernel has just freed. On this virtual machine, memory the guest freed is handed
+     * back to the host a few seconds later (the balloon device's free page reporting), and the first write into
+     * such memory costs the host's fault: writing 1 GiB into the page cache took 1.5 s of system time, against
+     * 0.2 s into memory freed a moment before. A server that happened to write after another freed its data would
+     * otherwise push several times faster than one that did not; called before every timed big push, for
+     * every target, it gives each the memory a long-running host's page cache would.
+     */
+    static void freePageCache(Path dir, long size) {
+        Path file = dir.resolve("wharf-bench-page-cache-" + System.nanoTime());
+        try {
+            write(file, size, false);
+        } catch (IOException e) {
+            throw new BenchmarkFailure("writing " + size + " bytes to free them in " + dir + " failed: " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // removed with the work directory
+            }
+        }
+    }
+
+    /** Writes {@code size} distinct bytes to a new {@code file} in 1 MiB pieces, then fsyncs it if {@code sync}. */
+    private static void write(Path file, long size, boolean sync) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(PatternBlob.BLOCK);
+        byte[] random = new byte[PatternBlob.BLOCK];
+        new SplittableRandom(7).nextBytes(random);
+        buffer.put(random).flip();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long written = 0;
+            while (written < size) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), size - written));
+                buffer.putLong(0, written); // distinct blocks, as the blobs are
+                while (buffer.hasRemaining()) {
+                    written += ch.write(buffer);
+                }
+            }
+            if (sync) {
+                ch.force(true);
             }
         }
     }
