@@ -145,6 +145,29 @@ class UploadSinkTest {
     }
 
     @Test
+    void shouldRollBackABodyOfLargePiecesAbandonedWhileTheyAreWrittenInTheBackground() throws IOException {
+        String id = start();
+        try (UploadSink<UploadStatus> first = append(id, 0, 70_000)) {
+            writePieces(first, data, 0, 70_000, 70_000);
+            first.finish();
+        }
+        UploadSink<UploadStatus> abandoned = append(id, 70_000, data.length);
+        writePieces(abandoned, data, 70_000, 270_000, 100_000);
+        abandoned.abort();
+        assertThat(registry.uploadStatus(ME, REPO, id).offset()).isEqualTo(70_000);
+        assertThat(stagedBytes()).as("the pieces still being written when it was abandoned are gone too")
+                .isEqualTo(70_000);
+        try (UploadSink<UploadStatus> resumed = append(id, 70_000, data.length)) {
+            writePieces(resumed, data, 70_000, data.length, 200_000);
+            assertThat(resumed.finish().offset()).isEqualTo(data.length);
+        }
+        assertThat(stagedBytes()).isEqualTo(data.length);
+        Digest digest = DigestAlgorithm.SHA256.digest(data);
+        registry.completeUpload(ME, REPO, id, digest, UploadChunk.empty());
+        assertThat(readBack(digest)).isEqualTo(data);
+    }
+
+    @Test
     void shouldRefuseBytesPastTheDeclaredLengthAndRollBack() throws IOException {
         String id = start();
         UploadSink<UploadStatus> sink = append(id, 0, 1000);

@@ -9,7 +9,9 @@ import java.util.OptionalLong;
 
 /**
  * What every engine {@link UploadSink} does with the bytes: hashes them, hands them to the store's
- * {@link StagedWriter} and holds them to the declared length. Subclasses say what a finished body becomes
+ * {@link StagedWriter} and holds them to the declared length. From a body's first piece of
+ * {@value BackgroundPieces#MIN_PIECE} bytes or more, the hashing and writing run on a background thread
+ * ({@link BackgroundPieces}) while the caller receives the next piece; {@link #finish} and a failure wait for them. Subclasses say what a finished body becomes
  * ({@link #complete}) and how an abandoned one is undone ({@link #rollback}); each is called exactly once, and
  * only one of them.
  */
@@ -20,6 +22,8 @@ abstract class StagingSink<T> implements UploadSink<T> {
     private final boolean durable;
     private long count;
     private boolean done;
+    /** Set at the body's first large piece; from then on every piece is hashed and written in the background. */
+    private BackgroundPieces background;
 
     StagingSink(StagedWriter out, MessageDigest hasher, OptionalLong expected, boolean durable) {
         this.out = out;
@@ -36,13 +40,24 @@ abstract class StagingSink<T> implements UploadSink<T> {
             if (expected.isPresent() && count + n > expected.getAsLong()) {
                 throw Errors.sizeMismatch(expected.getAsLong(), count + n);
             }
-            hasher.update(bytes.duplicate());
-            out.write(bytes);
+            if (background == null && n >= BackgroundPieces.MIN_PIECE) {
+                background = new BackgroundPieces(this::hashAndWrite);
+            }
+            if (background != null) {
+                background.submit(bytes);
+            } else {
+                hashAndWrite(bytes);
+            }
             count += n;
         } catch (RuntimeException e) {
             fail(e);
             throw e;
         }
+    }
+
+    private void hashAndWrite(ByteBuffer bytes) {
+        hasher.update(bytes.duplicate());
+        out.write(bytes);
     }
 
     @Override
@@ -56,6 +71,9 @@ abstract class StagingSink<T> implements UploadSink<T> {
         try {
             if (expected.isPresent() && count != expected.getAsLong()) {
                 throw Errors.bodyEnded(count, expected, null);
+            }
+            if (background != null) {
+                background.await();
             }
             out.finish(durable);
         } catch (RuntimeException e) {
@@ -81,6 +99,9 @@ abstract class StagingSink<T> implements UploadSink<T> {
 
     private void fail(Throwable primary) {
         done = true;
+        if (background != null) {
+            background.awaitQuietly(); // never close the writer under a piece being written
+        }
         try {
             out.close();
         } catch (RuntimeException e) {
