@@ -1,6 +1,7 @@
 package dev.wharf.core.internal;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,15 +19,19 @@ import java.util.function.Consumer;
  *
  * <p>Each piece is copied into a pooled direct buffer, the copy a heap buffer's file write would make anyway. At
  * most {@value #IN_FLIGHT} buffers wait or are worked on per body, so a body whose disk is slower than its client
- * holds the client back instead of memory. A failure of the work is thrown by the next {@link #submit} or by
- * {@link #await}; pieces after it are dropped. Not thread-safe: one request thread submits and awaits.
+ * holds the client back instead of memory, and at most {@value #BODIES} bodies are worked on this way at once, so
+ * the process holds at most {@code BODIES × IN_FLIGHT} such buffers (8 MiB); further bodies are worked on by
+ * their own thread. A failure of the work is thrown by the next {@link #submit} or by {@link #await}; pieces after
+ * it are dropped. Not thread-safe: one request thread submits, awaits and closes.
  */
 final class BackgroundPieces {
     /** Bodies whose pieces are at least this large are worked on in the background. */
     static final int MIN_PIECE = 64 * 1024;
     private static final int BUFFER_SIZE = 256 * 1024;
     private static final int IN_FLIGHT = 2;
-    private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(16);
+    static final int BODIES = 16;
+    private static final Semaphore BODY_PLACES = new Semaphore(BODIES);
+    private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(BODIES * IN_FLIGHT);
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "wharf-upload-piece");
         t.setDaemon(true);
@@ -39,10 +44,18 @@ final class BackgroundPieces {
     /** True while a task drains {@link #waiting}: at most one does, so pieces are worked on in order. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile Throwable failure;
+    private boolean closed;
 
-    /** Pieces will be given to {@code work}, in order, one at a time, on a background thread. */
-    BackgroundPieces(Consumer<ByteBuffer> work) {
+    private BackgroundPieces(Consumer<ByteBuffer> work) {
         this.work = work;
+    }
+
+    /**
+     * Pieces to be given to {@code work}, in order, one at a time, on a background thread; or empty when
+     * {@value #BODIES} bodies are worked on in the background already. {@link #close()} it when the body ends.
+     */
+    static Optional<BackgroundPieces> open(Consumer<ByteBuffer> work) {
+        return BODY_PLACES.tryAcquire() ? Optional.of(new BackgroundPieces(work)) : Optional.empty();
     }
 
     /**
@@ -70,8 +83,20 @@ final class BackgroundPieces {
         rethrow();
     }
 
-    /** Waits until no piece is in flight, whatever became of them: before the work's resources are closed. */
-    void awaitQuietly() {
+    /**
+     * Waits until no piece is in flight, whatever became of them, and gives up the body's place: call before the
+     * work's resources are closed. Idempotent.
+     */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        awaitQuietly();
+        BODY_PLACES.release();
+    }
+
+    private void awaitQuietly() {
         room.acquireUninterruptibly(IN_FLIGHT);
         room.release(IN_FLIGHT);
     }

@@ -22,7 +22,10 @@ abstract class StagingSink<T> implements UploadSink<T> {
     private final boolean durable;
     private long count;
     private boolean done;
-    /** Set at the body's first large piece; from then on every piece is hashed and written in the background. */
+    /**
+     * Set at the body's first large piece while fewer than {@value BackgroundPieces#BODIES} bodies use one; from
+     * then on every piece is hashed and written in the background.
+     */
     private BackgroundPieces background;
 
     StagingSink(StagedWriter out, MessageDigest hasher, OptionalLong expected, boolean durable) {
@@ -41,7 +44,7 @@ abstract class StagingSink<T> implements UploadSink<T> {
                 throw Errors.sizeMismatch(expected.getAsLong(), count + n);
             }
             if (background == null && n >= BackgroundPieces.MIN_PIECE) {
-                background = new BackgroundPieces(this::hashAndWrite);
+                background = BackgroundPieces.open(this::hashAndWrite).orElse(null);
             }
             if (background != null) {
                 background.submit(bytes);
@@ -74,6 +77,7 @@ abstract class StagingSink<T> implements UploadSink<T> {
             }
             if (background != null) {
                 background.await();
+                background.close();
             }
             out.finish(durable);
         } catch (RuntimeException e) {
@@ -100,7 +104,7 @@ abstract class StagingSink<T> implements UploadSink<T> {
     private void fail(Throwable primary) {
         done = true;
         if (background != null) {
-            background.awaitQuietly(); // never close the writer under a piece being written
+            background.close(); // never close the writer under a piece being written
         }
         try {
             out.close();

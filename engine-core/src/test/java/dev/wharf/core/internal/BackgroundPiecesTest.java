@@ -30,7 +30,7 @@ class BackgroundPiecesTest {
         ByteArrayOutputStream worked = new ByteArrayOutputStream();
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
         AtomicInteger calls = new AtomicInteger();
-        BackgroundPieces pieces = new BackgroundPieces(piece -> {
+        BackgroundPieces pieces = BackgroundPieces.open(piece -> {
             threads.add(Thread.currentThread());
             if (calls.incrementAndGet() % 3 == 0) {
                 sleep(2); // lets pieces queue up behind this one
@@ -38,7 +38,7 @@ class BackgroundPiecesTest {
             byte[] copy = new byte[piece.remaining()];
             piece.get(copy);
             worked.writeBytes(copy);
-        });
+        }).orElseThrow();
         byte[] reused = new byte[400_000]; // the caller reuses its buffer as soon as submit returns
         int[] sizes = {65_536, 1, 400_000, 262_144, 262_145, 7, 100_000};
         int at = 0;
@@ -52,6 +52,7 @@ class BackgroundPiecesTest {
             at += n;
         }
         pieces.await();
+        pieces.close();
         assertThat(worked.toByteArray()).isEqualTo(data);
         assertThat(threads).doesNotContain(Thread.currentThread());
     }
@@ -60,7 +61,7 @@ class BackgroundPiecesTest {
     void shouldStopWorkingAtTheFirstFailureAndThrowItToTheCaller() {
         List<Integer> worked = new ArrayList<>();
         IllegalStateException broken = new IllegalStateException("disk full");
-        BackgroundPieces pieces = new BackgroundPieces(piece -> {
+        BackgroundPieces pieces = BackgroundPieces.open(piece -> {
             int first = piece.get(0);
             if (first == 3) {
                 throw broken;
@@ -68,7 +69,7 @@ class BackgroundPiecesTest {
             synchronized (worked) {
                 worked.add(first);
             }
-        });
+        }).orElseThrow();
         RuntimeException thrown = null;
         for (int i = 0; i < 20 && thrown == null; i++) {
             byte[] piece = new byte[100];
@@ -84,6 +85,7 @@ class BackgroundPiecesTest {
         }
         assertThat(thrown).as("the submit after the failure throws it").isSameAs(broken);
         assertThatThrownBy(pieces::await).isSameAs(broken);
+        pieces.close();
         synchronized (worked) {
             assertThat(worked).containsExactly(0, 1, 2);
         }
@@ -93,10 +95,10 @@ class BackgroundPiecesTest {
     void shouldHoldTheCallerBackWhileTwoPiecesAreInFlightAndAwaitThemAll() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger done = new AtomicInteger();
-        BackgroundPieces pieces = new BackgroundPieces(piece -> {
+        BackgroundPieces pieces = BackgroundPieces.open(piece -> {
             await(release);
             done.incrementAndGet();
-        });
+        }).orElseThrow();
         pieces.submit(ByteBuffer.wrap(new byte[10]));
         pieces.submit(ByteBuffer.wrap(new byte[10]));
         CountDownLatch thirdIn = new CountDownLatch(1);
@@ -109,7 +111,7 @@ class BackgroundPiecesTest {
 
         CountDownLatch awaited = new CountDownLatch(1);
         Thread awaiter = new Thread(() -> {
-            pieces.awaitQuietly();
+            pieces.close();
             awaited.countDown();
         });
         awaiter.start();
@@ -121,6 +123,25 @@ class BackgroundPiecesTest {
         submitter.join(5_000);
         pieces.await();
         assertThat(done.get()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldWorkOnAtMostSixteenBodiesInTheBackgroundAtOnce() {
+        List<BackgroundPieces> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < BackgroundPieces.BODIES; i++) {
+                open.add(BackgroundPieces.open(piece -> { }).orElseThrow());
+            }
+            assertThat(BackgroundPieces.open(piece -> { })).as("a body beyond the limit works on its own thread")
+                    .isEmpty();
+            open.get(0).close();
+            open.get(0).close(); // idempotent: gives its place back once
+            BackgroundPieces again = BackgroundPieces.open(piece -> { }).orElseThrow();
+            open.set(0, again);
+            assertThat(BackgroundPieces.open(piece -> { })).isEmpty();
+        } finally {
+            open.forEach(BackgroundPieces::close);
+        }
     }
 
     private static void sleep(long millis) {
