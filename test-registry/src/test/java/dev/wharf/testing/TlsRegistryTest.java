@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -43,6 +45,31 @@ class TlsRegistryTest {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(BLOB)).build());
             assertThat(push.statusCode()).isEqualTo(201);
             assertThat(push.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/v2/"));
+        }
+    }
+
+    @Test
+    void shouldPullAFileBlobSentFromMappedWindowsOverTls(@TempDir Path data) {
+        // Over TLS the container encrypts each mapped window in Java before it is unmapped; every byte must arrive.
+        byte[] large = new byte[3 * 1024 * 1024 + 17];
+        new Random(5).nextBytes(large);
+        try (TestRegistry registry = TestRegistry.builder().tls().dataDirectory(data).start()) {
+            var client = Http.client(registry.sslContext());
+            String digest = Http.sha256Digest(large);
+            HttpResponse<byte[]> push = Http.send(client, HttpRequest.newBuilder(registry.baseUri()
+                    .resolve("/v2/tls/big/blobs/uploads/?digest=" + digest))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(large)).build());
+            assertThat(push.statusCode()).isEqualTo(201);
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<byte[]> pull = Http.send(client, HttpRequest.newBuilder(registry.baseUri()
+                        .resolve("/v2/tls/big/blobs/" + digest)).build());
+                assertThat(pull.statusCode()).isEqualTo(200);
+                assertThat(Http.sha256Digest(pull.body())).isEqualTo(digest);
+            }
+            HttpResponse<byte[]> range = Http.send(client, HttpRequest.newBuilder(registry.baseUri()
+                    .resolve("/v2/tls/big/blobs/" + digest)).header("Range", "bytes=1000000-2500000").build());
+            assertThat(range.statusCode()).isEqualTo(206);
+            assertThat(range.body()).isEqualTo(Arrays.copyOfRange(large, 1_000_000, 2_500_001));
         }
     }
 
