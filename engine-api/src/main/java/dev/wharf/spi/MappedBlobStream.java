@@ -17,12 +17,16 @@ public interface MappedBlobStream {
      * Maps the next bytes of the stream, at most {@code maxBytes}, read-only, and moves past them.
      *
      * @return the mapped bytes from position to limit, or null at the end of the stream
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     * @throws IOException              if the bytes cannot be mapped; the position is then unchanged, so the caller
+     *                                  may read them instead
      */
     ByteBuffer mapNext(int maxBytes) throws IOException;
 
     /**
-     * Unmaps a buffer from {@link #mapNext} now rather than when the garbage collector finds it, so that the
-     * process does not keep every window it sent resident. The caller must be sure that nothing reads the buffer
+     * Unmaps a buffer from {@link #mapNext}, the very buffer it returned (not a slice or duplicate of it), now
+     * rather than when the garbage collector finds it, so that the process does not keep every window it sent
+     * resident. The caller must be sure that nothing reads the buffer
      * any more, no write pending on it included: reading an unmapped buffer can crash the JVM. Where the JVM
      * offers no way to unmap early, this does nothing and the garbage collector unmaps it.
      */

@@ -17,7 +17,8 @@ import java.util.concurrent.Semaphore;
  * stream can write a {@link ByteBuffer} (Servlet 6.1's {@code ServletOutputStream.write(ByteBuffer)}; Jetty
  * 12 has it on 6.0 too). That saves two of the four copies a heap-array copy costs: file to direct buffer to
  * socket, instead of file to temporary buffer to heap to temporary buffer to socket. The method is found by
- * reflection so the adapter still compiles against, and runs on, Servlet 6.0 containers without it.
+ * reflection so the adapter still compiles against, and runs on, Servlet 6.0 containers without it. Also keeps
+ * the limit on what non-blocking senders hold while their clients read: pooled buffers and mapped windows alike.
  */
 final class ByteBufferWrites {
     private static final int BUFFER_SIZE = 256 * 1024;
@@ -135,7 +136,7 @@ final class ByteBufferWrites {
         HELD.release();
     }
 
-    /** How many buffers from {@link #takeHeld} are held now. */
+    /** How many buffers from {@link #takeHeld}, and places from {@link #holdWindow}, are held now. */
     static int held() {
         return HELD_LIMIT - HELD.availablePermits();
     }

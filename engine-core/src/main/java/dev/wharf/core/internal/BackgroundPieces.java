@@ -1,5 +1,7 @@
 package dev.wharf.core.internal;
 
+import dev.wharf.spi.StorageException;
+
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.Queue;
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
  * holds the client back instead of memory, and at most {@value #BODIES} bodies are worked on this way at once, so
  * the process holds at most {@code BODIES × IN_FLIGHT} such buffers (8 MiB); further bodies are worked on by
  * their own thread. A failure of the work is thrown by the next {@link #submit} or by {@link #await}; pieces after
- * it are dropped. Not thread-safe: one request thread submits, awaits and closes.
+ * it are dropped. Not thread-safe: one thread at a time submits, awaits and closes (an upload's calls are ordered
+ * by its receiver).
  */
 final class BackgroundPieces {
     /** Bodies whose pieces are at least this large are worked on in the background. */
@@ -66,13 +69,23 @@ final class BackgroundPieces {
         rethrow();
         while (bytes.hasRemaining()) {
             room.acquireUninterruptibly();
-            ByteBuffer piece = take();
+            ByteBuffer piece;
+            try {
+                piece = take();
+            } catch (RuntimeException | Error e) { // no direct memory left: the piece never was
+                room.release();
+                throw e;
+            }
             int n = Math.min(piece.remaining(), bytes.remaining());
             piece.put(bytes.slice(bytes.position(), n)).flip();
             bytes.position(bytes.position() + n);
             waiting.add(piece);
             if (draining.compareAndSet(false, true)) {
-                THREADS.execute(this::drain);
+                try {
+                    THREADS.execute(this::drain);
+                } catch (RuntimeException | Error e) {
+                    drain(); // no thread to be had: the caller works on what waits, in order, itself
+                }
             }
         }
     }
@@ -116,7 +129,7 @@ final class BackgroundPieces {
                 if (failure == null) {
                     work.accept(piece);
                 }
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) { // a checked exception a store's writer threw undeclared included
                 failure = e;
             } finally {
                 POOL.offer(piece.clear());
@@ -132,6 +145,9 @@ final class BackgroundPieces {
         }
         if (e instanceof Error error) {
             throw error;
+        }
+        if (e != null) {
+            throw new StorageException("writing a piece of an upload failed: " + e, e);
         }
     }
 

@@ -10,8 +10,9 @@ import java.util.OptionalLong;
 /**
  * What every engine {@link UploadSink} does with the bytes: hashes them, hands them to the store's
  * {@link StagedWriter} and holds them to the declared length. From a body's first piece of
- * {@value BackgroundPieces#MIN_PIECE} bytes or more, the hashing and writing run on a background thread
- * ({@link BackgroundPieces}) while the caller receives the next piece; {@link #finish} and a failure wait for them. Subclasses say what a finished body becomes
+ * {@value BackgroundPieces#MIN_PIECE} bytes or more, while fewer than {@value BackgroundPieces#BODIES} bodies do,
+ * the hashing and writing run on a background thread ({@link BackgroundPieces}) while the caller receives the
+ * next piece; {@link #finish}, a failure and {@link #abort} wait for them. Subclasses say what a finished body becomes
  * ({@link #complete}) and how an abandoned one is undone ({@link #rollback}); each is called exactly once, and
  * only one of them.
  */

@@ -1,5 +1,6 @@
 package dev.wharf.core.internal;
 
+import dev.wharf.spi.StorageException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -123,6 +124,25 @@ class BackgroundPiecesTest {
         submitter.join(5_000);
         pieces.await();
         assertThat(done.get()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldReportACheckedExceptionTheWorkThrewUndeclaredAsAStorageFailure() {
+        BackgroundPieces pieces = BackgroundPieces.open(piece -> sneakyThrow(new java.io.IOException("no space")))
+                .orElseThrow();
+        try {
+            pieces.submit(ByteBuffer.wrap(new byte[10]));
+            assertThatThrownBy(pieces::await).isInstanceOf(StorageException.class)
+                    .hasCauseInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> pieces.submit(ByteBuffer.wrap(new byte[10]))).isInstanceOf(StorageException.class);
+        } finally {
+            pieces.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+        throw (E) e;
     }
 
     @Test
