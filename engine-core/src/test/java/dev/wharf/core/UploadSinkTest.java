@@ -82,6 +82,21 @@ class UploadSinkTest {
         return registry.openUploadAppend(ME, REPO, id, OptionalLong.of(to - from), Optional.of(new ByteRange(from, to - 1)));
     }
 
+    /** Appends {@code data[from, to)} to session {@code id} in one body of {@code piece}-byte writes and finishes it. */
+    private UploadStatus appendWhole(String id, int from, int to, int piece) {
+        try (UploadSink<UploadStatus> sink = append(id, from, to)) {
+            writePieces(sink, data, from, to, piece);
+            return sink.finish();
+        }
+    }
+
+    /** Completes session {@code id} as {@link #data}'s digest and reads the blob back. */
+    private byte[] completeAndReadBack(String id) throws IOException {
+        Digest digest = DigestAlgorithm.SHA256.digest(data);
+        registry.completeUpload(ME, REPO, id, digest, UploadChunk.empty());
+        return readBack(digest);
+    }
+
     private byte[] readBack(Digest digest) throws IOException {
         try (BlobContent content = registry.readBlob(ME, REPO, digest, Optional.empty()); InputStream in = content.stream()) {
             return in.readAllBytes();
@@ -123,10 +138,7 @@ class UploadSinkTest {
     @Test
     void shouldRollBackAnAbandonedBodyAndLetTheClientResume() throws IOException {
         String id = start();
-        try (UploadSink<UploadStatus> first = append(id, 0, 50_000)) {
-            writePieces(first, data, 0, 50_000, 4096);
-            first.finish();
-        }
+        appendWhole(id, 0, 50_000, 4096);
         UploadSink<UploadStatus> abandoned = append(id, 50_000, 150_000);
         writePieces(abandoned, data, 50_000, 120_000, 4096);
         abandoned.abort();
@@ -135,36 +147,23 @@ class UploadSinkTest {
         assertThat(stagedBytes()).as("the unacknowledged bytes are gone").isEqualTo(50_000);
         assertThatThrownBy(() -> abandoned.write(ByteBuffer.wrap(data, 0, 1))).isInstanceOf(IllegalStateException.class);
 
-        try (UploadSink<UploadStatus> resumed = append(id, 50_000, data.length)) {
-            writePieces(resumed, data, 50_000, data.length, 65_536);
-            assertThat(resumed.finish().offset()).isEqualTo(data.length);
-        }
-        Digest digest = DigestAlgorithm.SHA256.digest(data);
-        registry.completeUpload(ME, REPO, id, digest, UploadChunk.empty());
-        assertThat(readBack(digest)).isEqualTo(data);
+        assertThat(appendWhole(id, 50_000, data.length, 65_536).offset()).isEqualTo(data.length);
+        assertThat(completeAndReadBack(id)).isEqualTo(data);
     }
 
     @Test
     void shouldRollBackABodyOfLargePiecesAbandonedWhileTheyAreWrittenInTheBackground() throws IOException {
         String id = start();
-        try (UploadSink<UploadStatus> first = append(id, 0, 70_000)) {
-            writePieces(first, data, 0, 70_000, 70_000);
-            first.finish();
-        }
+        appendWhole(id, 0, 70_000, 70_000);
         UploadSink<UploadStatus> abandoned = append(id, 70_000, data.length);
         writePieces(abandoned, data, 70_000, 270_000, 100_000);
         abandoned.abort();
         assertThat(registry.uploadStatus(ME, REPO, id).offset()).isEqualTo(70_000);
         assertThat(stagedBytes()).as("the pieces still being written when it was abandoned are gone too")
                 .isEqualTo(70_000);
-        try (UploadSink<UploadStatus> resumed = append(id, 70_000, data.length)) {
-            writePieces(resumed, data, 70_000, data.length, 200_000);
-            assertThat(resumed.finish().offset()).isEqualTo(data.length);
-        }
+        assertThat(appendWhole(id, 70_000, data.length, 200_000).offset()).isEqualTo(data.length);
         assertThat(stagedBytes()).isEqualTo(data.length);
-        Digest digest = DigestAlgorithm.SHA256.digest(data);
-        registry.completeUpload(ME, REPO, id, digest, UploadChunk.empty());
-        assertThat(readBack(digest)).isEqualTo(data);
+        assertThat(completeAndReadBack(id)).isEqualTo(data);
     }
 
     @Test

@@ -113,7 +113,7 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
             directWrite = mapped != null || direct != null ? write.get() : null;
         }
         if (direct == null && mapped == null) {
-            buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, content.length()))];
+            buffer = heapBuffer(content.length());
         }
     }
 
@@ -136,8 +136,7 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
                 }
                 int n;
                 try {
-                    n = mapped != null ? nextSlice() : direct != null ? readDirect()
-                            : in.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    n = mapped != null ? nextSlice() : direct != null ? readDirect() : readHeap();
                 } catch (IOException e) {
                     LOG.log(Level.SEVERE, e, () -> exchange + ": reading the blob failed with " + remaining
                             + " bytes unsent; closing the connection");
@@ -203,7 +202,17 @@ final class BlobSender extends Transfers.Transfer implements WriteListener {
         }
         ByteBufferWrites.dropHeld();
         directWrite = null;
-        buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, remaining))];
+        buffer = heapBuffer(remaining);
+        return readHeap();
+    }
+
+    /** A heap buffer for a body of {@code length} bytes still to send. */
+    private static byte[] heapBuffer(long length) {
+        return new byte[(int) Math.min(BUFFER_SIZE, Math.max(1, length))];
+    }
+
+    /** Fills the heap buffer with up to {@code remaining} bytes; the count read. */
+    private int readHeap() throws IOException {
         return in.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
     }
 

@@ -73,8 +73,7 @@ final class BlobWorkloads {
 
     void pushMonolithic() {
         PatternBlob blob = run.blobs.big();
-        DiskBaseline.settle();
-        DiskBaseline.freePageCache(o.workDir(), blob.size());
+        DiskBaseline.readyForBigWrite(o.workDir(), blob.size());
         long nanos;
         try (RegistryClient c = run.client()) {
             long start = System.nanoTime();
@@ -111,8 +110,7 @@ final class BlobWorkloads {
 
     void pushChunked() {
         PatternBlob blob = run.blobs.chunked();
-        DiskBaseline.settle();
-        DiskBaseline.freePageCache(o.workDir(), blob.size());
+        DiskBaseline.readyForBigWrite(o.workDir(), blob.size());
         long nanos;
         try (RegistryClient c = run.client()) {
             long start = System.nanoTime();

@@ -64,6 +64,16 @@ final class DiskBaseline {
         }
     }
 
+    /**
+     * Readies the machine for a timed write of {@code size} bytes: flushes what is dirty ({@link #settle}), then
+     * frees that much memory ({@link #freePageCache}), in that order, so that the sync cannot outlast the few
+     * seconds before freed memory goes back to the host.
+     */
+    static void readyForBigWrite(Path dir, long size) {
+        settle();
+        freePageCache(dir, size);
+    }
+
     /** Writes {@code size} distinct bytes to a new {@code file} in 1 MiB pieces, then fsyncs it if {@code sync}. */
     private static void write(Path file, long size, boolean sync) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(PatternBlob.BLOCK);

@@ -12,9 +12,9 @@ import java.util.OptionalLong;
  * {@link StagedWriter} and holds them to the declared length. From a body's first piece of
  * {@value BackgroundPieces#MIN_PIECE} bytes or more, while fewer than {@value BackgroundPieces#BODIES} bodies do,
  * the hashing and writing run on a background thread ({@link BackgroundPieces}) while the caller receives the
- * next piece; {@link #finish}, a failure and {@link #abort} wait for them. Subclasses say what a finished body becomes
- * ({@link #complete}) and how an abandoned one is undone ({@link #rollback}); each is called exactly once, and
- * only one of them.
+ * next piece; {@link #finish}, a failure and {@link #abort} wait for them. Subclasses say what a finished body
+ * becomes ({@link #complete}) and how an abandoned one is undone ({@link #rollback}); each is called exactly once,
+ * and only one of them.
  */
 abstract class StagingSink<T> implements UploadSink<T> {
     private final StagedWriter out;
