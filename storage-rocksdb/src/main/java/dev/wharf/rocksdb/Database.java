@@ -64,6 +64,13 @@ final class Database implements AutoCloseable {
      * 1 KiB manifest read fell from about 14 to 7 µs).
      */
     private static final CompressionType COMPRESSION = CompressionType.LZ4_COMPRESSION;
+    /**
+     * Off: the leader of a RocksDB write group inserts the whole group into the memtables itself. With it on (the
+     * default), every writer of a group inserts its own batch and then waits for the others, and with batches of a
+     * few small keys from 16 concurrent pushes on two cores that hand-off cost more than the inserts: small-blob
+     * pushes used 4-8 % less of the server's CPU without it (docs/benchmarks.md, 2026-12-02).
+     */
+    private static final boolean CONCURRENT_MEMTABLE_WRITES = false;
     /** Write buffer per column family: small, since metadata values are small and there are nine families. */
     private static final long WRITE_BUFFER_BYTES = 4L * 1024 * 1024;
 
@@ -109,7 +116,8 @@ final class Database implements AutoCloseable {
             WriteBufferManager writeBuffers = handles.own(
                     new WriteBufferManager(TOTAL_WRITE_BUFFER_BYTES, handles.own(new LRUCache(0))));
             DBOptions dbOptions = handles.own(new DBOptions().setCreateIfMissing(true)
-                    .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2).setWriteBufferManager(writeBuffers));
+                    .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2).setWriteBufferManager(writeBuffers)
+                    .setAllowConcurrentMemtableWrite(CONCURRENT_MEMTABLE_WRITES));
             if (statistics != null) {
                 dbOptions.setStatistics(statistics);
             }

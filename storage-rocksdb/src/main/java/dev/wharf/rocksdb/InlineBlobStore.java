@@ -35,9 +35,10 @@ import static dev.wharf.rocksdb.KeySchema.STAGED;
  * entry. Made by {@link RocksDbMetadataStore#inlineBlobs(BlobStore, int)}.
  *
  * <p>Where a blob lives follows from how its bytes arrive. A staged write keeps its bytes in memory while they
- * fit in the limit; a durable append (an acknowledged chunk) records them in the {@code staged} column. Once
- * they outgrow the limit they move, once, to a staged write of the larger store, and the {@code staged} record
- * names it, so the write resumes by the same id after a restart. A commit publishes bytes still within the limit
+ * fit in the limit; a durable append (an acknowledged chunk) records them in the {@code staged} column, and a new
+ * write records nothing before that (a monolithic push of a small blob never does). Once they outgrow the limit
+ * they move, once, to a staged write of the larger store, and the {@code staged} record names it, so the write
+ * resumes by the same id after a restart. A commit publishes bytes still within the limit
  * into {@code inline_blobs}, in one batch with the removal of the staged record; larger ones are committed by
  * the larger store. A digest is stored in one place: a commit of a digest already stored anywhere discards.
  *
@@ -129,10 +130,9 @@ public final class InlineBlobStore implements BlobStore {
 
     @Override
     public StagedBlob stage() {
-        String id = ID_PREFIX + UUID.randomUUID();
-        // Written without a sync, like a new staging file: the first durable append makes it durable.
-        putState(id, StagedState.inline(new byte[0], 0));
-        return new Staged(id, new byte[0], null);
+        // Nothing written yet: the first durable append (or a move to the larger store) records the write, as the
+        // SPI allows. Until then only this instance knows it, and resume() does not find it.
+        return new Staged(ID_PREFIX + UUID.randomUUID(), new byte[0], null, false);
     }
 
     @Override
@@ -146,9 +146,9 @@ public final class InlineBlobStore implements BlobStore {
             return Optional.empty();
         }
         if (state.get().movedTo() == null) {
-            return Optional.of(new Staged(stagedId, state.get().bytes(), null));
+            return Optional.of(new Staged(stagedId, state.get().bytes(), null, true));
         }
-        return larger.resume(state.get().movedTo()).map(moved -> new Staged(stagedId, null, moved));
+        return larger.resume(state.get().movedTo()).map(moved -> new Staged(stagedId, null, moved, true));
     }
 
     @Override
@@ -214,13 +214,25 @@ public final class InlineBlobStore implements BlobStore {
         private StagedBlob moved;
         private StagedWriter movedWriter;
         private boolean gone;
+        /**
+         * Whether the {@code staged} record exists: false for a new write until its first durable append or move.
+         * Only a recorded write can be resumed, and so committed or discarded through another instance.
+         */
+        private boolean stored;
 
-        Staged(String id, byte[] bytes, StagedBlob moved) {
+        Staged(String id, byte[] bytes, StagedBlob moved, boolean stored) {
             this.id = id;
             this.bytes = bytes == null ? new byte[0] : bytes;
             this.size = this.bytes.length;
             this.recorded = size;
             this.moved = moved;
+            this.stored = stored;
+        }
+
+        /** Records {@code state} as this write's {@code staged} record. */
+        private void store(StagedState state) {
+            putState(id, state);
+            stored = true;
         }
 
         @Override
@@ -230,7 +242,7 @@ public final class InlineBlobStore implements BlobStore {
 
         /** Fails unless this write is still staged (not committed or discarded, here or through another instance). */
         private void requireStaged() {
-            if (gone || !staged(id)) {
+            if (gone || stored && !staged(id)) {
                 gone = true;
                 throw new StorageException("staged write " + id + " is gone (committed or discarded)");
             }
@@ -290,8 +302,8 @@ public final class InlineBlobStore implements BlobStore {
 
         /** Records the bytes held so far as this write's durable state and waits for the WAL sync. */
         private void record() {
-            if (recorded != size) {
-                putState(id, StagedState.inline(bytes, size));
+            if (recorded != size || !stored) {
+                store(StagedState.inline(bytes, size));
                 recorded = size;
             }
             database.sync();
@@ -307,7 +319,7 @@ public final class InlineBlobStore implements BlobStore {
                 if (size > 0) {
                     target.append(new ByteArrayInputStream(bytes, 0, size), false);
                 }
-                putState(id, StagedState.moved(target.id()));
+                store(StagedState.moved(target.id()));
             } catch (RuntimeException e) {
                 try {
                     target.discard();
@@ -375,7 +387,7 @@ public final class InlineBlobStore implements BlobStore {
             }
             size = (int) newSize;
             if (recorded > size) {
-                putState(id, StagedState.inline(bytes, size));
+                store(StagedState.inline(bytes, size));
                 recorded = size;
             }
         }
@@ -389,10 +401,10 @@ public final class InlineBlobStore implements BlobStore {
         @Override
         public BlobInfo commit(Digest digest) {
             requireStaged();
-            Optional<BlobInfo> stored = stat(digest);
-            if (stored.isPresent()) {
+            Optional<BlobInfo> existing = stat(digest);
+            if (existing.isPresent()) {
                 discard();
-                return stored.get();
+                return existing.get();
             }
             if (moved != null) {
                 BlobInfo info = moved.commit(digest);
@@ -401,9 +413,12 @@ public final class InlineBlobStore implements BlobStore {
                 return info;
             }
             byte[] blob = bytes.length == size ? bytes : Arrays.copyOf(bytes, size);
+            boolean recordToRemove = stored;
             write(batch -> {
                 batch.put(INLINE_BLOBS, ROOT, digest, blob);
-                batch.delete(STAGED, ROOT, id);
+                if (recordToRemove) {
+                    batch.delete(STAGED, ROOT, id);
+                }
             });
             gone = true;
             bytes = null;
@@ -417,7 +432,8 @@ public final class InlineBlobStore implements BlobStore {
             }
             gone = true;
             bytes = null;
-            Optional<StagedState> state = database.guarded(() -> database.get(STAGED, ROOT, id));
+            Optional<StagedState> state = stored ? database.guarded(() -> database.get(STAGED, ROOT, id))
+                    : Optional.empty();
             if (moved == null && state.isPresent() && state.get().movedTo() != null) {
                 larger.resume(state.get().movedTo()).ifPresent(StagedBlob::discard); // moved by another instance
             }

@@ -108,6 +108,31 @@ class InlineBlobStoreTest {
     }
 
     @Test
+    void shouldRecordANewStagedWriteOnlyWhenADurableAppendAsksForIt() throws IOException {
+        byte[] data = random(300, 9);
+        StagedBlob staged = store.stage();
+        assertThat(store.resume(staged.id())).as("a new write is not recorded").isEmpty();
+        staged.append(new ByteArrayInputStream(data, 0, 100), false);
+        assertThat(store.resume(staged.id())).as("nor after an append that need not be durable").isEmpty();
+        assertThat(staged.size()).isEqualTo(100);
+        staged.append(new ByteArrayInputStream(data, 100, 200), false);
+        assertThat(staged.commit(sha256(data))).isEqualTo(new BlobInfo(sha256(data), 300));
+        assertThat(read(sha256(data))).isEqualTo(data);
+        assertThatThrownBy(staged::size).as("committed").isInstanceOf(dev.wharf.spi.StorageException.class);
+
+        StagedBlob dropped = store.stage();
+        dropped.append(new ByteArrayInputStream(data, 0, 10), false);
+        dropped.discard();
+        assertThatThrownBy(dropped::size).as("discarded").isInstanceOf(dev.wharf.spi.StorageException.class);
+
+        StagedBlob durable = store.stage();
+        durable.append(new ByteArrayInputStream(new byte[0]), true);
+        reopen();
+        assertThat(store.resume(durable.id())).as("a durable append records even an empty write")
+                .hasValueSatisfying(resumed -> assertThat(resumed.size()).isZero());
+    }
+
+    @Test
     void shouldResumeADurableChunkWithinTheLimitAfterAReopenWithoutAFile() throws IOException {
         byte[] data = random(600, 3);
         StagedBlob staged = store.stage();
@@ -150,6 +175,7 @@ class InlineBlobStoreTest {
     @Test
     void shouldDiscardAMovedWriteThroughAnInstanceThatHadNotSeenTheMove() throws IOException {
         StagedBlob staged = store.stage();
+        staged.append(new ByteArrayInputStream(new byte[0]), true); // recorded, so another instance can resume it
         StagedBlob other = store.resume(staged.id()).orElseThrow();
         staged.append(new ByteArrayInputStream(random(3 * LIMIT, 5)), true);
         assertThat(filesUnder("staging")).isEqualTo(1);

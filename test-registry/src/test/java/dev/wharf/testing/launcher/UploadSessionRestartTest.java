@@ -78,6 +78,36 @@ class UploadSessionRestartTest {
         assertThat(stagingFiles()).isEmpty();
     }
 
+    /**
+     * A session that has acknowledged no bytes: its small blob's staged write was never recorded (a monolithic push
+     * of a blob stored inline records none), so the second registry continues it on a new staged write.
+     */
+    @ParameterizedTest
+    @EnumSource(Stop.class)
+    void shouldContinueASessionThatAcknowledgedNothingWhenRegistryRestarts(Stop stop) throws IOException {
+        byte[] blob = Content.randomBytes(4096);
+        String digest = Content.sha256(blob);
+        String location;
+        try (LauncherProcess first = start()) {
+            RegistryHttp http = new RegistryHttp(first.awaitReady(START));
+            location = http.startUpload(REPO);
+            stop(first, stop);
+        }
+
+        try (LauncherProcess second = start()) {
+            RegistryHttp http = new RegistryHttp(second.awaitReady(START));
+            Response status = http.get(location);
+            assertThat(status.status()).as(status::describe).isEqualTo(204);
+            assertThat(status.header("Range")).as("nothing acknowledged").hasValue("0-0");
+            Response done = http.put(RegistryHttp.withQuery(location, "digest=" + digest), blob);
+            assertThat(done.status()).as(done::describe).isEqualTo(201);
+            Response read = http.get("/v2/" + REPO + "/blobs/" + digest);
+            assertThat(read.status()).as(read::describe).isEqualTo(200);
+            assertThat(read.body()).isEqualTo(blob);
+        }
+        assertThat(stagingFiles()).isEmpty();
+    }
+
     @Test
     void shouldForgetSessionAndItsStagedBytesWhenRestartedAfterItExpired() throws Exception {
         String location;
