@@ -53,8 +53,11 @@ public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig,
         return new BlobSet(big, chunked, warmBig, warmChunked, other, warmSmall, config, configDigest);
     }
 
-    /** Builds every blob and computes every digest (a few seconds per GiB). */
-    static BlobSet prepare(HarnessOptions o) {
+    /**
+     * Builds every blob, with {@code warmSmallCount} warm-up small blobs (at least 2), and computes every digest (a few
+     * seconds per GiB).
+     */
+    static BlobSet prepare(HarnessOptions o, int warmSmallCount) {
         long warm = Math.min(WARM_SIZE, o.blobSize());
         List<PatternBlob> small = new ArrayList<>(o.smallBlobs());
         for (int i = 0; i < o.smallBlobs(); i++) {
@@ -63,7 +66,7 @@ public record BlobSet(PatternBlob big, PatternBlob chunked, PatternBlob warmBig,
             small.add(b);
         }
         List<PatternBlob> warmSmall = new ArrayList<>();
-        for (int i = 0; i < Math.max(2, o.smallBlobs() / 4); i++) {
+        for (int i = 0; i < Math.max(2, warmSmallCount); i++) {
             PatternBlob b = new PatternBlob(o.smallBlobSize(), 2_000_000L + i); // distinct from every measured blob
             b.digest();
             warmSmall.add(b);

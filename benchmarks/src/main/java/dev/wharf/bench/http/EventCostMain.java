@@ -55,7 +55,7 @@ public final class EventCostMain {
             } catch (IOException x) {
                 throw new BenchmarkFailure("cannot write " + secret + ": " + x, x);
             }
-            BlobSet blobs = BlobSet.prepare(o);
+            BlobSet blobs = BlobSet.prepare(o, o.smallBlobs() / 4);
             Tally tally = new Tally(new Results(), new LinkedHashMap<>(), new ArrayList<>(), receiver, log);
             if (e.kept()) {
                 runKept(e, dir.path(), secret, blobs, tally);

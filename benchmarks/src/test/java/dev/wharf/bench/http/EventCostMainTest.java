@@ -122,7 +122,7 @@ class EventCostMainTest {
     @Test
     void shouldGiveEveryRoundNewSmallBlobsOfTheSameSize() {
         BlobSet set = BlobSet.prepare(HarnessOptions.parse("--blob-size", "1m", "--chunk-size", "256k", "--small-blobs", "3",
-                "--small-blob-size", "4k"));
+                "--small-blob-size", "4k"), 2);
         BlobSet first = set.withSmallOfRound(1, 3);
         BlobSet again = set.withSmallOfRound(1, 3);
         BlobSet second = set.withSmallOfRound(2, 3);
