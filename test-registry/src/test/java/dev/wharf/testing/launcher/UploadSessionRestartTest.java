@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,15 +46,12 @@ class UploadSessionRestartTest {
     void shouldContinueUploadWhenRegistryRestartsAfterStop(Stop stop) throws IOException {
         byte[] blob = Content.randomBytes(300_000);
         String digest = Content.sha256(blob);
-        String location;
-        try (LauncherProcess first = start()) {
-            RegistryHttp http = new RegistryHttp(first.awaitReady(START));
+        String location = onFirstRegistry(stop, http -> {
             Response chunk = http.patch(http.startUpload(REPO), Content.slice(blob, 0, 100_000),
                     "Content-Range", "0-99999");
             assertThat(chunk.status()).as(chunk::describe).isEqualTo(202);
-            location = chunk.header("Location").orElseThrow();
-            stop(first, stop);
-        }
+            return chunk.header("Location").orElseThrow();
+        });
 
         try (LauncherProcess second = start()) {
             RegistryHttp http = new RegistryHttp(second.awaitReady(START));
@@ -87,12 +85,7 @@ class UploadSessionRestartTest {
     void shouldContinueASessionThatAcknowledgedNothingWhenRegistryRestarts(Stop stop) throws IOException {
         byte[] blob = Content.randomBytes(4096);
         String digest = Content.sha256(blob);
-        String location;
-        try (LauncherProcess first = start()) {
-            RegistryHttp http = new RegistryHttp(first.awaitReady(START));
-            location = http.startUpload(REPO);
-            stop(first, stop);
-        }
+        String location = onFirstRegistry(stop, http -> http.startUpload(REPO));
 
         try (LauncherProcess second = start()) {
             RegistryHttp http = new RegistryHttp(second.awaitReady(START));
@@ -136,6 +129,15 @@ class UploadSessionRestartTest {
 
             String fresh = http.startUpload(REPO);
             assertThat(http.get(fresh).status()).as("a new session within its expiry is served").isEqualTo(204);
+        }
+    }
+
+    /** Runs {@code steps} on a first registry, ends it as {@code stop} says, and returns what the steps returned. */
+    private String onFirstRegistry(Stop stop, Function<RegistryHttp, String> steps) {
+        try (LauncherProcess first = start()) {
+            String location = steps.apply(new RegistryHttp(first.awaitReady(START)));
+            stop(first, stop);
+            return location;
         }
     }
 
