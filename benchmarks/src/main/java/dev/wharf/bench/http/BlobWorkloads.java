@@ -73,6 +73,7 @@ final class BlobWorkloads {
 
     void pushMonolithic() {
         PatternBlob blob = run.blobs.big();
+        run.server.awaitIdle();
         DiskBaseline.readyForBigWrite(o.workDir(), blob.size());
         long nanos;
         try (RegistryClient c = run.client()) {
@@ -110,6 +111,7 @@ final class BlobWorkloads {
 
     void pushChunked() {
         PatternBlob blob = run.blobs.chunked();
+        run.server.awaitIdle();
         DiskBaseline.readyForBigWrite(o.workDir(), blob.size());
         long nanos;
         try (RegistryClient c = run.client()) {

@@ -14,7 +14,7 @@ public enum Metric {
     },
     PUSH_CHUNKED("push one blob in chunks (PATCH + Content-Range)", "MiB/s", false, Goal.ratioAtLeast(1.7)),
     PULL("pull one blob", "MiB/s", false, Goal.ratioAtLeast(1.2)),
-    SMALL_BLOBS("push small blobs, concurrent clients", "blobs/s", false, Goal.ratioAtLeast(5)),
+    SMALL_BLOBS("push small blobs, concurrent clients", "blobs/s", false, Goal.ratioAtLeast(6)),
     MANIFEST_GET("manifest GET by tag", "req/s", false, Goal.ratioAtLeast(20)),
     MANIFEST_GET_P99("manifest GET by tag, p99 latency", "ms", false, Goal.wharfAtMost(20)),
     BLOB_HEAD("blob HEAD", "req/s", false, Goal.ratioAtLeast(20)),

@@ -190,6 +190,28 @@ public final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Waits, up to 10 s, until the process uses less than 20 ms of CPU in 250 ms: work a previous phase left it (a
+     * metadata store flushing or compacting what the warm-up wrote) is then done, and not charged to the next.
+     */
+    public void awaitIdle() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        double before = ProcStatus.threadCpuSeconds(process.pid(), "");
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkFailure("interrupted", e);
+            }
+            double now = ProcStatus.threadCpuSeconds(process.pid(), "");
+            if (now - before < 0.02) {
+                return;
+            }
+            before = now;
+        }
+    }
+
     /** Its thread count and resident set now. */
     public ProcStatus.Sample sample() {
         return ProcStatus.sample(process.pid());
