@@ -188,10 +188,6 @@ public final class InlineBlobStore implements BlobStore {
         });
     }
 
-    private void putState(String id, StagedState state) {
-        write(batch -> batch.put(STAGED, ROOT, id, state));
-    }
-
     /** Whether the staged record {@code id} is still there: a write discarded or committed elsewhere is not. */
     private boolean staged(String id) {
         return database.guarded(() -> database.valueLength(STAGED, ROOT, id)) >= 0;
@@ -231,7 +227,7 @@ public final class InlineBlobStore implements BlobStore {
 
         /** Records {@code state} as this write's {@code staged} record. */
         private void store(StagedState state) {
-            putState(id, state);
+            write(batch -> batch.put(STAGED, ROOT, id, state));
             stored = true;
         }
 
@@ -413,10 +409,9 @@ public final class InlineBlobStore implements BlobStore {
                 return info;
             }
             byte[] blob = bytes.length == size ? bytes : Arrays.copyOf(bytes, size);
-            boolean recordToRemove = stored;
             write(batch -> {
                 batch.put(INLINE_BLOBS, ROOT, digest, blob);
-                if (recordToRemove) {
+                if (stored) {
                     batch.delete(STAGED, ROOT, id);
                 }
             });

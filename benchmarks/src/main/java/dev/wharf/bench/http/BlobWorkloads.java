@@ -71,10 +71,19 @@ final class BlobWorkloads {
                         manifest, digest));
     }
 
-    void pushMonolithic() {
-        PatternBlob blob = run.blobs.big();
+    /**
+     * Readies the server and the machine for a timed push of {@code blob}: the server done with what earlier phases
+     * left it ({@link ServerProcess#awaitIdle}), then dirty pages flushed and memory freed
+     * ({@link DiskBaseline#readyForBigWrite}).
+     */
+    private void readyForBigPush(PatternBlob blob) {
         run.server.awaitIdle();
         DiskBaseline.readyForBigWrite(o.workDir(), blob.size());
+    }
+
+    void pushMonolithic() {
+        PatternBlob blob = run.blobs.big();
+        readyForBigPush(blob);
         long nanos;
         try (RegistryClient c = run.client()) {
             long start = System.nanoTime();
@@ -111,8 +120,7 @@ final class BlobWorkloads {
 
     void pushChunked() {
         PatternBlob blob = run.blobs.chunked();
-        run.server.awaitIdle();
-        DiskBaseline.readyForBigWrite(o.workDir(), blob.size());
+        readyForBigPush(blob);
         long nanos;
         try (RegistryClient c = run.client()) {
             long start = System.nanoTime();

@@ -129,7 +129,7 @@ public final class EventCostMain {
                     ServerProcess server = servers.get(label);
                     receiver.reset();
                     ServerRun run = new ServerRun(o, server, new Results(), roundBlobs, 0, log, prefix + " " + label);
-                    tally.pushAndRecord(run, label, "r" + round + "-", cpuSeconds(server),
+                    tally.pushAndRecord(run, label, "r" + round + "-", server.cpuSeconds(),
                             ProcStatus.threadCpuSeconds(server.pid(), DELIVERY_THREADS), prefix, " in this round");
                 }
             }
@@ -178,17 +178,11 @@ public final class EventCostMain {
             } else if (receiver.events() != 0) {
                 throw new BenchmarkFailure("the receiver heard from a launcher without a webhook");
             }
-            double used = cpuSeconds(server) - cpuBefore;
+            double used = server.cpuSeconds() - cpuBefore;
             cpu.computeIfAbsent("launcher, " + label, k -> new ArrayList<>()).add(used);
             log.printf(Locale.ROOT, "%s %s: the launcher used %.2f s of CPU%s%n", prefix, label, used, span);
             server.requireAlive();
         }
-    }
-
-    /** The CPU seconds {@code server}'s process has used so far. */
-    private static double cpuSeconds(ServerProcess server) {
-        return ProcessHandle.of(server.pid()).flatMap(h -> h.info().totalCpuDuration())
-                .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /**

@@ -196,7 +196,7 @@ public final class ServerProcess implements AutoCloseable {
      */
     public void awaitIdle() {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        double before = ProcStatus.threadCpuSeconds(process.pid(), "");
+        double before = cpuSeconds();
         while (System.nanoTime() < deadline) {
             try {
                 Thread.sleep(250);
@@ -204,12 +204,17 @@ public final class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new BenchmarkFailure("interrupted", e);
             }
-            double now = ProcStatus.threadCpuSeconds(process.pid(), "");
+            double now = cpuSeconds();
             if (now - before < 0.02) {
                 return;
             }
             before = now;
         }
+    }
+
+    /** The CPU seconds (user and system) the process has used so far; NaN where the JVM cannot tell. */
+    public double cpuSeconds() {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /** Its thread count and resident set now. */
